@@ -1,0 +1,52 @@
+"""enforcement-rules: the requirements of Chinese administrative-enforcement (行政执法) policy
+documents as typed, declarative rules, checked against a host system's records.
+
+>>> import enforcement_rules as er
+>>> records = er.load("examples/dawukou-2024/records.json")  # doctest: +SKIP
+>>> report = er.evaluate(records, as_of="2024-12-31")  # doctest: +SKIP
+>>> for finding in report.filter(rule="D3"):  # doctest: +SKIP
+...     print(finding.explain())
+"""
+
+from ._errors import (
+    EnforcementRulesError,
+    InputError,
+    MonitorUnavailable,
+    Problem,
+    RuleError,
+    UsageError,
+)
+from ._evaluate import evaluate
+from ._load import load
+from ._models import RECORD_TYPES
+from ._records import Records, json_schema
+from ._report import Finding, Report
+from ._rulebase import RuleBase, Selector, Severity, Status
+from ._rules import Pack, RuleSet, load_rules
+from ._sources import SourceDocument
+from ._vocab import DOMAINS
+
+__all__ = [
+    "DOMAINS",
+    "RECORD_TYPES",
+    "EnforcementRulesError",
+    "Finding",
+    "InputError",
+    "MonitorUnavailable",
+    "Pack",
+    "Problem",
+    "Records",
+    "Report",
+    "RuleBase",
+    "RuleError",
+    "RuleSet",
+    "Selector",
+    "Severity",
+    "SourceDocument",
+    "Status",
+    "UsageError",
+    "evaluate",
+    "json_schema",
+    "load",
+    "load_rules",
+]

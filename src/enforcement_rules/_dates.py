@@ -1,0 +1,114 @@
+"""Calendar semantics, in Asia/Shanghai, behind one small interface (pendulum inside).
+
+Readings fixed for the whole project:
+
+- A date without a time is a day in Asia/Shanghai.
+- "X月X日前", "X月底前", "年底前": on or before that day; the day ends at 23:59:59.999999 there.
+- "每年", "每季度": calendar years and quarters; a period is judged once it has ended.
+- "一个月内" after an event: the same day number of the next month, or that month's last day
+  when it has no such day (31 January + 1 month = 28 or 29 February).
+
+Nothing here reads today's date: every evaluation passes its as-of day in.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+import pendulum
+
+TIMEZONE = "Asia/Shanghai"
+_TZ = pendulum.timezone(TIMEZONE)
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def parse_day(text: str) -> date:
+    """Parse ``YYYY-MM-DD`` exactly; anything else raises ``ValueError``."""
+    if not _ISO_DAY.fullmatch(text):
+        raise ValueError("a date as YYYY-MM-DD")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError("a real calendar date as YYYY-MM-DD") from None
+
+
+def day_start(day: date) -> datetime:
+    """The first moment of ``day`` in Asia/Shanghai."""
+    return _plain(pendulum.datetime(day.year, day.month, day.day, tz=_TZ))
+
+
+def day_end(day: date) -> datetime:
+    """The last moment of ``day`` in Asia/Shanghai (the due moment of "X月X日前")."""
+    return _plain(pendulum.datetime(day.year, day.month, day.day, tz=_TZ).end_of("day"))
+
+
+def local_day(moment: datetime) -> date:
+    """The day in Asia/Shanghai on which an offset-aware moment falls."""
+    if moment.tzinfo is None:
+        raise ValueError("a date-time with a UTC offset")
+    local = pendulum.instance(moment).in_timezone(_TZ)
+    return date(local.year, local.month, local.day)
+
+
+def add_months(day: date, months: int) -> date:
+    """Calendar-month arithmetic: 31 January + 1 month is the last day of February."""
+    result = pendulum.date(day.year, day.month, day.day).add(months=months)
+    return date(result.year, result.month, result.day)
+
+
+def month_end(year: int, month: int) -> date:
+    """The last day of a month ("X月底前")."""
+    result = pendulum.date(year, month, 1).end_of("month")
+    return date(result.year, result.month, result.day)
+
+
+def year_end(year: int) -> date:
+    """31 December of ``year`` ("年底前")."""
+    return date(year, 12, 31)
+
+
+def quarter_of(day: date) -> int:
+    """The calendar quarter (1-4) of ``day``."""
+    return (day.month - 1) // 3 + 1
+
+
+def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
+    """First and last day of a calendar quarter."""
+    if not 1 <= quarter <= 4:
+        raise ValueError("a quarter from 1 to 4")
+    first = date(year, 3 * quarter - 2, 1)
+    return first, month_end(year, 3 * quarter)
+
+
+def has_ended(last_day: date, as_of: date) -> bool:
+    """Whether a period ending on ``last_day`` has ended as of the end of ``as_of``.
+
+    The as-of day is read as its last moment: a due day equal to the as-of day is judged.
+    """
+    return day_end(last_day) <= day_end(as_of)
+
+
+def as_of_day(value: date | str) -> date:
+    """Accept an as-of day as a ``date`` or an ISO string; refuse a datetime and anything else."""
+    if isinstance(value, datetime):
+        raise ValueError("an as-of day (a date, not a date-time)")
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        return parse_day(value)
+    raise ValueError("an as-of day as a date or YYYY-MM-DD")
+
+
+def _plain(moment: pendulum.DateTime) -> datetime:
+    """A standard-library datetime in Asia/Shanghai (pendulum types stay inside this module)."""
+    return datetime(
+        moment.year,
+        moment.month,
+        moment.day,
+        moment.hour,
+        moment.minute,
+        moment.second,
+        moment.microsecond,
+        tzinfo=_TZ,
+    )

@@ -1,0 +1,100 @@
+"""The batch evaluator: every rule of the chosen packs over the records, as of a day."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+import polars as pl
+
+from ._context import Context
+from ._dates import as_of_day
+from ._errors import UsageError
+from ._quality import CHECKS as QUALITY_CHECKS
+from ._quality import PACK as QUALITY_PACK
+from ._quality import quality_findings
+from ._records import Records
+from ._report import REPORT_COLUMNS, Describes, Report
+from ._rules import RuleSet, load_rules
+
+
+def evaluate(
+    records: Records,
+    as_of: date | str,
+    packs: Iterable[str] | None = None,
+    *,
+    rules: RuleSet | None = None,
+) -> Report:
+    """Check ``records`` against the rules of ``packs`` (default: every pack) as of a day.
+
+    ``as_of`` is a day in Asia/Shanghai (a ``date`` or ``"YYYY-MM-DD"``), read as its last
+    moment: records dated after it are left out, deadlines up to it are judged, periods not
+    yet ended are ``pending``. Each pack applies to the departments inside its jurisdiction and
+    sector.
+
+    >>> import enforcement_rules as er
+    >>> records = er.load("examples/dawukou-2024/records.json")  # doctest: +SKIP
+    >>> report = er.evaluate(records, as_of="2024-12-31")  # doctest: +SKIP
+    """
+    if not isinstance(records, Records):
+        raise UsageError(
+            "evaluate() takes Records; build them with enforcement_rules.load() "
+            "or Records.from_dicts()"
+        )
+    try:
+        day = as_of_day(as_of)
+    except ValueError as error:
+        raise UsageError(f"as_of: expected {error}; got {as_of!r}") from None
+    ruleset = rules if rules is not None else load_rules()
+    selected = ruleset.select(packs)
+    ctx = Context(records, day, selected)
+
+    frames: list[pl.DataFrame] = []
+    describers: dict[str, tuple[str, Describes]] = {}
+    for pack in selected:
+        for rule in pack.rules:
+            describers[rule.id] = (pack.id, rule)
+            if not ctx.departments(rule):
+                continue
+            found = rule.check(ctx)
+            if found.height:
+                frames.append(
+                    found.with_columns(
+                        pl.lit(rule.id).alias("rule"),
+                        pl.lit(pack.id).alias("pack"),
+                        pl.lit(rule.severity.value).alias("severity"),
+                    )
+                )
+    quality = quality_findings(records)
+    if quality.height:
+        frames.append(quality)
+    for check in QUALITY_CHECKS.values():
+        describers[check.id] = (QUALITY_PACK, check)
+
+    frame = (
+        pl.concat([f.select(list(REPORT_COLUMNS)) for f in frames])
+        if frames
+        else pl.DataFrame(schema=REPORT_COLUMNS)
+    )
+    return Report(
+        as_of=day,
+        packs=[p.id for p in selected],
+        frame=frame,
+        describers=describers,
+        warnings=_warnings(records, ctx, selected),
+    )
+
+
+def _warnings(records: Records, ctx: Context, packs: list) -> list[str]:  # type: ignore[type-arg]
+    warnings = [
+        f"unknown domain {name!r}: kept as written; rules that name a domain will not match it "
+        f"(use a name of the vocabulary, e.g. 市场监管)"
+        for name in records.unknown_domains
+    ]
+    for view in ctx.department_views:
+        if not any(pack.applies(view) for pack in packs):
+            warnings.append(
+                f"department {view.id} ({view.name}, {'/'.join(view.region)}): no pack applies "
+                f"to it, so no rule checked it"
+            )
+    return warnings

@@ -1,0 +1,133 @@
+"""Field types of the record contract: strict, with errors that say what was expected.
+
+Nothing is coerced into something else: ``"60"`` is not a number, ``20240101`` is not a date,
+a date-time without a UTC offset is refused. Enumerations take their English value or the
+Chinese words listed in ``_vocab``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
+
+from ._dates import parse_day
+from ._vocab import accepted_words, parse_enum
+
+_DAY_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+_MOMENT_PATTERN = re.compile(
+    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})"
+)
+
+
+def _day(value: object) -> object:
+    if isinstance(value, datetime):
+        raise ValueError("a date as YYYY-MM-DD, not a date-time")
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        return parse_day(value)
+    return value  # the strict date validator reports the wrong type
+
+
+def _moment(value: object) -> object:
+    if isinstance(value, datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError("a date-time with a UTC offset, e.g. 2025-01-15T16:30:00+08:00")
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if not _MOMENT_PATTERN.fullmatch(text):
+            raise ValueError("a date-time with a UTC offset, e.g. 2025-01-15T16:30:00+08:00")
+        try:
+            return datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError("a real date-time with a UTC offset") from None
+    return value
+
+
+def _day_or_moment(value: object) -> object:
+    if isinstance(value, str) and re.fullmatch(_DAY_PATTERN[1:-1], value.strip()):
+        return parse_day(value.strip())
+    if isinstance(value, datetime):
+        return _moment(value)
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return _moment(value)
+        except ValueError:
+            raise ValueError(
+                "a date as YYYY-MM-DD or a date-time with a UTC offset (2025-01-15T16:30:00+08:00)"
+            ) from None
+    return value
+
+
+def _text(value: object) -> object:
+    if isinstance(value, str):
+        stripped = value.strip()
+        if not stripped:
+            raise ValueError("a non-empty text")
+        return stripped
+    return value
+
+
+Day = Annotated[
+    date,
+    BeforeValidator(_day),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": _DAY_PATTERN}),
+]
+"""A day in Asia/Shanghai, written ``YYYY-MM-DD``."""
+
+Moment = Annotated[
+    datetime,
+    BeforeValidator(_moment),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
+"""A date-time that carries its UTC offset."""
+
+DayOrMoment = Annotated[
+    date | datetime,
+    BeforeValidator(_day_or_moment),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "format": "date", "pattern": _DAY_PATTERN},
+                {"type": "string", "format": "date-time"},
+            ]
+        }
+    ),
+]
+"""A day, or a date-time with its UTC offset (compared as its day in Asia/Shanghai)."""
+
+Text = Annotated[str, BeforeValidator(_text), WithJsonSchema({"type": "string", "minLength": 1})]
+"""A non-empty text; surrounding spaces are not part of it."""
+
+
+def enum_field(enum: type[StrEnum]) -> Any:
+    """A field that takes an enumeration's English value or one of its Chinese words."""
+
+    def parse(value: object) -> object:
+        return parse_enum(enum, value)
+
+    return Annotated[
+        enum,
+        BeforeValidator(parse),
+        WithJsonSchema({"type": "string", "enum": accepted_words(enum)}),
+    ]
+
+
+def _unique(values: list[Any]) -> list[Any]:
+    seen: set[Any] = set()
+    for v in values:
+        if v in seen:
+            raise ValueError(f"each value once; {v!r} is repeated")
+        seen.add(v)
+    return values
+
+
+UniqueTexts = Annotated[list[Text], AfterValidator(_unique)]
+"""A list of texts, each at most once."""

@@ -1,0 +1,54 @@
+"""The frame every check returns, and a helper that builds it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+FINDING_COLUMNS: dict[str, pl.DataType] = {
+    "subject_type": pl.String(),
+    "subject_id": pl.String(),
+    "department": pl.String(),
+    "status": pl.String(),
+    "period": pl.String(),
+    "due": pl.Date(),
+    "figures": pl.String(),  # JSON object of the figures that decided the finding
+}
+
+
+def empty_findings() -> pl.DataFrame:
+    return pl.DataFrame(schema=FINDING_COLUMNS)
+
+
+def finding_frame(
+    frame: pl.DataFrame,
+    *,
+    subject_type: str,
+    subject_id: pl.Expr,
+    department: pl.Expr,
+    status: pl.Expr | str,
+    figures: dict[str, pl.Expr],
+    period: pl.Expr | str | None = None,
+    due: pl.Expr | date | None = None,
+) -> pl.DataFrame:
+    """Select the finding columns from ``frame``, one finding per row."""
+    if frame.height == 0:
+        return empty_findings()
+
+    def literal(value: pl.Expr | str | date | None, dtype: pl.DataType) -> pl.Expr:
+        if isinstance(value, pl.Expr):
+            return value.cast(dtype)
+        return pl.lit(value, dtype=dtype)
+
+    return frame.select(
+        pl.lit(subject_type, dtype=pl.String).alias("subject_type"),
+        subject_id.cast(pl.String).alias("subject_id"),
+        department.cast(pl.String).alias("department"),
+        literal(status, pl.String()).alias("status"),
+        literal(period, pl.String()).alias("period"),
+        literal(due, pl.Date()).alias("due"),
+        pl.struct([expr.alias(name) for name, expr in figures.items()])
+        .struct.json_encode()
+        .alias("figures"),
+    )

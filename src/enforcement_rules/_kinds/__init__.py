@@ -1,0 +1,32 @@
+"""Every rule kind, and the discriminated union a rule file is validated against.
+
+A new kind is one ``RuleBase`` subclass (its typed parameters, ``check`` and ``describe``) in
+the module of its family, listed in ``KINDS``, plus its Gherkin scenarios.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Union
+
+from pydantic import Field, TypeAdapter
+
+from .._rulebase import RuleBase
+from .personnel import CertificateExit, CertifiedParticipants, NoAuxiliaryParticipants
+from .training import RotationTraining, TrainingHours, TrainingParticipation
+
+KINDS: tuple[type[RuleBase], ...] = (
+    CertifiedParticipants,
+    NoAuxiliaryParticipants,
+    CertificateExit,
+    TrainingParticipation,
+    TrainingHours,
+    RotationTraining,
+)
+
+RuleSpec = Annotated[Union[KINDS], Field(discriminator="kind")]  # type: ignore[valid-type]  # noqa: UP007
+RULE_ADAPTER: TypeAdapter[RuleBase] = TypeAdapter(RuleSpec)
+
+
+def kind_names() -> list[str]:
+    """The ``kind`` of every rule kind."""
+    return [k.model_fields["kind"].annotation.__args__[0] for k in KINDS]  # type: ignore[union-attr]

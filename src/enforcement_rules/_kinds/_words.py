@@ -1,0 +1,26 @@
+"""Small helpers that word figures in messages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .._vocab import ActionKind, label, parse_enum
+
+
+def listed(items: Iterable[object]) -> str:
+    """Items joined the Chinese way: ``a、b、c``."""
+    return "、".join(str(i) for i in items)
+
+
+def number(value: float | int) -> str:
+    """``60`` for 60.0, ``59.5`` for 59.5."""
+    as_float = float(value)
+    return str(int(as_float)) if as_float.is_integer() else f"{as_float:g}"
+
+
+def kinds_zh(kind: str) -> str:
+    """The Chinese word of an action kind."""
+    try:
+        return label(parse_enum(ActionKind, kind))
+    except ValueError:
+        return kind

@@ -1,0 +1,164 @@
+"""Data-quality findings: references to records that are not there, ids used twice.
+
+They are not requirements of a document; they say where the records cannot be fully
+checked. They are reported with the rest (severity ``warning``), never dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from ._findings import finding_frame
+from ._records import Records
+from ._rulebase import Severity, SourceRef, Status
+
+PACK = "data-quality"
+
+
+@dataclass(frozen=True)
+class QualityCheck:
+    id: str
+    title: str
+    title_en: str
+    fix: str
+    fix_en: str
+    sources: list[SourceRef] = field(default_factory=list)
+    severity: Severity = Severity.WARNING
+
+    def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
+        if self.id == UNKNOWN_REFERENCE.id:
+            return (
+                f"{figures['record_type']} 记录 {subject_id} 的 {figures['field']} 引用了不存在的"
+                f"{figures['target_type']}:{figures['missing']}。",
+                f"{figures['record_type']} record {subject_id}: {figures['field']} names "
+                f"{figures['target_type']} {figures['missing']}, which is not in the records.",
+            )
+        return (
+            f"{figures['record_type']} 记录编号 {subject_id} 出现 {figures['count']} 次。",
+            f"{figures['record_type']} id {subject_id} is used by {figures['count']} records.",
+        )
+
+
+UNKNOWN_REFERENCE = QualityCheck(
+    id="data-quality.unknown-reference",
+    title="引用了不存在的记录",
+    title_en="A reference to a record that is not there",
+    fix="补充被引用的记录,或更正引用的编号。",
+    fix_en="Add the record referred to, or correct the id that refers to it.",
+)
+DUPLICATE_ID = QualityCheck(
+    id="data-quality.duplicate-id",
+    title="记录编号重复",
+    title_en="Two records with one id",
+    fix="为每条记录使用唯一编号,删除或合并重复的记录。",
+    fix_en="Give every record its own id; remove or merge the duplicates.",
+)
+CHECKS = {c.id: c for c in (UNKNOWN_REFERENCE, DUPLICATE_ID)}
+
+# (table, column holding the reference, table referred to, whether the column is a list)
+_REFERENCES = [
+    ("officers", "department", "departments", False),
+    ("certificates", "officer", "officers", False),
+    ("trainings", "officer", "officers", False),
+    ("actions", "department", "departments", False),
+    ("actions", "participants", "officers", True),
+    ("submissions", "department", "departments", False),
+    ("activities", "department", "departments", False),
+    ("task_reports", "department", "departments", False),
+    ("campaign_enrollments", "department", "departments", False),
+    ("exams", "officer", "officers", False),
+    ("contest_teams", "department", "departments", False),
+    ("contest_teams", "members", "officers", True),
+    ("monitoring_devices", "department", "departments", False),
+    ("entrustments", "department", "departments", False),
+]
+_WITH_IDS = [
+    "departments",
+    "officers",
+    "certificates",
+    "actions",
+    "submissions",
+    "activities",
+    "contest_teams",
+    "monitoring_devices",
+    "entrustments",
+]
+
+
+def quality_findings(records: Records) -> pl.DataFrame:
+    """Data-quality findings of every kind, with ``rule``/``pack``/``severity`` columns."""
+    frames = []
+    for table, column, target, is_list in _REFERENCES:
+        frame = records.table(table)
+        if frame.height == 0:
+            continue
+        known = records.table(target).select(pl.col("id").alias("_ref"))
+        subject = _subject_id(frame, table)
+        refs = frame.with_columns(subject.alias("_subject"), pl.col(column).alias("_ref"))
+        if is_list:
+            refs = refs.explode("_ref").filter(pl.col("_ref").is_not_null())
+        missing = refs.join(known, on="_ref", how="anti")
+        if missing.height == 0:
+            continue
+        department = (
+            pl.col("department") if "department" in frame.columns else pl.lit(None, dtype=pl.String)
+        )
+        grouped = missing.group_by("_subject", maintain_order=True).agg(
+            department.first().alias("_department"), pl.col("_ref").unique(maintain_order=True)
+        )
+        frames.append(
+            finding_frame(
+                grouped,
+                subject_type=table.removesuffix("s"),
+                subject_id=pl.col("_subject"),
+                department=pl.col("_department"),
+                status=Status.NOT_MET.value,
+                figures={
+                    "record_type": pl.lit(table),
+                    "field": pl.lit(column),
+                    "target_type": pl.lit(target),
+                    "missing": pl.col("_ref").list.join("、"),
+                },
+            ).with_columns(pl.lit(UNKNOWN_REFERENCE.id).alias("rule"))
+        )
+    for table in _WITH_IDS:
+        frame = records.table(table)
+        counts = (
+            frame.group_by("id")
+            .agg(
+                pl.len().alias("count"),
+                (
+                    pl.col("department").first()
+                    if "department" in frame.columns
+                    else pl.lit(None, dtype=pl.String)
+                ).alias("_department"),
+            )
+            .filter(pl.col("count") > 1)
+        )
+        if counts.height:
+            frames.append(
+                finding_frame(
+                    counts,
+                    subject_type=table.removesuffix("s"),
+                    subject_id=pl.col("id"),
+                    department=pl.col("_department"),
+                    status=Status.NOT_MET.value,
+                    figures={"record_type": pl.lit(table), "count": pl.col("count")},
+                ).with_columns(pl.lit(DUPLICATE_ID.id).alias("rule"))
+            )
+    if not frames:
+        return pl.DataFrame()
+    return pl.concat(frames).with_columns(
+        pl.lit(PACK).alias("pack"), pl.lit(Severity.WARNING.value).alias("severity")
+    )
+
+
+def _subject_id(frame: pl.DataFrame, table: str) -> pl.Expr:
+    if "id" in frame.columns:
+        return pl.coalesce(pl.col("id"), pl.format(table + "[{}]", pl.int_range(pl.len()))).cast(
+            pl.String
+        )
+    return pl.format(table + "[{}]", pl.int_range(pl.len()))

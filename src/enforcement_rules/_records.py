@@ -1,0 +1,429 @@
+"""Validated records, held as polars tables with a fixed schema per record type.
+
+``Records`` is what every evaluator reads. It is built from the interchange JSON, from plain
+Python dicts, or (see ``_loaders``) from other formats; whatever the way in, the tables have
+the same columns and types, domains are canonical where the vocabulary knows them, and an
+action without a domain takes its department's.
+"""
+
+from __future__ import annotations
+
+import json
+import types
+import typing
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from pydantic import BaseModel, ValidationError
+
+from ._columns import field_name, parse_cell, record_type
+from ._dates import local_day
+from ._errors import InputError, Problem
+from ._models import RECORD_TYPES, Record, RecordsFile
+from ._vocab import canonical_domain
+
+MAX_PROBLEMS = 50
+"""An input error lists at most this many problems."""
+
+MOMENT_SUFFIX = "_moment"
+"""A day-or-moment field ``f`` is held as ``f`` (its day in Asia/Shanghai) and ``f_moment``."""
+
+
+def _unwrap(annotation: Any) -> Any:
+    while typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    return annotation
+
+
+def _is_day_or_moment(annotation: Any) -> bool:
+    args = {_unwrap(a) for a in typing.get_args(_unwrap(annotation))}
+    return args == {date, datetime}
+
+
+def _dtype(annotation: Any) -> pl.DataType:
+    annotation = _unwrap(annotation)
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(options) == 1:
+            return _dtype(options[0])
+        raise TypeError(f"no column type for {annotation!r}")
+    if origin is list:
+        return pl.List(_dtype(typing.get_args(annotation)[0]))
+    if origin is dict:
+        value = _dtype(typing.get_args(annotation)[1])
+        return pl.List(pl.Struct({"key": pl.String(), "value": value}))
+    if annotation is bool:
+        return pl.Boolean()
+    if annotation is int:
+        return pl.Int64()
+    if annotation is float:
+        return pl.Float64()
+    if annotation is datetime:
+        return pl.Datetime("us", "UTC")
+    if annotation is date:
+        return pl.Date()
+    if annotation is str or (isinstance(annotation, type) and issubclass(annotation, StrEnum)):
+        return pl.String()
+    raise TypeError(f"no column type for {annotation!r}")
+
+
+def table_schema(model: type[BaseModel]) -> dict[str, pl.DataType]:
+    """The polars schema of a record type's table."""
+    schema: dict[str, pl.DataType] = {}
+    for name, info in model.model_fields.items():
+        if _is_day_or_moment(info.annotation):
+            schema[name] = pl.Date()
+            schema[name + MOMENT_SUFFIX] = pl.Datetime("us", "UTC")
+        else:
+            schema[name] = _dtype(info.annotation)
+    return schema
+
+
+SCHEMAS: dict[str, dict[str, pl.DataType]] = {
+    name: table_schema(model) for name, model in RECORD_TYPES.items()
+}
+"""Column names and types of every table."""
+
+
+def _row(record: Record) -> dict[str, Any]:
+    row: dict[str, Any] = {}
+    for name in type(record).model_fields:
+        value = getattr(record, name)
+        if isinstance(value, StrEnum):
+            value = value.value
+        elif isinstance(value, dict):
+            value = [{"key": k, "value": v} for k, v in value.items()]
+        if _is_day_or_moment(type(record).model_fields[name].annotation):
+            if isinstance(value, datetime):
+                row[name] = local_day(value)
+                row[name + MOMENT_SUFFIX] = value
+            else:
+                row[name] = value
+                row[name + MOMENT_SUFFIX] = None
+            continue
+        row[name] = value
+    return row
+
+
+def frame_of(name: str, records: Iterable[Record]) -> pl.DataFrame:
+    """A table of validated records of the type stored under ``name``."""
+    return pl.DataFrame([_row(r) for r in records], schema=SCHEMAS[name], orient="row")
+
+
+class Records:
+    """Validated records of every type, one polars table each.
+
+    Build one with ``Records.from_dicts``, ``Records.from_json`` or ``enforcement_rules.load``.
+    Tables of types the input does not have are empty, with their full schema.
+    """
+
+    def __init__(self, tables: Mapping[str, pl.DataFrame], *, origin: str = "<records>") -> None:
+        unknown = set(tables) - set(RECORD_TYPES)
+        if unknown:
+            raise InputError(
+                [
+                    Problem(origin, name, None, "a record type: " + ", ".join(RECORD_TYPES))
+                    for name in sorted(unknown)
+                ]
+            )
+        self.origin = origin
+        frames = {
+            name: tables[name] if name in tables else pl.DataFrame(schema=SCHEMAS[name])
+            for name in RECORD_TYPES
+        }
+        for name, frame in frames.items():
+            if dict(frame.schema) != SCHEMAS[name]:
+                raise TypeError(f"table {name} has schema {frame.schema}, not {SCHEMAS[name]}")
+        self._tables, self.unknown_domains = _canonical_domains(frames)
+
+    # -- construction ------------------------------------------------------------------
+
+    @classmethod
+    def from_dicts(
+        cls, data: Mapping[str, Iterable[Mapping[str, Any]]], *, origin: str = "<dicts>"
+    ) -> Records:
+        """Validate plain Python records: ``{"officers": [{...}, ...], ...}``.
+
+        Dates may be ``datetime.date`` objects or ``YYYY-MM-DD`` texts.
+        """
+        if not isinstance(data, Mapping):
+            raise InputError(
+                [
+                    Problem(
+                        origin, "top level", None, "an object of record arrays", type(data).__name__
+                    )
+                ]
+            )
+        plain = {
+            k: list(v)
+            if isinstance(v, Iterable) and not isinstance(v, str | bytes | Mapping)
+            else v
+            for k, v in data.items()
+        }
+        try:
+            parsed = RecordsFile.model_validate(plain)
+        except ValidationError as error:
+            problems, truncated = _problems(error, plain, origin)
+            raise InputError(problems, truncated=truncated) from None
+        tables = {name: frame_of(name, getattr(parsed, name)) for name in RECORD_TYPES}
+        return cls(tables, origin=origin)
+
+    @classmethod
+    def from_text_rows(
+        cls, tables: Mapping[str, Iterable[Mapping[str, str]]], *, origin: str = "<text>"
+    ) -> Records:
+        """Validate records written as text, as in a spreadsheet: ``{"执法人员": [{"编号": "O1",
+        "用工": "在编"}, ...]}``. Record types and columns may be named in Chinese (see
+        ``COLUMN_ALIASES``); list cells separate items with 、 , ; or /; an empty cell leaves
+        the field out."""
+        problems: list[Problem] = []
+        data: dict[str, list[dict[str, Any]]] = {}
+        for name, rows in tables.items():
+            try:
+                kind = record_type(name)
+            except KeyError:
+                problems.append(
+                    Problem(
+                        origin, f"table '{name}'", None, "a record type: " + ", ".join(RECORD_TYPES)
+                    )
+                )
+                continue
+            for number, row in enumerate(rows, start=1):
+                record: dict[str, Any] = {}
+                for header, text in row.items():
+                    where = f"{kind} row {number}"
+                    try:
+                        field = field_name(kind, header)
+                    except KeyError:
+                        problems.append(
+                            Problem(
+                                origin,
+                                where,
+                                header,
+                                "a column of "
+                                + kind
+                                + ": "
+                                + ", ".join(RECORD_TYPES[kind].model_fields),
+                            )
+                        )
+                        continue
+                    try:
+                        value = parse_cell(kind, field, text)
+                    except ValueError as error:
+                        problems.append(Problem(origin, where, header, str(error), _shown(text)))
+                        continue
+                    if value is not None:
+                        record[field] = value
+                data.setdefault(kind, []).append(record)
+        if problems:
+            raise InputError(problems[:MAX_PROBLEMS], truncated=len(problems) > MAX_PROBLEMS)
+        return cls.from_dicts(data, origin=origin)
+
+    @classmethod
+    def from_json(cls, path: str | Path) -> Records:
+        """Read the JSON interchange file (see ``enforcement-rules schema``)."""
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            raise InputError([Problem(str(path), "file", None, "an existing file")]) from None
+        except UnicodeDecodeError as error:
+            raise InputError(
+                [Problem(str(path), f"byte {error.start}", None, "UTF-8 text")]
+            ) from None
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise InputError(
+                [
+                    Problem(
+                        str(path),
+                        f"line {error.lineno}, column {error.colno}",
+                        None,
+                        "valid JSON",
+                        error.msg,
+                    )
+                ]
+            ) from None
+        if not isinstance(data, dict):
+            raise InputError(
+                [
+                    Problem(
+                        str(path),
+                        "top level",
+                        None,
+                        "an object with one array per record type",
+                        type(data).__name__,
+                    )
+                ]
+            )
+        return cls.from_dicts(data, origin=str(path))
+
+    # -- access ----------------------------------------------------------------------
+
+    def table(self, name: str) -> pl.DataFrame:
+        """The table of one record type (``"officers"``, ``"actions"``, ...)."""
+        try:
+            return self._tables[name]
+        except KeyError:
+            raise KeyError(f"no record type {name!r}; known: {', '.join(RECORD_TYPES)}") from None
+
+    @property
+    def departments(self) -> pl.DataFrame:
+        return self._tables["departments"]
+
+    @property
+    def officers(self) -> pl.DataFrame:
+        return self._tables["officers"]
+
+    @property
+    def certificates(self) -> pl.DataFrame:
+        return self._tables["certificates"]
+
+    @property
+    def trainings(self) -> pl.DataFrame:
+        return self._tables["trainings"]
+
+    @property
+    def actions(self) -> pl.DataFrame:
+        return self._tables["actions"]
+
+    def counts(self) -> dict[str, int]:
+        """Number of records of each type."""
+        return {name: frame.height for name, frame in self._tables.items()}
+
+    def __repr__(self) -> str:
+        held = ", ".join(f"{n}={c}" for n, c in self.counts().items() if c)
+        return f"Records({held or 'empty'})"
+
+
+def _canonical_domains(
+    frames: dict[str, pl.DataFrame],
+) -> tuple[dict[str, pl.DataFrame], list[str]]:
+    """Resolve domain aliases; fill an action's missing domain from its department's."""
+    words: set[str] = set()
+    words.update(frames["departments"]["domain"].drop_nulls().to_list())
+    words.update(frames["actions"]["domain"].drop_nulls().to_list())
+    words.update(frames["certificates"]["domains"].explode().drop_nulls().to_list())
+    mapping = {w: canonical_domain(w) or w for w in words}
+    unknown = sorted(w for w in words if canonical_domain(w) is None)
+
+    def canon(expr: pl.Expr) -> pl.Expr:
+        return expr.replace_strict(mapping, default=expr, return_dtype=pl.String)
+
+    out = dict(frames)
+    out["departments"] = frames["departments"].with_columns(canon(pl.col("domain")))
+    out["certificates"] = frames["certificates"].with_columns(
+        pl.col("domains").list.eval(canon(pl.element()))
+    )
+    department_domain = (
+        out["departments"]
+        .select(pl.col("id").alias("department"), pl.col("domain").alias("_department_domain"))
+        .unique(subset="department", keep="first")
+    )
+    actions = frames["actions"].with_columns(canon(pl.col("domain")))
+    out["actions"] = (
+        actions.join(department_domain, on="department", how="left", maintain_order="left")
+        .with_columns(pl.coalesce("domain", "_department_domain").alias("domain"))
+        .drop("_department_domain")
+    )
+    return out, unknown
+
+
+def _problems(
+    error: ValidationError, data: Mapping[str, Any], origin: str
+) -> tuple[list[Problem], bool]:
+    problems: list[Problem] = []
+    for item in error.errors(include_url=False):
+        if len(problems) >= MAX_PROBLEMS:
+            return problems, True
+        problems.append(_problem(item, data, origin))
+    return problems, False
+
+
+def _problem(item: Any, data: Mapping[str, Any], origin: str) -> Problem:
+    loc = list(item["loc"])
+    kind = item["type"]
+    message = str(item["msg"]).removeprefix("Value error, ")
+    if not loc:
+        return Problem(origin, "top level", None, message)
+    array = str(loc[0])
+    if kind == "extra_forbidden" and len(loc) == 1:
+        return Problem(
+            origin,
+            f"'{array}'",
+            None,
+            "a record type: " + ", ".join(RECORD_TYPES),
+            "an unknown array",
+        )
+    if len(loc) == 1:
+        return Problem(
+            origin,
+            f"'{array}'",
+            None,
+            _expected(kind, message, RECORD_TYPES.get(array)),
+            _shown(item.get("input")),
+        )
+    index = loc[1]
+    where = f"{array}[{index}]"
+    record = _record_at(data, array, index)
+    if isinstance(record, Mapping) and isinstance(record.get("id"), str):
+        where += f" (id={record['id']})"
+    field = ".".join(str(p) for p in loc[2:]) or None
+    model = RECORD_TYPES.get(array)
+    got = None if kind == "missing" else _shown(item.get("input"))
+    if kind == "extra_forbidden" and model is not None:
+        return Problem(
+            origin,
+            where,
+            field,
+            "only the fields " + ", ".join(model.model_fields),
+            "an unknown field",
+        )
+    return Problem(origin, where, field, _expected(kind, message, None), got)
+
+
+def _record_at(data: Mapping[str, Any], array: str, index: object) -> object:
+    records = data.get(array)
+    if isinstance(records, list) and isinstance(index, int) and 0 <= index < len(records):
+        return records[index]
+    return None
+
+
+_EXPECTED = {
+    "missing": "a value (the field is required)",
+    "string_type": "a text",
+    "int_type": "a whole number",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "dict_type": "an object",
+    "model_type": "an object",
+    "date_type": "a date as YYYY-MM-DD",
+    "datetime_type": "a date-time with a UTC offset",
+}
+
+
+def _expected(kind: str, message: str, model: type[BaseModel] | None) -> str:
+    if model is not None and kind == "list_type":
+        return f"a list of {model.__name__.lower()} records"
+    if kind in _EXPECTED:
+        return _EXPECTED[kind]
+    return message[0].lower() + message[1:] if message else kind
+
+
+def _shown(value: object) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of the interchange file."""
+    schema = RecordsFile.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema

@@ -1,0 +1,197 @@
+"""What every rule has: identity, wording, scope, period in force, sources and the reading.
+
+A rule kind subclasses ``RuleBase`` with its typed parameters, a ``check`` that turns records
+into findings with polars, and a ``describe`` that words one finding. Rule files hold data
+only: no expressions, nothing evaluated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from ._fields import enum_field
+from ._vocab import Level, canonical_domain, label
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from ._context import Context
+
+
+class Severity(StrEnum):
+    """``violation`` for what the text requires; ``warning`` for "原则上", "努力", "基本"."""
+
+    VIOLATION = "violation"
+    WARNING = "warning"
+
+
+class Status(StrEnum):
+    """What a finding says about its subject as of the evaluation day."""
+
+    NOT_MET = "not_met"  # a requirement on a record, an officer or a year is not met
+    LATE = "late"  # delivered after the due moment
+    MISSING = "missing"  # due, and nothing delivered
+    INCOMPLETE = "incomplete"  # delivered without a required part
+    PENDING = "pending"  # not yet due: shown, not a violation
+
+
+STATUS_LABELS = {
+    Status.NOT_MET: "不符合",
+    Status.LATE: "逾期",
+    Status.MISSING: "缺失",
+    Status.INCOMPLETE: "不完整",
+    Status.PENDING: "未到期",
+}
+SEVERITY_LABELS = {Severity.VIOLATION: "违规", Severity.WARNING: "提示"}
+
+
+class Spec(BaseModel):
+    """Base of rule-file models: strict about unknown keys, lax about YAML's own types."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _domain(value: object) -> object:
+    if isinstance(value, str):
+        name = canonical_domain(value)
+        if name is None:
+            raise ValueError(
+                f"a domain of the vocabulary (enforcement_rules.DOMAINS); got {value!r}"
+            )
+        return name
+    return value
+
+
+Domain = Annotated[str, BeforeValidator(_domain)]
+LevelName = enum_field(Level)
+
+
+class Selector(Spec):
+    """Which departments a pack or rule applies to; every condition given must hold.
+
+    ``region`` is a prefix of the department's region path; ``levels`` and ``domains`` are
+    any-of; ``name_contains`` any-of, ``name_excludes`` none-of (e.g. the receiving 司法局).
+    """
+
+    region: list[str] = Field(default_factory=list)
+    levels: list[LevelName] = Field(default_factory=list)  # type: ignore[valid-type]
+    domains: list[Domain] = Field(default_factory=list)
+    exclude_domains: list[Domain] = Field(default_factory=list)
+    name_contains: list[str] = Field(default_factory=list)
+    name_excludes: list[str] = Field(default_factory=list)
+
+    def matches(self, department: DepartmentView) -> bool:
+        return not self.misses(department)
+
+    def misses(self, department: DepartmentView) -> list[str]:
+        """The conditions ``department`` fails, in words (empty when it matches)."""
+        failed: list[str] = []
+        if self.region and tuple(department.region[: len(self.region)]) != tuple(self.region):
+            failed.append("region not within " + "/".join(self.region))
+        if self.levels and department.level not in self.levels:
+            failed.append("level not " + "|".join(label(lv) for lv in self.levels))
+        if self.domains and department.domain not in self.domains:
+            failed.append("domain not " + "|".join(self.domains))
+        if self.exclude_domains and department.domain in self.exclude_domains:
+            failed.append("domain " + department.domain + " excluded")
+        if self.name_contains and not any(w in department.name for w in self.name_contains):
+            failed.append("name contains none of " + "|".join(self.name_contains))
+        if any(w in department.name for w in self.name_excludes):
+            failed.append("name contains " + "|".join(self.name_excludes))
+        return failed
+
+    def describe(self) -> str:
+        """The selector in words (Chinese), for listings."""
+        parts: list[str] = []
+        if self.region:
+            parts.append("辖区 " + "/".join(self.region))
+        if self.levels:
+            parts.append("层级 " + "、".join(label(lv) for lv in self.levels))
+        if self.domains:
+            parts.append("领域 " + "、".join(self.domains))
+        if self.exclude_domains:
+            parts.append("不含领域 " + "、".join(self.exclude_domains))
+        if self.name_contains:
+            parts.append("名称含 " + "或".join(self.name_contains))
+        if self.name_excludes:
+            parts.append("名称不含 " + "、".join(self.name_excludes))
+        return ";".join(parts) or "全部"
+
+
+@dataclass(frozen=True, slots=True)
+class DepartmentView:
+    """The fields of a department a selector reads."""
+
+    id: str
+    name: str
+    region: tuple[str, ...]
+    level: Level
+    domain: str
+
+
+class Period(Spec):
+    """Days in force, both inclusive; ``to`` empty means open-ended."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    start: date = Field(alias="from")
+    end: date | None = Field(default=None, alias="to")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        if self.end is not None and self.end < self.start:
+            raise ValueError("'to' on or after 'from'")
+        return self
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+    def describe(self) -> str:
+        return f"{self.start.isoformat()} – {self.end.isoformat() if self.end else '…'}"
+
+
+class SourceRef(Spec):
+    """Where a rule comes from: a document id, its section, and a verbatim quote."""
+
+    document: str
+    section: str
+    quote: str = Field(min_length=2)
+
+
+class RuleBase(Spec):
+    """Fields every rule has. Subclasses add ``kind`` (a literal) and their parameters."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    kind: str
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+    title: str
+    title_en: str
+    register_rows: list[str] = Field(
+        default_factory=list,
+        alias="register",
+        description="Rows of the requirements register this rule encodes (e.g. G2)",
+    )
+    severity: Severity = Severity.VIOLATION
+    applies_to: Selector = Field(default_factory=Selector)
+    in_force: Period | None = None
+    sources: list[SourceRef] = Field(min_length=1)
+    note: str = Field(min_length=1, description="How ambiguous wording was read")
+    fix: str = Field(description="What would fix a finding, in Chinese")
+    fix_en: str
+
+    # Set by subclasses: the record type a finding of this kind is about, for listings.
+    subject_type: ClassVar[str] = "record"
+
+    def check(self, ctx: Context) -> pl.DataFrame:
+        """Findings as a frame (see ``_findings.FINDING_COLUMNS``)."""
+        raise NotImplementedError
+
+    def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
+        """One finding in words: (Chinese, English)."""
+        raise NotImplementedError

@@ -1,0 +1,237 @@
+"""Rule files: loading, validation, packs and the rule set.
+
+Layout of a rules folder::
+
+    sources/documents.yaml        metadata of every source document
+    sources/<file>                the verbatim texts
+    <pack-id>/pack.yaml           a pack: title, documents, the departments it applies to
+    <pack-id>/<anything>.yaml     a list of rules of that pack
+
+Every rule is validated by the model of its ``kind``; every quote must stand verbatim in its
+document. A malformed file raises ``RuleError`` naming the file, line and field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from pydantic import Field, ValidationError
+
+from ._errors import RuleError, UsageError
+from ._kinds import RULE_ADAPTER
+from ._rulebase import DepartmentView, Period, RuleBase, Selector, Spec
+from ._sources import SourceDocument, load_documents
+from ._yamlfile import LocatedYaml, read_yaml
+
+PACK_FILE = "pack.yaml"
+
+
+class PackSpec(Spec):
+    """``pack.yaml``: what a pack is and which departments it applies to by default."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9\-]*$")
+    title: str
+    title_en: str
+    documents: list[str] = Field(min_length=1)
+    applies_to: Selector
+    in_force: Period
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Pack:
+    """A pack and its rules, in file order."""
+
+    spec: PackSpec
+    rules: tuple[RuleBase, ...] = field(default=())
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def title(self) -> str:
+        return self.spec.title
+
+    @property
+    def applies_to(self) -> Selector:
+        return self.spec.applies_to
+
+    @property
+    def in_force(self) -> Period:
+        return self.spec.in_force
+
+    def applies(self, department: DepartmentView) -> bool:
+        return self.applies_to.matches(department)
+
+
+class RuleSet:
+    """Every pack, rule and source document of a rules folder."""
+
+    def __init__(self, documents: dict[str, SourceDocument], packs: list[Pack]) -> None:
+        self.documents = documents
+        self.packs = {p.id: p for p in packs}
+        self.rules = {r.id: r for p in packs for r in p.rules}
+        self._pack_of = {r.id: p for p in packs for r in p.rules}
+
+    def pack_of(self, rule_id: str) -> Pack:
+        return self._pack_of[rule_id]
+
+    def select(self, pack_ids: Iterable[str] | None = None) -> list[Pack]:
+        """The packs named (all when ``None``); an unknown id raises ``UsageError``."""
+        if pack_ids is None:
+            return list(self.packs.values())
+        wanted = list(dict.fromkeys(pack_ids))
+        unknown = [p for p in wanted if p not in self.packs]
+        if unknown:
+            raise UsageError(
+                f"unknown pack {', '.join(unknown)}; the packs are {', '.join(self.packs)}"
+            )
+        return [self.packs[p] for p in wanted]
+
+    def __iter__(self) -> Iterator[RuleBase]:
+        return iter(self.rules.values())
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+
+def default_rules_dir() -> Path:
+    """The rules shipped with the library (inside the wheel; the repository's ``rules/`` in an
+    editable install)."""
+    packaged = Path(str(resources.files("enforcement_rules"))) / "rules"
+    if packaged.is_dir():
+        return packaged
+    repository = Path(__file__).resolve().parents[2] / "rules"
+    if repository.is_dir():
+        return repository
+    raise RuleError(str(packaged), "the shipped rules are missing; reinstall enforcement-rules")
+
+
+@lru_cache(maxsize=4)
+def _load_cached(folder: Path) -> RuleSet:
+    return _load(folder)
+
+
+def load_rules(folder: str | Path | None = None) -> RuleSet:
+    """Load and validate a rules folder (default: the shipped rules)."""
+    path = Path(folder) if folder is not None else default_rules_dir()
+    return _load_cached(path.resolve())
+
+
+def _load(folder: Path) -> RuleSet:
+    documents = load_documents(folder / "sources")
+    packs: list[Pack] = []
+    seen: dict[str, str] = {}
+    for pack_dir in sorted(p for p in folder.iterdir() if p.is_dir() and p.name != "sources"):
+        if not (pack_dir / PACK_FILE).is_file():
+            raise RuleError(f"{pack_dir.name}/", f"a pack folder needs a {PACK_FILE}")
+        spec = _pack_spec(folder, pack_dir, documents)
+        rules: list[RuleBase] = []
+        for path in sorted(pack_dir.glob("*.yaml")):
+            if path.name == PACK_FILE:
+                continue
+            for rule in _rules_of(folder, path, documents):
+                if rule.id in seen:
+                    raise RuleError(
+                        _display(folder, path),
+                        f"rule id {rule.id} is also defined in {seen[rule.id]}",
+                    )
+                seen[rule.id] = _display(folder, path)
+                rules.append(rule)
+        packs.append(Pack(spec, tuple(rules)))
+    return RuleSet(documents, packs)
+
+
+def _display(folder: Path, path: Path) -> str:
+    return str(path.relative_to(folder))
+
+
+def _pack_spec(folder: Path, pack_dir: Path, documents: dict[str, SourceDocument]) -> PackSpec:
+    located = read_yaml(pack_dir / PACK_FILE, _display(folder, pack_dir / PACK_FILE))
+    try:
+        spec = PackSpec.model_validate(located.data)
+    except ValidationError as error:
+        raise _rule_error(located, error, ()) from None
+    if spec.id != pack_dir.name:
+        raise RuleError(
+            located.file,
+            f"pack id {spec.id} differs from its folder {pack_dir.name}",
+            line=located.line_of(("id",)),
+        )
+    for position, document in enumerate(spec.documents):
+        if document not in documents:
+            raise RuleError(
+                located.file,
+                f"unknown document {document}; known: " + ", ".join(documents),
+                line=located.line_of(("documents", position)),
+            )
+    return spec
+
+
+def _rules_of(folder: Path, path: Path, documents: dict[str, SourceDocument]) -> list[RuleBase]:
+    located = read_yaml(path, _display(folder, path))
+    if not isinstance(located.data, list):
+        raise RuleError(located.file, "expected a list of rules", line=1)
+    rules = []
+    for position, entry in enumerate(located.data):
+        try:
+            rule = RULE_ADAPTER.validate_python(entry)
+        except ValidationError as error:
+            raise _rule_error(located, error, (position,)) from None
+        for number, source in enumerate(rule.sources):
+            document = documents.get(source.document)
+            line = located.line_of((position, "sources", number))
+            if document is None:
+                raise RuleError(
+                    located.file,
+                    f"rule {rule.id}: unknown document "
+                    f"{source.document}; known: " + ", ".join(documents),
+                    line=line,
+                )
+            if not document.contains(source.quote):
+                raise RuleError(
+                    located.file,
+                    f"rule {rule.id}: the quote is not verbatim in {document.file}: "
+                    f"{source.quote[:40]}…",
+                    line=located.line_of((position, "sources", number, "quote")),
+                )
+        rules.append(rule)
+    return rules
+
+
+def _rule_error(located: LocatedYaml, error: ValidationError, prefix: tuple[int, ...]) -> RuleError:
+    first = error.errors(include_url=False)[0]
+    loc = list(first["loc"])
+    # A discriminated union puts the kind's tag first; it is not a key of the file.
+    if (
+        prefix
+        and loc
+        and isinstance(loc[0], str)
+        and first["type"]
+        not in (
+            "union_tag_not_found",
+            "union_tag_invalid",
+        )
+    ):
+        entry = located.data[prefix[0]] if isinstance(located.data, list) else None
+        if isinstance(entry, dict) and entry.get("kind") == loc[0]:
+            loc = loc[1:]
+    location = (*prefix, *loc)
+    field_name = ".".join(str(p) for p in loc) or "(rule)"
+    what = f"rule {prefix[0]}" if prefix else "pack"
+    if first["type"] in ("union_tag_not_found", "union_tag_invalid"):
+        field_name = "kind"
+        location = (*prefix, "kind")
+    message = str(first["msg"]).removeprefix("Value error, ")
+    count = len(error.errors())
+    more = f" (and {count - 1} more problem(s))" if count > 1 else ""
+    return RuleError(
+        located.file,
+        f"{what}: field '{field_name}': {message}{more}",
+        line=located.line_of(location),
+    )

@@ -1,0 +1,85 @@
+"""The source documents: metadata, verbatim texts, and the check that a quote is verbatim."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+from pydantic import Field, ValidationError
+
+from ._errors import RuleError
+from ._rulebase import Period, Spec
+from ._yamlfile import read_yaml
+
+DOCUMENTS_FILE = "documents.yaml"
+
+
+class LostCharacters(Spec):
+    as_written: str
+    read_as: str
+
+
+class SourceDocument(Spec):
+    """A policy document or law, as kept in ``rules/sources/``."""
+
+    id: str
+    file: str
+    original_file: str
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    title: str
+    title_en: str
+    issuer: str
+    number: str | None
+    date: dt.date | None
+    published: dt.date | None
+    jurisdiction: list[str]
+    sector: list[str]
+    period: Period
+    lost_characters: list[LostCharacters]
+    notes: str
+    text: str = Field(default="", exclude=True, repr=False)
+
+    def contains(self, quote: str) -> bool:
+        return quote in self.text
+
+
+def load_documents(folder: Path) -> dict[str, SourceDocument]:
+    """Read ``documents.yaml`` and every text it names, checking each text's sha256."""
+    index = folder / DOCUMENTS_FILE
+    located = read_yaml(index, display=f"sources/{DOCUMENTS_FILE}")
+    if not isinstance(located.data, list):
+        raise RuleError(located.file, "expected a list of documents", line=1)
+    documents: dict[str, SourceDocument] = {}
+    for position, entry in enumerate(located.data):
+        try:
+            document = SourceDocument.model_validate(entry)
+        except ValidationError as error:
+            first = error.errors()[0]
+            line = located.line_of((position, *first["loc"]))
+            field = ".".join(str(p) for p in first["loc"])
+            raise RuleError(
+                located.file, f"document {position}: field '{field}': {first['msg']}", line=line
+            ) from None
+        path = folder / document.file
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            raise RuleError(
+                located.file,
+                f"document {document.id}: no file {document.file}",
+                line=located.line_of((position, "file")),
+            ) from None
+        if hashlib.sha256(raw).hexdigest() != document.sha256:
+            raise RuleError(
+                f"sources/{document.file}",
+                "the text differs from the verbatim copy its sha256 pins; restore the original",
+            )
+        if document.id in documents:
+            raise RuleError(
+                located.file,
+                f"document id {document.id} appears twice",
+                line=located.line_of((position, "id")),
+            )
+        documents[document.id] = document.model_copy(update={"text": raw.decode("utf-8")})
+    return documents

@@ -1,0 +1,39 @@
+"""The shipped example, as a new user runs it."""
+
+from __future__ import annotations
+
+import runpy
+import sys
+from pathlib import Path
+
+import pytest
+
+import enforcement_rules as er
+
+ROOT = Path(__file__).parents[1]
+
+
+def test_the_example_shows_violations_of_each_personnel_rule_it_exercises() -> None:
+    report = er.evaluate(er.load(ROOT / "examples/dawukou-2024/records.json"), as_of="2024-12-31")
+    rules = {f.rule for f in report.findings}
+    assert {"D1", "D2.rotation", "D3", "D4"} <= rules
+    for finding in report.findings:
+        assert finding.quote in er.load_rules().documents[finding.sources[0].document].text
+
+
+def test_quickstart_prints_findings_with_their_quotes(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setattr(sys, "argv", ["quickstart.py"])
+    runpy.run_path(str(ROOT / "examples/quickstart.py"), run_name="__main__")
+    out = capsys.readouterr().out
+    assert "[D3]" in out and "「行政执法证件人员需按照执法证件授权范围,不少于2人持证执法」" in out
+
+
+def test_ci_runs_the_readmes_test_command() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    command = "python -m pip install -e '.[test]' && python -m pytest"
+    assert command in readme
+    assert command in ci
