@@ -19,6 +19,7 @@ from ._errors import (
 from ._evaluate import evaluate
 from ._load import load
 from ._models import RECORD_TYPES
+from ._monitor import Monitor
 from ._records import Records, json_schema
 from ._report import Finding, Report
 from ._rulebase import RuleBase, Selector, Severity, Status
@@ -32,6 +33,7 @@ __all__ = [
     "EnforcementRulesError",
     "Finding",
     "InputError",
+    "Monitor",
     "MonitorUnavailable",
     "Pack",
     "Problem",

@@ -6,6 +6,7 @@ Exit codes: 0 no violations, 1 violations found, 2 bad input, bad rules or bad u
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -20,6 +21,7 @@ from ._report import Report
 from ._rulebase import SEVERITY_LABELS, STATUS_LABELS, Severity, Status
 from ._rules import load_rules
 from ._table import render_table
+from ._watch import watch
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 
@@ -71,6 +73,22 @@ def _parser() -> argparse.ArgumentParser:
 
     schema = commands.add_parser("schema", help="print the JSON Schema of the records file")
     schema.set_defaults(handler=_schema)
+
+    watching = commands.add_parser(
+        "watch",
+        help="follow records (JSON Lines on standard input); print findings as they arise",
+    )
+    _pack_option(watching)
+    watching.add_argument(
+        "--as-of",
+        metavar="START",
+        help="the clock's first day (YYYY-MM-DD, read as its last moment); "
+        "each act moves it to its own day",
+    )
+    watching.add_argument(
+        "--pending", action="store_true", help="also print findings not yet due (pending)"
+    )
+    watching.set_defaults(handler=_watch)
     return parser
 
 
@@ -165,6 +183,15 @@ def _rules(args: argparse.Namespace) -> int:
 def _schema(args: argparse.Namespace) -> int:
     _write(json.dumps(json_schema(), ensure_ascii=False, indent=2), None)
     return EXIT_OK
+
+
+def _watch(args: argparse.Namespace) -> int:
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        sys.stdin.reconfigure(encoding="utf-8-sig")
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(encoding="utf-8", line_buffering=True)
+    return watch(args.pack, args.as_of, args.pending, sys.stdin, sys.stdout, sys.stderr)
 
 
 def _write(text: str, output: str | None, stream: TextIO | None = None) -> None:
