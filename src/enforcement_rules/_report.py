@@ -213,9 +213,11 @@ class Report:
         self.frame = frame.select(list(REPORT_COLUMNS)).sort(ORDER, nulls_last=True)
         self._describers = describers
         self.warnings = warnings
-        self.exemptions = (
-            exemptions if exemptions is not None else pl.DataFrame(schema=EXEMPTION_REPORT_COLUMNS)
-        ).sort("department", "rule", "subject_id", nulls_last=True)
+        if exemptions is None or exemptions.width == 0:
+            exemptions = pl.DataFrame(schema=EXEMPTION_REPORT_COLUMNS)
+        self.exemptions = exemptions.select(list(EXEMPTION_REPORT_COLUMNS)).sort(
+            "department", "rule", "subject_id", nulls_last=True
+        )
 
     @cached_property
     def findings(self) -> list[Finding]:

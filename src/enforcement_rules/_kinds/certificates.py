@@ -13,6 +13,7 @@ from .._findings import empty_findings, finding_frame
 from .._rulebase import RuleBase, Status
 from .._vocab import Employment, label, parse_enum
 from ._certified import valid_on
+from .training import _status
 
 if TYPE_CHECKING:
     from .._context import Context
@@ -57,9 +58,7 @@ class CertificateAnnualReview(RuleBase):
             subject_type="certificate",
             subject_id=pl.col("id"),
             department=pl.col("department"),
-            status=pl.when(pl.col("judged"))
-            .then(pl.lit(Status.NOT_MET.value))
-            .otherwise(pl.lit(Status.PENDING.value)),
+            status=_status(pl.col("judged")),
             period=pl.col("year").cast(pl.String),
             due=pl.date(pl.col("year"), 12, 31),
             figures={

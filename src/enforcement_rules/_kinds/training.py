@@ -184,6 +184,9 @@ class DoneByDue(_OfficerRule):
     due: date
     counted_from: date | None = None
 
+    # The figure naming the first record after ``due``.
+    _after_due_figure: ClassVar[str] = "after_due"
+
     def _events(self, ctx: Context) -> pl.DataFrame:
         """The records that count, as of the day: at least ``officer`` and ``date``."""
         raise NotImplementedError
@@ -222,8 +225,6 @@ class DoneByDue(_OfficerRule):
                 self._after_due_figure: pl.col("after_due"),
             },
         )
-
-    _after_due_figure: ClassVar[str] = "after_due"
 
 
 class RotationTraining(DoneByDue):
