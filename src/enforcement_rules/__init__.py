@@ -11,6 +11,7 @@ documents as typed, declarative rules, checked against a host system's records.
 from ._errors import (
     EnforcementRulesError,
     InputError,
+    MissingDependency,
     MonitorUnavailable,
     Problem,
     RuleError,
@@ -32,6 +33,7 @@ __all__ = [
     "EnforcementRulesError",
     "Finding",
     "InputError",
+    "MissingDependency",
     "MonitorUnavailable",
     "Pack",
     "Problem",
