@@ -34,7 +34,7 @@ from ._dates import TIMEZONE
 from ._errors import Problem
 from ._models import RECORD_TYPES, Record
 from ._records import MAX_PROBLEMS, MOMENT_SUFFIX, SCHEMAS
-from ._vocab import ALIASES, accepted_words
+from ._vocab import ALIASES, CertificateStatus, accepted_words
 
 Kind = Literal["text", "str", "enum", "day", "moment", "day_or_moment", "bool", "int", "float"]
 
@@ -174,7 +174,7 @@ def _certificate_rules() -> list[tuple[pl.Expr, str | None, pl.Expr]]:
             pl.lit("valid_to on or after valid_from"),
         ),
         (
-            (pl.col("status") != "valid") & pl.col("status_since").is_null(),
+            (pl.col("status") != CertificateStatus.VALID.value) & pl.col("status_since").is_null(),
             None,
             pl.format("status_since, the day the certificate became {}", pl.col("status")),
         ),
@@ -563,7 +563,7 @@ def validate_table(
     )
     problems += _cell_problems(frame, checked, columns, place, MAX_PROBLEMS - len(problems))
     typed = checked.select(list(SCHEMAS[kind]))
-    if not problems and kind in ROW_RULES:
+    if kind in ROW_RULES:  # null (unreadable) cells satisfy them, as in the models
         problems += _row_rule_problems(typed, ROW_RULES[kind](), place)
     return typed, problems
 
@@ -620,23 +620,23 @@ def _cell_problems(
     place: Place,
     limit: int,
 ) -> list[Problem]:
-    """The problems of single cells, in column order, at most ``limit`` + 1."""
-    problems: list[Problem] = []
+    """The problems of single cells, row by row, at most ``limit`` + 1."""
+    found: list[tuple[int, int, Problem]] = []
     ids = checked["id"] if "id" in checked.columns else None
-    for name, column in columns.items():
+    for order, (name, column) in enumerate(columns.items()):
         for number, (_, expected) in enumerate(column.checks):
             bad = checked[f"__bad_{name}_{number}"]
             if not bad.any():
                 continue
-            for row in bad.arg_true().head(limit + 1 - len(problems)).to_list():
+            for row in bad.arg_true().head(limit + 1).to_list():
                 got = frame[column.header][row]
                 shown = None if got is None or expected == EXPECTED_MISSING else _shown(got)
-                problems.append(
-                    Problem(place.file, _where(place, row, ids), column.header, expected, shown)
+                problem = Problem(
+                    place.file, _where(place, row, ids), column.header, expected, shown
                 )
-            if len(problems) > limit:
-                return problems
-    return problems
+                found.append((row, order, problem))
+    found.sort(key=lambda item: item[:2])
+    return [problem for _, _, problem in found[: limit + 1]]
 
 
 def _row_rule_problems(
