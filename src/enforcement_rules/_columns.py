@@ -9,8 +9,6 @@ contract: a cell that does not fit is an error, never a guess.
 
 from __future__ import annotations
 
-import re
-
 from ._models import RECORD_TYPES
 
 LIST_SEPARATORS = "、,;，；|/"
@@ -229,9 +227,3 @@ def field_name(record_type: str, header: str) -> str:
     if word in RECORD_TYPES[record_type].model_fields:
         return word
     return COLUMN_ALIASES[record_type][word]
-
-
-def split_list(cell: str) -> list[str]:
-    """Items of a list cell, split at any of ``LIST_SEPARATORS``."""
-    parts = re.split("[" + re.escape(LIST_SEPARATORS) + "]", cell)
-    return [p.strip() for p in parts if p.strip()]

@@ -41,47 +41,48 @@ tr.pending td.status { color: #59636e; }
   vertical-align: middle; }
 """
 
-_VIOLATION_COLOUR = "#d1242f"
-_OTHER_COLOUR = "#bf8700"
+_COLOURS = {"violations": "#d1242f", "warnings": "#bf8700", "pending": "#8c959f"}
 _ROW = 22
 _BAR_WIDTH = 320
 
 
-def _bar_chart(title: str, rows: list[tuple[str, int, int]]) -> str:
-    """A horizontal bar per row: violations in red, the other findings after them."""
+def _bar_chart(title: str, rows: list[tuple[str, dict[str, int]]]) -> str:
+    """A horizontal bar per row: violations, then warnings, then pending findings."""
     height = _ROW * len(rows) + 30
-    most = max((v + o for _, v, o in rows), default=0) or 1
-    label_width = min(480, 12 + 7 * max((display_width(label) for label, _, _ in rows), default=0))
+    most = max((sum(counts.values()) for _, counts in rows), default=0) or 1
+    label_width = min(480, 12 + 7 * max((display_width(label) for label, _ in rows), default=0))
     parts = [
-        f'<svg role="img"'
-        f' width="{label_width + _BAR_WIDTH + 60}" height="{height}"'
+        f'<svg role="img" width="{label_width + _BAR_WIDTH + 60}" height="{height}"'
         f' aria-label="{escape(title)}"><title>{escape(title)}</title>'
     ]
-    for index, (label, violations, others) in enumerate(rows):
+    for index, (label, counts) in enumerate(rows):
         y = 10 + index * _ROW
-        v_width = _BAR_WIDTH * violations / most
-        o_width = _BAR_WIDTH * others / most
         parts.append(
             f'<text x="{label_width - 6}" y="{y + 14}" text-anchor="end" font-size="12">'
             f"{escape(label)}</text>"
-            f'<rect x="{label_width}" y="{y + 2}" width="{v_width:.1f}" height="{_ROW - 6}"'
-            f' fill="{_VIOLATION_COLOUR}"/>'
-            f'<rect x="{label_width + v_width:.1f}" y="{y + 2}" width="{o_width:.1f}"'
-            f' height="{_ROW - 6}" fill="{_OTHER_COLOUR}"/>'
-            f'<text x="{label_width + v_width + o_width + 6:.1f}" y="{y + 14}" font-size="12">'
-            f"{violations + others}</text>"
+        )
+        x = float(label_width)
+        for part, colour in _COLOURS.items():
+            width = _BAR_WIDTH * counts[part] / most
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y + 2}" width="{width:.1f}" height="{_ROW - 6}"'
+                f' fill="{colour}"><title>{part}: {counts[part]}</title></rect>'
+            )
+            x += width
+        parts.append(
+            f'<text x="{x + 6:.1f}" y="{y + 14}" font-size="12">{sum(counts.values())}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)
 
 
-def _chart_rows(summary: pl.DataFrame, key: str, label: str) -> list[tuple[str, int, int]]:
+def _chart_rows(summary: pl.DataFrame, key: str, label: str) -> list[tuple[str, dict[str, int]]]:
     rows = []
     for row in summary.iter_rows(named=True):
         name = row[key] if row[key] is not None else "-"
         if row.get(label):
             name = f"{name} {row[label]}"
-        rows.append((name, row["violations"], row["findings"] - row["violations"]))
+        rows.append((name, {part: row[part] for part in _COLOURS}))
     return rows
 
 
@@ -169,8 +170,9 @@ def render_html(report: Report, *, with_names: bool = False) -> str:
 <div class="card"><b id="count-warnings">{warnings}</b>提示 warnings</div>
 <div class="card"><b id="count-pending">{pending}</b>未到期 pending</div>
 </div>
-<p class="legend"><span style="background:{_VIOLATION_COLOUR}"></span>违规 violations
-<span style="background:{_OTHER_COLOUR}"></span>提示与未到期 warnings and pending</p>
+<p class="legend"><span style="background:{_COLOURS["violations"]}"></span>违规 violations
+<span style="background:{_COLOURS["warnings"]}"></span>提示 warnings
+<span style="background:{_COLOURS["pending"]}"></span>未到期 pending</p>
 <div class="charts">
 <section><h2>按部门 by department</h2>
 {department_chart}
