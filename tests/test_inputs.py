@@ -117,7 +117,10 @@ def test_polars_and_pandas_frames_and_dicts_load_to_the_same_records(
     typed: bool, reference: er.Records
 ) -> None:
     frames = _frames(reference, typed)
-    same_records(reference, er.Records.from_frames(frames))
+    from_polars = er.Records.from_frames(frames)
+    same_records(reference, from_polars)
+    expected = er.evaluate(reference, as_of="2024-12-31").to_dict()
+    assert er.evaluate(from_polars, as_of="2024-12-31").to_dict() == expected
     pandas_frames = {k: f.to_pandas() for k, f in frames.items()}  # type: ignore[attr-defined]
     same_records(reference, er.Records.from_frames(pandas_frames))
     data = json.loads((EXAMPLE / "records.json").read_text(encoding="utf-8"))
@@ -251,6 +254,14 @@ def test_bytes_in_no_known_encoding_are_located(tmp_path: Path) -> None:
     path.write_bytes(b"id,department,employment\nO1,D1,staff\n" + b"O2,\xff\xff,staff\n")
     [problem] = problems_of(path)
     assert problem.where.startswith("line 3") and "GB18030" in problem.expected
+
+
+def test_a_damaged_utf8_file_is_refused_not_read_as_gb18030(tmp_path: Path) -> None:
+    text = "编号,所属部门,用工\nO1,D1,在编\nO2,D1,在编\nO3,D1,在编\n".encode()
+    path = tmp_path / "officers.csv"
+    path.write_bytes(text + b"O2,D1,\xe5\x9c\n")  # a character cut short
+    [problem] = problems_of(path)
+    assert problem.where.startswith("line 5")
 
 
 def test_a_ragged_csv_row_is_located(tmp_path: Path) -> None:

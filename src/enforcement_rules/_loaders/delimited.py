@@ -18,8 +18,9 @@ import polars as pl
 from .._columnar import Place
 from .._errors import InputError, Problem
 
-ENCODINGS = ("utf-8", "gb18030")
-"""Tried in this order when a file has no byte-order mark."""
+_UTF8_EVIDENCE = 8
+"""Non-ASCII characters read as UTF-8 before a bad byte that show a file is UTF-8 (GB18030
+text fails as UTF-8 within its first few Chinese characters)."""
 
 
 def spreadsheet_row(index: int) -> str:
@@ -33,13 +34,15 @@ def decode(data: bytes, file: str) -> tuple[str, str]:
         return _decode(data[len(codecs.BOM_UTF8) :], "utf-8", file), "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _decode(data, "utf-16", file), "utf-16"
-    for encoding in ENCODINGS:
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    _decode(data, "gb18030", file)  # raises, naming where
-    raise AssertionError("unreachable")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as error:
+        read = data[: error.start].decode("utf-8")
+        if sum(not c.isascii() for c in read) >= _UTF8_EVIDENCE:
+            # Chinese already read as UTF-8 before this byte: a damaged UTF-8 file, not
+            # GB18030 (reading it as GB18030 would turn its Chinese into other characters)
+            _decode(data, "utf-8", file)
+    return _decode(data, "gb18030", file), "gb18030"
 
 
 def _decode(data: bytes, encoding: str, file: str) -> str:
