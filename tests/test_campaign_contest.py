@@ -186,3 +186,9 @@ def test_the_ranking_never_breaks_a_tie_and_never_admits_more_than_ten(totals: l
     assert finalists <= 10
     assert finalists + tied >= min(10, len(rows))
     assert (tied > 0) == (result.ties.height > 0)
+
+
+def test_the_html_report_lists_the_exemption() -> None:
+    html = er.evaluate(er.load(ZUNYI), as_of="2022-11-30").to_html()
+    section = html[html.index("豁免 exemptions") :]
+    assert "ZY-JJZD-2022-1187" in section and "法律另有规定的除外" in section
