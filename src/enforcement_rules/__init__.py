@@ -15,6 +15,7 @@ DataFrames, and a report is written as JSON, CSV, Excel, HTML or a DataFrame:
 >>> report.to_html("report.html")  # doctest: +SKIP
 """
 
+from ._contest import Contest, contest
 from ._errors import (
     EnforcementRulesError,
     InputError,
@@ -28,16 +29,19 @@ from ._evaluate import evaluate
 from ._load import load
 from ._models import RECORD_TYPES
 from ._records import Records, json_schema
-from ._report import Finding, Report
+from ._report import Exemption, Finding, Report
 from ._rulebase import RuleBase, Selector, Severity, Status
 from ._rules import Pack, RuleSet, load_rules
+from ._scope import campaign_scope
 from ._sources import SourceDocument
 from ._vocab import DOMAINS
 
 __all__ = [
     "DOMAINS",
     "RECORD_TYPES",
+    "Contest",
     "EnforcementRulesError",
+    "Exemption",
     "Finding",
     "InputError",
     "MissingDependency",
@@ -54,6 +58,8 @@ __all__ = [
     "SourceDocument",
     "Status",
     "UsageError",
+    "campaign_scope",
+    "contest",
     "evaluate",
     "json_schema",
     "load",

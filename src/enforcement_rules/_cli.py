@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from ._contest import contest
 from ._errors import EnforcementRulesError, InputError, UsageError
 from ._evaluate import evaluate
 from ._export import write_csv_folder, write_json, write_jsonl, write_workbook
@@ -20,6 +21,7 @@ from ._records import json_schema
 from ._report import Finding, Report
 from ._rulebase import SEVERITY_LABELS, STATUS_LABELS, Severity, Status
 from ._rules import load_rules
+from ._scope import campaign_scope, render_scope
 from ._table import render_table
 from ._writers import findings_table
 
@@ -123,6 +125,31 @@ def _parser() -> argparse.ArgumentParser:
 
     schema = commands.add_parser("schema", help="print the JSON Schema of the records file")
     schema.set_defaults(handler=_schema)
+
+    scope = commands.add_parser(
+        "scope", help="print each department's campaign, the reason, and its enrolment"
+    )
+    scope.add_argument("file", help="records in any format `check` reads")
+    scope.add_argument(
+        "--pack", metavar="ID", help="the pack whose scope rule to apply (default: the only one)"
+    )
+    scope.add_argument("--format", choices=["table", "json"], default="table")
+    scope.set_defaults(handler=_scope)
+
+    ranking = commands.add_parser(
+        "contest", help="print the contest ranking: team scores, finalists, prizes, ties"
+    )
+    ranking.add_argument("file", help="records in any format `check` reads")
+    ranking.add_argument(
+        "--pack", metavar="ID", help="the pack whose contest rules to apply (default: the only one)"
+    )
+    ranking.add_argument(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="leave out teams and exams dated after this day (default: every record)",
+    )
+    ranking.add_argument("--format", choices=["table", "json"], default="table")
+    ranking.set_defaults(handler=_contest)
     return parser
 
 
@@ -226,6 +253,14 @@ def _report_table(report: Report, counts: dict[str, int], *, with_names: bool = 
             lines.append(f"      整改: {f.fix}")
     else:
         lines.append("没有发现 no findings.")
+    if report.exempt:
+        lines += ["", "豁免 exemptions(依法律另有规定不作为违规):"]
+        for e in report.exempt:
+            lines.append(f"  {e.rule}  {e.department or '-'}  {e.subject_type} {e.subject_id}")
+            lines.append(f"      {e.reason}")
+            lines.append(
+                f"      「{e.sources[0].quote}」({e.sources[0].document} {e.sources[0].section})"
+            )
     if report.warnings:
         lines += ["", "警告 warnings:"] + [f"  - {w}" for w in report.warnings]
     return "\n".join(lines)
@@ -265,6 +300,24 @@ def _rules(args: argparse.Namespace) -> int:
 
 def _schema(args: argparse.Namespace) -> int:
     _write(json.dumps(json_schema(), ensure_ascii=False, indent=2), None)
+    return EXIT_OK
+
+
+def _scope(args: argparse.Namespace) -> int:
+    frame = campaign_scope(load(args.file), pack=args.pack)
+    if args.format == "json":
+        _write(json.dumps(frame.to_dicts(), ensure_ascii=False, indent=2), None)
+    else:
+        _write(render_scope(frame), None)
+    return EXIT_OK
+
+
+def _contest(args: argparse.Namespace) -> int:
+    result = contest(load(args.file), pack=args.pack, as_of=args.as_of)
+    if args.format == "json":
+        _write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str), None)
+    else:
+        _write(result.render(), None)
     return EXIT_OK
 
 

@@ -14,7 +14,7 @@ from ._quality import CHECKS as QUALITY_CHECKS
 from ._quality import PACK as QUALITY_PACK
 from ._quality import quality_findings, quality_problems
 from ._records import Records
-from ._report import REPORT_COLUMNS, Describes, Names, Report
+from ._report import EXEMPTION_REPORT_COLUMNS, REPORT_COLUMNS, Describes, Names, Report
 from ._rules import RuleSet, load_rules
 
 
@@ -58,6 +58,7 @@ def evaluate(
     ctx = Context(records, day, selected)
 
     frames: list[pl.DataFrame] = []
+    exemptions: list[pl.DataFrame] = []
     describers: dict[str, tuple[str, Describes]] = {}
     for pack in selected:
         for rule in pack.rules:
@@ -71,6 +72,13 @@ def evaluate(
                         pl.lit(rule.id).alias("rule"),
                         pl.lit(pack.id).alias("pack"),
                         pl.lit(rule.severity.value).alias("severity"),
+                    )
+                )
+            exempt = rule.exemptions(ctx)
+            if exempt is not None and exempt.height:
+                exemptions.append(
+                    exempt.with_columns(
+                        pl.lit(rule.id).alias("rule"), pl.lit(pack.id).alias("pack")
                     )
                 )
     if quality.height:
@@ -90,6 +98,11 @@ def evaluate(
         describers=describers,
         warnings=_warnings(records, ctx, selected),
         names=_names(records),
+        exemptions=(
+            pl.concat([f.select(list(EXEMPTION_REPORT_COLUMNS)) for f in exemptions])
+            if exemptions
+            else pl.DataFrame(schema=EXEMPTION_REPORT_COLUMNS)
+        ),
     )
 
 

@@ -153,6 +153,13 @@ def render_html(report: Report, *, with_names: bool = False) -> str:
     )
     rule_chart = _bar_chart("按规则的发现 findings per rule", _chart_rows(by_rule, "rule", ""))
     warning_items = "".join(f"<li>{escape(w)}</li>" for w in report.warnings)
+    exemption_items = "".join(
+        f"<li>{escape(e.rule)} · {escape(e.department or '-')} · {escape(e.subject_type)} "
+        f"{escape(e.subject_id)}:{escape(e.reason)}"
+        + "".join(f'<div class="quote">{escape(s.quote)}</div>' for s in e.sources)
+        + "</li>"
+        for e in report.exempt
+    )
     return f"""<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
@@ -190,6 +197,7 @@ def render_html(report: Report, *, with_names: bool = False) -> str:
 <tbody>
 {chr(10).join(rows) if rows else '<tr><td colspan="8">没有发现 no findings</td></tr>'}
 </tbody></table>
+{f"<h2>豁免 exemptions</h2><ul>{exemption_items}</ul>" if exemption_items else ""}
 {f"<h2>警告 warnings</h2><ul>{warning_items}</ul>" if warning_items else ""}
 </body>
 </html>

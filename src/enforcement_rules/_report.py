@@ -13,7 +13,8 @@ from typing import Any, Protocol
 import polars as pl
 
 from ._dates import day_end
-from ._rulebase import SEVERITY_LABELS, STATUS_LABELS, Severity, SourceRef, Status
+from ._findings import EXEMPTION_COLUMNS
+from ._rulebase import SEVERITY_LABELS, STATUS_LABELS, RuleBase, Severity, SourceRef, Status
 
 REPORT_COLUMNS: dict[str, pl.DataType] = {
     "rule": pl.String(),
@@ -28,6 +29,11 @@ REPORT_COLUMNS: dict[str, pl.DataType] = {
     "figures": pl.String(),
 }
 ORDER = ["department", "rule", "subject_id", "period", "status"]
+EXEMPTION_REPORT_COLUMNS: dict[str, pl.DataType] = {
+    "rule": pl.String(),
+    "pack": pl.String(),
+    **EXEMPTION_COLUMNS,
+}
 
 
 @dataclass(frozen=True)
@@ -153,6 +159,54 @@ class Finding:
         return "\n".join(lines)
 
 
+@dataclass(frozen=True, slots=True)
+class Exemption:
+    """A record a rule would have reported, and the provision it names that exempts it (e.g.
+    a penalty by one officer under a law that allows it): the finding-free result, explained."""
+
+    rule: str
+    title: str
+    pack: str
+    subject_type: str
+    subject_id: str
+    department: str | None
+    basis: str
+    figures: Mapping[str, Any]
+    reason: str
+    reason_en: str
+    sources: tuple[SourceRef, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "title": self.title,
+            "pack": self.pack,
+            "subject": {
+                "type": self.subject_type,
+                "id": self.subject_id,
+                "department": self.department,
+            },
+            "basis": self.basis,
+            "figures": dict(self.figures),
+            "reason": self.reason,
+            "reason_en": self.reason_en,
+            "sources": [s.model_dump() for s in self.sources],
+        }
+
+    def explain(self) -> str:
+        """A few lines a person reads: the rule, why the record is exempt, the quote."""
+        lines = [
+            f"[{self.rule}] {self.title}(豁免 exempt)",
+            f"  {self.reason}",
+            f"  {self.reason_en}",
+            f"  例外依据 basis: {self.basis}",
+        ]
+        for source in self.sources:
+            lines.append(f"  原文 source: {source.document} {source.section}")
+            lines.append(f"    「{source.quote}」")
+        return "\n".join(lines)
+
+
 def _plain(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_plain(v) for v in value) + "]"
@@ -184,7 +238,11 @@ class Report:
         self.frame = frame.select(list(REPORT_COLUMNS)).sort(ORDER, nulls_last=True)
         self._describers = describers
         self.warnings = warnings
-        self.exemptions = exemptions if exemptions is not None else pl.DataFrame()
+        if exemptions is None or exemptions.width == 0:
+            exemptions = pl.DataFrame(schema=EXEMPTION_REPORT_COLUMNS)
+        self.exemptions = exemptions.select(list(EXEMPTION_REPORT_COLUMNS)).sort(
+            "department", "rule", "subject_id", nulls_last=True
+        )
         self.names = names or Names()
 
     @cached_property
@@ -211,6 +269,31 @@ class Report:
             message_en=message_en,
             fix=rule.fix,
             fix_en=rule.fix_en,
+            sources=tuple(rule.sources),
+        )
+
+    @cached_property
+    def exempt(self) -> list[Exemption]:
+        """The exemptions, worded: which rule, which record, the provision it names."""
+        return [self._exemption(row) for row in self.exemptions.iter_rows(named=True)]
+
+    def _exemption(self, row: dict[str, Any]) -> Exemption:
+        _, rule = self._describers[row["rule"]]
+        if not isinstance(rule, RuleBase):
+            raise TypeError(f"{row['rule']} is not a rule and grants no exemption")
+        figures = json.loads(row["figures"]) if row["figures"] else {}
+        reason, reason_en = rule.describe_exemption(row["subject_id"], figures)
+        return Exemption(
+            rule=row["rule"],
+            title=rule.title,
+            pack=row["pack"],
+            subject_type=row["subject_type"],
+            subject_id=row["subject_id"],
+            department=row["department"],
+            basis=row["basis"],
+            figures=figures,
+            reason=reason,
+            reason_en=reason_en,
             sources=tuple(rule.sources),
         )
 
@@ -281,13 +364,22 @@ class Report:
         ):
             if value is not None:
                 condition &= pl.col(column) == value
+        # An exemption has no status or severity: a filter on either leaves none.
+        exempt = pl.lit(status is None and severity is None)
+        for column, value in (
+            ("rule", rule),
+            ("department", department),
+            ("subject_id", subject_id),
+        ):
+            if value is not None:
+                exempt &= pl.col(column) == value
         return Report(
             as_of=self.as_of,
             packs=self.packs,
             frame=self.frame.filter(condition),
             describers=self._describers,
             warnings=self.warnings,
-            exemptions=self.exemptions,
+            exemptions=self.exemptions.filter(exempt),
             names=self.names,
         )
 
@@ -432,7 +524,7 @@ class Report:
                 "by_department": self.counts("department"),
             },
             "warnings": self.warnings,
-            "exemptions": self.exemptions.to_dicts() if self.exemptions.height else [],
+            "exemptions": [e.to_dict() for e in self.exempt],
             "findings": findings,
         }
 

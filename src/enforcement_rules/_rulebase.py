@@ -195,3 +195,17 @@ class RuleBase(Spec):
     def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
         """One finding in words: (Chinese, English)."""
         raise NotImplementedError
+
+    def exemptions(self, ctx: Context) -> pl.DataFrame | None:
+        """Records the rule would report but for a provision that exempts them (see
+        ``_findings.EXEMPTION_COLUMNS``); ``None`` for kinds that know no exemption."""
+        return None
+
+    def describe_exemption(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
+        """Why one record is exempt, in words: (Chinese, English)."""
+        raise NotImplementedError
+
+    def linked_rules(self) -> dict[str, tuple[str, str]]:
+        """Parameters naming another rule of the same pack: field -> (rule id, its kind).
+        Loading refuses a pack where a named rule is missing or of another kind."""
+        return {}

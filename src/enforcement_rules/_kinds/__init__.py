@@ -11,7 +11,13 @@ from typing import Annotated, Union
 from pydantic import Field, TypeAdapter
 
 from .._rulebase import RuleBase
+from .campaign import CampaignScope
+from .certificates import CertificateAnnualReview, CertificateHolderEmployment
+from .contest import ContestRanking, ContestTeams, ContestTies, ExamPaperWeights
+from .education import EducationShare, ExamAverage, ExamTaken, NewRecruitEducation
 from .personnel import CertificateExit, CertifiedParticipants, NoAuxiliaryParticipants
+from .registers import RegisterCompleteness
+from .systems import DecisionPublicity, MajorDecisionReview, WholeProcessRecord
 from .training import RotationTraining, TrainingHours, TrainingParticipation
 
 KINDS: tuple[type[RuleBase], ...] = (
@@ -21,6 +27,21 @@ KINDS: tuple[type[RuleBase], ...] = (
     TrainingParticipation,
     TrainingHours,
     RotationTraining,
+    CampaignScope,
+    ExamTaken,
+    ExamAverage,
+    ContestTeams,
+    ExamPaperWeights,
+    ContestRanking,
+    ContestTies,
+    RegisterCompleteness,
+    CertificateAnnualReview,
+    CertificateHolderEmployment,
+    WholeProcessRecord,
+    MajorDecisionReview,
+    DecisionPublicity,
+    NewRecruitEducation,
+    EducationShare,
 )
 
 RuleSpec = Annotated[Union[KINDS], Field(discriminator="kind")]  # type: ignore[valid-type]  # noqa: UP007
