@@ -17,6 +17,7 @@ import pytest
 from pytest_bdd import given, parsers, then, when
 
 import enforcement_rules as er
+from enforcement_rules._quality import CHECKS as QUALITY_CHECKS
 from enforcement_rules._rulebase import STATUS_LABELS
 
 STATUS_BY_LABEL = {label: status for status, label in STATUS_LABELS.items()}
@@ -35,6 +36,8 @@ class World:
         self, rule: str, subject: str | None = None, period: str | None = None
     ) -> list[er.Finding]:
         assert self.report is not None, f"no evaluation ran in this scenario: {self.error}"
+        known = set(er.load_rules().rules) | set(QUALITY_CHECKS)
+        assert rule in known, f"no rule {rule!r}: the step names a rule that does not exist"
         return [
             f
             for f in self.report.findings
