@@ -8,6 +8,7 @@ documents as typed, declarative rules, checked against a host system's records.
 ...     print(finding.explain())
 """
 
+from ._calendar import Calendar, CalendarEntry, calendar
 from ._errors import (
     EnforcementRulesError,
     InputError,
@@ -29,6 +30,8 @@ from ._vocab import DOMAINS
 __all__ = [
     "DOMAINS",
     "RECORD_TYPES",
+    "Calendar",
+    "CalendarEntry",
     "EnforcementRulesError",
     "Finding",
     "InputError",
@@ -45,6 +48,7 @@ __all__ = [
     "SourceDocument",
     "Status",
     "UsageError",
+    "calendar",
     "evaluate",
     "json_schema",
     "load",

@@ -10,6 +10,7 @@ import polars as pl
 from ._context import Context
 from ._dates import as_of_day
 from ._errors import UsageError
+from ._obligations import UNKNOWN_ITEM, unknown_items
 from ._quality import CHECKS as QUALITY_CHECKS
 from ._quality import PACK as QUALITY_PACK
 from ._quality import quality_findings
@@ -58,16 +59,26 @@ def evaluate(
                 continue
             found = rule.check(ctx)
             if found.height:
+                # A task table may word some rows as warnings ("基本"): its own column wins.
+                severity = (
+                    pl.col("severity").fill_null(rule.severity.value)
+                    if "severity" in found.columns
+                    else pl.lit(rule.severity.value)
+                )
                 frames.append(
                     found.with_columns(
                         pl.lit(rule.id).alias("rule"),
                         pl.lit(pack.id).alias("pack"),
-                        pl.lit(rule.severity.value).alias("severity"),
+                        severity.alias("severity"),
                     )
                 )
     quality = quality_findings(records)
     if quality.height:
         frames.append(quality)
+    unknown = unknown_items(records, ruleset)
+    if unknown.height:
+        frames.append(unknown)
+    describers[UNKNOWN_ITEM.id] = (QUALITY_PACK, UNKNOWN_ITEM)
     for check in QUALITY_CHECKS.values():
         describers[check.id] = (QUALITY_PACK, check)
 

@@ -185,7 +185,7 @@ class Report:
             message_en=message_en,
             fix=rule.fix,
             fix_en=rule.fix_en,
-            sources=tuple(rule.sources),
+            sources=tuple(_sources_for(rule, row["subject_id"], figures)),
         )
 
     def __iter__(self) -> Iterator[Finding]:
@@ -297,6 +297,12 @@ class Report:
 
     def to_json(self, *, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent, default=str)
+
+
+def _sources_for(rule: Describes, subject_id: str, figures: dict[str, Any]) -> list[SourceRef]:
+    """A rule's sources for one finding (a task table quotes the task's row first)."""
+    sources_for = getattr(rule, "sources_for", None)
+    return list(sources_for(subject_id, figures)) if sources_for else list(rule.sources)
 
 
 def _violation() -> pl.Expr:

@@ -11,7 +11,16 @@ from typing import Annotated, Union
 from pydantic import Field, TypeAdapter
 
 from .._rulebase import RuleBase
+from .deliverables import (
+    Deliverable,
+    QuarterlyDeliverable,
+    RelativeDeliverable,
+    YearlyDeliverable,
+)
 from .personnel import CertificateExit, CertifiedParticipants, NoAuxiliaryParticipants
+from .quotas import ActivityMinutes, Quota
+from .staffing import StaffRatio
+from .tasks import TaskTable
 from .training import RotationTraining, TrainingHours, TrainingParticipation
 
 KINDS: tuple[type[RuleBase], ...] = (
@@ -21,6 +30,14 @@ KINDS: tuple[type[RuleBase], ...] = (
     TrainingParticipation,
     TrainingHours,
     RotationTraining,
+    Deliverable,
+    YearlyDeliverable,
+    QuarterlyDeliverable,
+    RelativeDeliverable,
+    Quota,
+    ActivityMinutes,
+    TaskTable,
+    StaffRatio,
 )
 
 RuleSpec = Annotated[Union[KINDS], Field(discriminator="kind")]  # type: ignore[valid-type]  # noqa: UP007
