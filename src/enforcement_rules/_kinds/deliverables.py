@@ -135,13 +135,19 @@ class _Deliverable(Obligation):
                 pl.col("on").max().alias("all_sections_on"),
                 pl.col("sections").alias("present_sections"),
             )
-            first = first.join(complete, on=key, how="left").with_columns(
-                pl.when(pl.col("present") == len(required))
-                .then(pl.col("all_sections_on"))
-                .alias("completed"),
-                pl.lit(required, dtype=pl.List(pl.String))
-                .list.set_difference(pl.col("present_sections").fill_null([]))
-                .alias("missing_sections"),
+            # The required list goes into a column first: a list literal on the left of
+            # set_difference does not broadcast over an empty frame.
+            first = (
+                first.join(complete, on=key, how="left")
+                .with_columns(pl.lit(required, dtype=pl.List(pl.String)).alias("_required"))
+                .with_columns(
+                    pl.when(pl.col("present") == len(required))
+                    .then(pl.col("all_sections_on"))
+                    .alias("completed"),
+                    pl.col("_required")
+                    .list.set_difference(pl.col("present_sections").fill_null([]))
+                    .alias("missing_sections"),
+                )
             )
         else:
             first = first.with_columns(
