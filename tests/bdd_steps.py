@@ -128,3 +128,58 @@ def _same(actual: Any, written: str) -> bool:
     if isinstance(actual, dict):
         return actual == json.loads(written)
     return str(actual) == written
+
+
+# -- task tables: a task is owed by each responsible department ---------------------------
+
+
+def _task_findings(
+    world: World, rule: str, department: str, task: str, period: str | None
+) -> list[er.Finding]:
+    return [f for f in world.findings(rule, task, period) if f.department == department]
+
+
+@then(
+    parsers.re(
+        r"规则 (?P<rule>\S+) 对 (?P<department>\S+) 的任务 (?P<task>\S+)( 在 (?P<period>\S+))? "
+        r"报告 (?P<status>\S+)"
+    )
+)
+def task_finding_for(
+    world: World, rule: str, department: str, task: str, period: str | None, status: str
+) -> None:
+    found = _task_findings(world, rule, department, task, period)
+    assert found, f"expected a finding of {rule} for {department} on {task}; the report has:\n" + (
+        "\n".join(
+            f"{f.rule} {f.department} {f.subject_id} {f.message}" for f in world.findings(rule)
+        )
+    )
+    expected = STATUS_BY_LABEL[status]
+    assert [f.status for f in found] == [expected] * len(found), [f.status for f in found]
+    world.finding = found[0]
+
+
+@then(
+    parsers.re(
+        r"规则 (?P<rule>\S+) 对 (?P<department>\S+) 的任务 (?P<task>\S+)( 在 (?P<period>\S+))? "
+        r"没有发现"
+    )
+)
+def no_task_finding_for(
+    world: World, rule: str, department: str, task: str, period: str | None
+) -> None:
+    found = _task_findings(world, rule, department, task, period)
+    assert not found, "expected no finding, got:\n" + "\n".join(f.message for f in found)
+
+
+@then(parsers.re(r"该发现的严重程度为 (?P<severity>\S+)"))
+def finding_severity(world: World, severity: str) -> None:
+    assert world.finding is not None
+    labels = {"违规": er.Severity.VIOLATION, "提示": er.Severity.WARNING}
+    assert world.finding.severity == labels[severity], world.finding.severity
+
+
+@then(parsers.re(r"该发现引用原文「(?P<text>.+)」"))
+def finding_quotes(world: World, text: str) -> None:
+    assert world.finding is not None
+    assert world.finding.quote == text, world.finding.quote

@@ -58,6 +58,15 @@ def parse_month_day(text: str) -> tuple[int, int]:
     return month, day
 
 
+TITLE_PUNCTUATION = r"[\s、,，;；:：。.·“”\"'()()《》]"
+"""Characters a section title is compared without."""
+
+
+def plain_title(title: str) -> str:
+    """A section title without punctuation and spaces, as it is compared."""
+    return re.sub(TITLE_PUNCTUATION, "", title)
+
+
 def submissions_of(ctx: Context, obligation: str) -> pl.DataFrame:
     """Submissions of one deliverable as of the day: ``department``, ``period``,
     ``submitted_on`` (its day in Asia/Shanghai), ``submitted_on_moment``, ``sections``,
@@ -123,10 +132,14 @@ class _Deliverable(Obligation):
         )
         required = self.required_sections
         if required:
+            # Titles match whatever their punctuation and spacing (存在的问题、原因分析及对策 is
+            # 存在的问题原因分析及对策): a spreadsheet cell splits lists at 、.
+            titles = {plain_title(t): t for t in required}
             per_section = (
                 subs.select(*key, "submitted_on", "sections")
                 .explode("sections")
-                .filter(pl.col("sections").is_in(required))
+                .with_columns(pl.col("sections").str.replace_all(TITLE_PUNCTUATION, ""))
+                .filter(pl.col("sections").is_in(list(titles)))
                 .group_by([*key, "sections"])
                 .agg(pl.col("submitted_on").min().alias("on"))
             )
@@ -139,13 +152,14 @@ class _Deliverable(Obligation):
             # set_difference does not broadcast over an empty frame.
             first = (
                 first.join(complete, on=key, how="left")
-                .with_columns(pl.lit(required, dtype=pl.List(pl.String)).alias("_required"))
+                .with_columns(pl.lit(list(titles), dtype=pl.List(pl.String)).alias("_required"))
                 .with_columns(
                     pl.when(pl.col("present") == len(required))
                     .then(pl.col("all_sections_on"))
                     .alias("completed"),
                     pl.col("_required")
                     .list.set_difference(pl.col("present_sections").fill_null([]))
+                    .list.eval(pl.element().replace(titles))
                     .alias("missing_sections"),
                 )
             )
