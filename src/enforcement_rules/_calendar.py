@@ -19,7 +19,7 @@ from ._dates import as_of_day, day_end
 from ._errors import UsageError
 from ._kinds.schedule import Obligation
 from ._records import Records
-from ._rulebase import STATUS_LABELS, Severity, SourceRef, Status
+from ._rulebase import Severity, SourceRef, Status
 from ._rules import RuleSet, load_rules
 
 OPEN_STATUSES = (Status.MISSING, Status.INCOMPLETE, Status.NOT_MET)
@@ -34,6 +34,7 @@ class CalendarEntry:
     department_name: str
     rule: str
     pack: str
+    subject_id: str  # the department, or for a task table the task
     item: str
     title: str
     period: str | None
@@ -72,6 +73,7 @@ class CalendarEntry:
             "department_name": self.department_name,
             "rule": self.rule,
             "pack": self.pack,
+            "subject_id": self.subject_id,
             "item": self.item,
             "title": self.title,
             "period": self.period,
@@ -237,6 +239,7 @@ def _entry(
         department_name=names.get(row["department"], row["department"]),
         rule=rule.id,
         pack=pack,
+        subject_id=row["subject_id"],
         item=row["item"],
         title=rule.item_title(row["item"]) if rule.subject_type == "task" else rule.title,
         period=row["period"],
@@ -256,7 +259,3 @@ def _needs_attention(entry: CalendarEntry, within: int) -> bool:
     if 0 <= entry.days_left <= within:
         return True
     return entry.days_left < 0 and entry.status in OPEN_STATUSES
-
-
-def status_label(status: Status) -> str:
-    return STATUS_LABELS[status]
