@@ -258,8 +258,8 @@ def _obligations(args: argparse.Namespace) -> int:
         if args.format == "json":
             _write(json.dumps([o.to_dict() for o in listed], ensure_ascii=False, indent=2), None)
             return EXIT_OK
-        rows = [[o.item, o.record_type, o.rule, o.when, o.owers, o.title] for o in listed]
-        _write(render_table(["编号", "记录", "规则", "期限", "责任单位", "事项"], rows), None)
+        rows = [[o.item, o.record_type, o.rule, o.when, o.title, o.owers] for o in listed]
+        _write(render_table(["编号", "记录", "规则", "期限", "事项", "责任单位"], rows), None)
         return EXIT_OK
     records = load(args.file)
     applies = department_obligations(records, packs, args.department)
