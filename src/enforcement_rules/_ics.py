@@ -36,20 +36,17 @@ def escape_text(value: str) -> str:
 
 def fold(line: str) -> str:
     """A content line folded at 75 octets (RFC 5545 3.1), ending with CRLF."""
-    pieces: list[str] = []
-    current = ""
-    size = 0
-    limit = LINE_OCTETS
-    for char in line:
-        octets = len(char.encode("utf-8"))
-        if size + octets > limit:
-            pieces.append(current)
-            current, size = "", 0
-            limit = LINE_OCTETS - 1  # a continuation line starts with one space
-        current += char
-        size += octets
-    pieces.append(current)
-    return "\r\n ".join(pieces) + "\r\n"
+    data = line.encode("utf-8")
+    pieces: list[bytes] = []
+    start, limit = 0, LINE_OCTETS
+    while len(data) - start > limit:
+        end = start + limit
+        while data[end] & 0xC0 == 0x80:  # never split a UTF-8 character
+            end -= 1
+        pieces.append(data[start:end])
+        start, limit = end, LINE_OCTETS - 1  # a continuation line starts with one space
+    pieces.append(data[start:])
+    return b"\r\n ".join(pieces).decode("utf-8") + "\r\n"
 
 
 def _day(value: date) -> str:
