@@ -217,8 +217,6 @@ class _Deliverable(Obligation):
         return schedule_frame(
             rows,
             rule=self,
-            subject_type="department",
-            subject_id=pl.col("department"),
             item=self.obligation,
             status=status,
             figures=figures,

@@ -241,8 +241,6 @@ class Quota(Obligation):
         return schedule_frame(
             rows,
             rule=self,
-            subject_type="department",
-            subject_id=pl.col("department"),
             item=self._item,
             status=status,
             figures=figures,

@@ -78,20 +78,22 @@ def schedule_frame(
     frame: pl.DataFrame,
     *,
     rule: RuleBase,
-    subject_type: str,
-    subject_id: pl.Expr,
     item: pl.Expr | str,
     status: pl.Expr,
     figures: dict[str, pl.Expr],
+    subject_type: str = "department",
+    subject_id: pl.Expr | None = None,
     severity: pl.Expr | None = None,
 ) -> pl.DataFrame:
     """Select the schedule columns from ``frame`` (which has ``department``, ``period``,
-    ``due`` and ``opens``), one item per row."""
+    ``due`` and ``opens``), one item per row. The subject is the department unless given."""
     if frame.height == 0:
         return empty_schedule()
     return frame.select(
         pl.lit(subject_type, dtype=pl.String).alias("subject_type"),
-        subject_id.cast(pl.String).alias("subject_id"),
+        (subject_id if subject_id is not None else pl.col("department"))
+        .cast(pl.String)
+        .alias("subject_id"),
         pl.col("department").cast(pl.String),
         status.cast(pl.String).alias("status"),
         pl.col("period").cast(pl.String),
