@@ -6,12 +6,20 @@ documents as typed, declarative rules, checked against a host system's records.
 >>> report = er.evaluate(records, as_of="2024-12-31")  # doctest: +SKIP
 >>> for finding in report.filter(rule="D3"):  # doctest: +SKIP
 ...     print(finding.explain())
+
+Records also load from a folder of CSV files, an Excel workbook, JSON Lines, Parquet, or
+DataFrames, and a report is written as JSON, CSV, Excel, HTML or a DataFrame:
+
+>>> records = er.load("examples/dawukou-2024/csv")  # doctest: +SKIP
+>>> records = er.Records.from_frames({"officers": officers_frame})  # doctest: +SKIP
+>>> report.to_html("report.html")  # doctest: +SKIP
 """
 
 from ._calendar import Calendar, CalendarEntry, calendar
 from ._errors import (
     EnforcementRulesError,
     InputError,
+    MissingDependency,
     MonitorUnavailable,
     Problem,
     RuleError,
@@ -35,6 +43,7 @@ __all__ = [
     "EnforcementRulesError",
     "Finding",
     "InputError",
+    "MissingDependency",
     "MonitorUnavailable",
     "Pack",
     "Problem",

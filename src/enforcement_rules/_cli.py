@@ -16,15 +16,19 @@ from typing import TextIO
 from ._calendar import Calendar, calendar
 from ._errors import EnforcementRulesError, InputError, UsageError
 from ._evaluate import evaluate
+from ._export import write_csv_folder, write_json, write_jsonl, write_workbook
 from ._load import load
 from ._obligations import department_obligations, obligations
 from ._records import json_schema
-from ._report import Report
+from ._report import Finding, Report
 from ._rulebase import SEVERITY_LABELS, STATUS_LABELS, Severity, Status
 from ._rules import load_rules
 from ._table import render_table
+from ._writers import findings_table
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
+REPORT_FORMATS = ["table", "json", "csv", "xlsx", "html"]
+CONVERT_FORMATS = ["json", "jsonl", "csv", "xlsx"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -55,7 +59,11 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check = commands.add_parser("check", help="evaluate records as of a day (exit 1 on violations)")
-    check.add_argument("file", help="records: a .json interchange file")
+    check.add_argument(
+        "file",
+        help="records: a .json or .jsonl file, an .xlsx workbook, or a folder of CSV files "
+        "(one per record type)",
+    )
     check.add_argument(
         "--as-of",
         required=True,
@@ -63,9 +71,53 @@ def _parser() -> argparse.ArgumentParser:
         help="the day to evaluate as of (a day in Asia/Shanghai)",
     )
     _pack_option(check)
-    check.add_argument("--format", choices=["table", "json"], default="table")
+    check.add_argument(
+        "--format",
+        choices=REPORT_FORMATS,
+        help="default: from the suffix of --output (.json, .csv, .xlsx, .html), else table",
+    )
     check.add_argument("--output", metavar="PATH", help="write to PATH instead of the terminal")
+    check.add_argument(
+        "--with-names",
+        action="store_true",
+        help="name the officers of each finding (personal data; by default officers are "
+        "named by id only)",
+    )
+    check.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse records with referential problems (unknown references, repeated ids) "
+        "instead of reporting them as data-quality findings",
+    )
     check.set_defaults(handler=_check)
+
+    convert = commands.add_parser(
+        "convert",
+        help="write records in another format (also a template for host systems)",
+        description="Validate records and write them as JSON, JSON Lines, a folder of CSV "
+        "files or an Excel workbook; what is written loads back to the same records.",
+    )
+    convert.add_argument("source", help="records in any format `check` reads")
+    convert.add_argument("--to", required=True, choices=CONVERT_FORMATS, dest="target_format")
+    convert.add_argument("target", help="the file (json, jsonl, xlsx) or folder (csv) to write")
+    convert.add_argument(
+        "--headers",
+        choices=["en", "zh"],
+        default="en",
+        help="column headers (and sheet names) in English (the contract) or Chinese",
+    )
+    convert.add_argument(
+        "--encoding",
+        choices=["utf-8", "utf-8-sig", "gb18030"],
+        default="utf-8",
+        help="encoding of CSV files (utf-8-sig: with a byte-order mark, for Excel)",
+    )
+    convert.add_argument(
+        "--every-type",
+        action="store_true",
+        help="write every record type, empty ones as headers only (a template)",
+    )
+    convert.set_defaults(handler=_convert)
 
     rules = commands.add_parser("rules", help="list the rules: id, title, source quote")
     _pack_option(rules)
@@ -78,7 +130,10 @@ def _parser() -> argparse.ArgumentParser:
     cal = commands.add_parser(
         "calendar", help="what each department owes, by when, and its status as of a day"
     )
-    cal.add_argument("file", help="records: a .json interchange file")
+    cal.add_argument(
+        "file",
+        help="records: a .json or .jsonl file, an .xlsx workbook, or a folder of CSV files",
+    )
     cal.add_argument(
         "--as-of",
         required=True,
@@ -103,7 +158,11 @@ def _parser() -> argparse.ArgumentParser:
         help="the deliverable, activity and task ids the rules define; with FILE, which apply "
         "to each department and why",
     )
-    owed.add_argument("file", nargs="?", help="records: a .json interchange file")
+    owed.add_argument(
+        "file",
+        nargs="?",
+        help="records: a .json or .jsonl file, an .xlsx workbook, or a folder of CSV files",
+    )
     _pack_option(owed)
     owed.add_argument("--department", metavar="ID", help="only this department (with FILE)")
     owed.add_argument("--format", choices=["table", "json"], default="table")
@@ -121,14 +180,58 @@ def _pack_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
+    output_format = args.format or _format_of(args.output)
+    if output_format == "xlsx" and not args.output:
+        raise UsageError("--format xlsx writes a workbook: give it a file with --output")
     records = load(args.file)
-    report = evaluate(records, as_of=args.as_of, packs=args.pack)
-    text = report.to_json() if args.format == "json" else _report_table(report, records.counts())
-    _write(text, args.output)
+    report = evaluate(records, as_of=args.as_of, packs=args.pack, strict=args.strict)
+    names = args.with_names
+    if output_format == "xlsx":
+        report.to_excel(args.output, with_names=names)
+    elif output_format == "csv" and args.output:
+        report.to_csv(args.output, with_names=names)
+    elif output_format == "csv":
+        _write(findings_table(report, with_names=names).write_csv().rstrip("\n"), None)
+    elif output_format == "html":
+        _write(report.to_html(with_names=names).rstrip("\n"), args.output)
+    elif output_format == "json":
+        _write(report.to_json(with_names=names), args.output)
+    else:
+        _write(_report_table(report, records.counts(), with_names=names), args.output)
     return EXIT_VIOLATIONS if report.has_violations else EXIT_OK
 
 
-def _report_table(report: Report, counts: dict[str, int]) -> str:
+def _format_of(output: str | None) -> str:
+    suffix = Path(output).suffix.lower().lstrip(".") if output else ""
+    return {"htm": "html", "xlsx": "xlsx", "csv": "csv", "json": "json", "html": "html"}.get(
+        suffix, "table"
+    )
+
+
+def _convert(args: argparse.Namespace) -> int:
+    records = load(args.source)
+    if args.target_format == "csv":
+        written = write_csv_folder(
+            records,
+            args.target,
+            headers=args.headers,
+            encoding=args.encoding,
+            every_type=args.every_type,
+        )
+        print(f"{len(written)} file(s) written to {args.target}: {records!r}")
+    elif args.target_format == "xlsx":
+        write_workbook(records, args.target, headers=args.headers, every_type=args.every_type)
+        print(f"{args.target} written: {records!r}")
+    elif args.target_format == "jsonl":
+        write_jsonl(records, args.target)
+        print(f"{args.target} written: {records!r}")
+    else:
+        write_json(records, args.target)
+        print(f"{args.target} written: {records!r}")
+    return EXIT_OK
+
+
+def _report_table(report: Report, counts: dict[str, int], *, with_names: bool = False) -> str:
     by_status = report.counts("status")
     warnings = report.frame.filter(
         (report.frame["severity"] == Severity.WARNING.value)
@@ -150,7 +253,7 @@ def _report_table(report: Report, counts: dict[str, int]) -> str:
                 f"{SEVERITY_LABELS[f.severity]}·{STATUS_LABELS[f.status]}",
                 f.department or "-",
                 f"{f.subject_type} {f.subject_id}",
-                f.message,
+                f.message + _names_of(report, f, with_names),
             ]
             for f in findings
         ]
@@ -170,6 +273,11 @@ def _report_table(report: Report, counts: dict[str, int]) -> str:
     if report.warnings:
         lines += ["", "警告 warnings:"] + [f"  - {w}" for w in report.warnings]
     return "\n".join(lines)
+
+
+def _names_of(report: Report, finding: Finding, with_names: bool) -> str:
+    named = report.names.officers_in(finding) if with_names else {}
+    return "(" + "、".join(f"{i} {n}" for i, n in named.items()) + ")" if named else ""
 
 
 def _rules(args: argparse.Namespace) -> int:

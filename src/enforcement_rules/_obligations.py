@@ -3,6 +3,7 @@ applies to and why, and records that name an obligation no rule defines."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import polars as pl
 
 from ._context import department_views
+from ._errors import Problem
 from ._findings import finding_frame
 from ._kinds.schedule import Obligation
 from ._kinds.tasks import TaskTable
@@ -207,3 +209,20 @@ def unknown_items(records: Records, ruleset: RuleSet) -> pl.DataFrame:
         pl.lit(PACK).alias("pack"),
         pl.lit(Severity.WARNING.value).alias("severity"),
     )
+
+
+def unknown_problems(unknown: pl.DataFrame, origin: str) -> list[Problem]:
+    """The findings of ``unknown_items`` as input problems (for strict evaluation)."""
+    problems = []
+    for row in unknown.iter_rows(named=True):
+        figures = json.loads(row["figures"])
+        problems.append(
+            Problem(
+                origin,
+                f"{figures['record_type']} record {row['subject_id']}",
+                figures["field"],
+                "an id the rules define (enforcement-rules obligations)",
+                figures["value"],
+            )
+        )
+    return problems
