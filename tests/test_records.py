@@ -244,3 +244,22 @@ def test_a_submission_or_task_report_naming_no_rules_obligation_is_a_data_qualit
         ("task_reports[0]", "warning"),
     ]
     assert "annual-report" in found[0].message and "DWK-99" in found[1].message
+
+
+def test_strict_evaluation_refuses_a_submission_naming_no_rules_obligation() -> None:
+    loaded = records(
+        submissions=[
+            {
+                "id": "S1",
+                "department": "D1",
+                "obligation": "annual-report",
+                "submitted_on": "2025-01-10",
+            }
+        ]
+    )
+    with pytest.raises(er.InputError) as caught:
+        er.evaluate(loaded, as_of="2024-12-31", strict=True)
+    assert [str(p) for p in caught.value.problems] == [
+        "<dicts>: submissions record S1: field 'obligation': expected an id the rules define "
+        "(enforcement-rules obligations); got annual-report"
+    ]
