@@ -95,6 +95,14 @@ class _Deliverable(Obligation):
 
     record_type: ClassVar[str] = "submissions"
 
+    @field_validator("required_sections")
+    @classmethod
+    def _distinct_titles(cls, value: list[str]) -> list[str]:
+        plain = [plain_title(t) for t in value]
+        if len(set(plain)) != len(plain) or not all(plain):
+            raise ValueError("section titles distinct, and not only punctuation")
+        return value
+
     def _periods(self, ctx: Context) -> pl.DataFrame:
         """(period, first, last, due, opens) of every item, before pairing with owers."""
         raise NotImplementedError
