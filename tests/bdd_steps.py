@@ -178,6 +178,13 @@ CONTEST_COLUMNS = {
 }
 PLACEMENTS = {"进入决赛": "finalist", "并列待定": "tied", "未进入决赛": "eliminated"}
 PLACEMENTS["无法计分"] = "unscored"
+# -- task tables: a task is owed by each responsible department ---------------------------
+
+
+def _task_findings(
+    world: World, rule: str, department: str, task: str, period: str | None
+) -> list[er.Finding]:
+    return [f for f in world.findings(rule, task, period) if f.department == department]
 
 
 @then(
@@ -206,8 +213,47 @@ def contest_figure(world: World, team: str, what: str, value: str) -> None:
         assert _same(row[column], value), f"{what}: {row[column]!r} is not {value}"
 
 
-@then(parsers.re(r"该发现为(?P<severity>违规|提示)"))
+@then(parsers.re(r"该发现(的严重程度)?为 ?(?P<severity>违规|提示)"))
 def finding_severity(world: World, severity: str) -> None:
     assert world.finding is not None
     expected = {"违规": er.Severity.VIOLATION, "提示": er.Severity.WARNING}[severity]
     assert world.finding.severity == expected, world.finding.severity
+
+
+@then(
+    parsers.re(
+        r"规则 (?P<rule>\S+) 对 (?P<department>\S+) 的任务 (?P<task>\S+)( 在 (?P<period>\S+))? "
+        r"报告 (?P<status>\S+)"
+    )
+)
+def task_finding_for(
+    world: World, rule: str, department: str, task: str, period: str | None, status: str
+) -> None:
+    found = _task_findings(world, rule, department, task, period)
+    assert found, f"expected a finding of {rule} for {department} on {task}; the report has:\n" + (
+        "\n".join(
+            f"{f.rule} {f.department} {f.subject_id} {f.message}" for f in world.findings(rule)
+        )
+    )
+    expected = STATUS_BY_LABEL[status]
+    assert [f.status for f in found] == [expected] * len(found), [f.status for f in found]
+    world.finding = found[0]
+
+
+@then(
+    parsers.re(
+        r"规则 (?P<rule>\S+) 对 (?P<department>\S+) 的任务 (?P<task>\S+)( 在 (?P<period>\S+))? "
+        r"没有发现"
+    )
+)
+def no_task_finding_for(
+    world: World, rule: str, department: str, task: str, period: str | None
+) -> None:
+    found = _task_findings(world, rule, department, task, period)
+    assert not found, "expected no finding, got:\n" + "\n".join(f.message for f in found)
+
+
+@then(parsers.re(r"该发现引用原文「(?P<text>.+)」"))
+def finding_quotes(world: World, text: str) -> None:
+    assert world.finding is not None
+    assert world.finding.quote == text, world.finding.quote

@@ -72,9 +72,16 @@ def _parquet(records: er.Records, tmp: Path) -> Path:
     folder.mkdir()
     for kind, count in records.counts().items():
         if count:
-            frame = records.table(kind).drop(
-                [c for c in records.table(kind).columns if c.endswith("_moment")]
-            )
+            frame = records.table(kind)
+            for moment in [c for c in frame.columns if c.endswith("_moment")]:
+                # A day-or-moment column is written as text: the moment where there is one.
+                day = moment.removesuffix("_moment")
+                frame = frame.with_columns(
+                    pl.coalesce(
+                        pl.col(moment).dt.to_string("%Y-%m-%dT%H:%M:%S%z"),
+                        pl.col(day).dt.to_string("%Y-%m-%d"),
+                    ).alias(day)
+                ).drop(moment)
             frame.write_parquet(folder / f"{kind}.parquet")
     return folder
 

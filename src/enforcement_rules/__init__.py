@@ -15,6 +15,7 @@ DataFrames, and a report is written as JSON, CSV, Excel, HTML or a DataFrame:
 >>> report.to_html("report.html")  # doctest: +SKIP
 """
 
+from ._calendar import Calendar, CalendarEntry, calendar
 from ._contest import Contest, contest
 from ._errors import (
     EnforcementRulesError,
@@ -39,6 +40,8 @@ from ._vocab import DOMAINS
 __all__ = [
     "DOMAINS",
     "RECORD_TYPES",
+    "Calendar",
+    "CalendarEntry",
     "Contest",
     "EnforcementRulesError",
     "Exemption",
@@ -58,6 +61,7 @@ __all__ = [
     "SourceDocument",
     "Status",
     "UsageError",
+    "calendar",
     "campaign_scope",
     "contest",
     "evaluate",

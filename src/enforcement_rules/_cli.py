@@ -8,15 +8,18 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from ._calendar import Calendar, calendar
 from ._contest import contest
 from ._errors import EnforcementRulesError, InputError, UsageError
 from ._evaluate import evaluate
 from ._export import write_csv_folder, write_json, write_jsonl, write_workbook
 from ._load import load
+from ._obligations import department_obligations, obligations
 from ._records import json_schema
 from ._report import Finding, Report
 from ._rulebase import SEVERITY_LABELS, STATUS_LABELS, Severity, Status
@@ -150,6 +153,46 @@ def _parser() -> argparse.ArgumentParser:
     )
     ranking.add_argument("--format", choices=["table", "json"], default="table")
     ranking.set_defaults(handler=_contest)
+    cal = commands.add_parser(
+        "calendar", help="what each department owes, by when, and its status as of a day"
+    )
+    cal.add_argument(
+        "file",
+        help="records: a .json or .jsonl file, an .xlsx workbook, or a folder of CSV files",
+    )
+    cal.add_argument(
+        "--as-of",
+        required=True,
+        metavar="YYYY-MM-DD",
+        help="the day to evaluate as of (a day in Asia/Shanghai)",
+    )
+    _pack_option(cal)
+    cal.add_argument("--department", metavar="ID", help="only this department")
+    cal.add_argument(
+        "--within",
+        type=int,
+        metavar="DAYS",
+        help="only what needs attention: due in the next DAYS days, or overdue and not delivered",
+    )
+    cal.add_argument("--ics", metavar="PATH", help="also write an iCalendar file (RFC 5545)")
+    cal.add_argument("--format", choices=["table", "json"], default="table")
+    cal.add_argument("--output", metavar="PATH", help="write to PATH instead of the terminal")
+    cal.set_defaults(handler=_calendar)
+
+    owed = commands.add_parser(
+        "obligations",
+        help="the deliverable, activity and task ids the rules define; with FILE, which apply "
+        "to each department and why",
+    )
+    owed.add_argument(
+        "file",
+        nargs="?",
+        help="records: a .json or .jsonl file, an .xlsx workbook, or a folder of CSV files",
+    )
+    _pack_option(owed)
+    owed.add_argument("--department", metavar="ID", help="only this department (with FILE)")
+    owed.add_argument("--format", choices=["table", "json"], default="table")
+    owed.set_defaults(handler=_obligations)
     return parser
 
 
@@ -295,6 +338,82 @@ def _rules(args: argparse.Namespace) -> int:
         [r.id, p.id, r.kind, r.title, f"「{r.sources[0].quote}」"] for p in packs for r in p.rules
     ]
     _write(render_table(["规则", "规则包", "类型", "标题", "原文"], rows), None)
+    return EXIT_OK
+
+
+def _calendar(args: argparse.Namespace) -> int:
+    records = load(args.file)
+    result = calendar(
+        records,
+        as_of=args.as_of,
+        packs=args.pack,
+        department=args.department,
+        within=args.within,
+    )
+    if args.ics:
+        Path(args.ics).write_bytes(result.to_ics().encode("utf-8"))
+    text = result.to_json() if args.format == "json" else _calendar_table(result)
+    if args.ics and args.format == "table":
+        text += f"\n\niCalendar: {len(result)} 个日程 events → {args.ics}"
+    _write(text, args.output)
+    return EXIT_OK
+
+
+def _calendar_table(result: Calendar) -> str:
+    statuses = Counter(e.status for e in result)
+    counted = ",".join(
+        f"{STATUS_LABELS[s]} {s.value} {statuses[s]}" for s in Status if statuses.get(s)
+    )
+    lines = [
+        f"合规日历 compliance calendar · 评估日 as of {result.as_of.isoformat()} · "
+        f"规则包 packs: {', '.join(result.packs)}",
+        f"条目 entries: {len(result)}" + (f"({counted})" if counted else ""),
+    ]
+    if not len(result):
+        lines += ["", "没有条目 no entries."]
+    for department in result.departments():
+        entries = result.for_department(department)
+        lines += ["", f"{department} {entries[0].department_name}"]
+        rows = [
+            [
+                e.due.isoformat(),
+                f"{e.days_left:+d}",
+                STATUS_LABELS[e.status]
+                + ("(提示)" if e.severity == Severity.WARNING and e.status != Status.MET else ""),
+                e.rule,
+                e.period or "-",
+                e.title,
+            ]
+            for e in entries
+        ]
+        lines.append(render_table(["期限", "天数", "状态", "规则", "期间", "事项"], rows))
+    return "\n".join(lines)
+
+
+def _obligations(args: argparse.Namespace) -> int:
+    ruleset = load_rules()
+    packs = ruleset.select(args.pack)
+    if args.file is None:
+        if args.department:
+            raise UsageError("--department needs a records FILE")
+        listed = obligations(packs)
+        if args.format == "json":
+            _write(json.dumps([o.to_dict() for o in listed], ensure_ascii=False, indent=2), None)
+            return EXIT_OK
+        rows = [[o.item, o.record_type, o.rule, o.when, o.title, o.owers] for o in listed]
+        _write(render_table(["编号", "记录", "规则", "期限", "事项", "责任单位"], rows), None)
+        return EXIT_OK
+    records = load(args.file)
+    applies = department_obligations(records, packs, args.department)
+    if args.department and not applies:
+        raise UsageError(f"department {args.department!r} is not in the records")
+    if args.format == "json":
+        _write(json.dumps([a.to_dict() for a in applies], ensure_ascii=False, indent=2), None)
+        return EXIT_OK
+    rows = [
+        [a.department, a.rule, a.item, "是" if a.applies else "否", a.why, a.title] for a in applies
+    ]
+    _write(render_table(["部门", "规则", "编号", "适用", "依据", "事项"], rows), None)
     return EXIT_OK
 
 

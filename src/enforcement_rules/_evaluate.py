@@ -10,6 +10,7 @@ import polars as pl
 from ._context import Context
 from ._dates import as_of_day
 from ._errors import InputError, UsageError
+from ._obligations import UNKNOWN_ITEM, unknown_items, unknown_problems
 from ._quality import CHECKS as QUALITY_CHECKS
 from ._quality import PACK as QUALITY_PACK
 from ._quality import quality_findings, quality_problems
@@ -34,8 +35,9 @@ def evaluate(
     sector.
 
     Referential problems (a reference to a record that is not there, two records with one
-    id) are reported as data-quality findings; with ``strict=True`` they raise ``InputError``
-    instead, and nothing is evaluated.
+    id, a submission or task report naming an obligation no rule defines) are reported as
+    data-quality findings; with ``strict=True`` they raise ``InputError`` instead, and nothing
+    is evaluated.
 
     >>> import enforcement_rules as er
     >>> records = er.load("examples/dawukou-2024/records.json")  # doctest: +SKIP
@@ -54,6 +56,9 @@ def evaluate(
     if strict and quality.height:
         raise InputError(quality_problems(quality, records.origin))
     ruleset = rules if rules is not None else load_rules()
+    unknown = unknown_items(records, ruleset)
+    if strict and unknown.height:
+        raise InputError(unknown_problems(unknown, records.origin))
     selected = ruleset.select(packs)
     ctx = Context(records, day, selected)
 
@@ -67,11 +72,17 @@ def evaluate(
                 continue
             found = rule.check(ctx)
             if found.height:
+                # A task table may word some rows as warnings ("基本"): its own column wins.
+                severity = (
+                    pl.col("severity").fill_null(rule.severity.value)
+                    if "severity" in found.columns
+                    else pl.lit(rule.severity.value)
+                )
                 frames.append(
                     found.with_columns(
                         pl.lit(rule.id).alias("rule"),
                         pl.lit(pack.id).alias("pack"),
-                        pl.lit(rule.severity.value).alias("severity"),
+                        severity.alias("severity"),
                     )
                 )
             exempt = rule.exemptions(ctx)
@@ -83,6 +94,9 @@ def evaluate(
                 )
     if quality.height:
         frames.append(quality)
+    if unknown.height:
+        frames.append(unknown)
+    describers[UNKNOWN_ITEM.id] = (QUALITY_PACK, UNKNOWN_ITEM)
     for check in QUALITY_CHECKS.values():
         describers[check.id] = (QUALITY_PACK, check)
 

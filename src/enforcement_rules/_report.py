@@ -269,7 +269,7 @@ class Report:
             message_en=message_en,
             fix=rule.fix,
             fix_en=rule.fix_en,
-            sources=tuple(rule.sources),
+            sources=tuple(_sources_for(rule, row["subject_id"], figures)),
         )
 
     @cached_property
@@ -532,6 +532,12 @@ class Report:
         return json.dumps(
             self.to_dict(with_names=with_names), ensure_ascii=False, indent=indent, default=str
         )
+
+
+def _sources_for(rule: Describes, subject_id: str, figures: dict[str, Any]) -> list[SourceRef]:
+    """A rule's sources for one finding (a task table quotes the task's row first)."""
+    sources_for = getattr(rule, "sources_for", None)
+    return list(sources_for(subject_id, figures)) if sources_for else list(rule.sources)
 
 
 def _violation() -> pl.Expr:

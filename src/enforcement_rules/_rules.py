@@ -147,6 +147,12 @@ def _load(folder: Path) -> RuleSet:
                 rules.append(rule)
         _check_links(spec.id, rules, seen)
         packs.append(Pack(spec, tuple(rules)))
+    for rule in (r for p in packs for r in p.rules):
+        unknown = [ref for ref in rule.references() if ref not in seen]
+        if unknown:
+            raise RuleError(
+                seen[rule.id], f"rule {rule.id} names rules that do not exist: {', '.join(unknown)}"
+            )
     return RuleSet(documents, packs)
 
 
@@ -200,9 +206,9 @@ def _rules_of(folder: Path, path: Path, documents: dict[str, SourceDocument]) ->
             rule = RULE_ADAPTER.validate_python(entry)
         except ValidationError as error:
             raise _rule_error(located, error, (position,)) from None
-        for number, source in enumerate(rule.sources):
+        for where, source in rule.quoted():
             document = documents.get(source.document)
-            line = located.line_of((position, "sources", number))
+            line = located.line_of((position, *where))
             if document is None:
                 raise RuleError(
                     located.file,
@@ -215,7 +221,7 @@ def _rules_of(folder: Path, path: Path, documents: dict[str, SourceDocument]) ->
                     located.file,
                     f"rule {rule.id}: the quote is not verbatim in {document.file}: "
                     f"{source.quote[:40]}…",
-                    line=located.line_of((position, "sources", number, "quote")),
+                    line=located.line_of((position, *where, "quote")),
                 )
         rules.append(rule)
     return rules

@@ -14,10 +14,19 @@ from .._rulebase import RuleBase
 from .campaign import CampaignScope
 from .certificates import CertificateAnnualReview, CertificateHolderEmployment
 from .contest import ContestRanking, ContestTeams, ContestTies, ExamPaperWeights
+from .deliverables import (
+    Deliverable,
+    QuarterlyDeliverable,
+    RelativeDeliverable,
+    YearlyDeliverable,
+)
 from .education import EducationShare, ExamAverage, ExamTaken, NewRecruitEducation
 from .personnel import CertificateExit, CertifiedParticipants, NoAuxiliaryParticipants
+from .quotas import ActivityMinutes, Quota
 from .registers import RegisterCompleteness
+from .staffing import StaffRatio
 from .systems import DecisionPublicity, MajorDecisionReview, WholeProcessRecord
+from .tasks import TaskTable
 from .training import RotationTraining, TrainingHours, TrainingParticipation
 
 KINDS: tuple[type[RuleBase], ...] = (
@@ -42,6 +51,14 @@ KINDS: tuple[type[RuleBase], ...] = (
     DecisionPublicity,
     NewRecruitEducation,
     EducationShare,
+    Deliverable,
+    YearlyDeliverable,
+    QuarterlyDeliverable,
+    RelativeDeliverable,
+    Quota,
+    ActivityMinutes,
+    TaskTable,
+    StaffRatio,
 )
 
 RuleSpec = Annotated[Union[KINDS], Field(discriminator="kind")]  # type: ignore[valid-type]  # noqa: UP007
