@@ -1,11 +1,12 @@
 """Throughput, latency and memory of the live monitor (a benchmark, not a test).
 
-Posts generated enforcement actions with 1 to 4 participants, one ``post`` each, to a monitor
-following every shipped pack, and prints events per second, the p50/p99 latency of ``post``
+Posts generated enforcement actions with 1 to 4 participants (mostly recorded, publicised
+and, when major, reviewed), one ``post`` each, to a monitor following every shipped pack, and
+prints events per second, the p50/p99 latency of ``post``
 per number of participants, and the resident memory as the count grows to 1M.
 
     python benchmarks/monitor.py               # 1,000,000 actions (a few minutes)
-    python benchmarks/monitor.py --events 100000
+    python benchmarks/monitor.py --events 100000 --pack dawukou-2024
 
 The monitor keeps no findings about single acts (``keep_findings=False``; they go to the
 callback, which counts them), so what grows with the count is the monitor's own state.
@@ -76,6 +77,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--officers", type=int, default=600, help="per department")
     parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument("--pack", action="append", help="only this pack (default: every pack)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
 
@@ -85,7 +87,7 @@ def main() -> None:
         nonlocal findings
         findings += 1
 
-    monitor = er.Monitor(on_finding=count, keep_findings=False)
+    monitor = er.Monitor(args.pack, on_finding=count, keep_findings=False)
     staff: dict[str, list[str]] = {}
     for department in DEPARTMENTS:
         monitor.post(department, "departments")
@@ -127,12 +129,18 @@ def main() -> None:
     for i in range(1, args.events + 1):
         department = rng.choice(DEPARTMENTS)["id"]
         participants = rng.randint(1, 4)
+        day = (first_day + timedelta(days=i * 240 // args.events)).isoformat()
         action = {
             "id": f"A{i}",
             "department": department,
-            "date": (first_day + timedelta(days=i * 240 // args.events)).isoformat(),
+            "date": day,
             "kind": rng.choice(KINDS),
             "participants": rng.sample(staff[department], participants),
+            # the three systems: recorded, publicised, major decisions reviewed, mostly
+            "recorded": rng.random() < 0.98,
+            "major": rng.random() < 0.03,
+            **({"publicized_on": day} if rng.random() < 0.97 else {}),
+            **({"legal_review_on": day} if rng.random() < 0.97 else {}),
         }
         began = time.perf_counter_ns()
         monitor.post(action, "actions")

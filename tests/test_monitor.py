@@ -225,8 +225,9 @@ def test_rules_of_a_kind_without_a_live_piece_are_listed_with_the_reason(
     monkeypatch.delitem(_live.TRACKERS, "certificate_exit")
     monkeypatch.setitem(_live.UNSUPPORTED, "certificate_exit", "left out for this test")
     with dawukou() as monitor:
-        assert monitor.skipped == [("D4", "certificate_exit", "left out for this test")]
+        assert ("D4", "certificate_exit", "left out for this test") in monitor.skipped
         assert "D4" not in monitor.rules and "D3" in monitor.rules
+        assert all(kind != "certified_participants" for _, kind, _ in monitor.skipped)
 
 
 def test_the_docs_list_every_kind_and_whether_the_monitor_follows_it() -> None:
@@ -249,3 +250,57 @@ def test_every_department_record_field_is_read_as_evaluate_reads_it() -> None:
         monitor.post(certificate("O1", domains=["综合执法"]), "certificates")
         monitor.post(certificate("O2"), "certificates")
         assert monitor.post(action("A1", "2024-05-10", "O1", "O2"), "actions") == []
+
+
+GUANGHAN = {
+    "id": "GH",
+    "name": "广汉市市场监督管理局",
+    "region": ["四川省", "德阳市", "广汉市"],
+    "level": "county",
+    "domain": "市场监管",
+}
+
+
+def test_a_major_decision_reviewed_on_a_later_day_is_missing_until_that_day_then_late() -> None:
+    heard: list[er.Finding] = []
+    with er.Monitor(packs=["guanghan-2023"], on_finding=heard.append) as monitor:
+        monitor.post(GUANGHAN, "departments")
+        decision = {
+            **action("A1", "2024-03-01", "O1"),
+            "department": "GH",
+            "major": True,
+            "legal_review_on": "2024-03-05",
+        }
+        found = monitor.post(decision, "actions")
+        systems = {f.rule: f.status.value for f in found if f.rule.startswith("G13")}
+        assert systems == {
+            "G13.record": "missing",
+            "G13.review": "missing",
+            "G13.publicity": "missing",
+        }
+        assert monitor.advance_to("2024-03-04") == []
+        (late,) = monitor.advance_to("2024-03-05")
+        assert (late.rule, late.status, late.due) == (
+            "G13.review",
+            er.Status.LATE,
+            date(2024, 3, 1),
+        )
+        assert late.figures["days_after"] == 4 and late.figures["legal_review_on"] == "2024-03-05"
+        corrected = {
+            **decision,
+            "legal_review_on": "2024-02-28",
+            "recorded": True,
+            "publicized_on": "2024-03-02",
+        }
+        monitor.post(corrected, "actions")
+        assert [f.rule for f in monitor.findings() if f.rule.startswith("G13")] == []
+
+
+def test_a_consultation_without_minutes_is_reported_when_it_is_posted() -> None:
+    with dawukou() as monitor:
+        monitor.post(DEPARTMENT, "departments")
+        meeting = {"id": "M1", "department": "ZHZF", "kind": "会商", "date": "2024-05-10"}
+        assert [f.rule for f in monitor.post(meeting, "activities")] == ["D13"]
+        assert monitor.post({**meeting, "id": "M2", "minutes": True}, "activities") == []
+        lecture = {**meeting, "id": "M3", "kind": "legal_lecture"}
+        assert monitor.post(lecture, "activities") == []

@@ -74,6 +74,20 @@ def days(first: str, last: str) -> st.SearchStrategy[date]:
 
 
 @st.composite
+def systems_fields(draw: st.DrawFn) -> dict[str, Any]:
+    """What the three systems read of an action: each field present or not."""
+    fields: dict[str, Any] = {}
+    if draw(st.booleans()):
+        fields["major"] = draw(st.booleans())
+    if draw(st.booleans()):
+        fields["recorded"] = draw(st.booleans())
+    for name in ("decided_on", "legal_review_on", "publicized_on"):
+        if draw(st.booleans()):
+            fields[name] = draw(days("2022-08-01", "2026-03-31")).isoformat()
+    return fields
+
+
+@st.composite
 def record_sets(draw: st.DrawFn) -> tuple[dict[str, list[dict[str, Any]]], list[date]]:
     departments = draw(
         st.lists(st.sampled_from(DEPARTMENTS), min_size=1, max_size=3, unique_by=lambda d: d[0])
@@ -131,8 +145,19 @@ def record_sets(draw: st.DrawFn) -> tuple[dict[str, list[dict[str, Any]]], list[
             "participants": draw(st.lists(st.sampled_from(people), max_size=4, unique=True)),
             **({"domain": draw(st.sampled_from(DOMAINS))} if draw(st.booleans()) else {}),
             **({"exception_basis": "行政处罚法第四十二条"} if draw(st.booleans()) else {}),
+            **draw(systems_fields()),
         }
         for n in range(draw(st.integers(0, 10)))
+    ]
+    activities = [
+        {
+            "id": f"M{n}",
+            "department": draw(st.sampled_from(department_ids)),
+            "kind": draw(st.sampled_from(["consultation_meeting", "legal_lecture"])),
+            "date": draw(days("2022-08-01", "2025-12-31")).isoformat(),
+            **({"minutes": draw(st.booleans())} if draw(st.booleans()) else {}),
+        }
+        for n in range(draw(st.integers(0, 4)))
     ]
     data = {
         "departments": [
@@ -143,6 +168,7 @@ def record_sets(draw: st.DrawFn) -> tuple[dict[str, list[dict[str, Any]]], list[
         "certificates": certificates,
         "trainings": trainings,
         "actions": actions,
+        "activities": activities,
     }
     checkpoints = sorted(
         set(draw(st.lists(days("2022-06-01", "2026-03-31"), min_size=1, max_size=3)))

@@ -37,8 +37,7 @@ class Context:
 
     @cached_property
     def department_views(self) -> list[DepartmentView]:
-        departments = self.records.departments.unique(subset="id", keep="first")
-        return [DepartmentView.of(row) for row in departments.iter_rows(named=True)]
+        return department_views(self.records)
 
     def pack_of(self, rule: RuleBase) -> Pack:
         return self._pack_of[rule.id]
@@ -179,3 +178,9 @@ class Context:
         if on_duty_only:
             frame = frame.filter(pl.col("on_duty"))
         return frame
+
+
+def department_views(records: Records) -> list[DepartmentView]:
+    """The departments of the records as selectors read them (the first of a repeated id)."""
+    departments = records.departments.unique(subset="id", keep="first")
+    return [DepartmentView.of(row) for row in departments.iter_rows(named=True)]

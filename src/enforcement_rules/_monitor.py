@@ -129,9 +129,8 @@ class Monitor:
                 if moment is not None and (self.clock is None or moment > self.clock):
                     self._advance(moment)
                 change = self._state.apply(name, row)
-                if change is not None:
-                    for tracker in self._readers.get(name, ()):
-                        self._decide_all(tracker.on_change(change))
+                for tracker in self._readers.get(name, ()):
+                    self._decide_all(tracker.on_change(change))
             except BaseException:
                 self._arisen.clear()
                 raise
@@ -212,7 +211,7 @@ class Monitor:
 
     def _advance(self, moment: datetime) -> None:
         before = self._state.clock
-        self._state.clock = moment
+        self._state.set_clock(moment)
         for tracker in self._trackers:
             self._decide_all(tracker.on_clock(before, moment))
 

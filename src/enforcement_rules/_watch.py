@@ -4,7 +4,8 @@ on standard output as soon as they arise.
 Each input line is one record with a ``type`` field naming its record type (``"actions"`` or
 ``"action"``), or ``{"type": "advance_to", "moment": "2025-01-01"}`` to move the clock. Each
 output line is one finding (``Finding.to_dict()``). A line that cannot be taken in gets an
-error line on standard error, ``{"line": 7, "error": "..."}``, and the stream goes on.
+error line on standard error, ``{"line": 7, "error": "..."}``, and the stream goes on. The
+first line on standard error notes the rules of the packs the monitor does not follow.
 
 Exit codes: 0 no violation reported, 1 violations reported, 2 some line was refused (or the
 command could not start).
@@ -14,11 +15,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from typing import TextIO
+from typing import Any, TextIO
 
 from ._errors import InputError, Problem, UsageError
+from ._loaders.jsonl import TYPE_FIELD
 from ._monitor import Monitor
-from ._one_record import TYPE_FIELD
 from ._report import Finding
 
 ADVANCE = "advance_to"
@@ -49,8 +50,11 @@ def watch(
     with Monitor(
         packs, on_finding=emit, start=start, pending=pending, keep_findings=False
     ) as monitor:
-        for rule, kind, reason in monitor.skipped:
-            _line(err, {"note": f"rule {rule} ({kind}) is not followed live: {reason}"})
+        if monitor.skipped:
+            skipped: dict[str, dict[str, Any]] = {}
+            for rule, kind, reason in monitor.skipped:
+                skipped.setdefault(kind, {"rules": [], "reason": reason})["rules"].append(rule)
+            _line(err, {"note": "rules not followed live, by kind", "skipped": skipped})
         for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue

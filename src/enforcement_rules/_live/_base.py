@@ -103,19 +103,19 @@ class LiveState:
         self.sessions: dict[tuple[str, int], int] = {}
         self.rotations: dict[str, list[date]] = {}
         self._trainings: dict[str, tuple[str, date, float, bool]] = {}  # trainings with an id
-        self.clock: datetime | None = None
         self._scopes: dict[str, frozenset[str]] = {}
+        self.clock: datetime | None = None
+        self.now = BEFORE_ANY_MOMENT
+        """The clock as an event carries it (microseconds)."""
+        self.today: date | None = None
+        """The clock's day in Asia/Shanghai."""
 
     # -- the clock --------------------------------------------------------------------
 
-    @property
-    def now(self) -> int:
-        """The clock as an event carries it."""
-        return BEFORE_ANY_MOMENT if self.clock is None else microseconds(self.clock)
-
-    @property
-    def today(self) -> date | None:
-        return None if self.clock is None else local_day(self.clock)
+    def set_clock(self, moment: datetime) -> None:
+        self.clock = moment
+        self.now = microseconds(moment)
+        self.today = local_day(moment)
 
     # -- scope ------------------------------------------------------------------------
 
@@ -170,8 +170,8 @@ class LiveState:
 
     # -- records ----------------------------------------------------------------------
 
-    def apply(self, record_type: str, row: dict[str, Any]) -> Change | None:
-        """Take in a record; what changed, or ``None`` for a type no rule here reads."""
+    def apply(self, record_type: str, row: dict[str, Any]) -> Change:
+        """Take in a record: hold it if it is a standing one, count it if it is a training."""
         if record_type == "departments":
             self.departments[row["id"]] = row
             self._scopes.clear()
@@ -189,12 +189,11 @@ class LiveState:
             return Change(record_type, row)
         if record_type == "trainings":
             return self._training(row)
-        if record_type == "actions":
-            if row["domain"] is None:  # an action without a domain takes its department's
-                department = self.departments.get(row["department"])
-                row["domain"] = department["domain"] if department else None
-            return Change(record_type, row)
-        return None
+        if record_type == "actions" and row["domain"] is None:
+            # an action without a domain takes its department's
+            department = self.departments.get(row["department"])
+            row["domain"] = department["domain"] if department else None
+        return Change(record_type, row)
 
     def _training(self, row: dict[str, Any]) -> Change:
         change = Change("trainings", row)

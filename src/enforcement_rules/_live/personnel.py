@@ -30,6 +30,18 @@ class _ActTracker(Tracker):
     reads: ClassVar[frozenset[str]] = frozenset({"actions"})
     about_acts: ClassVar[bool] = True
 
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        kinds: list[ActionKind] = getattr(self.rule, "action_kinds", [])
+        self.kinds = frozenset(k.value for k in kinds)
+
+    def in_scope(self, row: dict[str, Any]) -> bool:
+        """Whether an action is of the rule's departments and action kinds: only then is it
+        posted to the rule's ruleset (which holds the kinds too, and decides the rest)."""
+        return row["department"] in self.state.departments_in_scope(self.rule, self.pack) and (
+            not self.kinds or row["kind"] in self.kinds
+        )
+
     def scope(self, action_kinds: list[ActionKind]) -> list[Condition]:
         """The period in force and the action kinds, as conditions on the action's event."""
         period = LiveState.in_force(self.rule, self.pack)
@@ -42,7 +54,7 @@ class _ActTracker(Tracker):
 
     def on_change(self, change: Change) -> Iterable[Observation]:
         row = change.row
-        if row["department"] not in self.state.departments_in_scope(self.rule, self.pack):
+        if not self.in_scope(row):
             return (self.outside(row["id"]),)
         summary = self.state.summary(change)
         return (
@@ -63,7 +75,11 @@ class CertifiedParticipantsTracker(_ActTracker):
         certified = "certified_in_domain" if rule.certificate_covers_domain else "certified"
         too_few = less(certified, rule.minimum_certified)
         if rule.exempt_with_exception_basis:
-            too_few = all_of(too_few, equals("exception_basis", False))
+            # a law allowing fewer officers lowers the count to one, as evaluate reads it
+            too_few = any_of(
+                all_of(equals("exception_basis", False), too_few),
+                all_of(equals("exception_basis", True), less(certified, 1)),
+            )
         failing = too_few
         if rule.every_participant:
             failing = any_of(too_few, less(certified, field("participants")))
@@ -71,16 +87,21 @@ class CertifiedParticipantsTracker(_ActTracker):
 
     def figures(self, summary: ActSummary) -> dict[str, Any]:
         row, event = summary.row, summary.event
-        in_domain = self.rule.certificate_covers_domain
-        return {
+        rule = self.rule
+        in_domain = rule.certificate_covers_domain
+        exempt = rule.exempt_with_exception_basis and event["exception_basis"]
+        figures = {
             "date": row["date"].isoformat(),
             "kind": row["kind"],
             "domain": row["domain"],
             "participants": event["participants"],
             "certified": event["certified_in_domain" if in_domain else "certified"],
-            "required": self.rule.minimum_certified,
+            "required": 1 if exempt else rule.minimum_certified,
             "uncertified": summary.uncertified_in_domain if in_domain else summary.uncertified,
         }
+        if rule.exempt_with_exception_basis:
+            figures["exception_basis"] = row["exception_basis"]
+        return figures
 
 
 class NoAuxiliaryParticipantsTracker(_ActTracker):
