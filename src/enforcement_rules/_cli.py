@@ -12,13 +12,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from ._coverage import COVERAGE_DIR, coverage
 from ._errors import EnforcementRulesError, InputError
 from ._evaluate import evaluate
 from ._load import load
 from ._records import json_schema
 from ._report import Report
 from ._rulebase import SEVERITY_LABELS, STATUS_LABELS, Severity, Status
-from ._rules import load_rules
+from ._rules import default_rules_dir, load_rules
 from ._table import render_table
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
@@ -71,6 +72,15 @@ def _parser() -> argparse.ArgumentParser:
 
     schema = commands.add_parser("schema", help="print the JSON Schema of the records file")
     schema.set_defaults(handler=_schema)
+
+    coverage = commands.add_parser(
+        "coverage", help="sentences of each source document covered by rules, not checkable, "
+        "context, unclassified (exit 1 if any is unclassified)"
+    )
+    _pack_option(coverage)
+    coverage.add_argument("--unclassified", action="store_true",
+                          help="print the unclassified sentences as register entries to fill in")
+    coverage.set_defaults(handler=_coverage)
     return parser
 
 
@@ -165,6 +175,35 @@ def _rules(args: argparse.Namespace) -> int:
 def _schema(args: argparse.Namespace) -> int:
     _write(json.dumps(json_schema(), ensure_ascii=False, indent=2), None)
     return EXIT_OK
+
+
+def _coverage(args: argparse.Namespace) -> int:
+    ruleset = load_rules()
+    documents = None
+    if args.pack:
+        documents = {d for p in ruleset.select(args.pack) for d in p.spec.documents}
+    reports = [c for c in coverage(ruleset, default_rules_dir())
+               if documents is None or c.document.id in documents]
+    if args.unclassified:
+        lines = []
+        for report in reports:
+            missing = [s for s in report.sentences if s.entry is None]
+            if missing:
+                lines.append(f"# {report.document.id} ({COVERAGE_DIR}/{report.document.id}.yaml)")
+                lines += [f"  - text: {json.dumps(s.sentence.text, ensure_ascii=False)}  "
+                          f"# line {s.sentence.line}" for s in missing]
+        _write("\n".join(lines) or "no unclassified sentences", None)
+    else:
+        rows = [
+            [r.document.id, str(len(r.sentences)), str(r.count("rules")),
+             str(r.count("not_checkable")), str(r.count("context")),
+             str(r.count("unclassified")), str(len(r.stale))]
+            for r in reports
+        ]
+        _write(render_table(["文件 document", "句 sentences", "规则 rules", "不可核查 not checkable",
+                             "背景 context", "未分类 unclassified", "失效 stale"], rows), None)
+    incomplete = any(r.count("unclassified") or r.stale for r in reports)
+    return EXIT_VIOLATIONS if incomplete else EXIT_OK
 
 
 def _write(text: str, output: str | None, stream: TextIO | None = None) -> None:
