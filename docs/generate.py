@@ -82,7 +82,7 @@ def rule_card(rule: RuleBase, ruleset: er.RuleSet, scenarios: list[tuple[str, st
     period = rule.in_force or pack.in_force
     parameters = {k: getattr(rule, k) for k in type(rule).model_fields if k not in COMMON_FIELDS}
     out = [
-        f'#### 规则 {rule.id}:{rule.title} {{ #rule-{rule.id.replace(".", "-")} }}',
+        f"#### 规则 {rule.id}:{rule.title} {{ #rule-{rule.id.replace('.', '-')} }}",
         "",
         f"*{rule.title_en}*",
         "",
@@ -104,8 +104,9 @@ def rule_card(rule: RuleBase, ruleset: er.RuleSet, scenarios: list[tuple[str, st
     return "\n".join(out)
 
 
-def source_page(doc: DocumentCoverage, ruleset: er.RuleSet,
-                scenarios: dict[str, list[tuple[str, str]]]) -> str:
+def source_page(
+    doc: DocumentCoverage, ruleset: er.RuleSet, scenarios: dict[str, list[tuple[str, str]]]
+) -> str:
     document = doc.document
     out = [
         GENERATED.rstrip(),
@@ -155,11 +156,14 @@ def source_page(doc: DocumentCoverage, ruleset: er.RuleSet,
             out += [rule_card(ruleset.rules[rule_id], ruleset, scenarios.get(rule_id, [])), ""]
         unchecked = [i for i in items if i.entry and i.entry.not_checkable is not None]
         for item in unchecked:
-            out += [f"!!! note \"不可核查 not checkable\"",
-                    f"    「{item.sentence.text}」:{doc.reason(item.entry)}", ""]
+            out += [
+                f'!!! note "不可核查 not checkable"',
+                f"    「{item.sentence.text}」:{doc.reason(item.entry)}",
+                "",
+            ]
         unclassified = [i for i in items if i.entry is None]
         for item in unclassified:
-            out += ["!!! warning \"未分类 unclassified\"", f"    「{item.sentence.text}」", ""]
+            out += ['!!! warning "未分类 unclassified"', f"    「{item.sentence.text}」", ""]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -169,22 +173,42 @@ def source_page(doc: DocumentCoverage, ruleset: er.RuleSet,
 def records_page() -> str:
     schema = er.json_schema()
     definitions = schema.get("$defs", {})
-    out = [GENERATED.rstrip(), "", "# Records: the interchange contract", "",
-           "One JSON object with one array per record type. Dates are `YYYY-MM-DD` (a day in "
-           "Asia/Shanghai); date-times carry their UTC offset; enumerations take the English "
-           "value or the Chinese words listed; unknown fields are errors. "
-           "`enforcement-rules schema` prints the full JSON Schema.", ""]
+    out = [
+        GENERATED.rstrip(),
+        "",
+        "# Records: the interchange contract",
+        "",
+        "One JSON object with one array per record type. Dates are `YYYY-MM-DD` (a day in "
+        "Asia/Shanghai); date-times carry their UTC offset; enumerations take the English "
+        "value or the Chinese words listed; unknown fields are errors. "
+        "`enforcement-rules schema` prints the full JSON Schema.",
+        "",
+    ]
     for array, model in er.RECORD_TYPES.items():
         definition = definitions.get(model.__name__, {})
         required = set(definition.get("required", []))
-        out += [f"## `{array}`", "", (model.__doc__ or f"Records of type {array}.").strip().splitlines()[0], "",
-                "| field | required | type | description |", "|---|---|---|---|"]
+        out += [
+            f"## `{array}`",
+            "",
+            (model.__doc__ or f"Records of type {array}.").strip().splitlines()[0],
+            "",
+            "| field | required | type | description |",
+            "|---|---|---|---|",
+        ]
         for name, prop in definition.get("properties", {}).items():
-            out.append(f"| `{name}` | {'yes' if name in required else ''} | {_type(prop)} | "
-                       f"{prop.get('description', '')} |")
+            out.append(
+                f"| `{name}` | {'yes' if name in required else ''} | {_type(prop)} | "
+                f"{prop.get('description', '')} |"
+            )
         out.append("")
-    out += ["## Example", "", "```json", json.dumps(_example(), ensure_ascii=False, indent=2),
-            "```", ""]
+    out += [
+        "## Example",
+        "",
+        "```json",
+        json.dumps(_example(), ensure_ascii=False, indent=2),
+        "```",
+        "",
+    ]
     return "\n".join(out)
 
 
@@ -208,22 +232,38 @@ def _example() -> dict[str, Any]:
 
 
 def kinds_page() -> str:
-    out = [GENERATED.rstrip(), "", "# Rule kinds", "",
-           "Every rule has the common fields (`id`, `title`, `title_en`, `register`, `severity`, "
-           "`applies_to`, `in_force`, `sources`, `note`, `fix`, `fix_en`) and the parameters of "
-           "its kind. A rule file is validated against the model of its `kind` when loaded.", ""]
+    out = [
+        GENERATED.rstrip(),
+        "",
+        "# Rule kinds",
+        "",
+        "Every rule has the common fields (`id`, `title`, `title_en`, `register`, `severity`, "
+        "`applies_to`, `in_force`, `sources`, `note`, `fix`, `fix_en`) and the parameters of "
+        "its kind. A rule file is validated against the model of its `kind` when loaded.",
+        "",
+    ]
     ruleset = er.load_rules()
     for kind in KINDS:
         name = kind.model_fields["kind"].annotation.__args__[0]  # type: ignore[union-attr]
         users = [r.id for r in ruleset if r.kind == name]
-        out += [f"## `{name}`", "", textwrap.dedent(kind.__doc__ or "").strip(), "",
-                f"Rules of this kind: {', '.join(users) or '(none yet)'}", "",
-                "| parameter | type | default |", "|---|---|---|"]
+        out += [
+            f"## `{name}`",
+            "",
+            textwrap.dedent(kind.__doc__ or "").strip(),
+            "",
+            f"Rules of this kind: {', '.join(users) or '(none yet)'}",
+            "",
+            "| parameter | type | default |",
+            "|---|---|---|",
+        ]
         for field, info in kind.model_fields.items():
             if field in COMMON_FIELDS:
                 continue
-            default = "(required)" if info.is_required() else _value(info.get_default(
-                call_default_factory=True))
+            default = (
+                "(required)"
+                if info.is_required()
+                else _value(info.get_default(call_default_factory=True))
+            )
             annotation = str(info.annotation).replace("typing.", "").replace("|", "\\|")
             out.append(f"| `{field}` | `{annotation}` | {default} |")
         out.append("")
@@ -232,10 +272,19 @@ def kinds_page() -> str:
 
 def cli_page() -> str:
     parser = _parser()
-    out = [GENERATED.rstrip(), "", "# The `enforcement-rules` command", "",
-           "Exit codes: 0 no violations, 1 violations found (or, for `coverage`, sentences "
-           "unclassified), 2 bad input, bad rules or bad usage.", "",
-           "```text", parser.format_help().rstrip(), "```", ""]
+    out = [
+        GENERATED.rstrip(),
+        "",
+        "# The `enforcement-rules` command",
+        "",
+        "Exit codes: 0 no violations, 1 violations found (or, for `coverage`, sentences "
+        "unclassified), 2 bad input, bad rules or bad usage.",
+        "",
+        "```text",
+        parser.format_help().rstrip(),
+        "```",
+        "",
+    ]
     actions = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
     for name, sub in actions[0].choices.items():
         out += [f"## `{name}`", "", "```text", sub.format_help().rstrip(), "```", ""]

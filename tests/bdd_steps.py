@@ -17,6 +17,7 @@ import pytest
 from pytest_bdd import given, parsers, then, when
 
 import enforcement_rules as er
+from enforcement_rules._quality import CHECKS as QUALITY_CHECKS
 from enforcement_rules._rulebase import STATUS_LABELS
 
 STATUS_BY_LABEL = {label: status for status, label in STATUS_LABELS.items()}
@@ -28,11 +29,15 @@ class World:
     report: er.Report | None = None
     error: er.EnforcementRulesError | None = None
     finding: er.Finding | None = None
+    as_of: str | None = None
+    exemption: er.Exemption | None = None
 
     def findings(
         self, rule: str, subject: str | None = None, period: str | None = None
     ) -> list[er.Finding]:
         assert self.report is not None, f"no evaluation ran in this scenario: {self.error}"
+        known = set(er.load_rules().rules) | set(QUALITY_CHECKS)
+        assert rule in known, f"no rule {rule!r}: the step names a rule that does not exist"
         return [
             f
             for f in self.report.findings
@@ -61,6 +66,7 @@ def records_table(world: World, table_name: str, datatable: list[list[str]]) -> 
 def evaluate(world: World, as_of: str, packs: str | None) -> None:
     records = er.Records.from_text_rows(world.rows)
     pack_ids = [p.strip() for p in packs.split("、")] if packs else None
+    world.as_of = as_of
     try:
         world.report = er.evaluate(records, as_of=as_of, packs=pack_ids)
     except er.EnforcementRulesError as error:
@@ -128,3 +134,126 @@ def _same(actual: Any, written: str) -> bool:
     if isinstance(actual, dict):
         return actual == json.loads(written)
     return str(actual) == written
+
+
+@then(parsers.re(r"规则 (?P<rule>\S+) 对 (?P<subject>\S+) 豁免,依据「(?P<basis>.+)」"))
+def exempt_for(world: World, rule: str, subject: str, basis: str) -> None:
+    assert world.report is not None, f"no evaluation ran in this scenario: {world.error}"
+    found = [e for e in world.report.exempt if e.rule == rule and e.subject_id == subject]
+    assert found, f"expected an exemption of {rule} for {subject}; the report has:\n" + "\n".join(
+        f"{e.rule} {e.subject_id}" for e in world.report.exempt
+    )
+    assert basis in found[0].basis, found[0].basis
+    world.exemption = found[0]
+
+
+@then(parsers.re(r"该豁免的说明包含「(?P<text>.+)」"))
+def exemption_message(world: World, text: str) -> None:
+    assert world.exemption is not None
+    assert text in world.exemption.reason, world.exemption.reason
+
+
+@then(parsers.re(r"规则 (?P<rule>\S+) 没有豁免"))
+def no_exemptions(world: World, rule: str) -> None:
+    assert world.report is not None, f"no evaluation ran in this scenario: {world.error}"
+    found = [e for e in world.report.exempt if e.rule == rule]
+    assert not found, [e.reason for e in found]
+
+
+@then(parsers.re(r"活动参加范围中部门 (?P<department>\S+) 应参加 (?P<campaign>\S+)"))
+def campaign_of(world: World, department: str, campaign: str) -> None:
+    scope = er.campaign_scope(er.Records.from_text_rows(world.rows))
+    row = scope.filter(scope["department"] == department).to_dicts()
+    assert row, f"{department} is not in the scope: {scope['department'].to_list()}"
+    expected = None if campaign == "无" else campaign
+    assert row[0]["campaign"] == expected, row[0]
+
+
+CONTEST_COLUMNS = {
+    "初赛总分": ("preliminary", "total"),
+    "初赛名次": ("preliminary", "place"),
+    "初赛结果": ("preliminary", "placement"),
+    "决赛名次": ("final", "place"),
+    "奖项": ("final", "prize"),
+}
+PLACEMENTS = {"进入决赛": "finalist", "并列待定": "tied", "未进入决赛": "eliminated"}
+PLACEMENTS["无法计分"] = "unscored"
+# -- task tables: a task is owed by each responsible department ---------------------------
+
+
+def _task_findings(
+    world: World, rule: str, department: str, task: str, period: str | None
+) -> list[er.Finding]:
+    return [f for f in world.findings(rule, task, period) if f.department == department]
+
+
+@then(
+    parsers.re(
+        r"大比武排名中队伍 (?P<team>\S+) 的(?P<what>初赛总分|初赛名次|初赛结果|决赛名次|奖项)为 "
+        r"(?P<value>.+)"
+    )
+)
+def contest_figure(world: World, team: str, what: str, value: str) -> None:
+    result = er.contest(er.Records.from_text_rows(world.rows), as_of=world.as_of)
+    stage, column = CONTEST_COLUMNS[what]
+    frame = result.preliminary if stage == "preliminary" else result.final
+    rows = frame.filter(frame["team"] == team).to_dicts()
+    if value == "无":
+        assert not rows or rows[0].get(column) is None, rows
+        return
+    assert rows, f"team {team} is not in the {stage} ranking: {frame['team'].to_list()}"
+    row = rows[0]
+    if column == "place":
+        low, high = row["rank_min"], row["rank_max"]
+        actual = str(low) if low == high else f"{low}-{high}"
+        assert actual == value, f"{what}: {actual} is not {value}"
+    elif column == "placement":
+        assert row["placement"] == PLACEMENTS[value], row["placement"]
+    else:
+        assert _same(row[column], value), f"{what}: {row[column]!r} is not {value}"
+
+
+@then(parsers.re(r"该发现(的严重程度)?为 ?(?P<severity>违规|提示)"))
+def finding_severity(world: World, severity: str) -> None:
+    assert world.finding is not None
+    expected = {"违规": er.Severity.VIOLATION, "提示": er.Severity.WARNING}[severity]
+    assert world.finding.severity == expected, world.finding.severity
+
+
+@then(
+    parsers.re(
+        r"规则 (?P<rule>\S+) 对 (?P<department>\S+) 的任务 (?P<task>\S+)( 在 (?P<period>\S+))? "
+        r"报告 (?P<status>\S+)"
+    )
+)
+def task_finding_for(
+    world: World, rule: str, department: str, task: str, period: str | None, status: str
+) -> None:
+    found = _task_findings(world, rule, department, task, period)
+    assert found, f"expected a finding of {rule} for {department} on {task}; the report has:\n" + (
+        "\n".join(
+            f"{f.rule} {f.department} {f.subject_id} {f.message}" for f in world.findings(rule)
+        )
+    )
+    expected = STATUS_BY_LABEL[status]
+    assert [f.status for f in found] == [expected] * len(found), [f.status for f in found]
+    world.finding = found[0]
+
+
+@then(
+    parsers.re(
+        r"规则 (?P<rule>\S+) 对 (?P<department>\S+) 的任务 (?P<task>\S+)( 在 (?P<period>\S+))? "
+        r"没有发现"
+    )
+)
+def no_task_finding_for(
+    world: World, rule: str, department: str, task: str, period: str | None
+) -> None:
+    found = _task_findings(world, rule, department, task, period)
+    assert not found, "expected no finding, got:\n" + "\n".join(f.message for f in found)
+
+
+@then(parsers.re(r"该发现引用原文「(?P<text>.+)」"))
+def finding_quotes(world: World, text: str) -> None:
+    assert world.finding is not None
+    assert world.finding.quote == text, world.finding.quote

@@ -10,8 +10,8 @@ from gherkin.parser import Parser
 from gherkin.token_scanner import TokenScanner
 
 FEATURES = Path(__file__).parent / "features"
-_FAILS = re.compile(r"规则 (\S+) 对 \S+( 在 \S+)? 报告 ")
-_PASSES = re.compile(r"规则 (\S+)( 对 \S+( 在 \S+)?)? 没有发现")
+_FAILS = re.compile(r"规则 (\S+) 对 \S+( 的任务 \S+)?( 在 \S+)? 报告 ")
+_PASSES = re.compile(r"规则 (\S+)( 对 \S+( 的任务 \S+)?( 在 \S+)?)? 没有发现")
 
 
 @dataclass(frozen=True)

@@ -50,3 +50,39 @@ def test_a_period_ending_on_the_as_of_day_has_ended_and_one_ending_after_has_not
 def test_only_real_iso_days_are_days(text: str) -> None:
     with pytest.raises(ValueError, match="YYYY-MM-DD"):
         _dates.parse_day(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("2024", "2024"),
+        ("2024-Q1", "2024-Q1"),
+        ("2024年", "2024"),
+        ("2024年第1季度", "2024-Q1"),
+        ("2024年第四季度", "2024-Q4"),
+        ("2024年二季度", "2024-Q2"),
+    ],
+)
+def test_periods_are_written_as_a_year_or_a_quarter(text: str, label: str) -> None:
+    assert _dates.period_label(text) == label
+
+
+@pytest.mark.parametrize("text", ["2024Q1", "2024-Q5", "24", "2024年第五季度", "2024-03"])
+def test_other_period_texts_are_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="2024-Q1"):
+        _dates.period_label(text)
+
+
+def test_quarters_and_years_overlapping_a_period_in_force() -> None:
+    assert _dates.quarters_overlapping(date(2021, 8, 14), date(2022, 1, 1)) == [
+        (2021, 3),
+        (2021, 4),
+        (2022, 1),
+    ]
+    assert _dates.years_overlapping(date(2022, 7, 20), date(2024, 12, 31)) == [2022, 2023, 2024]
+
+
+def test_a_month_day_in_a_year_without_29_february_is_its_last_day() -> None:
+    assert _dates.month_day(2025, 1, 15) == date(2025, 1, 15)
+    assert _dates.month_day(2025, 2, 29) == date(2025, 2, 28)
+    assert _dates.month_day(2024, 2, 29) == date(2024, 2, 29)

@@ -21,6 +21,21 @@ def test_the_example_shows_violations_of_each_personnel_rule_it_exercises() -> N
         assert finding.quote in er.load_rules().documents[finding.sources[0].document].text
 
 
+def test_the_example_shows_late_missing_and_incomplete_obligations_and_their_calendar() -> None:
+    records = er.load(ROOT / "examples/dawukou-2024/records.json")
+    report = er.evaluate(records, as_of="2025-01-31")
+    statuses = {(f.rule, f.department, f.status.value) for f in report}
+    assert ("D5", "DWK-ZJJT", "late") in statuses  # 31 December against the stricter 30th
+    assert ("D6", "DWK-XHZ", "missing") in statuses
+    assert ("D10", "DWK-SCJG", "late") in statuses  # 2025-01-15T16:30Z is the 16th in Shanghai
+    assert ("D10", "DWK-ZJJT", "incomplete") in statuses  # sent, not published
+    assert ("D9", "DWK-ZJJT", "missing") in statuses
+    assert {"D12", "D13"} <= {f.rule for f in report}
+    calendar = er.calendar(records, as_of="2025-01-31")
+    assert {e.status.value for e in calendar} >= {"met", "late", "missing", "incomplete", "pending"}
+    assert calendar.to_ics().count("BEGIN:VEVENT") == len(calendar)
+
+
 def test_quickstart_prints_findings_with_their_quotes(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

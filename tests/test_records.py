@@ -191,3 +191,75 @@ def test_the_json_schema_lists_every_record_type_and_the_chinese_words() -> None
     assert set(schema["properties"]) == set(er.RECORD_TYPES)
     text = json.dumps(schema, ensure_ascii=False)
     assert ("在编" in text and "YYYY" not in text) or "pattern" in text
+
+
+def test_a_submission_period_is_a_year_or_a_quarter_and_chinese_forms_are_read() -> None:
+    loaded = records(
+        submissions=[
+            {
+                "id": "S1",
+                "department": "D1",
+                "obligation": "dawukou-annual-report",
+                "period": "2024年第一季度",
+                "submitted_on": "2025-01-15T16:30:00Z",
+            }
+        ]
+    )
+    row = loaded.table("submissions").row(0, named=True)
+    assert row["period"] == "2024-Q1"
+    assert row["submitted_on"] == date(2025, 1, 16)  # its day in Asia/Shanghai
+    found = problems(
+        submissions=[
+            {
+                "id": "S1",
+                "department": "D1",
+                "obligation": "x",
+                "period": "2024Q1",
+                "submitted_on": "2025-01-15",
+            }
+        ]
+    )
+    assert found == [
+        "<dicts>: submissions[0] (id=S1): field 'period': expected a period as 2024 or 2024-Q1 "
+        '(or 2024年, 2024年第1季度); got "2024Q1"'
+    ]
+
+
+def test_a_submission_or_task_report_naming_no_rules_obligation_is_a_data_quality_warning() -> None:
+    loaded = records(
+        submissions=[
+            {
+                "id": "S1",
+                "department": "D1",
+                "obligation": "annual-report",
+                "submitted_on": "2025-01-10",
+            }
+        ],
+        task_reports=[{"task": "DWK-99", "department": "D1", "completed_on": "2024-05-01"}],
+    )
+    report = er.evaluate(loaded, as_of="2024-12-31")
+    found = report.filter(rule="data-quality.unknown-obligation").findings
+    assert [(f.subject_id, f.severity.value) for f in found] == [
+        ("S1", "warning"),
+        ("task_reports[0]", "warning"),
+    ]
+    assert "annual-report" in found[0].message and "DWK-99" in found[1].message
+
+
+def test_strict_evaluation_refuses_a_submission_naming_no_rules_obligation() -> None:
+    loaded = records(
+        submissions=[
+            {
+                "id": "S1",
+                "department": "D1",
+                "obligation": "annual-report",
+                "submitted_on": "2025-01-10",
+            }
+        ]
+    )
+    with pytest.raises(er.InputError) as caught:
+        er.evaluate(loaded, as_of="2024-12-31", strict=True)
+    assert [str(p) for p in caught.value.problems] == [
+        "<dicts>: submissions record S1: field 'obligation': expected an id the rules define "
+        "(enforcement-rules obligations); got annual-report"
+    ]

@@ -17,7 +17,7 @@ RULES = er.load_rules()
 
 def test_every_quote_is_verbatim_in_its_source_document() -> None:
     for rule in RULES:
-        for source in rule.sources:
+        for _, source in rule.quoted():
             text = RULES.documents[source.document].text
             assert source.quote in text, f"{rule.id}: {source.quote!r} is not in {source.document}"
 
@@ -140,3 +140,48 @@ def test_a_duplicate_key_is_refused_with_its_line(rules_copy: Path) -> None:
     )
     with pytest.raises(er.RuleError, match=r"personnel.yaml:10.*twice"):
         er.load_rules(rules_copy)
+
+
+def test_a_task_rows_quote_not_in_the_source_fails_at_load_with_its_line(rules_copy: Path) -> None:
+    _break(
+        rules_copy / "henan-transport-2021" / "obligations.yaml",
+        "quote: 具备条件的把党支部建在执法大队上。",
+        "quote: 具备条件的把党支部建在执法队上。",
+    )
+    with pytest.raises(
+        er.RuleError, match=r"obligations.yaml:\d+: rule H1: the quote is not verbatim"
+    ):
+        er.load_rules(rules_copy)
+
+
+def test_a_task_tracked_by_a_rule_that_does_not_exist_fails_at_load(rules_copy: Path) -> None:
+    _break(rules_copy / "dawukou-2024" / "tasks.yaml", "tracked_by: [D5]", "tracked_by: [D55]")
+    with pytest.raises(er.RuleError, match="D55"):
+        er.load_rules(rules_copy)
+
+
+def test_a_task_naming_a_unit_the_table_does_not_define_fails_at_load(rules_copy: Path) -> None:
+    _break(
+        rules_copy / "henan-transport-2021" / "obligations.yaml",
+        "units: [厅执法局]",
+        "units: [厅执法处]",
+    )
+    with pytest.raises(er.RuleError, match="厅执法处"):
+        er.load_rules(rules_copy)
+
+
+def test_every_dated_row_of_the_task_tables_is_tracked_and_every_row_is_listed() -> None:
+    from enforcement_rules._kinds.tasks import TaskTable
+
+    dawukou = RULES.rules["D.tasks"]
+    henan = RULES.rules["H1"]
+    assert isinstance(dawukou, TaskTable) and isinstance(henan, TaskTable)
+    rows = {int(t.id.removeprefix("DWK-").split(".")[0]) for t in dawukou.tasks}
+    assert rows == set(range(1, 41))
+    tasks = {int(t.id.removeprefix("HN-").split(".")[0]) for t in henan.tasks}
+    assert tasks == set(range(1, 14))
+    for table in (dawukou, henan):
+        for task in table.tasks:
+            dated = any(w in task.quote for w in ("年底前", "月底前", "日前", "完成时限"))
+            if dated and not (task.tracked or task.tracked_by):
+                assert task.note, f"{task.id}: a dated row that is not tracked says why"

@@ -6,11 +6,21 @@ documents as typed, declarative rules, checked against a host system's records.
 >>> report = er.evaluate(records, as_of="2024-12-31")  # doctest: +SKIP
 >>> for finding in report.filter(rule="D3"):  # doctest: +SKIP
 ...     print(finding.explain())
+
+Records also load from a folder of CSV files, an Excel workbook, JSON Lines, Parquet, or
+DataFrames, and a report is written as JSON, CSV, Excel, HTML or a DataFrame:
+
+>>> records = er.load("examples/dawukou-2024/csv")  # doctest: +SKIP
+>>> records = er.Records.from_frames({"officers": officers_frame})  # doctest: +SKIP
+>>> report.to_html("report.html")  # doctest: +SKIP
 """
 
+from ._calendar import Calendar, CalendarEntry, calendar
+from ._contest import Contest, contest
 from ._errors import (
     EnforcementRulesError,
     InputError,
+    MissingDependency,
     MonitorUnavailable,
     Problem,
     RuleError,
@@ -20,18 +30,24 @@ from ._evaluate import evaluate
 from ._load import load
 from ._models import RECORD_TYPES
 from ._records import Records, json_schema
-from ._report import Finding, Report
+from ._report import Exemption, Finding, Report
 from ._rulebase import RuleBase, Selector, Severity, Status
 from ._rules import Pack, RuleSet, load_rules
+from ._scope import campaign_scope
 from ._sources import SourceDocument
 from ._vocab import DOMAINS
 
 __all__ = [
     "DOMAINS",
     "RECORD_TYPES",
+    "Calendar",
+    "CalendarEntry",
+    "Contest",
     "EnforcementRulesError",
+    "Exemption",
     "Finding",
     "InputError",
+    "MissingDependency",
     "MonitorUnavailable",
     "Pack",
     "Problem",
@@ -45,6 +61,9 @@ __all__ = [
     "SourceDocument",
     "Status",
     "UsageError",
+    "calendar",
+    "campaign_scope",
+    "contest",
     "evaluate",
     "json_schema",
     "load",

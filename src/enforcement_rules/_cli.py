@@ -8,21 +8,30 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from ._calendar import Calendar, calendar
+from ._contest import contest
 from ._coverage import COVERAGE_DIR, coverage
-from ._errors import EnforcementRulesError, InputError
+from ._errors import EnforcementRulesError, InputError, UsageError
 from ._evaluate import evaluate
+from ._export import write_csv_folder, write_json, write_jsonl, write_workbook
 from ._load import load
+from ._obligations import department_obligations, obligations
 from ._records import json_schema
-from ._report import Report
+from ._report import Finding, Report
 from ._rulebase import SEVERITY_LABELS, STATUS_LABELS, Severity, Status
 from ._rules import default_rules_dir, load_rules
+from ._scope import campaign_scope, render_scope
 from ._table import render_table
+from ._writers import findings_table
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
+REPORT_FORMATS = ["table", "json", "csv", "xlsx", "html"]
+CONVERT_FORMATS = ["json", "jsonl", "csv", "xlsx"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -53,7 +62,11 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check = commands.add_parser("check", help="evaluate records as of a day (exit 1 on violations)")
-    check.add_argument("file", help="records: a .json interchange file")
+    check.add_argument(
+        "file",
+        help="records: a .json or .jsonl file, an .xlsx workbook, or a folder of CSV files "
+        "(one per record type)",
+    )
     check.add_argument(
         "--as-of",
         required=True,
@@ -61,9 +74,53 @@ def _parser() -> argparse.ArgumentParser:
         help="the day to evaluate as of (a day in Asia/Shanghai)",
     )
     _pack_option(check)
-    check.add_argument("--format", choices=["table", "json"], default="table")
+    check.add_argument(
+        "--format",
+        choices=REPORT_FORMATS,
+        help="default: from the suffix of --output (.json, .csv, .xlsx, .html), else table",
+    )
     check.add_argument("--output", metavar="PATH", help="write to PATH instead of the terminal")
+    check.add_argument(
+        "--with-names",
+        action="store_true",
+        help="name the officers of each finding (personal data; by default officers are "
+        "named by id only)",
+    )
+    check.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse records with referential problems (unknown references, repeated ids) "
+        "instead of reporting them as data-quality findings",
+    )
     check.set_defaults(handler=_check)
+
+    convert = commands.add_parser(
+        "convert",
+        help="write records in another format (also a template for host systems)",
+        description="Validate records and write them as JSON, JSON Lines, a folder of CSV "
+        "files or an Excel workbook; what is written loads back to the same records.",
+    )
+    convert.add_argument("source", help="records in any format `check` reads")
+    convert.add_argument("--to", required=True, choices=CONVERT_FORMATS, dest="target_format")
+    convert.add_argument("target", help="the file (json, jsonl, xlsx) or folder (csv) to write")
+    convert.add_argument(
+        "--headers",
+        choices=["en", "zh"],
+        default="en",
+        help="column headers (and sheet names) in English (the contract) or Chinese",
+    )
+    convert.add_argument(
+        "--encoding",
+        choices=["utf-8", "utf-8-sig", "gb18030"],
+        default="utf-8",
+        help="encoding of CSV files (utf-8-sig: with a byte-order mark, for Excel)",
+    )
+    convert.add_argument(
+        "--every-type",
+        action="store_true",
+        help="write every record type, empty ones as headers only (a template)",
+    )
+    convert.set_defaults(handler=_convert)
 
     rules = commands.add_parser("rules", help="list the rules: id, title, source quote")
     _pack_option(rules)
@@ -74,13 +131,82 @@ def _parser() -> argparse.ArgumentParser:
     schema.set_defaults(handler=_schema)
 
     coverage = commands.add_parser(
-        "coverage", help="sentences of each source document covered by rules, not checkable, "
-        "context, unclassified (exit 1 if any is unclassified)"
+        "coverage",
+        help="sentences of each source document covered by rules, not checkable, "
+        "context, unclassified (exit 1 if any is unclassified)",
     )
     _pack_option(coverage)
-    coverage.add_argument("--unclassified", action="store_true",
-                          help="print the unclassified sentences as register entries to fill in")
+    coverage.add_argument(
+        "--unclassified",
+        action="store_true",
+        help="print the unclassified sentences as register entries to fill in",
+    )
     coverage.set_defaults(handler=_coverage)
+    scope = commands.add_parser(
+        "scope", help="print each department's campaign, the reason, and its enrolment"
+    )
+    scope.add_argument("file", help="records in any format `check` reads")
+    scope.add_argument(
+        "--pack", metavar="ID", help="the pack whose scope rule to apply (default: the only one)"
+    )
+    scope.add_argument("--format", choices=["table", "json"], default="table")
+    scope.set_defaults(handler=_scope)
+
+    ranking = commands.add_parser(
+        "contest", help="print the contest ranking: team scores, finalists, prizes, ties"
+    )
+    ranking.add_argument("file", help="records in any format `check` reads")
+    ranking.add_argument(
+        "--pack", metavar="ID", help="the pack whose contest rules to apply (default: the only one)"
+    )
+    ranking.add_argument(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="leave out teams and exams dated after this day (default: every record)",
+    )
+    ranking.add_argument("--format", choices=["table", "json"], default="table")
+    ranking.set_defaults(handler=_contest)
+
+    cal = commands.add_parser(
+        "calendar", help="what each department owes, by when, and its status as of a day"
+    )
+    cal.add_argument(
+        "file",
+        help="records: a .json or .jsonl file, an .xlsx workbook, or a folder of CSV files",
+    )
+    cal.add_argument(
+        "--as-of",
+        required=True,
+        metavar="YYYY-MM-DD",
+        help="the day to evaluate as of (a day in Asia/Shanghai)",
+    )
+    _pack_option(cal)
+    cal.add_argument("--department", metavar="ID", help="only this department")
+    cal.add_argument(
+        "--within",
+        type=int,
+        metavar="DAYS",
+        help="only what needs attention: due in the next DAYS days, or overdue and not delivered",
+    )
+    cal.add_argument("--ics", metavar="PATH", help="also write an iCalendar file (RFC 5545)")
+    cal.add_argument("--format", choices=["table", "json"], default="table")
+    cal.add_argument("--output", metavar="PATH", help="write to PATH instead of the terminal")
+    cal.set_defaults(handler=_calendar)
+
+    owed = commands.add_parser(
+        "obligations",
+        help="the deliverable, activity and task ids the rules define; with FILE, which apply "
+        "to each department and why",
+    )
+    owed.add_argument(
+        "file",
+        nargs="?",
+        help="records: a .json or .jsonl file, an .xlsx workbook, or a folder of CSV files",
+    )
+    _pack_option(owed)
+    owed.add_argument("--department", metavar="ID", help="only this department (with FILE)")
+    owed.add_argument("--format", choices=["table", "json"], default="table")
+    owed.set_defaults(handler=_obligations)
     return parser
 
 
@@ -94,14 +220,58 @@ def _pack_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
+    output_format = args.format or _format_of(args.output)
+    if output_format == "xlsx" and not args.output:
+        raise UsageError("--format xlsx writes a workbook: give it a file with --output")
     records = load(args.file)
-    report = evaluate(records, as_of=args.as_of, packs=args.pack)
-    text = report.to_json() if args.format == "json" else _report_table(report, records.counts())
-    _write(text, args.output)
+    report = evaluate(records, as_of=args.as_of, packs=args.pack, strict=args.strict)
+    names = args.with_names
+    if output_format == "xlsx":
+        report.to_excel(args.output, with_names=names)
+    elif output_format == "csv" and args.output:
+        report.to_csv(args.output, with_names=names)
+    elif output_format == "csv":
+        _write(findings_table(report, with_names=names).write_csv().rstrip("\n"), None)
+    elif output_format == "html":
+        _write(report.to_html(with_names=names).rstrip("\n"), args.output)
+    elif output_format == "json":
+        _write(report.to_json(with_names=names), args.output)
+    else:
+        _write(_report_table(report, records.counts(), with_names=names), args.output)
     return EXIT_VIOLATIONS if report.has_violations else EXIT_OK
 
 
-def _report_table(report: Report, counts: dict[str, int]) -> str:
+def _format_of(output: str | None) -> str:
+    suffix = Path(output).suffix.lower().lstrip(".") if output else ""
+    return {"htm": "html", "xlsx": "xlsx", "csv": "csv", "json": "json", "html": "html"}.get(
+        suffix, "table"
+    )
+
+
+def _convert(args: argparse.Namespace) -> int:
+    records = load(args.source)
+    if args.target_format == "csv":
+        written = write_csv_folder(
+            records,
+            args.target,
+            headers=args.headers,
+            encoding=args.encoding,
+            every_type=args.every_type,
+        )
+        print(f"{len(written)} file(s) written to {args.target}: {records!r}")
+    elif args.target_format == "xlsx":
+        write_workbook(records, args.target, headers=args.headers, every_type=args.every_type)
+        print(f"{args.target} written: {records!r}")
+    elif args.target_format == "jsonl":
+        write_jsonl(records, args.target)
+        print(f"{args.target} written: {records!r}")
+    else:
+        write_json(records, args.target)
+        print(f"{args.target} written: {records!r}")
+    return EXIT_OK
+
+
+def _report_table(report: Report, counts: dict[str, int], *, with_names: bool = False) -> str:
     by_status = report.counts("status")
     warnings = report.frame.filter(
         (report.frame["severity"] == Severity.WARNING.value)
@@ -123,7 +293,7 @@ def _report_table(report: Report, counts: dict[str, int]) -> str:
                 f"{SEVERITY_LABELS[f.severity]}·{STATUS_LABELS[f.status]}",
                 f.department or "-",
                 f"{f.subject_type} {f.subject_id}",
-                f.message,
+                f.message + _names_of(report, f, with_names),
             ]
             for f in findings
         ]
@@ -140,9 +310,22 @@ def _report_table(report: Report, counts: dict[str, int]) -> str:
             lines.append(f"      整改: {f.fix}")
     else:
         lines.append("没有发现 no findings.")
+    if report.exempt:
+        lines += ["", "豁免 exemptions(依法律另有规定不作为违规):"]
+        for e in report.exempt:
+            lines.append(f"  {e.rule}  {e.department or '-'}  {e.subject_type} {e.subject_id}")
+            lines.append(f"      {e.reason}")
+            lines.append(
+                f"      「{e.sources[0].quote}」({e.sources[0].document} {e.sources[0].section})"
+            )
     if report.warnings:
         lines += ["", "警告 warnings:"] + [f"  - {w}" for w in report.warnings]
     return "\n".join(lines)
+
+
+def _names_of(report: Report, finding: Finding, with_names: bool) -> str:
+    named = report.names.officers_in(finding) if with_names else {}
+    return "(" + "、".join(f"{i} {n}" for i, n in named.items()) + ")" if named else ""
 
 
 def _rules(args: argparse.Namespace) -> int:
@@ -172,6 +355,82 @@ def _rules(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _calendar(args: argparse.Namespace) -> int:
+    records = load(args.file)
+    result = calendar(
+        records,
+        as_of=args.as_of,
+        packs=args.pack,
+        department=args.department,
+        within=args.within,
+    )
+    if args.ics:
+        Path(args.ics).write_bytes(result.to_ics().encode("utf-8"))
+    text = result.to_json() if args.format == "json" else _calendar_table(result)
+    if args.ics and args.format == "table":
+        text += f"\n\niCalendar: {len(result)} 个日程 events → {args.ics}"
+    _write(text, args.output)
+    return EXIT_OK
+
+
+def _calendar_table(result: Calendar) -> str:
+    statuses = Counter(e.status for e in result)
+    counted = ",".join(
+        f"{STATUS_LABELS[s]} {s.value} {statuses[s]}" for s in Status if statuses.get(s)
+    )
+    lines = [
+        f"合规日历 compliance calendar · 评估日 as of {result.as_of.isoformat()} · "
+        f"规则包 packs: {', '.join(result.packs)}",
+        f"条目 entries: {len(result)}" + (f"({counted})" if counted else ""),
+    ]
+    if not len(result):
+        lines += ["", "没有条目 no entries."]
+    for department in result.departments():
+        entries = result.for_department(department)
+        lines += ["", f"{department} {entries[0].department_name}"]
+        rows = [
+            [
+                e.due.isoformat(),
+                f"{e.days_left:+d}",
+                STATUS_LABELS[e.status]
+                + ("(提示)" if e.severity == Severity.WARNING and e.status != Status.MET else ""),
+                e.rule,
+                e.period or "-",
+                e.title,
+            ]
+            for e in entries
+        ]
+        lines.append(render_table(["期限", "天数", "状态", "规则", "期间", "事项"], rows))
+    return "\n".join(lines)
+
+
+def _obligations(args: argparse.Namespace) -> int:
+    ruleset = load_rules()
+    packs = ruleset.select(args.pack)
+    if args.file is None:
+        if args.department:
+            raise UsageError("--department needs a records FILE")
+        listed = obligations(packs)
+        if args.format == "json":
+            _write(json.dumps([o.to_dict() for o in listed], ensure_ascii=False, indent=2), None)
+            return EXIT_OK
+        rows = [[o.item, o.record_type, o.rule, o.when, o.title, o.owers] for o in listed]
+        _write(render_table(["编号", "记录", "规则", "期限", "事项", "责任单位"], rows), None)
+        return EXIT_OK
+    records = load(args.file)
+    applies = department_obligations(records, packs, args.department)
+    if args.department and not applies:
+        raise UsageError(f"department {args.department!r} is not in the records")
+    if args.format == "json":
+        _write(json.dumps([a.to_dict() for a in applies], ensure_ascii=False, indent=2), None)
+        return EXIT_OK
+    rows = [
+        [a.department, a.rule, a.item, "是" if a.applies else "否", a.why, a.title] for a in applies
+    ]
+    _write(render_table(["部门", "规则", "编号", "适用", "依据", "事项"], rows), None)
+    return EXIT_OK
+
+
 def _schema(args: argparse.Namespace) -> int:
     _write(json.dumps(json_schema(), ensure_ascii=False, indent=2), None)
     return EXIT_OK
@@ -182,28 +441,71 @@ def _coverage(args: argparse.Namespace) -> int:
     documents = None
     if args.pack:
         documents = {d for p in ruleset.select(args.pack) for d in p.spec.documents}
-    reports = [c for c in coverage(ruleset, default_rules_dir())
-               if documents is None or c.document.id in documents]
+    reports = [
+        c
+        for c in coverage(ruleset, default_rules_dir())
+        if documents is None or c.document.id in documents
+    ]
     if args.unclassified:
         lines = []
         for report in reports:
             missing = [s for s in report.sentences if s.entry is None]
             if missing:
                 lines.append(f"# {report.document.id} ({COVERAGE_DIR}/{report.document.id}.yaml)")
-                lines += [f"  - text: {json.dumps(s.sentence.text, ensure_ascii=False)}  "
-                          f"# line {s.sentence.line}" for s in missing]
+                lines += [
+                    f"  - text: {json.dumps(s.sentence.text, ensure_ascii=False)}  "
+                    f"# line {s.sentence.line}"
+                    for s in missing
+                ]
         _write("\n".join(lines) or "no unclassified sentences", None)
     else:
         rows = [
-            [r.document.id, str(len(r.sentences)), str(r.count("rules")),
-             str(r.count("not_checkable")), str(r.count("context")),
-             str(r.count("unclassified")), str(len(r.stale))]
+            [
+                r.document.id,
+                str(len(r.sentences)),
+                str(r.count("rules")),
+                str(r.count("not_checkable")),
+                str(r.count("context")),
+                str(r.count("unclassified")),
+                str(len(r.stale)),
+            ]
             for r in reports
         ]
-        _write(render_table(["文件 document", "句 sentences", "规则 rules", "不可核查 not checkable",
-                             "背景 context", "未分类 unclassified", "失效 stale"], rows), None)
+        _write(
+            render_table(
+                [
+                    "文件 document",
+                    "句 sentences",
+                    "规则 rules",
+                    "不可核查 not checkable",
+                    "背景 context",
+                    "未分类 unclassified",
+                    "失效 stale",
+                ],
+                rows,
+            ),
+            None,
+        )
     incomplete = any(r.count("unclassified") or r.stale for r in reports)
     return EXIT_VIOLATIONS if incomplete else EXIT_OK
+
+
+def _scope(args: argparse.Namespace) -> int:
+    frame = campaign_scope(load(args.file), pack=args.pack)
+    if args.format == "json":
+        _write(json.dumps(frame.to_dicts(), ensure_ascii=False, indent=2), None)
+    else:
+        _write(render_scope(frame), None)
+    return EXIT_OK
+
+
+def _contest(args: argparse.Namespace) -> int:
+    result = contest(load(args.file), pack=args.pack, as_of=args.as_of)
+    if args.format == "json":
+        _write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str), None)
+    else:
+        _write(result.render(), None)
+    return EXIT_OK
 
 
 def _write(text: str, output: str | None, stream: TextIO | None = None) -> None:

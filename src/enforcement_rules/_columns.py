@@ -2,21 +2,21 @@
 
 Spreadsheets, CSV exports and the Gherkin specs write records as rows of text under headers
 that are often Chinese (执法证号, 姓名, 所属部门, ...). This module maps those headers to the
-contract's field names and turns each text cell into the value the field expects, with the
-same strictness as the JSON contract: a cell that does not fit is an error, never a guess.
+contract's field names and holds the written forms of lists and booleans; ``_columnar`` turns
+each text cell into the value its field expects, with the same strictness as the JSON
+contract: a cell that does not fit is an error, never a guess.
 """
 
 from __future__ import annotations
 
-import re
-import types
-import typing
-from typing import Any
-
 from ._models import RECORD_TYPES
 
 LIST_SEPARATORS = "、,;，；|/"
-"""A list cell (participants, domains, region...) separates its items with any of these."""
+"""A list cell (participants, domains, region...) separates its items with any of these;
+written lists use 、 (``O001、O004``)."""
+
+LIST_JOINER = "、"
+"""The separator written between the items of a list cell."""
 
 TYPE_ALIASES: dict[str, str] = {
     "部门": "departments",
@@ -209,8 +209,8 @@ COLUMN_ALIASES: dict[str, dict[str, str]] = {
 }
 """Per record type: Chinese column headers and the contract field each stands for."""
 
-_TRUE = {"true", "是", "1", "y", "yes", "有", "√"}
-_FALSE = {"false", "否", "0", "n", "no", "无", "×"}
+TRUE_WORDS = {"true", "是", "1", "y", "yes", "有", "√"}
+FALSE_WORDS = {"false", "否", "0", "n", "no", "无", "×"}
 
 
 def record_type(name: str) -> str:
@@ -227,67 +227,3 @@ def field_name(record_type: str, header: str) -> str:
     if word in RECORD_TYPES[record_type].model_fields:
         return word
     return COLUMN_ALIASES[record_type][word]
-
-
-def _unwrap(annotation: Any) -> Any:
-    while typing.get_origin(annotation) is typing.Annotated:
-        annotation = typing.get_args(annotation)[0]
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        options = [a for a in typing.get_args(annotation) if a is not type(None)]
-        if len(options) == 1:
-            return _unwrap(options[0])
-        return annotation
-    return annotation
-
-
-def parse_cell(record_type: str, field: str, text: str) -> Any:
-    """The value of a text cell for ``field``; ``ValueError`` says what was expected.
-
-    An empty cell is ``None`` (the field is left out). Texts stay texts; numbers, booleans,
-    lists and maps are read from their written forms; dates stay ``YYYY-MM-DD`` texts for the
-    record validation to check.
-    """
-    cell = text.strip()
-    if cell == "":
-        return None
-    annotation = _unwrap(RECORD_TYPES[record_type].model_fields[field].annotation)
-    return _parse(annotation, cell)
-
-
-def _parse(annotation: Any, cell: str) -> Any:
-    origin = typing.get_origin(annotation)
-    if origin is list:
-        item = _unwrap(typing.get_args(annotation)[0])
-        return [_parse(item, part) for part in split_list(cell)]
-    if origin is dict:
-        value_type = _unwrap(typing.get_args(annotation)[1])
-        result: dict[str, Any] = {}
-        for part in split_list(cell):
-            entry = re.fullmatch(r"(.+?)[:：=](.+)", part)
-            if entry is None:
-                raise ValueError("entries written key:value, e.g. O1:85、O2:90")
-            result[entry.group(1).strip()] = _parse(value_type, entry.group(2).strip())
-        return result
-    if annotation is bool:
-        word = cell.lower()
-        if word in _TRUE:
-            return True
-        if word in _FALSE:
-            return False
-        raise ValueError("是/否 or true/false")
-    if annotation is int:
-        if re.fullmatch(r"[+-]?\d+", cell):
-            return int(cell)
-        raise ValueError("a whole number")
-    if annotation is float:
-        try:
-            return float(cell)
-        except ValueError:
-            raise ValueError("a number") from None
-    return cell  # texts, enumerations, dates and date-times are validated by the model
-
-
-def split_list(cell: str) -> list[str]:
-    """Items of a list cell, split at any of ``LIST_SEPARATORS``."""
-    parts = re.split("[" + re.escape(LIST_SEPARATORS) + "]", cell)
-    return [p.strip() for p in parts if p.strip()]

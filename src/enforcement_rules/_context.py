@@ -37,18 +37,7 @@ class Context:
 
     @cached_property
     def department_views(self) -> list[DepartmentView]:
-        views = []
-        for row in self.records.departments.unique(subset="id", keep="first").iter_rows(named=True):
-            views.append(
-                DepartmentView(
-                    id=row["id"],
-                    name=row["name"],
-                    region=tuple(row["region"]),
-                    level=parse_enum(Level, row["level"]),
-                    domain=row["domain"],
-                )
-            )
-        return views
+        return department_views(self.records)
 
     def pack_of(self, rule: RuleBase) -> Pack:
         return self._pack_of[rule.id]
@@ -189,3 +178,19 @@ class Context:
         if on_duty_only:
             frame = frame.filter(pl.col("on_duty"))
         return frame
+
+
+def department_views(records: Records) -> list[DepartmentView]:
+    """The departments of the records as selectors read them (the first of a repeated id)."""
+    views = []
+    for row in records.departments.unique(subset="id", keep="first").iter_rows(named=True):
+        views.append(
+            DepartmentView(
+                id=row["id"],
+                name=row["name"],
+                region=tuple(row["region"]),
+                level=parse_enum(Level, row["level"]),
+                domain=row["domain"],
+            )
+        )
+    return views

@@ -137,8 +137,9 @@ def load_register(path: Path, display: str) -> Register:
     except ValidationError as error:
         first = error.errors(include_url=False)[0]
         field = ".".join(str(p) for p in first["loc"])
-        raise RuleError(display, f"field '{field}': {first['msg']}",
-                        line=located.line_of(tuple(first["loc"]))) from None
+        raise RuleError(
+            display, f"field '{field}': {first['msg']}", line=located.line_of(tuple(first["loc"]))
+        ) from None
 
 
 def coverage(ruleset: RuleSet, folder: Path) -> list[DocumentCoverage]:
@@ -153,12 +154,15 @@ def coverage(ruleset: RuleSet, folder: Path) -> list[DocumentCoverage]:
         for path in sorted(directory.glob("*.yaml")):
             register = load_register(path, f"{COVERAGE_DIR}/{path.name}")
             if register.document not in ruleset.documents:
-                raise RuleError(f"{COVERAGE_DIR}/{path.name}",
-                                f"unknown document {register.document}", line=1)
+                raise RuleError(
+                    f"{COVERAGE_DIR}/{path.name}", f"unknown document {register.document}", line=1
+                )
             unknown = {r for e in register.sentences for r in e.rules} - set(ruleset.rules)
             if unknown:
-                raise RuleError(f"{COVERAGE_DIR}/{path.name}",
-                                f"unknown rule id(s): {', '.join(sorted(unknown))}")
+                raise RuleError(
+                    f"{COVERAGE_DIR}/{path.name}",
+                    f"unknown rule id(s): {', '.join(sorted(unknown))}",
+                )
             registers[register.document] = register
     result = []
     for document in ruleset.documents.values():
@@ -168,11 +172,12 @@ def coverage(ruleset: RuleSet, folder: Path) -> list[DocumentCoverage]:
             continue
         articles = register.articles if register else None
         if is_law and not articles:
-            raise RuleError(f"{COVERAGE_DIR}/{document.id}.yaml",
-                            "a law's register names the articles it covers (articles: [...])")
+            raise RuleError(
+                f"{COVERAGE_DIR}/{document.id}.yaml",
+                "a law's register names the articles it covers (articles: [...])",
+            )
         sentences = [
-            Sentence(document.id, s.line, s.text)
-            for s in split_sentences(document.text, articles)
+            Sentence(document.id, s.line, s.text) for s in split_sentences(document.text, articles)
         ]
         result.append(_match(document, register, sentences))
     return result

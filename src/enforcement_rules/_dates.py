@@ -81,6 +81,59 @@ def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
     return first, month_end(year, 3 * quarter)
 
 
+def quarter_label(year: int, quarter: int) -> str:
+    """A quarter as written in records: ``2024-Q1``."""
+    if not 1 <= quarter <= 4:
+        raise ValueError("a quarter from 1 to 4")
+    return f"{year}-Q{quarter}"
+
+
+_PERIOD = re.compile(r"(\d{4})(?:-Q([1-4]))?")
+_CHINESE_PERIOD = re.compile(r"(\d{4})年(?:(?:第)?([1-4一二三四])季度)?")
+_CHINESE_DIGITS = {"一": "1", "二": "2", "三": "3", "四": "4"}
+
+
+def period_label(text: str) -> str:
+    """The canonical label of a period: ``2024`` or ``2024-Q1``.
+
+    Also accepts ``2024年``, ``2024年第1季度``, ``2024年第一季度`` and ``2024年一季度``; anything
+    else raises ``ValueError``.
+    """
+    word = text.strip()
+    if _PERIOD.fullmatch(word):
+        return word
+    match = _CHINESE_PERIOD.fullmatch(word)
+    if match is None:
+        raise ValueError("a period as 2024 or 2024-Q1 (or 2024年, 2024年第1季度)")
+    year, quarter = match.group(1), match.group(2)
+    if quarter is None:
+        return year
+    return f"{year}-Q{_CHINESE_DIGITS.get(quarter, quarter)}"
+
+
+def month_day(year: int, month: int, day: int) -> date:
+    """A month-day ("每年1月15日前") in a given year; 29 February is the month's last day in a
+    year without one."""
+    last = month_end(year, month)
+    return date(year, month, min(day, last.day))
+
+
+def years_overlapping(first: date, last: date) -> list[int]:
+    """The calendar years that have at least one day from ``first`` to ``last``."""
+    return list(range(first.year, last.year + 1))
+
+
+def quarters_overlapping(first: date, last: date) -> list[tuple[int, int]]:
+    """The calendar quarters (year, quarter) that have at least one day from ``first`` to
+    ``last``."""
+    quarters = []
+    year, quarter = first.year, quarter_of(first)
+    while (year, quarter) <= (last.year, quarter_of(last)):
+        quarters.append((year, quarter))
+        year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+    return quarters
+
+
 def has_ended(last_day: date, as_of: date) -> bool:
     """Whether a period ending on ``last_day`` has ended as of the end of ``as_of``.
 

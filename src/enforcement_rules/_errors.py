@@ -71,3 +71,15 @@ class UsageError(EnforcementRulesError):
 
 class MonitorUnavailable(EnforcementRulesError):
     """The live monitor needs durable-rules, which is not importable on this Python."""
+
+
+class MissingDependency(EnforcementRulesError):
+    """An optional dependency is not installed; the message names the extra that brings it."""
+
+    def __init__(self, purpose: str, module: str, extra: str) -> None:
+        self.module = module
+        self.extra = extra
+        super().__init__(
+            f"{purpose} needs the package {module!r}, which is not installed; "
+            f"install it with: python -m pip install 'enforcement-rules[{extra}]'"
+        )

@@ -9,12 +9,13 @@ import polars as pl
 
 from ._context import Context
 from ._dates import as_of_day
-from ._errors import UsageError
+from ._errors import InputError, UsageError
+from ._obligations import UNKNOWN_ITEM, unknown_items, unknown_problems
 from ._quality import CHECKS as QUALITY_CHECKS
 from ._quality import PACK as QUALITY_PACK
-from ._quality import quality_findings
+from ._quality import quality_findings, quality_problems
 from ._records import Records
-from ._report import REPORT_COLUMNS, Describes, Report
+from ._report import EXEMPTION_REPORT_COLUMNS, REPORT_COLUMNS, Describes, Names, Report
 from ._rules import RuleSet, load_rules
 
 
@@ -24,6 +25,7 @@ def evaluate(
     packs: Iterable[str] | None = None,
     *,
     rules: RuleSet | None = None,
+    strict: bool = False,
 ) -> Report:
     """Check ``records`` against the rules of ``packs`` (default: every pack) as of a day.
 
@@ -31,6 +33,11 @@ def evaluate(
     moment: records dated after it are left out, deadlines up to it are judged, periods not
     yet ended are ``pending``. Each pack applies to the departments inside its jurisdiction and
     sector.
+
+    Referential problems (a reference to a record that is not there, two records with one
+    id, a submission or task report naming an obligation no rule defines) are reported as
+    data-quality findings; with ``strict=True`` they raise ``InputError`` instead, and nothing
+    is evaluated.
 
     >>> import enforcement_rules as er
     >>> records = er.load("examples/dawukou-2024/records.json")  # doctest: +SKIP
@@ -45,11 +52,18 @@ def evaluate(
         day = as_of_day(as_of)
     except ValueError as error:
         raise UsageError(f"as_of: expected {error}; got {as_of!r}") from None
+    quality = quality_findings(records)
+    if strict and quality.height:
+        raise InputError(quality_problems(quality, records.origin))
     ruleset = rules if rules is not None else load_rules()
+    unknown = unknown_items(records, ruleset)
+    if strict and unknown.height:
+        raise InputError(unknown_problems(unknown, records.origin))
     selected = ruleset.select(packs)
     ctx = Context(records, day, selected)
 
     frames: list[pl.DataFrame] = []
+    exemptions: list[pl.DataFrame] = []
     describers: dict[str, tuple[str, Describes]] = {}
     for pack in selected:
         for rule in pack.rules:
@@ -58,16 +72,31 @@ def evaluate(
                 continue
             found = rule.check(ctx)
             if found.height:
+                # A task table may word some rows as warnings ("基本"): its own column wins.
+                severity = (
+                    pl.col("severity").fill_null(rule.severity.value)
+                    if "severity" in found.columns
+                    else pl.lit(rule.severity.value)
+                )
                 frames.append(
                     found.with_columns(
                         pl.lit(rule.id).alias("rule"),
                         pl.lit(pack.id).alias("pack"),
-                        pl.lit(rule.severity.value).alias("severity"),
+                        severity.alias("severity"),
                     )
                 )
-    quality = quality_findings(records)
+            exempt = rule.exemptions(ctx)
+            if exempt is not None and exempt.height:
+                exemptions.append(
+                    exempt.with_columns(
+                        pl.lit(rule.id).alias("rule"), pl.lit(pack.id).alias("pack")
+                    )
+                )
     if quality.height:
         frames.append(quality)
+    if unknown.height:
+        frames.append(unknown)
+    describers[UNKNOWN_ITEM.id] = (QUALITY_PACK, UNKNOWN_ITEM)
     for check in QUALITY_CHECKS.values():
         describers[check.id] = (QUALITY_PACK, check)
 
@@ -82,6 +111,23 @@ def evaluate(
         frame=frame,
         describers=describers,
         warnings=_warnings(records, ctx, selected),
+        names=_names(records),
+        exemptions=(
+            pl.concat([f.select(list(EXEMPTION_REPORT_COLUMNS)) for f in exemptions])
+            if exemptions
+            else pl.DataFrame(schema=EXEMPTION_REPORT_COLUMNS)
+        ),
+    )
+
+
+def _names(records: Records) -> Names:
+    departments = records.departments.unique(subset="id", keep="first")
+    officers = records.officers.filter(pl.col("name").is_not_null()).unique(
+        subset="id", keep="first"
+    )
+    return Names(
+        departments=dict(zip(departments["id"], departments["name"], strict=True)),
+        officers=dict(zip(officers["id"], officers["name"], strict=True)),
     )
 
 

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 
-from ._dates import parse_day
+from ._dates import parse_day, period_label
 from ._vocab import accepted_words, parse_enum
 
 _DAY_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
@@ -105,6 +105,22 @@ DayOrMoment = Annotated[
 
 Text = Annotated[str, BeforeValidator(_text), WithJsonSchema({"type": "string", "minLength": 1})]
 """A non-empty text; surrounding spaces are not part of it."""
+
+
+def _period(value: object) -> object:
+    if isinstance(value, str):
+        return period_label(value)
+    return value  # the strict string validator reports the wrong type
+
+
+PeriodLabel = Annotated[
+    str,
+    BeforeValidator(_period),
+    WithJsonSchema(
+        {"type": "string", "pattern": r"^\d{4}(-Q[1-4])?$", "examples": ["2024", "2024-Q1"]}
+    ),
+]
+"""A year (``2024``) or a calendar quarter (``2024-Q1``); ``2024年第1季度`` is accepted too."""
 
 
 def enum_field(enum: type[StrEnum]) -> Any:

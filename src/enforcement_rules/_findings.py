@@ -52,3 +52,35 @@ def finding_frame(
         .struct.json_encode()
         .alias("figures"),
     )
+
+
+EXEMPTION_COLUMNS: dict[str, pl.DataType] = {
+    "subject_type": pl.String(),
+    "subject_id": pl.String(),
+    "department": pl.String(),
+    "basis": pl.String(),  # the provision the record names as allowing it (e.g. a law)
+    "figures": pl.String(),  # JSON object of the figures the rule would have reported
+}
+
+
+def exemption_frame(
+    frame: pl.DataFrame,
+    *,
+    subject_type: str,
+    subject_id: pl.Expr,
+    department: pl.Expr,
+    basis: pl.Expr,
+    figures: dict[str, pl.Expr],
+) -> pl.DataFrame:
+    """Select the exemption columns from ``frame``, one exempt record per row."""
+    if frame.height == 0:
+        return pl.DataFrame(schema=EXEMPTION_COLUMNS)
+    return frame.select(
+        pl.lit(subject_type, dtype=pl.String).alias("subject_type"),
+        subject_id.cast(pl.String).alias("subject_id"),
+        department.cast(pl.String).alias("department"),
+        basis.cast(pl.String).alias("basis"),
+        pl.struct([expr.alias(name) for name, expr in figures.items()])
+        .struct.json_encode()
+        .alias("figures"),
+    )

@@ -5,26 +5,66 @@ from __future__ import annotations
 from pathlib import Path
 
 from ._errors import InputError, Problem
+from ._loaders import records_from_tables
+from ._loaders.excel import load_workbook
+from ._loaders.folder import load_folder, read_table_file
+from ._loaders.jsonl import load_jsonl
 from ._records import Records
+
+FORMATS = {
+    ".json": "the JSON interchange file (one array per record type)",
+    ".jsonl": "JSON Lines, one record per line with a 'type' field",
+    ".ndjson": "JSON Lines, one record per line with a 'type' field",
+    ".xlsx": "an Excel workbook, one sheet per record type",
+    ".xlsm": "an Excel workbook, one sheet per record type",
+    ".csv": "one CSV table, named by its record type (officers.csv)",
+    ".tsv": "one tab-separated table, named by its record type",
+    ".parquet": "one Parquet table, named by its record type",
+}
+"""What ``load`` reads, by file suffix; a folder holds one table file per record type."""
 
 
 def load(path: str | Path) -> Records:
-    """Load and validate records from ``path``.
+    """Load and validate records from a file or a folder; the format follows the name.
 
-    A ``.json`` file is the interchange file (one array per record type).
+    - ``records.json``: the interchange file, one array per record type;
+    - ``records.jsonl``: JSON Lines, one record per line with a ``type`` field;
+    - ``records.xlsx``: an Excel workbook, one sheet per record type (English or Chinese
+      sheet names such as ``officers`` or ``执法人员``);
+    - a folder: one CSV (or tab-separated, or Parquet) file per record type, named in
+      English or Chinese (``officers.csv``, ``执法人员.csv``), in UTF-8, UTF-8 with BOM or
+      GB18030/GBK, with English or Chinese column headers;
+    - ``officers.csv`` (or ``.tsv``, ``.parquet``): one table alone.
+
+    A bad input raises ``InputError`` listing every problem found (up to 50), each with its
+    file, sheet, row or line, column and the expected form.
 
     >>> import enforcement_rules as er
-    >>> records = er.load("examples/dawukou-2024/records.json")  # doctest: +SKIP
+    >>> er.load("examples/dawukou-2024/csv")  # doctest: +SKIP
+    Records(departments=5, officers=31, certificates=27, trainings=130, actions=99)
     """
     location = Path(path)
     if not location.exists():
         raise InputError([Problem(str(location), "path", None, "an existing file or folder")])
-    if location.is_file() and location.suffix.lower() == ".json":
+    if location.is_dir():
+        return load_folder(location)
+    suffix = location.suffix.lower()
+    if suffix == ".json":
         return Records.from_json(location)
+    if suffix in (".jsonl", ".ndjson"):
+        return load_jsonl(location)
+    if suffix in (".xlsx", ".xlsm"):
+        return load_workbook(location)
+    if suffix in (".csv", ".tsv", ".parquet"):
+        return records_from_tables([read_table_file(location)], str(location))
     raise InputError(
         [
             Problem(
-                str(location), "path", None, "a .json records file", location.suffix or "a folder"
+                str(location),
+                "path",
+                None,
+                "a folder of tables or one of: " + ", ".join(FORMATS),
+                location.suffix or "no suffix",
             )
         ]
     )

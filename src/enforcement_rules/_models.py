@@ -11,7 +11,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ._fields import Day, DayOrMoment, Text, UniqueTexts, enum_field
+from ._fields import Day, DayOrMoment, PeriodLabel, Text, UniqueTexts, enum_field
 from ._vocab import (
     ActionKind,
     ActivityKind,
@@ -140,11 +140,23 @@ class Submission(Record):
 
     id: Text
     department: Text
-    obligation: Text
-    period: Text | None = Field(default=None, description="e.g. 2024 or 2024-Q1")
-    submitted_on: DayOrMoment
-    sections: UniqueTexts = Field(default_factory=list)
-    published_on: Day | None = None
+    obligation: Text = Field(
+        description="The id of a deliverable the rules define (enforcement-rules obligations)"
+    )
+    period: PeriodLabel | None = Field(
+        default=None,
+        description="The period a recurring deliverable covers: 2024 or 2024-Q1 "
+        "(when absent, read from submitted_on)",
+    )
+    submitted_on: DayOrMoment = Field(
+        description="A day, or a date-time with its UTC offset (judged by its day in Asia/Shanghai)"
+    )
+    sections: UniqueTexts = Field(
+        default_factory=list, description="Titles of the sections it contains"
+    )
+    published_on: Day | None = Field(
+        default=None, description="The day it was made public (并予以公开, 向社会公布)"
+    )
 
 
 class Activity(Record):
@@ -155,19 +167,30 @@ class Activity(Record):
     kind: ActivityKindField  # type: ignore[valid-type]
     date: Day
     count: Annotated[int, Field(ge=1)] = 1
-    covers: UniqueTexts = Field(default_factory=list)
-    minutes: bool | None = None
-    stage: Text | None = None
+    covers: UniqueTexts = Field(
+        default_factory=list,
+        description="What it covered, e.g. the enforcement kinds a case-file review covered",
+    )
+    minutes: bool | None = Field(default=None, description="A record (会议记录) was kept")
+    stage: Text | None = Field(
+        default=None, description="For a plan evaluation: mid_term (中期) or final (终期)"
+    )
 
 
 class TaskReport(Record):
     """Evidence that a department completed a task of a pack's task table."""
 
     id: Text | None = None
-    task: Text
+    task: Text = Field(
+        description="A task id of a pack's task table (enforcement-rules obligations)"
+    )
     department: Text
     completed_on: Day
-    period: Text | None = None
+    period: PeriodLabel | None = Field(
+        default=None,
+        description="For a task carried on continuously: the quarter the evidence covers, "
+        "e.g. 2024-Q1 (when absent, the quarter of completed_on)",
+    )
     evidence: Text | None = None
 
 

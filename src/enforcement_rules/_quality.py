@@ -6,11 +6,13 @@ checked. They are reported with the rest (severity ``warning``), never dropped.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
 
+from ._errors import Problem
 from ._findings import finding_frame
 from ._records import Records
 from ._rulebase import Severity, SourceRef, Status
@@ -85,6 +87,10 @@ _WITH_IDS = [
     "contest_teams",
     "monitoring_devices",
     "entrustments",
+    # ids are optional in these; a repeated id is still two records under one name
+    "trainings",
+    "task_reports",
+    "exam_papers",
 ]
 
 
@@ -125,7 +131,7 @@ def quality_findings(records: Records) -> pl.DataFrame:
             ).with_columns(pl.lit(UNKNOWN_REFERENCE.id).alias("rule"))
         )
     for table in _WITH_IDS:
-        frame = records.table(table)
+        frame = records.table(table).filter(pl.col("id").is_not_null())
         counts = (
             frame.group_by("id")
             .agg(
@@ -162,3 +168,32 @@ def _subject_id(frame: pl.DataFrame, table: str) -> pl.Expr:
             pl.String
         )
     return pl.format(table + "[{}]", pl.int_range(pl.len()))
+
+
+def quality_problems(quality: pl.DataFrame, origin: str) -> list[Problem]:
+    """Data-quality findings as input problems (for strict evaluation)."""
+    problems = []
+    for row in quality.iter_rows(named=True):
+        figures = json.loads(row["figures"])
+        record = f"{figures['record_type']} record {row['subject_id']}"
+        if row["rule"] == UNKNOWN_REFERENCE.id:
+            problems.append(
+                Problem(
+                    origin,
+                    record,
+                    figures["field"],
+                    f"ids of {figures['target_type']} in the records",
+                    figures["missing"],
+                )
+            )
+        else:
+            problems.append(
+                Problem(
+                    origin,
+                    f"{figures['record_type']} id {row['subject_id']}",
+                    "id",
+                    "each id once",
+                    f"{figures['count']} records",
+                )
+            )
+    return problems

@@ -7,12 +7,14 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
+from pathlib import Path
 from typing import Any, Protocol
 
 import polars as pl
 
 from ._dates import day_end
-from ._rulebase import SEVERITY_LABELS, STATUS_LABELS, Severity, SourceRef, Status
+from ._findings import EXEMPTION_COLUMNS
+from ._rulebase import SEVERITY_LABELS, STATUS_LABELS, RuleBase, Severity, SourceRef, Status
 
 REPORT_COLUMNS: dict[str, pl.DataType] = {
     "rule": pl.String(),
@@ -27,6 +29,34 @@ REPORT_COLUMNS: dict[str, pl.DataType] = {
     "figures": pl.String(),
 }
 ORDER = ["department", "rule", "subject_id", "period", "status"]
+EXEMPTION_REPORT_COLUMNS: dict[str, pl.DataType] = {
+    "rule": pl.String(),
+    "pack": pl.String(),
+    **EXEMPTION_COLUMNS,
+}
+
+
+@dataclass(frozen=True)
+class Names:
+    """Names of the departments and officers of the evaluated records.
+
+    Department names are shown in every output; officer names (personal data) only where
+    asked for (``with_names``), otherwise officers are named by id.
+    """
+
+    departments: Mapping[str, str] = field(default_factory=dict)
+    officers: Mapping[str, str] = field(default_factory=dict)
+
+    def officers_in(self, finding: Finding) -> dict[str, str]:
+        """Names of the officers a finding names: its subject, and ids in its figures."""
+        ids: list[str] = []
+        if finding.subject_type == "officer":
+            ids.append(finding.subject_id)
+        for value in finding.figures.values():
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, str):
+                    ids.extend(part for part in item.split("、") if part in self.officers)
+        return {i: self.officers[i] for i in dict.fromkeys(ids) if i in self.officers}
 
 
 class Describes(Protocol):
@@ -129,6 +159,54 @@ class Finding:
         return "\n".join(lines)
 
 
+@dataclass(frozen=True, slots=True)
+class Exemption:
+    """A record a rule would have reported, and the provision it names that exempts it (e.g.
+    a penalty by one officer under a law that allows it): the finding-free result, explained."""
+
+    rule: str
+    title: str
+    pack: str
+    subject_type: str
+    subject_id: str
+    department: str | None
+    basis: str
+    figures: Mapping[str, Any]
+    reason: str
+    reason_en: str
+    sources: tuple[SourceRef, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "title": self.title,
+            "pack": self.pack,
+            "subject": {
+                "type": self.subject_type,
+                "id": self.subject_id,
+                "department": self.department,
+            },
+            "basis": self.basis,
+            "figures": dict(self.figures),
+            "reason": self.reason,
+            "reason_en": self.reason_en,
+            "sources": [s.model_dump() for s in self.sources],
+        }
+
+    def explain(self) -> str:
+        """A few lines a person reads: the rule, why the record is exempt, the quote."""
+        lines = [
+            f"[{self.rule}] {self.title}(豁免 exempt)",
+            f"  {self.reason}",
+            f"  {self.reason_en}",
+            f"  例外依据 basis: {self.basis}",
+        ]
+        for source in self.sources:
+            lines.append(f"  原文 source: {source.document} {source.section}")
+            lines.append(f"    「{source.quote}」")
+        return "\n".join(lines)
+
+
 def _plain(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_plain(v) for v in value) + "]"
@@ -153,13 +231,19 @@ class Report:
         describers: Mapping[str, tuple[str, Describes]],
         warnings: list[str],
         exemptions: pl.DataFrame | None = None,
+        names: Names | None = None,
     ) -> None:
         self.as_of = as_of
         self.packs = packs
         self.frame = frame.select(list(REPORT_COLUMNS)).sort(ORDER, nulls_last=True)
         self._describers = describers
         self.warnings = warnings
-        self.exemptions = exemptions if exemptions is not None else pl.DataFrame()
+        if exemptions is None or exemptions.width == 0:
+            exemptions = pl.DataFrame(schema=EXEMPTION_REPORT_COLUMNS)
+        self.exemptions = exemptions.select(list(EXEMPTION_REPORT_COLUMNS)).sort(
+            "department", "rule", "subject_id", nulls_last=True
+        )
+        self.names = names or Names()
 
     @cached_property
     def findings(self) -> list[Finding]:
@@ -185,6 +269,31 @@ class Report:
             message_en=message_en,
             fix=rule.fix,
             fix_en=rule.fix_en,
+            sources=tuple(_sources_for(rule, row["subject_id"], figures)),
+        )
+
+    @cached_property
+    def exempt(self) -> list[Exemption]:
+        """The exemptions, worded: which rule, which record, the provision it names."""
+        return [self._exemption(row) for row in self.exemptions.iter_rows(named=True)]
+
+    def _exemption(self, row: dict[str, Any]) -> Exemption:
+        _, rule = self._describers[row["rule"]]
+        if not isinstance(rule, RuleBase):
+            raise TypeError(f"{row['rule']} is not a rule and grants no exemption")
+        figures = json.loads(row["figures"]) if row["figures"] else {}
+        reason, reason_en = rule.describe_exemption(row["subject_id"], figures)
+        return Exemption(
+            rule=row["rule"],
+            title=rule.title,
+            pack=row["pack"],
+            subject_type=row["subject_type"],
+            subject_id=row["subject_id"],
+            department=row["department"],
+            basis=row["basis"],
+            figures=figures,
+            reason=reason,
+            reason_en=reason_en,
             sources=tuple(rule.sources),
         )
 
@@ -255,31 +364,155 @@ class Report:
         ):
             if value is not None:
                 condition &= pl.col(column) == value
+        # An exemption has no status or severity: a filter on either leaves none.
+        exempt = pl.lit(status is None and severity is None)
+        for column, value in (
+            ("rule", rule),
+            ("department", department),
+            ("subject_id", subject_id),
+        ):
+            if value is not None:
+                exempt &= pl.col(column) == value
         return Report(
             as_of=self.as_of,
             packs=self.packs,
             frame=self.frame.filter(condition),
             describers=self._describers,
             warnings=self.warnings,
-            exemptions=self.exemptions,
+            exemptions=self.exemptions.filter(exempt),
+            names=self.names,
         )
 
-    def explain(self, finding: Finding) -> str:
-        """A few lines a person reads about one finding."""
-        return finding.explain()
+    def explain(self, finding: Finding, *, with_names: bool = False) -> str:
+        """A few lines a person reads about one finding: the rule, the figures, the quote,
+        the fix (and, ``with_names``, the names of the officers it concerns).
 
-    def to_frame(self) -> pl.DataFrame:
-        """Findings as a polars DataFrame, with the message and quote of each."""
+        >>> print(report.explain(report.findings[0]))  # doctest: +SKIP
+        [D1] ...
+        """
+        text = finding.explain()
+        named = self.names.officers_in(finding) if with_names else {}
+        if named:
+            text += "\n  人员 officers: " + "、".join(f"{i} {n}" for i, n in named.items())
+        return text
+
+    def to_frame(self, *, with_names: bool = False) -> pl.DataFrame:
+        """Findings as a polars DataFrame, with the title, message, quote and fix of each
+        and the name of each department. Officers are named by id only unless
+        ``with_names``, which adds ``officer_names`` (``O021 张三、O022 李四``).
+
+        >>> frame = report.to_frame()  # doctest: +SKIP
+        >>> frame.group_by("department").len()  # doctest: +SKIP
+        """
         findings = self.findings
-        return self.frame.with_columns(
+        sources = [f.sources[0] if f.sources else None for f in findings]
+        frame = self.frame.with_columns(
+            pl.col("department")
+            .replace_strict(self.names.departments, default=None, return_dtype=pl.String)
+            .alias("department_name"),
             pl.Series("title", [f.title for f in findings], dtype=pl.String),
             pl.Series("message", [f.message for f in findings], dtype=pl.String),
             pl.Series("message_en", [f.message_en for f in findings], dtype=pl.String),
             pl.Series("quote", [f.quote for f in findings], dtype=pl.String),
+            pl.Series(
+                "source",
+                [f"{s.document} {s.section}" if s else None for s in sources],
+                dtype=pl.String,
+            ),
             pl.Series("fix", [f.fix for f in findings], dtype=pl.String),
         )
+        if with_names:
+            frame = frame.with_columns(
+                pl.Series(
+                    "officer_names",
+                    [
+                        "、".join(f"{i} {n}" for i, n in self.names.officers_in(f).items()) or None
+                        for f in findings
+                    ],
+                    dtype=pl.String,
+                )
+            )
+        return frame
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_pandas(self, *, with_names: bool = False) -> Any:
+        """Findings as a pandas DataFrame (needs the ``pandas`` extra)."""
+        from ._writers import to_pandas
+
+        return to_pandas(self, with_names=with_names)
+
+    def to_csv(self, path: str | Path, *, with_names: bool = False) -> Path:
+        """Write the findings as CSV (UTF-8 with BOM, so spreadsheets read the Chinese)."""
+        from ._writers import write_csv
+
+        return write_csv(self, path, with_names=with_names)
+
+    def to_excel(self, path: str | Path, *, with_names: bool = False) -> Path:
+        """Write an Excel workbook: the findings, a summary per department and one per rule
+        (needs the ``excel`` extra)."""
+        from ._writers import write_excel
+
+        return write_excel(self, path, with_names=with_names)
+
+    def to_html(self, path: str | Path | None = None, *, with_names: bool = False) -> str:
+        """A self-contained HTML report (one file, nothing loaded from the network): counts
+        per department and per rule with bar charts, and every finding with its quote.
+        Written to ``path`` if given; the HTML is returned either way."""
+        from ._html import render_html
+
+        html = render_html(self, with_names=with_names)
+        if path is not None:
+            Path(path).write_text(html, encoding="utf-8")
+        return html
+
+    def summary_by(self, by: str) -> pl.DataFrame:
+        """Counts per ``department`` (every department evaluated, with its name, even those
+        without findings) or per ``rule`` (with its title): findings, violations, warnings,
+        pending."""
+        counts = self.frame.group_by(by).agg(
+            pl.len().alias("findings"),
+            _violation().sum().alias("violations"),
+            (
+                (pl.col("severity") == Severity.WARNING.value)
+                & (pl.col("status") != Status.PENDING.value)
+            )
+            .sum()
+            .alias("warnings"),
+            (pl.col("status") == Status.PENDING.value).sum().alias("pending"),
+        )
+        if by == "department":
+            names = pl.DataFrame(
+                {
+                    "department": list(self.names.departments),
+                    "department_name": list(self.names.departments.values()),
+                },
+                schema={"department": pl.String, "department_name": pl.String},
+            )
+            counts = names.join(counts, on="department", how="full", coalesce=True)
+        elif by == "rule":
+            titles = {rule: d.title for rule, (_, d) in self._describers.items()}
+            counts = counts.with_columns(
+                pl.col("rule")
+                .replace_strict(titles, default=None, return_dtype=pl.String)
+                .alias("title")
+            )
+        number = ["findings", "violations", "warnings", "pending"]
+        return (
+            counts.with_columns(pl.col(number).fill_null(0).cast(pl.Int64))
+            .select(by, pl.exclude(by, *number), *number)
+            .sort(by, nulls_last=True)
+        )
+
+    def to_dict(self, *, with_names: bool = False) -> dict[str, Any]:
+        """Everything, as plain data; ``with_names`` adds each finding's ``officer_names``."""
+        findings = []
+        for finding in self.findings:
+            data = finding.to_dict()
+            data["subject"]["department_name"] = self.names.departments.get(
+                finding.department or ""
+            )
+            if with_names:
+                data["officer_names"] = self.names.officers_in(finding)
+            findings.append(data)
         return {
             "as_of": self.as_of.isoformat(),
             "packs": self.packs,
@@ -291,12 +524,20 @@ class Report:
                 "by_department": self.counts("department"),
             },
             "warnings": self.warnings,
-            "exemptions": self.exemptions.to_dicts() if self.exemptions.height else [],
-            "findings": [f.to_dict() for f in self.findings],
+            "exemptions": [e.to_dict() for e in self.exempt],
+            "findings": findings,
         }
 
-    def to_json(self, *, indent: int | None = 2) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent, default=str)
+    def to_json(self, *, indent: int | None = 2, with_names: bool = False) -> str:
+        return json.dumps(
+            self.to_dict(with_names=with_names), ensure_ascii=False, indent=indent, default=str
+        )
+
+
+def _sources_for(rule: Describes, subject_id: str, figures: dict[str, Any]) -> list[SourceRef]:
+    """A rule's sources for one finding (a task table quotes the task's row first)."""
+    sources_for = getattr(rule, "sources_for", None)
+    return list(sources_for(subject_id, figures)) if sources_for else list(rule.sources)
 
 
 def _violation() -> pl.Expr:

@@ -33,6 +33,7 @@ class Severity(StrEnum):
 class Status(StrEnum):
     """What a finding says about its subject as of the evaluation day."""
 
+    MET = "met"  # in a schedule only (the calendar): delivered in time; never a finding
     NOT_MET = "not_met"  # a requirement on a record, an officer or a year is not met
     LATE = "late"  # delivered after the due moment
     MISSING = "missing"  # due, and nothing delivered
@@ -41,6 +42,7 @@ class Status(StrEnum):
 
 
 STATUS_LABELS = {
+    Status.MET: "已完成",
     Status.NOT_MET: "不符合",
     Status.LATE: "逾期",
     Status.MISSING: "缺失",
@@ -76,6 +78,8 @@ class Selector(Spec):
 
     ``region`` is a prefix of the department's region path; ``levels`` and ``domains`` are
     any-of; ``name_contains`` any-of, ``name_excludes`` none-of (e.g. the receiving 司法局).
+    ``any_of``: at least one of these selectors matches ("各市县交通运输局、厅执法局");
+    ``exclude``: none of these matches (e.g. the 市司法局 that receives the reports).
     """
 
     region: list[str] = Field(default_factory=list)
@@ -84,6 +88,8 @@ class Selector(Spec):
     exclude_domains: list[Domain] = Field(default_factory=list)
     name_contains: list[str] = Field(default_factory=list)
     name_excludes: list[str] = Field(default_factory=list)
+    any_of: list[Selector] = Field(default_factory=list)
+    exclude: list[Selector] = Field(default_factory=list)
 
     def matches(self, department: DepartmentView) -> bool:
         return not self.misses(department)
@@ -103,6 +109,11 @@ class Selector(Spec):
             failed.append("name contains none of " + "|".join(self.name_contains))
         if any(w in department.name for w in self.name_excludes):
             failed.append("name contains " + "|".join(self.name_excludes))
+        if self.any_of and not any(s.matches(department) for s in self.any_of):
+            failed.append("matches none of: " + " | ".join(s.describe() for s in self.any_of))
+        for excluded in self.exclude:
+            if excluded.matches(department):
+                failed.append("excluded: " + excluded.describe())
         return failed
 
     def describe(self) -> str:
@@ -120,7 +131,14 @@ class Selector(Spec):
             parts.append("名称含 " + "或".join(self.name_contains))
         if self.name_excludes:
             parts.append("名称不含 " + "、".join(self.name_excludes))
+        if self.any_of:
+            parts.append("符合其一 (" + ")或(".join(s.describe() for s in self.any_of) + ")")
+        if self.exclude:
+            parts.append("排除 (" + ")、(".join(s.describe() for s in self.exclude) + ")")
         return ";".join(parts) or "全部"
+
+
+Selector.model_rebuild()
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +210,33 @@ class RuleBase(Spec):
         """Findings as a frame (see ``_findings.FINDING_COLUMNS``)."""
         raise NotImplementedError
 
+    def quoted(self) -> list[tuple[tuple[str | int, ...], SourceRef]]:
+        """Every source the rule quotes, with where it stands in the rule (checked verbatim at
+        load); a task table adds its rows' sources to ``sources``."""
+        return [(("sources", number), source) for number, source in enumerate(self.sources)]
+
+    def references(self) -> list[str]:
+        """Ids of other rules this rule names (checked to exist at load)."""
+        return []
+
+    def sources_for(self, subject_id: str, figures: dict[str, Any]) -> list[SourceRef]:
+        """The sources a finding quotes (a task table's: the task's row first)."""
+        return list(self.sources)
+
     def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
         """One finding in words: (Chinese, English)."""
         raise NotImplementedError
+
+    def exemptions(self, ctx: Context) -> pl.DataFrame | None:
+        """Records the rule would report but for a provision that exempts them (see
+        ``_findings.EXEMPTION_COLUMNS``); ``None`` for kinds that know no exemption."""
+        return None
+
+    def describe_exemption(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
+        """Why one record is exempt, in words: (Chinese, English)."""
+        raise NotImplementedError
+
+    def linked_rules(self) -> dict[str, tuple[str, str]]:
+        """Parameters naming another rule of the same pack: field -> (rule id, its kind).
+        Loading refuses a pack where a named rule is missing or of another kind."""
+        return {}

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
 
 from pydantic import Field, ValidationError
 
@@ -28,6 +29,7 @@ from ._sources import SourceDocument, load_documents
 from ._yamlfile import LocatedYaml, read_yaml
 
 PACK_FILE = "pack.yaml"
+R = TypeVar("R", bound=RuleBase)
 
 
 class PackSpec(Spec):
@@ -143,8 +145,29 @@ def _load(folder: Path) -> RuleSet:
                     )
                 seen[rule.id] = _display(folder, path)
                 rules.append(rule)
+        _check_links(spec.id, rules, seen)
         packs.append(Pack(spec, tuple(rules)))
+    for rule in (r for p in packs for r in p.rules):
+        unknown = [ref for ref in rule.references() if ref not in seen]
+        if unknown:
+            raise RuleError(
+                seen[rule.id], f"rule {rule.id} names rules that do not exist: {', '.join(unknown)}"
+            )
     return RuleSet(documents, packs)
+
+
+def _check_links(pack: str, rules: list[RuleBase], files: dict[str, str]) -> None:
+    """Every rule a parameter names is a rule of the expected kind in the same pack."""
+    by_id = {rule.id: rule for rule in rules}
+    for rule in rules:
+        for field_name, (target, kind) in rule.linked_rules().items():
+            found = by_id.get(target)
+            if found is None or found.kind != kind:
+                raise RuleError(
+                    files[rule.id],
+                    f"rule {rule.id}: field '{field_name}': expected the id of a rule of kind "
+                    f"{kind} in pack {pack}; got {target}",
+                )
 
 
 def _display(folder: Path, path: Path) -> str:
@@ -183,9 +206,9 @@ def _rules_of(folder: Path, path: Path, documents: dict[str, SourceDocument]) ->
             rule = RULE_ADAPTER.validate_python(entry)
         except ValidationError as error:
             raise _rule_error(located, error, (position,)) from None
-        for number, source in enumerate(rule.sources):
+        for where, source in rule.quoted():
             document = documents.get(source.document)
-            line = located.line_of((position, "sources", number))
+            line = located.line_of((position, *where))
             if document is None:
                 raise RuleError(
                     located.file,
@@ -198,7 +221,7 @@ def _rules_of(folder: Path, path: Path, documents: dict[str, SourceDocument]) ->
                     located.file,
                     f"rule {rule.id}: the quote is not verbatim in {document.file}: "
                     f"{source.quote[:40]}…",
-                    line=located.line_of((position, "sources", number, "quote")),
+                    line=located.line_of((position, *where, "quote")),
                 )
         rules.append(rule)
     return rules
@@ -235,3 +258,19 @@ def _rule_error(located: LocatedYaml, error: ValidationError, prefix: tuple[int,
         f"{what}: field '{field_name}': {message}{more}",
         line=located.line_of(location),
     )
+
+
+def rule_of_kind(ruleset: RuleSet, kind: type[R], pack: str | None) -> tuple[Pack, R]:
+    """The pack (named, or the only one with such a rule) and its first rule of ``kind``."""
+    packs = ruleset.select([pack] if pack else None)
+    found = [(p, r) for p in packs for r in p.rules if isinstance(r, kind)]
+    name = kind.model_fields["kind"].annotation.__args__[0]  # type: ignore[union-attr]
+    if not found:
+        where = f"pack {pack}" if pack else "any pack"
+        raise UsageError(f"no rule of kind {name} in {where}")
+    if pack is None and len({p.id for p, _ in found}) > 1:
+        raise UsageError(
+            f"several packs have a rule of kind {name} "
+            f"({', '.join(sorted({p.id for p, _ in found}))}); name one with pack="
+        )
+    return found[0]

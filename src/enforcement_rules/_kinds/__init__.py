@@ -11,7 +11,22 @@ from typing import Annotated, Union
 from pydantic import Field, TypeAdapter
 
 from .._rulebase import RuleBase
+from .campaign import CampaignScope
+from .certificates import CertificateAnnualReview, CertificateHolderEmployment
+from .contest import ContestRanking, ContestTeams, ContestTies, ExamPaperWeights
+from .deliverables import (
+    Deliverable,
+    QuarterlyDeliverable,
+    RelativeDeliverable,
+    YearlyDeliverable,
+)
+from .education import EducationShare, ExamAverage, ExamTaken, NewRecruitEducation
 from .personnel import CertificateExit, CertifiedParticipants, NoAuxiliaryParticipants
+from .quotas import ActivityMinutes, Quota
+from .registers import RegisterCompleteness
+from .staffing import StaffRatio
+from .systems import DecisionPublicity, MajorDecisionReview, WholeProcessRecord
+from .tasks import TaskTable
 from .training import RotationTraining, TrainingHours, TrainingParticipation
 
 KINDS: tuple[type[RuleBase], ...] = (
@@ -21,6 +36,29 @@ KINDS: tuple[type[RuleBase], ...] = (
     TrainingParticipation,
     TrainingHours,
     RotationTraining,
+    CampaignScope,
+    ExamTaken,
+    ExamAverage,
+    ContestTeams,
+    ExamPaperWeights,
+    ContestRanking,
+    ContestTies,
+    RegisterCompleteness,
+    CertificateAnnualReview,
+    CertificateHolderEmployment,
+    WholeProcessRecord,
+    MajorDecisionReview,
+    DecisionPublicity,
+    NewRecruitEducation,
+    EducationShare,
+    Deliverable,
+    YearlyDeliverable,
+    QuarterlyDeliverable,
+    RelativeDeliverable,
+    Quota,
+    ActivityMinutes,
+    TaskTable,
+    StaffRatio,
 )
 
 RuleSpec = Annotated[Union[KINDS], Field(discriminator="kind")]  # type: ignore[valid-type]  # noqa: UP007

@@ -24,3 +24,11 @@ def kinds_zh(kind: str) -> str:
         return label(parse_enum(ActionKind, kind))
     except ValueError:
         return kind
+
+
+def period_zh(period: str) -> str:
+    """``2024年第1季度`` for 2024-Q1, ``2024年`` for 2024."""
+    if "-Q" in period:
+        year, quarter = period.split("-Q")
+        return f"{year}年第{quarter}季度"
+    return f"{period}年"

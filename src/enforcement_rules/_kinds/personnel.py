@@ -9,7 +9,7 @@ import polars as pl
 from pydantic import Field
 
 from .._fields import enum_field
-from .._findings import finding_frame
+from .._findings import exemption_frame, finding_frame
 from .._rulebase import RuleBase, Status
 from .._vocab import ActionKind, Employment, label
 from ._words import kinds_zh, listed
@@ -50,7 +50,8 @@ class CertifiedParticipants(RuleBase):
 
     subject_type: ClassVar[str] = "action"
 
-    def check(self, ctx: Context) -> pl.DataFrame:
+    def _checked(self, ctx: Context) -> pl.DataFrame:
+        """Each action in scope with its certified participants and what it requires."""
         column = "certified_in_domain" if self.certificate_covers_domain else "certified"
         actions = ctx.actions.filter(_actions_in_scope(self, ctx, self.action_kinds)).select(
             pl.col("id").alias("action"),
@@ -65,31 +66,78 @@ class CertifiedParticipants(RuleBase):
             pl.col(column).sum().alias("certified"),
             pl.col("officer").filter(~pl.col(column)).sort().alias("uncertified"),
         )
-        checked = actions.join(per_action, on="action", how="left").with_columns(
-            pl.col("certified").fill_null(0),
-            pl.col("uncertified").fill_null([]),
+        # A law allowing fewer officers lowers the count to one: the act is still carried
+        # out by a qualified officer.
+        exempt = pl.lit(self.exempt_with_exception_basis) & pl.col("exception_basis").is_not_null()
+        return (
+            actions.join(per_action, on="action", how="left")
+            .with_columns(
+                pl.col("certified").fill_null(0),
+                pl.col("uncertified").fill_null([]),
+                exempt.alias("exempt"),
+            )
+            .with_columns(
+                pl.when(pl.col("exempt"))
+                .then(pl.lit(1))
+                .otherwise(pl.lit(self.minimum_certified))
+                .alias("required")
+            )
         )
-        too_few = pl.col("certified") < self.minimum_certified
-        if self.exempt_with_exception_basis:
-            too_few &= pl.col("exception_basis").is_null()
-        failing = too_few
+
+    def _failing(self) -> pl.Expr:
+        failing = pl.col("certified") < pl.col("required")
         if self.every_participant:
             failing |= pl.col("certified") < pl.col("participants")
+        return failing
+
+    def _figures(self) -> dict[str, pl.Expr]:
+        figures = {
+            "date": pl.col("date"),
+            "kind": pl.col("kind"),
+            "domain": pl.col("domain"),
+            "participants": pl.col("participants"),
+            "certified": pl.col("certified"),
+            "required": pl.col("required"),
+            "uncertified": pl.col("uncertified"),
+        }
+        if self.exempt_with_exception_basis:
+            figures["exception_basis"] = pl.col("exception_basis")
+        return figures
+
+    def check(self, ctx: Context) -> pl.DataFrame:
         return finding_frame(
-            checked.filter(failing),
+            self._checked(ctx).filter(self._failing()),
             subject_type="action",
             subject_id=pl.col("action"),
             department=pl.col("department"),
             status=Status.NOT_MET.value,
-            figures={
-                "date": pl.col("date"),
-                "kind": pl.col("kind"),
-                "domain": pl.col("domain"),
-                "participants": pl.col("participants"),
-                "certified": pl.col("certified"),
-                "required": pl.lit(self.minimum_certified),
-                "uncertified": pl.col("uncertified"),
-            },
+            figures=self._figures(),
+        )
+
+    def exemptions(self, ctx: Context) -> pl.DataFrame | None:
+        if not self.exempt_with_exception_basis:
+            return None
+        exempt = self._checked(ctx).filter(
+            pl.col("exempt") & (pl.col("certified") < self.minimum_certified) & ~self._failing()
+        )
+        return exemption_frame(
+            exempt,
+            subject_type="action",
+            subject_id=pl.col("action"),
+            department=pl.col("department"),
+            basis=pl.col("exception_basis"),
+            figures={**self._figures(), "minimum": pl.lit(self.minimum_certified)},
+        )
+
+    def describe_exemption(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
+        return (
+            f"执法行为 {subject_id}({figures['date']},{kinds_zh(figures['kind'])})"
+            f"持证参与人员 {figures['certified']} 人,少于一般要求的 {figures['minimum']} 人;"
+            f"该行为载明允许少于该人数的依据:{figures['exception_basis']},不作为违规。",
+            f"Action {subject_id} ({figures['date']}, {figures['kind']}) had "
+            f"{figures['certified']} certified participant(s), fewer than the usual "
+            f"{figures['minimum']}; it names the law that allows this: "
+            f"{figures['exception_basis']}, so it is exempt.",
         )
 
     def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:

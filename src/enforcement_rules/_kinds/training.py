@@ -175,14 +175,21 @@ class TrainingParticipation(_OfficerRule):
         )
 
 
-class RotationTraining(_OfficerRule):
-    """Each officer has rotation training (全员轮训) on or before ``due``, counted from
-    ``counted_from`` (default: the start of the rule's period in force). An officer who entered
-    enforcement after ``due`` is not required."""
+class DoneByDue(_OfficerRule):
+    """Each officer has a dated record (a training, an exam …) on or before ``due``, counted
+    from ``counted_from`` (default: the start of the rule's period in force). An officer who
+    entered enforcement after ``due`` is not required; one whose first record came after it
+    is ``late``; before ``due`` an officer without one is ``pending``."""
 
-    kind: Literal["rotation_training"]
     due: date
     counted_from: date | None = None
+
+    # The figure naming the first record after ``due``.
+    _after_due_figure: ClassVar[str] = "after_due"
+
+    def _events(self, ctx: Context) -> pl.DataFrame:
+        """The records that count, as of the day: at least ``officer`` and ``date``."""
+        raise NotImplementedError
 
     def check(self, ctx: Context) -> pl.DataFrame:
         start = self.counted_from or ctx.in_force(self).start
@@ -190,8 +197,8 @@ class RotationTraining(_OfficerRule):
             pl.col("entered_enforcement_on").is_null()
             | (pl.col("entered_enforcement_on") <= self.due)
         )
-        rotations = ctx.trainings.filter(pl.col("rotation") & (pl.col("date") >= start))
-        first = rotations.group_by("officer").agg(
+        events = self._events(ctx).filter(pl.col("date") >= start)
+        first = events.group_by("officer").agg(
             pl.col("date").filter(pl.col("date") <= self.due).min().alias("in_time"),
             pl.col("date").filter(pl.col("date") > self.due).min().alias("after_due"),
         )
@@ -215,9 +222,22 @@ class RotationTraining(_OfficerRule):
             figures={
                 "due": pl.lit(self.due),
                 "counted_from": pl.lit(start),
-                "rotation_after_due": pl.col("after_due"),
+                self._after_due_figure: pl.col("after_due"),
             },
         )
+
+
+class RotationTraining(DoneByDue):
+    """Each officer has rotation training (全员轮训) on or before ``due``, counted from
+    ``counted_from`` (default: the start of the rule's period in force). An officer who entered
+    enforcement after ``due`` is not required."""
+
+    kind: Literal["rotation_training"]
+
+    _after_due_figure: ClassVar[str] = "rotation_after_due"
+
+    def _events(self, ctx: Context) -> pl.DataFrame:
+        return ctx.trainings.filter(pl.col("rotation"))
 
     def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
         due = figures["due"]

@@ -1,0 +1,261 @@
+"""The compliance calendar: per department, what it owes, by when, and where it stands.
+
+It reads the same schedules the obligation rules judge their findings from, so an entry that
+is not met and open is exactly a finding of ``evaluate`` on the same day.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import polars as pl
+
+from ._context import Context
+from ._dates import as_of_day, day_end
+from ._errors import UsageError
+from ._kinds.schedule import Obligation
+from ._records import Records
+from ._rulebase import Severity, SourceRef, Status
+from ._rules import RuleSet, load_rules
+
+OPEN_STATUSES = (Status.MISSING, Status.INCOMPLETE, Status.NOT_MET)
+"""Past due and still not delivered: what ``within`` keeps besides what falls due."""
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarEntry:
+    """One thing a department owes: a deliverable, a quota or a task, for one period."""
+
+    department: str
+    department_name: str
+    rule: str
+    pack: str
+    subject_id: str  # the department, or for a task table the task
+    item: str
+    title: str
+    period: str | None
+    due: date
+    status: Status
+    severity: Severity
+    opens: date
+    days_left: int
+    message: str
+    message_en: str
+    fix: str
+    sources: tuple[SourceRef, ...] = field(default=())
+
+    @property
+    def due_moment(self) -> datetime:
+        """The last moment of the due day, in Asia/Shanghai."""
+        return day_end(self.due)
+
+    @property
+    def quote(self) -> str:
+        return self.sources[0].quote if self.sources else ""
+
+    @property
+    def is_finding(self) -> bool:
+        """Whether ``evaluate`` reports this entry on the same day: open and not met."""
+        return self.status != Status.MET and self.is_open
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the entry binds on the as-of day (its period has begun)."""
+        return self.days_left + (self.opens - self.due).days <= 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "department": self.department,
+            "department_name": self.department_name,
+            "rule": self.rule,
+            "pack": self.pack,
+            "subject_id": self.subject_id,
+            "item": self.item,
+            "title": self.title,
+            "period": self.period,
+            "due": self.due.isoformat(),
+            "due_moment": self.due_moment.isoformat(),
+            "days_left": self.days_left,
+            "status": self.status.value,
+            "severity": self.severity.value,
+            "opens": self.opens.isoformat(),
+            "message": self.message,
+            "message_en": self.message_en,
+            "fix": self.fix,
+            "sources": [s.model_dump() for s in self.sources],
+        }
+
+
+class Calendar:
+    """Entries sorted per department, soonest due first."""
+
+    def __init__(self, *, as_of: date, packs: list[str], entries: Iterable[CalendarEntry]) -> None:
+        self.as_of = as_of
+        self.packs = packs
+        self.entries = sorted(
+            entries, key=lambda e: (e.department, e.due, e.rule, e.item, e.period or "")
+        )
+
+    def __iter__(self) -> Iterator[CalendarEntry]:
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __repr__(self) -> str:
+        return f"Calendar(as_of={self.as_of.isoformat()}, entries={len(self)})"
+
+    def departments(self) -> list[str]:
+        """Department ids with entries, in order."""
+        return list(dict.fromkeys(e.department for e in self.entries))
+
+    def for_department(self, department: str) -> list[CalendarEntry]:
+        return [e for e in self.entries if e.department == department]
+
+    def to_frame(self) -> pl.DataFrame:
+        rows = [
+            {
+                "department": e.department,
+                "department_name": e.department_name,
+                "due": e.due,
+                "days_left": e.days_left,
+                "status": e.status.value,
+                "severity": e.severity.value,
+                "rule": e.rule,
+                "pack": e.pack,
+                "item": e.item,
+                "title": e.title,
+                "period": e.period,
+                "opens": e.opens,
+                "message": e.message,
+                "quote": e.quote,
+            }
+            for e in self.entries
+        ]
+        return pl.DataFrame(rows, schema=_FRAME_SCHEMA)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "packs": self.packs,
+            "entries": [e.to_dict() for e in self.entries],
+        }
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    def to_ics(self) -> str:
+        """The calendar as an iCalendar (RFC 5545) text, one all-day event per entry."""
+        from ._ics import calendar_ics
+
+        return calendar_ics(self)
+
+
+_FRAME_SCHEMA = {
+    "department": pl.String(),
+    "department_name": pl.String(),
+    "due": pl.Date(),
+    "days_left": pl.Int64(),
+    "status": pl.String(),
+    "severity": pl.String(),
+    "rule": pl.String(),
+    "pack": pl.String(),
+    "item": pl.String(),
+    "title": pl.String(),
+    "period": pl.String(),
+    "opens": pl.Date(),
+    "message": pl.String(),
+    "quote": pl.String(),
+}
+
+
+def calendar(
+    records: Records,
+    as_of: date | str,
+    packs: Iterable[str] | None = None,
+    *,
+    department: str | None = None,
+    within: int | None = None,
+    rules: RuleSet | None = None,
+) -> Calendar:
+    """What each department owes under the rules of ``packs`` (default: every pack), with its
+    due day and status as of a day.
+
+    ``department`` keeps one department; ``within`` keeps what needs attention: entries due from
+    the as-of day to ``within`` days after it, and those past due and still not delivered
+    (missing, incomplete, not met).
+
+    >>> import enforcement_rules as er
+    >>> records = er.load("examples/dawukou-2024/records.json")  # doctest: +SKIP
+    >>> for entry in er.calendar(records, as_of="2024-12-31", within=30):  # doctest: +SKIP
+    ...     print(entry.due, entry.status, entry.title)
+    """
+    if not isinstance(records, Records):
+        raise UsageError(
+            "calendar() takes Records; build them with enforcement_rules.load() "
+            "or Records.from_dicts()"
+        )
+    try:
+        day = as_of_day(as_of)
+    except ValueError as error:
+        raise UsageError(f"as_of: expected {error}; got {as_of!r}") from None
+    if within is not None and within < 0:
+        raise UsageError(f"within: expected a number of days (0 or more); got {within}")
+    ruleset = rules if rules is not None else load_rules()
+    selected = ruleset.select(packs)
+    ctx = Context(records, day, selected)
+    names = {v.id: v.name for v in ctx.department_views}
+    if department is not None and department not in names:
+        raise UsageError(
+            f"department {department!r} is not in the records; known: {', '.join(names)}"
+        )
+    entries: list[CalendarEntry] = []
+    for pack in selected:
+        for rule in pack.rules:
+            if not isinstance(rule, Obligation) or not ctx.departments(rule):
+                continue
+            schedule = rule.schedule(ctx)
+            if department is not None:
+                schedule = schedule.filter(pl.col("department") == department)
+            for row in schedule.iter_rows(named=True):
+                entries.append(_entry(rule, pack.id, row, day, names))
+    if within is not None:
+        entries = [e for e in entries if _needs_attention(e, within)]
+    return Calendar(as_of=day, packs=[p.id for p in selected], entries=entries)
+
+
+def _entry(
+    rule: Obligation, pack: str, row: dict[str, Any], as_of: date, names: dict[str, str]
+) -> CalendarEntry:
+    figures = json.loads(row["figures"]) if row["figures"] else {}
+    message, message_en = rule.describe(row["subject_id"], figures)
+    due: date = row["due"]
+    return CalendarEntry(
+        department=row["department"],
+        department_name=names.get(row["department"], row["department"]),
+        rule=rule.id,
+        pack=pack,
+        subject_id=row["subject_id"],
+        item=row["item"],
+        title=rule.item_title(row["item"]) if rule.subject_type == "task" else rule.title,
+        period=row["period"],
+        due=due,
+        status=Status(row["status"]),
+        severity=Severity(row["severity"]),
+        opens=row["opens"],
+        days_left=(due - as_of).days,
+        message=message,
+        message_en=message_en,
+        fix=rule.fix,
+        sources=tuple(rule.sources_for(row["subject_id"], figures)),
+    )
+
+
+def _needs_attention(entry: CalendarEntry, within: int) -> bool:
+    if 0 <= entry.days_left <= within:
+        return True
+    return entry.days_left < 0 and entry.status in OPEN_STATUSES

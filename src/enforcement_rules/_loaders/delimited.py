@@ -1,0 +1,119 @@
+"""CSV (and tab-separated) files: the encoding found without being told, every cell read as
+text and checked column by column.
+
+Encodings: UTF-8 with or without a byte-order mark, UTF-16 with a byte-order mark (Excel's
+"Unicode text"), and GB18030, which includes GBK and GB2312. Rows are numbered as a
+spreadsheet shows them: the header is row 1, the first record row 2.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from pathlib import Path
+
+import polars as pl
+
+from .._columnar import Place
+from .._errors import InputError, Problem
+
+_UTF8_EVIDENCE = 8
+"""Non-ASCII characters read as UTF-8 before a bad byte that show a file is UTF-8 (GB18030
+text fails as UTF-8 within its first few Chinese characters)."""
+
+
+def spreadsheet_row(index: int) -> str:
+    """A record's row as a spreadsheet shows it: the header is row 1."""
+    return f"row {index + 2}"
+
+
+def decode(data: bytes, file: str) -> tuple[str, str]:
+    """The text of a file and the encoding it was in."""
+    if data.startswith(codecs.BOM_UTF8):
+        return _decode(data[len(codecs.BOM_UTF8) :], "utf-8", file), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _decode(data, "utf-16", file), "utf-16"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as error:
+        read = data[: error.start].decode("utf-8")
+        if sum(not c.isascii() for c in read) >= _UTF8_EVIDENCE:
+            # Chinese already read as UTF-8 before this byte: a damaged UTF-8 file, not
+            # GB18030 (reading it as GB18030 would turn its Chinese into other characters)
+            _decode(data, "utf-8", file)
+    return _decode(data, "gb18030", file), "gb18030"
+
+
+def _decode(data: bytes, encoding: str, file: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    f"line {line} (byte {error.start})",
+                    None,
+                    "text in UTF-8, UTF-8 with BOM, UTF-16 with BOM, or GB18030/GBK",
+                    data[error.start : error.start + 4].hex(" "),
+                )
+            ]
+        ) from None
+
+
+def read_delimited(path: Path) -> pl.DataFrame:
+    """Every cell of a CSV or tab-separated file as text (empty cells as null)."""
+    file = str(path)
+    data = path.read_bytes()
+    text, encoding = decode(data, file)
+    if not text.strip():
+        raise InputError([Problem(file, "row 1", None, "a header row naming the columns")])
+    header = text.split("\n", 1)[0]
+    separator = (
+        "\t" if path.suffix.lower() == ".tsv" or ("\t" in header and "," not in header) else ","
+    )
+    source = data if encoding == "utf-8" else text.encode("utf-8")
+    if encoding == "utf-8-sig":
+        source = data[len(codecs.BOM_UTF8) :]
+    try:
+        frame = pl.read_csv(
+            io.BytesIO(source),
+            separator=separator,
+            infer_schema=False,
+            raise_if_empty=False,
+            truncate_ragged_lines=False,
+        )
+    except pl.exceptions.PolarsError as error:
+        raise InputError([_locate_csv_error(text, separator, file, error)]) from None
+    duplicated = [c for c in frame.columns if "_duplicated_" in c]
+    if duplicated:
+        raise InputError(
+            [Problem(file, "row 1", None, "each column once", ", ".join(_header(text, separator)))]
+        )
+    return frame
+
+
+def _header(text: str, separator: str) -> list[str]:
+    return next(csv.reader(io.StringIO(text), delimiter=separator), [])
+
+
+def _locate_csv_error(text: str, separator: str, file: str, error: Exception) -> Problem:
+    """Find the row polars could not read (only on failure, so the row loop costs nothing when
+    the file is well formed)."""
+    rows = csv.reader(io.StringIO(text), delimiter=separator)
+    try:
+        width = len(next(rows))
+        for number, row in enumerate(rows, start=2):
+            if row and len(row) != width:
+                return Problem(
+                    file, f"row {number}", None, f"{width} cells, as in the header", str(len(row))
+                )
+    except csv.Error as bad:
+        return Problem(file, f"line {rows.line_num}", None, "well-formed CSV", str(bad))
+    return Problem(file, "file", None, "well-formed CSV", str(error).splitlines()[0])
+
+
+def place_of(path: Path) -> Place:
+    return Place(str(path), "header", spreadsheet_row)

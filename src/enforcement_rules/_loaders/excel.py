@@ -1,0 +1,46 @@
+"""Excel workbooks (.xlsx): one sheet per record type, named in English or Chinese.
+
+Every cell is read as text (a number cell as the number written out), so a workbook is checked
+exactly as a CSV file is; a date cell, which a spreadsheet holds as a date-time at midnight,
+counts as its day. Rows are numbered as the spreadsheet shows them (the header is row 1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from .._columnar import Place
+from .._errors import InputError, Problem
+from .._optional import require
+from .._records import Records
+from . import Table, records_from_tables
+
+
+def read_workbook(path: Path) -> list[Table]:
+    """Each sheet of the workbook as a table of text cells."""
+    fastexcel = require("fastexcel", "reading Excel workbooks")
+    file = str(path)
+    try:
+        reader = fastexcel.read_excel(str(path))
+        tables = []
+        for name in reader.sheet_names:
+            frame = reader.load_sheet(name, dtypes="string").to_polars()
+            place = Place(file, f"sheet '{name}'", _row_of(name))
+            tables.append(Table(name, frame, place))
+    except fastexcel.FastExcelError as error:
+        reason = str(error).splitlines()[0]
+        raise InputError(
+            [Problem(file, "workbook", None, "an Excel workbook (.xlsx)", reason)]
+        ) from None
+    return tables
+
+
+def _row_of(sheet: str) -> Callable[[int], str]:
+    return lambda index: f"sheet '{sheet}' row {index + 2}"
+
+
+def load_workbook(path: Path) -> Records:
+    """Validated records from an Excel workbook."""
+    tables = [t for t in read_workbook(path) if t.frame.width or t.frame.height]
+    return records_from_tables(tables, str(path), midnight_dates=True)

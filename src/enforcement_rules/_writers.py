@@ -1,0 +1,114 @@
+"""A report written out: CSV, an Excel workbook, a pandas DataFrame (the terminal table is
+``_table``, the HTML report ``_html``, JSON ``Report.to_json``).
+
+Officers are named by id; ``with_names`` adds their names (personal data) in a column of its
+own. Departments are always named.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from ._optional import require
+
+if TYPE_CHECKING:
+    from ._report import Report
+
+COLUMNS = [
+    "department",
+    "department_name",
+    "rule",
+    "title",
+    "pack",
+    "severity",
+    "status",
+    "subject_type",
+    "subject_id",
+    "period",
+    "due",
+    "message",
+    "message_en",
+    "figures",
+    "quote",
+    "source",
+    "fix",
+]
+"""The columns of a written findings table, in order (``officer_names`` follows with names)."""
+
+LABELS = {
+    "department": "部门 department",
+    "department_name": "部门名称 department name",
+    "rule": "规则 rule",
+    "title": "要求 requirement",
+    "pack": "规则包 pack",
+    "severity": "性质 severity",
+    "status": "结论 status",
+    "subject_type": "对象类型 subject type",
+    "subject_id": "对象 subject",
+    "period": "期间 period",
+    "due": "期限 due",
+    "message": "说明 finding",
+    "message_en": "finding (English)",
+    "figures": "依据数据 figures",
+    "quote": "原文 quote",
+    "source": "出处 source",
+    "fix": "整改 fix",
+    "officer_names": "人员 officers",
+    "findings": "发现 findings",
+    "violations": "违规 violations",
+    "warnings": "提示 warnings",
+    "pending": "未到期 pending",
+}
+"""Headers a person reads (Excel and HTML): Chinese, then English."""
+
+FINDINGS_SHEET = "发现 findings"
+DEPARTMENT_SHEET = "按部门 by department"
+RULE_SHEET = "按规则 by rule"
+
+
+def findings_table(report: Report, *, with_names: bool = False) -> pl.DataFrame:
+    """The findings with the columns of ``COLUMNS`` (and ``officer_names``)."""
+    frame = report.to_frame(with_names=with_names)
+    return frame.select([*COLUMNS, *(["officer_names"] if with_names else [])])
+
+
+def write_csv(report: Report, path: str | Path, *, with_names: bool = False) -> Path:
+    """The findings as CSV, in UTF-8 with a byte-order mark so that spreadsheet programs
+    read the Chinese correctly."""
+    target = Path(path)
+    text = findings_table(report, with_names=with_names).write_csv(line_terminator="\n")
+    target.write_bytes(text.encode("utf-8-sig"))
+    return target
+
+
+def write_excel(report: Report, path: str | Path, *, with_names: bool = False) -> Path:
+    """A workbook with the findings, a summary per department and a summary per rule."""
+    xlsxwriter = require("xlsxwriter", "writing Excel reports")
+    target = Path(path)
+    sheets = {
+        FINDINGS_SHEET: findings_table(report, with_names=with_names),
+        DEPARTMENT_SHEET: report.summary_by("department"),
+        RULE_SHEET: report.summary_by("rule"),
+    }
+    with xlsxwriter.Workbook(str(target)) as workbook:
+        for name, frame in sheets.items():
+            labelled = frame.rename({c: LABELS.get(c, c) for c in frame.columns})
+            labelled.write_excel(
+                workbook,
+                worksheet=name,
+                autofit=True,
+                dtype_formats={pl.Date: "yyyy-mm-dd"},
+                header_format={"bold": True},
+                freeze_panes=(1, 0),
+            )
+    return target
+
+
+def to_pandas(report: Report, *, with_names: bool = False) -> Any:
+    """The findings as a pandas DataFrame."""
+    require("pandas", "a pandas DataFrame of the findings")
+    require("pyarrow", "a pandas DataFrame of the findings")
+    return report.to_frame(with_names=with_names).to_pandas()
