@@ -9,7 +9,9 @@ as ``;``) and at line ends, so each row of a table is its own sentence. The regi
   ``reasons``, or the reason written out);
 - ``context: label``: preamble, addressees, headings, contact lines.
 
-For a law, only its encoded articles are in scope (``articles: [第四十二条, …]``).
+For a law, only its encoded articles are in scope (``articles: [第四十二条, …]``): from the line
+starting ``第…条`` to the next article or heading (a Markdown heading, or a line that is not a
+sentence, such as a chapter title written without its number).
 """
 
 from __future__ import annotations
@@ -30,6 +32,10 @@ from ._yamlfile import read_yaml
 COVERAGE_DIR = "coverage"
 _SENTENCE_END = re.compile(r"(?<=[。;；])")
 _ARTICLE = re.compile(r"^第[一二三四五六七八九十百零]+条")
+_PUNCTUATION = re.compile(r"[。;；:：,，、]")
+# A not-checkable value that names no reason of the file is a reason written out in full; a
+# short one is taken for a mistyped reason code.
+_SHORTEST_REASON = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,12 +59,12 @@ def split_sentences(text: str, articles: list[str] | None = None) -> list[Senten
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
         if wanted:
-            if stripped.startswith("#"):
-                inside = False
-                continue
             article = _ARTICLE.match(stripped)
             if article:
                 inside = article.group(0) in wanted
+            elif stripped.startswith("#") or (stripped and not _PUNCTUATION.search(stripped)):
+                inside = False
+                continue
         if not inside:
             continue
         for piece in _SENTENCE_END.split(stripped):
@@ -111,6 +117,7 @@ class DocumentCoverage:
     stale: list[Entry]
 
     def count(self, what: str) -> int:
+        """Sentences classified ``rules``, ``not_checkable`` or ``context``, or ``unclassified``."""
         if what == "unclassified":
             return sum(1 for s in self.sentences if s.entry is None)
         return sum(1 for s in self.sentences if s.entry is not None and _kind(s.entry) == what)
@@ -121,6 +128,7 @@ class DocumentCoverage:
         return self.register.reasons.get(code, code) if self.register else code
 
     def cited_rules(self) -> set[str]:
+        """The ids of the rules the document's sentences cite."""
         return {rule for s in self.sentences if s.entry for rule in s.entry.rules}
 
 
@@ -131,15 +139,26 @@ def _kind(entry: Entry) -> str:
 
 
 def load_register(path: Path, display: str) -> Register:
+    """Read and validate one register file; a mistyped reason code is an error."""
     located = read_yaml(path, display)
     try:
-        return Register.model_validate(located.data)
+        register = Register.model_validate(located.data)
     except ValidationError as error:
         first = error.errors(include_url=False)[0]
         field = ".".join(str(p) for p in first["loc"])
         raise RuleError(
             display, f"field '{field}': {first['msg']}", line=located.line_of(tuple(first["loc"]))
         ) from None
+    for number, entry in enumerate(register.sentences):
+        reason = entry.not_checkable
+        if reason is not None and reason not in register.reasons and len(reason) < _SHORTEST_REASON:
+            raise RuleError(
+                display,
+                f"sentence {number}: '{reason}' is not a reason of this file "
+                f"({', '.join(register.reasons) or 'none defined'}); write the reason out in full",
+                line=located.line_of(("sentences", number, "not_checkable")),
+            )
+    return register
 
 
 def coverage(ruleset: RuleSet, folder: Path) -> list[DocumentCoverage]:
@@ -166,11 +185,11 @@ def coverage(ruleset: RuleSet, folder: Path) -> list[DocumentCoverage]:
             registers[register.document] = register
     result = []
     for document in ruleset.documents.values():
-        register = registers.get(document.id)
+        found = registers.get(document.id)
         is_law = not document.file.endswith(".txt")
-        if register is None and is_law:
+        if found is None and is_law:
             continue
-        articles = register.articles if register else None
+        articles = found.articles if found is not None else None
         if is_law and not articles:
             raise RuleError(
                 f"{COVERAGE_DIR}/{document.id}.yaml",
@@ -179,7 +198,7 @@ def coverage(ruleset: RuleSet, folder: Path) -> list[DocumentCoverage]:
         sentences = [
             Sentence(document.id, s.line, s.text) for s in split_sentences(document.text, articles)
         ]
-        result.append(_match(document, register, sentences))
+        result.append(_match(document, found, sentences))
     return result
 
 

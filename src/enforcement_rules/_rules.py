@@ -4,6 +4,7 @@ Layout of a rules folder::
 
     sources/documents.yaml        metadata of every source document
     sources/<file>                the verbatim texts
+    coverage/<document>.yaml      every sentence of a document, classified (_coverage)
     <pack-id>/pack.yaml           a pack: title, documents, the departments it applies to
     <pack-id>/<anything>.yaml     a list of rules of that pack
 
@@ -29,6 +30,8 @@ from ._sources import SourceDocument, load_documents
 from ._yamlfile import LocatedYaml, read_yaml
 
 PACK_FILE = "pack.yaml"
+# Folders of ``rules/`` that are not packs: the source texts and the coverage registers.
+NOT_PACKS = frozenset({"sources", "coverage"})
 R = TypeVar("R", bound=RuleBase)
 
 
@@ -129,7 +132,7 @@ def _load(folder: Path) -> RuleSet:
     documents = load_documents(folder / "sources")
     packs: list[Pack] = []
     seen: dict[str, str] = {}
-    for pack_dir in sorted(p for p in folder.iterdir() if p.is_dir() and p.name != "sources"):
+    for pack_dir in sorted(p for p in folder.iterdir() if p.is_dir() and p.name not in NOT_PACKS):
         if not (pack_dir / PACK_FILE).is_file():
             raise RuleError(f"{pack_dir.name}/", f"a pack folder needs a {PACK_FILE}")
         spec = _pack_spec(folder, pack_dir, documents)
