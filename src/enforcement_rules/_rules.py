@@ -56,21 +56,26 @@ class Pack:
 
     @property
     def id(self) -> str:
+        """The pack id (its folder name), e.g. ``dawukou-2024``."""
         return self.spec.id
 
     @property
     def title(self) -> str:
+        """The title of the pack's document, in Chinese."""
         return self.spec.title
 
     @property
     def applies_to(self) -> Selector:
+        """The departments the pack applies to by default (its jurisdiction and sector)."""
         return self.spec.applies_to
 
     @property
     def in_force(self) -> Period:
+        """The days the pack is in force; a rule may narrow them with its own ``in_force``."""
         return self.spec.in_force
 
     def applies(self, department: DepartmentView) -> bool:
+        """Whether the pack applies to ``department``."""
         return self.applies_to.matches(department)
 
 
@@ -84,6 +89,7 @@ class RuleSet:
         self._pack_of = {r.id: p for p in packs for r in p.rules}
 
     def pack_of(self, rule_id: str) -> Pack:
+        """The pack a rule belongs to."""
         return self._pack_of[rule_id]
 
     def select(self, pack_ids: Iterable[str] | None = None) -> list[Pack]:
