@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -122,25 +121,11 @@ def test_a_law_keeps_only_the_named_articles_and_stops_at_a_chapter_title() -> N
     assert [s.text for s in sentences] == ["第二条 乙；", "丙。", "（一）丁；"]
 
 
-@pytest.fixture
-def rules_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "rules"
-    shutil.copytree(default_rules_dir(), target)
-    return target
-
-
-def _rewrite(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
 def test_an_entry_that_no_longer_matches_its_sentence_is_stale_and_the_sentence_unclassified(
-    rules_copy: Path,
+    stale_register: Path,
 ) -> None:
-    register = rules_copy / "coverage" / "zunyi-2022.yaml"
-    _rewrite(register, "执法考试全员参与,", "执法考试全员参加,")
-    result = {c.document.id: c for c in coverage(er.load_rules(rules_copy), rules_copy)}
+    rules = er.load_rules(stale_register)
+    result = {c.document.id: c for c in coverage(rules, stale_register)}
     zunyi = result["zunyi-2022"]
     assert [e.text[:8] for e in zunyi.stale] == ["执法考试全员参加"]
     assert [s.sentence.text[:8] for s in zunyi.sentences if s.entry is None] == ["执法考试全员参与"]
@@ -166,7 +151,10 @@ def test_a_document_without_a_register_is_unclassified_throughout(rules_copy: Pa
 def test_a_malformed_register_is_refused_with_file_and_reason(
     rules_copy: Path, old: str, new: str, message: str
 ) -> None:
-    _rewrite(rules_copy / "coverage" / "zunyi-2022.yaml", old, new)
+    register = rules_copy / "coverage" / "zunyi-2022.yaml"
+    text = register.read_text(encoding="utf-8")
+    assert old in text
+    register.write_text(text.replace(old, new, 1), encoding="utf-8")
     with pytest.raises(er.RuleError) as caught:
         coverage(er.load_rules(rules_copy), rules_copy)
     assert "coverage/zunyi-2022.yaml" in str(caught.value) and message in str(caught.value)
@@ -188,11 +176,10 @@ def test_the_coverage_command_prints_each_document_and_exits_0(
 
 
 def test_the_coverage_command_exits_1_and_prints_stubs_for_unclassified_sentences(
-    rules_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    stale_register: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _rewrite(rules_copy / "coverage" / "zunyi-2022.yaml", "执法考试全员参与,", "执法考试全员参加,")
-    monkeypatch.setattr("enforcement_rules._cli.default_rules_dir", lambda: rules_copy)
-    monkeypatch.setattr("enforcement_rules._cli.load_rules", lambda: er.load_rules(rules_copy))
+    monkeypatch.setattr("enforcement_rules._cli.default_rules_dir", lambda: stale_register)
+    monkeypatch.setattr("enforcement_rules._cli.load_rules", lambda: er.load_rules(stale_register))
     assert main(["coverage", "--pack", "zunyi-2022"]) == 1
     table = capsys.readouterr().out.splitlines()
     assert table[2].split()[-2:] == ["1", "1"]  # one unclassified, one stale
