@@ -351,7 +351,20 @@ class SourcePage:
             out[-1] = ""
         else:
             out = [f"> {self.marked(items)}", ""]
-        return out + self.tasks_after(dict.fromkeys(lines)) + self.rules_after(items)
+        out += self.tasks_after(dict.fromkeys(lines)) + self.rules_after(items)
+        return out + self.not_checkable_after(items)
+
+    def not_checkable_after(self, items: list[Classified]) -> list[str]:
+        """Why the paragraph's other sentences are not checked: each reason once, folded."""
+        reasons = dict.fromkeys(
+            i.entry.not_checkable for i in items if i.entry and i.entry.not_checkable is not None
+        )
+        if not reasons:
+            return []
+        explained = self.doc.register.reasons if self.doc.register else {}
+        lines = [f"- **{md(code)}**:{md(explained.get(code, ''))}" for code in reasons]
+        title = "不可核查 not checkable:" + "、".join(reasons)
+        return [f'??? note "{title}"', "", indent("\n".join(lines)), ""]
 
     def render(self) -> str:
         doc, document = self.doc, self.doc.document
