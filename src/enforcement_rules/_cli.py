@@ -133,7 +133,7 @@ def _parser() -> argparse.ArgumentParser:
     coverage = commands.add_parser(
         "coverage",
         help="sentences of each source document covered by rules, not checkable, "
-        "context, unclassified (exit 1 if any is unclassified)",
+        "context, unclassified (exit 1 if any is unclassified or a register entry is stale)",
     )
     _pack_option(coverage)
     coverage.add_argument(
