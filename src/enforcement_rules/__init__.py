@@ -29,6 +29,7 @@ from ._errors import (
 from ._evaluate import evaluate
 from ._load import load
 from ._models import RECORD_TYPES
+from ._monitor import Monitor
 from ._records import Records, json_schema
 from ._report import Exemption, Finding, Report
 from ._rulebase import RuleBase, Selector, Severity, Status
@@ -48,6 +49,7 @@ __all__ = [
     "Finding",
     "InputError",
     "MissingDependency",
+    "Monitor",
     "MonitorUnavailable",
     "Pack",
     "Problem",

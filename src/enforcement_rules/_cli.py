@@ -6,6 +6,7 @@ Exit codes: 0 no violations, 1 violations found, 2 bad input, bad rules or bad u
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 from collections import Counter
@@ -27,6 +28,7 @@ from ._rulebase import SEVERITY_LABELS, STATUS_LABELS, Severity, Status
 from ._rules import default_rules_dir, load_rules
 from ._scope import campaign_scope, render_scope
 from ._table import render_table
+from ._watch import watch
 from ._writers import findings_table
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
@@ -207,6 +209,22 @@ def _parser() -> argparse.ArgumentParser:
     owed.add_argument("--department", metavar="ID", help="only this department (with FILE)")
     owed.add_argument("--format", choices=["table", "json"], default="table")
     owed.set_defaults(handler=_obligations)
+
+    watching = commands.add_parser(
+        "watch",
+        help="follow records (JSON Lines on standard input); print findings as they arise",
+    )
+    _pack_option(watching)
+    watching.add_argument(
+        "--as-of",
+        metavar="START",
+        help="the clock's first day (YYYY-MM-DD, read as its last moment); "
+        "each act moves it to its own day",
+    )
+    watching.add_argument(
+        "--pending", action="store_true", help="also print findings not yet due (pending)"
+    )
+    watching.set_defaults(handler=_watch)
     return parser
 
 
@@ -506,6 +524,15 @@ def _contest(args: argparse.Namespace) -> int:
     else:
         _write(result.render(), None)
     return EXIT_OK
+
+
+def _watch(args: argparse.Namespace) -> int:
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        sys.stdin.reconfigure(encoding="utf-8-sig")
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(encoding="utf-8", line_buffering=True)
+    return watch(args.pack, args.as_of, args.pending, sys.stdin, sys.stdout, sys.stderr)
 
 
 def _write(text: str, output: str | None, stream: TextIO | None = None) -> None:

@@ -12,7 +12,7 @@ import polars as pl
 from ._dates import day_end, has_ended
 from ._records import Records
 from ._rulebase import DepartmentView, Period, RuleBase
-from ._vocab import CertificateStatus, Employment, Level, parse_enum
+from ._vocab import CertificateStatus, Employment
 
 if TYPE_CHECKING:
     from ._rules import Pack
@@ -182,15 +182,5 @@ class Context:
 
 def department_views(records: Records) -> list[DepartmentView]:
     """The departments of the records as selectors read them (the first of a repeated id)."""
-    views = []
-    for row in records.departments.unique(subset="id", keep="first").iter_rows(named=True):
-        views.append(
-            DepartmentView(
-                id=row["id"],
-                name=row["name"],
-                region=tuple(row["region"]),
-                level=parse_enum(Level, row["level"]),
-                domain=row["domain"],
-            )
-        )
-    return views
+    departments = records.departments.unique(subset="id", keep="first")
+    return [DepartmentView.of(row) for row in departments.iter_rows(named=True)]

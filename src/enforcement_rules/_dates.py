@@ -14,13 +14,15 @@ Nothing here reads today's date: every evaluation passes its as-of day in.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pendulum
 
 TIMEZONE = "Asia/Shanghai"
 _TZ = pendulum.timezone(TIMEZONE)
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
 
 
 def parse_day(text: str) -> date:
@@ -151,6 +153,32 @@ def as_of_day(value: date | str) -> date:
     if isinstance(value, str):
         return parse_day(value)
     raise ValueError("an as-of day as a date or YYYY-MM-DD")
+
+
+def moment_of(value: date | datetime | str) -> datetime:
+    """A moment in Asia/Shanghai from a day (read as its last moment, as an as-of day is) or an
+    offset-aware date-time (a ``datetime`` or ISO text with its offset)."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError("a date-time with a UTC offset")
+        return _plain(pendulum.instance(value).in_timezone(_TZ))
+    if isinstance(value, date):
+        return day_end(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if _ISO_DAY.fullmatch(text):
+            return day_end(parse_day(text))
+        try:
+            parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError("a day as YYYY-MM-DD or a date-time with a UTC offset") from None
+        return moment_of(parsed)
+    raise ValueError("a day as YYYY-MM-DD or a date-time with a UTC offset")
+
+
+def microseconds(moment: datetime) -> int:
+    """Microseconds since 1970-01-01T00:00Z: a moment as a whole number, exactly."""
+    return (moment - _EPOCH) // _MICROSECOND
 
 
 def _plain(moment: pendulum.DateTime) -> datetime:

@@ -8,6 +8,7 @@ action without a domain takes its department's.
 
 from __future__ import annotations
 
+import functools
 import json
 import types
 import typing
@@ -89,15 +90,21 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
 """Column names and types of every table."""
 
 
+@functools.cache
+def _day_or_moment_fields(model: type[BaseModel]) -> frozenset[str]:
+    return frozenset(n for n, i in model.model_fields.items() if _is_day_or_moment(i.annotation))
+
+
 def _row(record: Record) -> dict[str, Any]:
     row: dict[str, Any] = {}
+    day_or_moment = _day_or_moment_fields(type(record))
     for name in type(record).model_fields:
         value = getattr(record, name)
         if isinstance(value, StrEnum):
             value = value.value
         elif isinstance(value, dict):
             value = [{"key": k, "value": v} for k, v in value.items()]
-        if _is_day_or_moment(type(record).model_fields[name].annotation):
+        if name in day_or_moment:
             if isinstance(value, datetime):
                 row[name] = local_day(value)
                 row[name + MOMENT_SUFFIX] = value

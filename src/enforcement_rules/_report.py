@@ -179,6 +179,31 @@ class Finding:
         return "\n".join(lines)
 
 
+def finding_of(rule: Describes, row: Mapping[str, Any], figures: dict[str, Any]) -> Finding:
+    """A finding of ``rule``, worded from ``figures``; ``row`` holds the other columns of a
+    report (``rule``, ``pack``, ``severity``, ``status``, ``subject_type``, ``subject_id``,
+    ``department``, ``period``, ``due``)."""
+    message, message_en = rule.describe(row["subject_id"], figures)
+    return Finding(
+        rule=row["rule"],
+        title=rule.title,
+        pack=row["pack"],
+        severity=Severity(row["severity"]),
+        status=Status(row["status"]),
+        subject_type=row["subject_type"],
+        subject_id=row["subject_id"],
+        department=row["department"],
+        period=row["period"],
+        due=row["due"],
+        figures=figures,
+        message=message,
+        message_en=message_en,
+        fix=rule.fix,
+        fix_en=rule.fix_en,
+        sources=tuple(_sources_for(rule, row["subject_id"], figures)),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Exemption:
     """A record a rule would have reported, and the provision it names that exempts it (e.g.
@@ -284,25 +309,7 @@ class Report:
     def _finding(self, row: dict[str, Any]) -> Finding:
         _, rule = self._describers[row["rule"]]
         figures = json.loads(row["figures"]) if row["figures"] else {}
-        message, message_en = rule.describe(row["subject_id"], figures)
-        return Finding(
-            rule=row["rule"],
-            title=rule.title,
-            pack=row["pack"],
-            severity=Severity(row["severity"]),
-            status=Status(row["status"]),
-            subject_type=row["subject_type"],
-            subject_id=row["subject_id"],
-            department=row["department"],
-            period=row["period"],
-            due=row["due"],
-            figures=figures,
-            message=message,
-            message_en=message_en,
-            fix=rule.fix,
-            fix_en=rule.fix_en,
-            sources=tuple(_sources_for(rule, row["subject_id"], figures)),
-        )
+        return finding_of(rule, row, figures)
 
     @cached_property
     def exempt(self) -> list[Exemption]:

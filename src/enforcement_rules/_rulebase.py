@@ -7,6 +7,7 @@ only: no expressions, nothing evaluated.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from ._fields import enum_field
-from ._vocab import Level, canonical_domain, label
+from ._vocab import Level, canonical_domain, label, parse_enum
 
 if TYPE_CHECKING:
     import polars as pl
@@ -151,6 +152,17 @@ class DepartmentView:
     region: tuple[str, ...]
     level: Level
     domain: str
+
+    @classmethod
+    def of(cls, row: Mapping[str, Any]) -> DepartmentView:
+        """The view of a department record's row."""
+        return cls(
+            id=row["id"],
+            name=row["name"],
+            region=tuple(row["region"]),
+            level=parse_enum(Level, row["level"]),
+            domain=row["domain"],
+        )
 
 
 class Period(Spec):

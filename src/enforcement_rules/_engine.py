@@ -1,0 +1,238 @@
+"""durable-rules behind a small interface: rulesets in its JSON form, one event at a time.
+
+Nothing else in the library imports durable-rules. The live monitor builds each rule's ruleset
+with the condition helpers below (``less("certified", 2)``, ``all_of(...)``) and asks
+``Engine.decide(ruleset, event)`` which of its rules, if any, the event fires.
+
+How the engine's sharp edges (durable-rules 2.0.28) are handled here:
+
+- Ruleset names are global to a host and can be registered once: every ``Engine`` has its own
+  host and names its rulesets with a process-wide serial number.
+- A host starts two timer threads that re-arm themselves for ever; they only dispatch work
+  queued outside a ``post``. Every action here runs synchronously inside ``post``, so the host
+  starts none (``Host._run``), and a closed engine leaves no thread behind.
+- ``delete_ruleset`` does not free the session state the ruleset holds (≈ 80-100 KB per
+  ruleset once it has seen an event): ``close`` deletes the state first. ``delete_state``
+  crashes the process (segmentation fault) when the state was created by an event that fired
+  no rule, so each ruleset has one more rule, ``engine_ready``, and its session is created by
+  an event that fires it.
+- An event that fires no rule makes ``Host.post`` raise ``MessageNotHandledException``:
+  that is the answer "no rule fired", read here from the engine's own return code. An event
+  posted twice is never "already observed", because events carry no ``id``. No facts are
+  asserted (``docs/monitor.md``: joining each event with a clock fact grew memory with every
+  event), so the engine holds nothing between posts.
+- An exception inside an action is swallowed by the engine and kept in the session state;
+  actions here catch it themselves and ``decide`` raises it again.
+- The engine is not made thread-safe here; its one user, the monitor, holds a lock.
+"""
+
+from __future__ import annotations
+
+import importlib
+import itertools
+import json
+import sys
+import threading
+import warnings
+from collections.abc import Callable, Mapping
+from types import ModuleType
+from typing import Any
+
+from ._errors import MonitorUnavailable
+
+Condition = dict[str, Any]
+"""A condition on one event, in durable-rules' JSON ruleset form."""
+
+_SERIAL = itertools.count(1)
+_SERIAL_LOCK = threading.Lock()
+_SESSION = "0"  # every event goes to one session (durable's "sid"), the default one
+_READY = "engine_ready"  # the rule, and the event field, that create each session
+_NOT_HANDLED, _OBSERVED, _QUEUED = 1, 2, 3  # what the C engine answers besides 0 (done)
+_modules: tuple[ModuleType, type] | None = None
+_import = importlib.import_module
+
+
+def _durable() -> tuple[ModuleType, type]:
+    """durable-rules' C extension and our host class, or ``MonitorUnavailable`` saying why."""
+    global _modules
+    if _modules is None:
+        # durable-rules 2.0.28 times each action with datetime.utcfromtimestamp, deprecated
+        # since Python 3.12; under -W error the warning would fail every action.
+        warnings.filterwarnings(
+            "ignore", r"datetime\.datetime\.utcfromtimestamp", DeprecationWarning, r"durable\."
+        )
+        version = f"{sys.version_info.major}.{sys.version_info.minor}"
+        try:
+            engine = _import("durable.engine")
+            native = _import("durable_rules_engine")
+        except ModuleNotFoundError:
+            raise MonitorUnavailable(
+                "the live monitor needs durable-rules, which is not installed: "
+                "pip install 'enforcement-rules[live]' (Python 3.11 and 3.12). "
+                "enforcement_rules.evaluate(records, as_of) checks records in batch without it."
+            ) from None
+        except Exception as error:  # the C extension fails to load on Python 3.13+
+            raise MonitorUnavailable(
+                f"the live monitor needs durable-rules, which does not import on Python "
+                f"{version} ({type(error).__name__}: {error}); it works on Python 3.11 and 3.12. "
+                f"enforcement_rules.evaluate(records, as_of) checks records in batch on every "
+                f"supported Python."
+            ) from None
+
+        class Host(engine.Host):  # type: ignore[name-defined,misc]
+            """durable's host without its background dispatch threads (see above)."""
+
+            def _run(self) -> None:
+                pass
+
+        _modules = (native, Host)
+    return _modules
+
+
+# -- conditions ---------------------------------------------------------------------------
+
+
+def field(name: str) -> Condition:
+    """Another field of the same event, as the right side of a comparison."""
+    return {"$m": name}
+
+
+def equals(name: str, value: str | int | float | bool) -> Condition:
+    return {name: value}
+
+
+def less(name: str, value: int | float | Condition) -> Condition:
+    return {"$lt": {name: value}}
+
+
+def at_most(name: str, value: int | float | Condition) -> Condition:
+    return {"$lte": {name: value}}
+
+
+def greater(name: str, value: int | float | Condition) -> Condition:
+    return {"$gt": {name: value}}
+
+
+def at_least(name: str, value: int | float | Condition) -> Condition:
+    return {"$gte": {name: value}}
+
+
+def all_of(*conditions: Condition) -> Condition:
+    """Every condition holds (at least one condition)."""
+    if not conditions:
+        raise ValueError("all_of needs at least one condition")
+    return conditions[0] if len(conditions) == 1 else {"$and": list(conditions)}
+
+
+def any_of(*conditions: Condition) -> Condition:
+    """At least one condition holds (at least one condition)."""
+    if not conditions:
+        raise ValueError("any_of needs at least one condition")
+    return conditions[0] if len(conditions) == 1 else {"$or": list(conditions)}
+
+
+def one_of(name: str, values: list[str]) -> Condition:
+    """The field equals one of ``values``."""
+    return any_of(*(equals(name, v) for v in values))
+
+
+# -- the engine ---------------------------------------------------------------------------
+
+Rulesets = Mapping[str, Mapping[str, Condition]]
+"""Rulesets by name; each maps a rule name to the condition an event must meet to fire it.
+The conditions of one ruleset must exclude each other: an event fires at most one rule."""
+
+
+class Engine:
+    """One durable-rules host holding its own rulesets, under names no other engine uses."""
+
+    def __init__(self, rulesets: Rulesets) -> None:
+        native, host = _durable()
+        self._native = native
+        with _SERIAL_LOCK:
+            serial = next(_SERIAL)
+        self._names = {name: f"er{serial}r{i}" for i, name in enumerate(rulesets)}
+        self._fired: list[str] = []
+        self._error: BaseException | None = None
+        definitions = {}
+        for name, rules in rulesets.items():
+            if _READY in rules:
+                raise ValueError(f"ruleset {name}: the rule name {_READY} is the engine's own")
+            definitions[self._names[name]] = {
+                rule: {"all": [{"m": condition}], "run": self._action(rule)}
+                for rule, condition in {**rules, _READY: {_READY: True}}.items()
+            }
+        self._host: Any = host()
+        self._host.register_rulesets(definitions)
+        self._rulesets = {name: self._host.get_ruleset(self._names[name]) for name in rulesets}
+        for name in self._names.values():
+            self._host.post(name, {_READY: True})
+
+    def _action(self, rule: str) -> Callable[[Any], None]:
+        def run(closure: Any) -> None:
+            # durable-rules swallows an exception raised here into the session state;
+            # keep it so that ``decide`` raises it.
+            try:
+                self._record(rule)
+            except BaseException as error:
+                self._error = error
+
+        return run
+
+    def _record(self, rule: str) -> None:
+        self._fired.append(rule)
+
+    def decide(self, ruleset: str, event: Mapping[str, Any]) -> str | None:
+        """Post ``event`` to ``ruleset``: the name of the rule it fired, or ``None``.
+
+        ``event`` holds plain JSON values and no ``id``, ``sid`` or ``engine_ready`` key.
+        """
+        if self._host is None:
+            raise RuntimeError("the engine is closed")
+        if "id" in event or "sid" in event or _READY in event:
+            raise ValueError(f"an event carries no 'id', 'sid' or '{_READY}' field")
+        self._fired.clear()
+        self._error = None
+        rules = self._rulesets[ruleset]
+        # What Host.post does, without its second JSON encoding of every event that fires
+        # nothing (to word a MessageNotHandledException): half the time of a post.
+        code, state = self._native.assert_event(
+            rules._handle, json.dumps(event, ensure_ascii=False)
+        )
+        if code in (_NOT_HANDLED, _OBSERVED):  # observed cannot happen without an id
+            return None
+        failed: list[BaseException] = []
+
+        def completed(error: BaseException | None, _: object) -> None:
+            if error:
+                failed.append(error)
+
+        rules.do_actions(0 if code == _QUEUED else state, completed)
+        if failed:
+            raise failed[0]
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+        if len(self._fired) > 1:
+            raise RuntimeError(f"ruleset {ruleset}: one event fired {self._fired}")
+        return self._fired[0] if self._fired else None
+
+    def held(self) -> tuple[int, int]:
+        """Facts and pending events the engine holds across its rulesets (both stay 0)."""
+        if self._host is None:
+            return 0, 0
+        facts = events = 0
+        for name in self._names.values():
+            facts += len(self._host.get_facts(name, _SESSION))
+            events += len(self._host.get_pending_events(name, _SESSION))
+        return facts, events
+
+    def close(self) -> None:
+        """Free the rulesets and their state; the engine cannot be used afterwards."""
+        if self._host is None:
+            return
+        for name in self._names.values():
+            handle = self._host.get_ruleset(name)._handle
+            self._native.delete_state(handle, _SESSION)
+            self._native.delete_ruleset(handle)
+        self._host = None

@@ -1,0 +1,135 @@
+"""Live pieces of the three systems (三项制度): each action is judged when it arrives; a legal
+review or a publication dated after the clock's day does not count yet, so such an action is
+held until the clock reaches that day and judged again then."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from .._dates import local_day
+from .._engine import Condition, all_of, any_of, at_most, equals, field, greater
+from .._kinds.systems import DecisionPublicity, MajorDecisionReview, WholeProcessRecord
+from .._rulebase import Status
+from ._base import Change, Observation
+from .personnel import _ActTracker
+
+_NEVER = 0  # the ordinal of a day an action does not name
+
+
+class _SystemsTracker(_ActTracker):
+    """An action's decision day, and the days of its review or publication, against the
+    clock's day (``today``): a day after it does not count yet."""
+
+    # the action's field dating what the rule asks for (reviewed, publicised), if any
+    dated_by: ClassVar[str | None] = None
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self._waiting: dict[str, dict[str, Any]] = {}  # action id -> row, until its day comes
+
+    def on_change(self, change: Change) -> Iterable[Observation]:
+        row = change.row
+        self._waiting.pop(row["id"], None)
+        if not self.in_scope(row):
+            return (self.outside(row["id"]),)
+        return (self.observe(row),)
+
+    def on_clock(self, before: datetime | None, after: datetime) -> Iterable[Observation]:
+        today = local_day(after)
+        come = [r for r in self._waiting.values() if r[self.dated_by or "date"] <= today]
+        for row in come:
+            del self._waiting[row["id"]]
+        return [self.observe(row) for row in come]
+
+    def observe(self, row: dict[str, Any]) -> Observation:
+        today = self.state.today
+        dated: date | None = row[self.dated_by] if self.dated_by else None
+        if dated is not None and (today is None or dated > today):
+            self._waiting[row["id"]] = row
+        decided = row["decided_on"] or row["date"]
+        event = {
+            "day": row["date"].toordinal(),
+            "kind": row["kind"],
+            "major": row["major"],
+            "recorded": {True: "yes", False: "no", None: "unknown"}[row["recorded"]],
+            "decided": decided.toordinal(),
+            "dated": dated is not None,
+            "dated_on": dated.toordinal() if dated is not None else _NEVER,
+            "today": today.toordinal() if today is not None else _NEVER,
+        }
+        counted = dated if dated is not None and today is not None and dated <= today else None
+        return self.observation(
+            row["id"],
+            row["department"],
+            event,
+            lambda: self.figures_of(row, decided, counted),
+            due=decided if isinstance(self.rule, MajorDecisionReview) else None,
+        )
+
+    def figures_of(
+        self, row: dict[str, Any], decided: date, counted: date | None
+    ) -> dict[str, Any]:
+        raise NotImplementedError
+
+
+def _not_counted() -> Condition:
+    """The action names no day for it, or a day after the clock's."""
+    return any_of(equals("dated", False), greater("dated_on", field("today")))
+
+
+class WholeProcessRecordTracker(_SystemsTracker):
+    rule: WholeProcessRecord
+
+    def ruleset(self) -> dict[str, Condition]:
+        scope = self.scope(self.rule.action_kinds)
+        return {
+            Status.MISSING.value: all_of(*scope, equals("recorded", "unknown")),
+            Status.NOT_MET.value: all_of(*scope, equals("recorded", "no")),
+        }
+
+    def figures_of(
+        self, row: dict[str, Any], decided: date, counted: date | None
+    ) -> dict[str, Any]:
+        return {"date": row["date"].isoformat(), "kind": row["kind"], "recorded": row["recorded"]}
+
+
+class MajorDecisionReviewTracker(_SystemsTracker):
+    rule: MajorDecisionReview
+    dated_by: ClassVar[str | None] = "legal_review_on"
+
+    def ruleset(self) -> dict[str, Condition]:
+        major = all_of(*self.scope(self.rule.action_kinds), equals("major", True))
+        return {
+            Status.MISSING.value: all_of(major, _not_counted()),
+            Status.LATE.value: all_of(
+                major,
+                equals("dated", True),
+                at_most("dated_on", field("today")),
+                greater("dated_on", field("decided")),
+            ),
+        }
+
+    def figures_of(
+        self, row: dict[str, Any], decided: date, counted: date | None
+    ) -> dict[str, Any]:
+        return {
+            "kind": row["kind"],
+            "decided_on": decided.isoformat(),
+            "legal_review_on": counted.isoformat() if counted else None,
+            "days_after": (counted - decided).days if counted else None,
+        }
+
+
+class DecisionPublicityTracker(_SystemsTracker):
+    rule: DecisionPublicity
+    dated_by: ClassVar[str | None] = "publicized_on"
+
+    def ruleset(self) -> dict[str, Condition]:
+        return {Status.MISSING.value: all_of(*self.scope(self.rule.action_kinds), _not_counted())}
+
+    def figures_of(
+        self, row: dict[str, Any], decided: date, counted: date | None
+    ) -> dict[str, Any]:
+        return {"kind": row["kind"], "decided_on": decided.isoformat()}

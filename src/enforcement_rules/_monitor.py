@@ -1,0 +1,299 @@
+"""The live monitor: findings as records arrive, decided by durable-rules.
+
+``evaluate`` answers "how do we stand on day D"; the monitor answers "what just went wrong".
+The same rule files drive both: each rule's kind has a live piece (``_live``) that compiles the
+rule into a durable-rules ruleset and derives, from each record that arrives, the figures the
+ruleset decides on. Findings are the same ``Finding`` objects ``evaluate`` reports.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import weakref
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime
+from types import TracebackType
+from typing import Any
+
+from ._dates import day_start, moment_of
+from ._engine import Engine
+from ._errors import UsageError
+from ._live import UNSUPPORTED, LiveState, Observation, Tracker, tracker_class
+from ._one_record import parse_record
+from ._records import MOMENT_SUFFIX
+from ._report import Finding, finding_of
+from ._rulebase import Status
+from ._rules import RuleSet, load_rules
+
+DATED: dict[str, str] = {
+    "actions": "date",
+    "trainings": "date",
+    "activities": "date",
+    "exams": "date",
+    "contest_teams": "date",
+    "submissions": "submitted_on",
+    "task_reports": "completed_on",
+}
+"""Record types that are acts, and the field that dates them: an act moves the clock."""
+
+_Key = tuple[str, str, str | None]
+
+
+class Monitor:
+    """Checks records one at a time as a host system records them, and reports each finding
+    as soon as it arises.
+
+    ``packs``: the packs to follow (default: every pack). ``on_finding``: called with each
+    finding when it arises or its status changes (``pending`` ones only with
+    ``pending=True``), in order, before ``post``/``advance_to`` returns. ``start``: the clock's
+    first moment (a day is read as its last moment, as an as-of day is; default: unset).
+    ``keep_findings=False``: findings about single acts go to ``on_finding`` only and are not
+    kept for ``findings()``, so memory stays flat however many acts are posted; findings about
+    officers and periods are always kept, since they change as records arrive.
+
+    Records (``post``): any record type of the contract, as a mapping with a ``type`` field
+    (``"actions"`` or ``"action"``) or with ``record_type=``. Departments, officers and
+    certificates are standing records: a later one with the same id replaces the earlier.
+    Actions and trainings are acts; an act judged once stays judged against the standing
+    records held when it arrived (``evaluate`` re-reads history). An act moves the clock to the
+    start of its day when that is later; ``advance_to`` moves it further. Deadlines and year
+    ends passed by the clock produce their findings then; nothing reads the wall clock.
+
+    The monitor is safe to use from several threads (one lock; ``on_finding`` is called
+    while it is held and may read ``findings()`` but not post). It holds a durable-rules host:
+    ``close()`` it, or use it as a context manager. It needs durable-rules (the ``live``
+    extra, Python 3.11 and 3.12); elsewhere creating one raises ``MonitorUnavailable``.
+
+    >>> import enforcement_rules as er
+    >>> with er.Monitor(packs=["dawukou-2024"], on_finding=print) as monitor:  # doctest: +SKIP
+    ...     monitor.post({"type": "departments", "id": "D1", ...})
+    ...     monitor.post({"type": "actions", "id": "A1", "department": "D1", ...})
+    ...     monitor.advance_to("2024-12-31")
+    """
+
+    def __init__(
+        self,
+        packs: Iterable[str] | None = None,
+        *,
+        on_finding: Callable[[Finding], object] | None = None,
+        start: date | datetime | str | None = None,
+        pending: bool = False,
+        keep_findings: bool = True,
+        rules: RuleSet | None = None,
+    ) -> None:
+        selected = (rules if rules is not None else load_rules()).select(packs)
+        first = None if start is None else _moment(start, "start")
+        self.packs = [pack.id for pack in selected]
+        self._state = LiveState()
+        self._trackers: list[Tracker] = []
+        self.skipped: list[tuple[str, str, str]] = []
+        """Rules of the packs the monitor does not follow: (rule id, kind, reason)."""
+        for pack in selected:
+            for rule in pack.rules:
+                follows = tracker_class(rule)
+                if follows is None:
+                    reason = UNSUPPORTED.get(rule.kind, "the monitor has no live piece for it")
+                    self.skipped.append((rule.id, rule.kind, reason))
+                else:
+                    self._trackers.append(follows(rule, pack, self._state))
+        self._readers: dict[str, list[Tracker]] = {}
+        for tracker in self._trackers:
+            for record_type in tracker.reads:
+                self._readers.setdefault(record_type, []).append(tracker)
+        self._engine = Engine({t.rule.id: t.ruleset() for t in self._trackers})
+        self._release = weakref.finalize(self, self._engine.close)
+        self._on_finding = on_finding
+        self._pending = pending
+        self._keep = keep_findings
+        self._findings: dict[_Key, Finding] = {}
+        self._arisen: list[Finding] = []
+        self._lock = threading.RLock()
+        self._delivering: int | None = None
+        self._closed = False
+        if first is not None:
+            self._advance(first)
+
+    # -- the public operations ---------------------------------------------------------
+
+    def post(self, record: Mapping[str, Any], record_type: str | None = None) -> list[Finding]:
+        """Take in one record; the findings it gave rise to (those ``on_finding`` receives).
+
+        A malformed record raises ``InputError`` and changes nothing.
+        """
+        with self._lock:
+            self._usable("post")
+            try:
+                name, row = parse_record(record, record_type)
+                moment = _act_moment(name, row)
+                if moment is not None and (self.clock is None or moment > self.clock):
+                    self._advance(moment)
+                change = self._state.apply(name, row)
+                for tracker in self._readers.get(name, ()):
+                    self._decide_all(tracker.on_change(change))
+            except BaseException:
+                self._arisen.clear()
+                raise
+            return self._deliver()
+
+    def advance_to(self, moment: date | datetime | str) -> list[Finding]:
+        """Move the clock to ``moment`` (a day is read as its last moment, as an as-of day is;
+        or a date-time with its UTC offset); the findings of the deadlines it passed."""
+        with self._lock:
+            self._usable("advance_to")
+            target = _moment(moment, "moment")
+            if self.clock is not None and target < self.clock:
+                raise UsageError(
+                    f"the clock only moves forward: the monitor is at {self.clock.isoformat()}, "
+                    f"not before; got {target.isoformat()}"
+                )
+            try:
+                if self.clock is None or target > self.clock:
+                    self._advance(target)
+            except BaseException:
+                self._arisen.clear()
+                raise
+            return self._deliver()
+
+    def findings(self) -> list[Finding]:
+        """The findings as of the clock, in the order of a report (department, rule, subject,
+        period, status); the same ``evaluate`` reports on the clock's day for these rules, when
+        acts arrived in time order and standing records before the acts that read them."""
+        with self._lock:
+            return sorted(self._findings.values(), key=_report_order)
+
+    @property
+    def clock(self) -> datetime | None:
+        """The monitor's moment, in Asia/Shanghai (``None`` until set)."""
+        return self._state.clock
+
+    @property
+    def rules(self) -> list[str]:
+        """Ids of the rules the monitor follows."""
+        return [t.rule.id for t in self._trackers]
+
+    def close(self) -> None:
+        """Release the rules engine; the monitor cannot be used afterwards."""
+        with self._lock:
+            if self._delivering == threading.get_ident():
+                raise UsageError("close() was called from on_finding; close after post returns")
+            self._closed = True
+            self._release()
+
+    def __enter__(self) -> Monitor:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        clock = self.clock.isoformat() if self.clock else "unset"
+        return (
+            f"Monitor(packs={self.packs}, rules={len(self._trackers)}, clock={clock}, "
+            f"findings={len(self._findings)}{', closed' if self._closed else ''})"
+        )
+
+    # -- inside ------------------------------------------------------------------------
+
+    def _usable(self, operation: str) -> None:
+        if self._closed:
+            raise UsageError(f"{operation}(): the monitor is closed")
+        if self._delivering == threading.get_ident():
+            raise UsageError(
+                f"{operation}() was called from on_finding; the monitor is still handling "
+                f"the record that raised the finding: post from outside the callback"
+            )
+
+    def _advance(self, moment: datetime) -> None:
+        before = self._state.clock
+        self._state.set_clock(moment)
+        for tracker in self._trackers:
+            self._decide_all(tracker.on_clock(before, moment))
+
+    def _decide_all(self, observations: Iterable[Observation]) -> None:
+        for observation in observations:
+            self._decide(observation)
+
+    def _decide(self, observation: Observation) -> None:
+        key = observation.key
+        tracker = observation.tracker
+        decided = (
+            None
+            if observation.event is None
+            else self._engine.decide(tracker.rule.id, observation.event)
+        )
+        if decided is None:
+            self._findings.pop(key, None)
+            return
+        status = Status(decided)
+        figures = observation.figures()
+        previous = self._findings.get(key)
+        if previous is not None and previous.status == status and previous.figures == figures:
+            return
+        finding = _finding(observation, status, figures)
+        if self._keep or not tracker.about_acts:
+            self._findings[key] = finding
+        if (previous is None or previous.status != status) and (
+            status != Status.PENDING or self._pending
+        ):
+            self._arisen.append(finding)
+
+    def _deliver(self) -> list[Finding]:
+        arisen, self._arisen = self._arisen, []
+        if self._on_finding is not None:
+            self._delivering = threading.get_ident()
+            try:
+                for finding in arisen:
+                    self._on_finding(finding)
+            finally:
+                self._delivering = None
+        return arisen
+
+
+def _finding(observation: Observation, status: Status, figures: dict[str, Any]) -> Finding:
+    rule = observation.tracker.rule
+    row = {
+        "rule": rule.id,
+        "pack": observation.tracker.pack.id,
+        "severity": rule.severity,
+        "status": status,
+        "subject_type": rule.subject_type,
+        "subject_id": observation.subject_id,
+        "department": observation.department,
+        "period": observation.period,
+        "due": observation.due,
+    }
+    return finding_of(rule, row, figures)
+
+
+def _report_order(finding: Finding) -> tuple[tuple[bool, str], ...]:
+    values = (finding.department, finding.rule, finding.subject_id, finding.period)
+    return (*((v is None, v or "") for v in values), (False, finding.status.value))
+
+
+def _moment(value: date | datetime | str, name: str) -> datetime:
+    try:
+        return moment_of(value)
+    except ValueError as error:
+        raise UsageError(f"{name}: expected {error}; got {value!r}") from None
+
+
+def _act_moment(record_type: str, row: dict[str, Any]) -> datetime | None:
+    """When an act happened: its date-time, or the start of its day."""
+    name = DATED.get(record_type)
+    if name is None:
+        return None
+    exact = row.get(name + MOMENT_SUFFIX)
+    if exact is not None:
+        return moment_of(exact)
+    return _start_of(row[name])
+
+
+@functools.lru_cache(maxsize=4096)
+def _start_of(day: date) -> datetime:
+    return day_start(day)

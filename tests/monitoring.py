@@ -1,0 +1,121 @@
+"""Helpers of the live monitor's tests: records to post, replaying a record set in time order,
+and the findings of ``evaluate`` the monitor must match."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator, Mapping
+from datetime import date
+from typing import Any
+
+import pytest
+
+import enforcement_rules as er
+from enforcement_rules._live import TRACKERS
+from enforcement_rules._monitor import DATED
+
+# On Python 3.13+ durable-rules does not import and the extra is not installed; there the
+# monitor's tests are skipped (its refusal is tested on every version). On 3.11 and 3.12 the
+# test extra installs durable-rules, and a missing engine fails these tests.
+needs_engine = pytest.mark.skipif(
+    sys.version_info >= (3, 13), reason="durable-rules does not import on Python 3.13+"
+)
+
+DAWUKOU = ["宁夏回族自治区", "石嘴山市", "大武口区"]
+DEPARTMENT = {
+    "id": "ZHZF",
+    "name": "大武口区综合执法局",
+    "region": DAWUKOU,
+    "level": "county",
+    "domain": "综合行政执法",
+}
+
+
+def officer(officer_id: str, **fields: Any) -> dict[str, Any]:
+    return {"id": officer_id, "department": "ZHZF", "employment": "staff", **fields}
+
+
+def certificate(officer_id: str, **fields: Any) -> dict[str, Any]:
+    return {
+        "id": f"C-{officer_id}",
+        "officer": officer_id,
+        "valid_from": "2022-01-01",
+        "valid_to": "2027-12-31",
+        **fields,
+    }
+
+
+def action(action_id: str, day: str, *participants: str, **fields: Any) -> dict[str, Any]:
+    return {
+        "id": action_id,
+        "department": "ZHZF",
+        "date": day,
+        "kind": "inspection",
+        "participants": list(participants),
+        **fields,
+    }
+
+
+def training(officer_id: str, day: str, hours: float, **fields: Any) -> dict[str, Any]:
+    return {"officer": officer_id, "date": day, "hours": hours, **fields}
+
+
+def standing(monitor: er.Monitor, *officers: str) -> None:
+    """The example department, and each officer with a certificate valid 2022-2027."""
+    monitor.post(DEPARTMENT, "departments")
+    for officer_id in officers:
+        monitor.post(officer(officer_id), "officers")
+        monitor.post(certificate(officer_id), "certificates")
+
+
+def replay(
+    monitor: er.Monitor, data: Mapping[str, list[dict[str, Any]]], days: list[date]
+) -> Iterator[tuple[date, list[er.Finding]]]:
+    """Post standing records first, then acts in time order; at each of ``days`` (ascending)
+    advance the clock to it and yield the monitor's findings."""
+    for record_type, records in data.items():
+        if record_type not in DATED:
+            for record in records:
+                monitor.post(record, record_type)
+    acts = sorted(
+        (
+            (str(record[DATED[record_type]])[:10], position, record_type, record)
+            for record_type, records in data.items()
+            if record_type in DATED
+            for position, record in enumerate(records)
+        ),
+        key=lambda act: (act[0], act[1]),
+    )
+    position = 0
+    for day in days:
+        while position < len(acts) and acts[position][0] <= day.isoformat():
+            _, _, record_type, record = acts[position]
+            monitor.post(record, record_type)
+            position += 1
+        monitor.advance_to(day)
+        yield day, monitor.findings()
+
+
+def supported_findings(report: er.Report, rules: er.RuleSet) -> list[er.Finding]:
+    """The findings of ``report`` from rules whose kind the monitor follows."""
+    return [
+        f for f in report.findings if f.rule in rules.rules and rules.rules[f.rule].kind in TRACKERS
+    ]
+
+
+def differences(expected: list[er.Finding], got: list[er.Finding]) -> list[str]:
+    """What differs between two lists of findings, in words a failing test shows."""
+    by_key = {(f.rule, f.subject_id, f.period): f for f in expected}
+    found = {(f.rule, f.subject_id, f.period): f for f in got}
+    lines = []
+    for key in sorted(set(by_key) | set(found), key=str):
+        want, have = by_key.get(key), found.get(key)
+        if want != have:
+            lines.append(f"{key}: evaluate {_short(want)}; monitor {_short(have)}")
+    return lines
+
+
+def _short(finding: er.Finding | None) -> str:
+    if finding is None:
+        return "nothing"
+    return f"{finding.status.value} {dict(finding.figures)} ({finding.department})"

@@ -1,0 +1,241 @@
+"""The rules engine's sharp edges (durable-rules 2.0.28), each handled by the monitor: names
+registered once per host, exceptions it raises for ordinary events, exceptions it swallows,
+memory held by facts and by closed hosts, threads, and Pythons it does not run on."""
+
+from __future__ import annotations
+
+import gc
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+import enforcement_rules as er
+from enforcement_rules import _engine
+from monitoring import action, certificate, needs_engine, officer, standing, training
+
+ROOT = Path(__file__).parents[1]
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+def python(script: str) -> subprocess.CompletedProcess[str]:
+    """Run ``script`` in a new interpreter from the repository's root."""
+    return subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+
+
+def dawukou(**options: object) -> er.Monitor:
+    return er.Monitor(packs=["dawukou-2024"], **options)  # type: ignore[arg-type]
+
+
+@needs_engine
+def test_each_monitor_has_its_own_host_and_ruleset_names() -> None:
+    with dawukou() as first, dawukou() as second:
+        names = [set(m._engine._names.values()) for m in (first, second)]
+        assert names[0].isdisjoint(names[1])
+        assert first._engine._host is not second._engine._host
+        standing(first, "O1")
+        standing(second, "O1", "O2")
+        first.post(action("A1", "2024-05-10", "O1", "O2"), "actions")
+        second.post(action("A1", "2024-05-10", "O1", "O2"), "actions")
+        assert [f.figures["certified"] for f in first.findings() if f.rule == "D3"] == [1]
+        assert [f for f in second.findings() if f.rule == "D3"] == []
+
+
+@needs_engine
+def test_a_thousand_monitors_created_and_closed_stay_within_bounded_memory() -> None:
+    def one_monitor() -> None:
+        with er.Monitor() as monitor:  # every pack: 26 rulesets
+            standing(monitor, "O1", "O2")
+            monitor.post(action("A1", "2024-05-10", "O1"), "actions")
+            monitor.post(training("O1", "2024-05-11", 8, rotation=True), "trainings")
+
+    threads = threading.active_count()
+    for _ in range(50):
+        one_monitor()
+    gc.collect()
+    before = rss_mb()
+    for _ in range(1000):
+        one_monitor()
+    gc.collect()
+    grown = rss_mb() - before
+    # Measured: under 2 MB. Without deleting each ruleset's state ≈ 100 KB per ruleset stays
+    # behind: ≈ 2.6 GB here.
+    assert grown < 40, f"RSS grew {grown:.1f} MB over 1,000 monitors"
+    assert threading.active_count() == threads  # no host left a timer thread behind
+
+
+@needs_engine
+def test_an_event_that_fires_no_rule_is_the_ordinary_case_not_an_error() -> None:
+    with dawukou() as monitor:
+        standing(monitor, "O1", "O2")
+        for number in range(20):
+            found = monitor.post(action(f"A{number}", "2024-05-10", "O1", "O2"), "actions")
+            assert found == []
+
+
+@needs_engine
+def test_posting_the_same_records_twice_never_raises_and_counts_nothing_twice() -> None:
+    with dawukou(start="2024-12-31") as monitor:
+        for _ in range(2):
+            standing(monitor, "O1", "O2")
+            monitor.post(action("A1", "2024-12-31", "O1"), "actions")
+            monitor.post(training("O1", "2024-05-11", 8, id="T1"), "trainings")
+        assert [f.subject_id for f in monitor.findings() if f.rule == "D3"] == ["A1"]
+        hours = {f.subject_id: f.figures["hours"] for f in monitor.findings() if f.rule == "D1"}
+        assert hours == {"O1": 8.0, "O2": 0.0}
+
+
+@needs_engine
+def test_an_exception_inside_an_engine_action_is_raised_from_post(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with dawukou(start="2024-05-10") as monitor:
+        standing(monitor, "O1", "O2")
+
+        def broken(self: _engine.Engine, rule: str) -> None:
+            raise RuntimeError(f"action of {rule} failed")
+
+        with monkeypatch.context() as patch:
+            patch.setattr(_engine.Engine, "_record", broken)
+            with pytest.raises(RuntimeError, match="action of not_met failed"):
+                monitor.post(action("A1", "2024-05-10", "O1"), "actions")
+        # the engine is not left in a failed state: the next record is judged as usual
+        found = monitor.post(action("A2", "2024-05-10", "O2"), "actions")
+        assert [(f.rule, f.subject_id) for f in found] == [("D3", "A2")]
+
+
+@needs_engine
+def test_the_engine_holds_no_facts_however_many_standing_records_are_replaced() -> None:
+    with dawukou() as monitor:
+        for version in range(3):
+            standing(monitor, *(f"O{n}" for n in range(200)))
+            for n in range(200):
+                monitor.post(officer(f"O{n}", on_duty=version != 1), "officers")
+                monitor.post(
+                    certificate(f"O{n}", valid_to=f"202{7 + version}-12-31"), "certificates"
+                )
+            for n in range(300):
+                people = ("O0", f"O{1 + n % 199}")
+                monitor.post(action(f"A{version}-{n}", "2024-05-10", *people), "actions")
+        assert monitor._engine.held() == (0, 0)
+        state = monitor._state
+        assert len(state.officers) == 200
+        assert sum(len(held) for held in state.certificates.values()) == 200
+
+
+@needs_engine
+def test_memory_stays_flat_while_actions_are_posted() -> None:
+    # A smaller count than the benchmark's 1M (benchmarks/monitor.py prints that figure).
+    with dawukou(keep_findings=False, on_finding=lambda finding: None) as monitor:
+        standing(monitor, *(f"O{n}" for n in range(100)))
+
+        def post(first: int, count: int) -> None:
+            for n in range(first, first + count):
+                people = [f"O{(n * 7 + k) % 101}" for k in range(1 + n % 4)]  # O100 is unknown
+                monitor.post(action(f"A{n}", "2024-05-10", *people), "actions")
+
+        post(0, 10_000)
+        gc.collect()
+        before = rss_mb()
+        post(10_000, 40_000)
+        gc.collect()
+        grown = rss_mb() - before
+        assert grown < 8, f"RSS grew {grown:.1f} MB over 40,000 actions"
+
+
+@needs_engine
+def test_a_monitor_used_from_several_threads_gives_the_findings_of_one_thread() -> None:
+    def actions(worker: int) -> list[dict[str, object]]:
+        people = [[f"O{n % 5}"] if n % 2 else [f"O{n % 5}", f"O{(n + 1) % 5}"] for n in range(150)]
+        return [action(f"W{worker}-{n}", "2024-05-10", *people[n]) for n in range(150)]
+
+    with dawukou() as alone:
+        standing(alone, *(f"O{n}" for n in range(4)))
+        for worker in range(4):
+            for record in actions(worker):
+                alone.post(record, "actions")
+        expected = alone.findings()
+
+    inside = threading.Lock()
+    overlapping: list[str] = []
+
+    def callback(finding: er.Finding) -> None:
+        if not inside.acquire(blocking=False):
+            overlapping.append(finding.subject_id)
+            return
+        inside.release()
+
+    errors: list[BaseException] = []
+    with dawukou(on_finding=callback) as shared:
+        standing(shared, *(f"O{n}" for n in range(4)))
+        start = threading.Barrier(4)
+
+        def work(worker: int) -> None:
+            try:
+                start.wait()
+                for record in actions(worker):
+                    shared.post(record, "actions")
+                    shared.findings()
+            except BaseException as error:
+                errors.append(error)
+
+        workers = [threading.Thread(target=work, args=(w,)) for w in range(4)]
+        for thread in workers:
+            thread.start()
+        for thread in workers:
+            thread.join()
+        assert errors == [] and overlapping == []
+        assert shared.findings() == expected
+
+
+def test_without_durable_rules_the_monitor_says_why_and_the_rest_works() -> None:
+    script = (
+        "import sys; sys.modules['durable'] = None; sys.modules['durable_rules_engine'] = None\n"
+        "import enforcement_rules as er\n"
+        "report = er.evaluate(er.load('examples/dawukou-2024/records.json'), '2024-12-31')\n"
+        "assert report.has_violations\n"
+        "try:\n"
+        "    er.Monitor()\n"
+        "except er.MonitorUnavailable as error:\n"
+        "    print(error)\n"
+    )
+    result = python(script)
+    assert result.returncode == 0, result.stderr
+    assert "pip install 'enforcement-rules[live]'" in result.stdout
+    assert "enforcement_rules.evaluate" in result.stdout
+
+
+def test_where_durable_rules_does_not_import_the_monitor_names_the_python_and_evaluate(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def fails(name: str) -> object:
+        raise ImportError("durable_rules_engine.so: undefined symbol: PyEval_CallObject")
+
+    monkeypatch.setattr(_engine, "_modules", None)
+    monkeypatch.setattr(_engine, "_import", fails)
+    with pytest.raises(er.MonitorUnavailable) as unavailable:
+        er.Monitor()
+    message = str(unavailable.value)
+    assert f"Python {sys.version_info.major}.{sys.version_info.minor}" in message
+    assert "PyEval_CallObject" in message and "evaluate(records, as_of)" in message
+
+
+def test_nothing_but_the_monitor_imports_durable_rules() -> None:
+    script = (
+        "import sys, enforcement_rules as er\n"
+        "from enforcement_rules._cli import main\n"
+        "er.evaluate(er.load('examples/dawukou-2024/records.json'), '2024-12-31')\n"
+        "main(['rules'])\n"
+        "assert not [m for m in sys.modules if m.startswith('durable')], sys.modules\n"
+    )
+    result = python(script)
+    assert result.returncode == 0, result.stderr

@@ -1,0 +1,207 @@
+"""``enforcement-rules watch``: JSON Lines in, findings out as soon as they arise."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from enforcement_rules import load_rules
+from enforcement_rules._cli import main
+from enforcement_rules._live import TRACKERS
+from enforcement_rules._monitor import DATED
+from monitoring import DEPARTMENT, action, certificate, needs_engine, officer
+
+pytestmark = needs_engine
+ROOT = Path(__file__).parents[1]
+EXAMPLE = ROOT / "examples" / "dawukou-2024" / "records.json"
+
+
+def lines(*records: dict[str, Any]) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+
+
+def typed(record_type: str, record: dict[str, Any]) -> dict[str, Any]:
+    return {"type": record_type, **record}
+
+
+def watch(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], text: str, *args: str
+) -> tuple[int, list[dict[str, Any]], list[dict[str, Any]]]:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(text))
+    code = main(["watch", *args])
+    out, err = capsys.readouterr()
+    errors = [json.loads(x) for x in err.splitlines()]
+    return code, [json.loads(x) for x in out.splitlines()], [e for e in errors if "note" not in e]
+
+
+STANDING = [
+    typed("department", DEPARTMENT),
+    typed("officer", officer("O1")),
+    typed("officer", officer("O2")),
+    typed("certificate", certificate("O1")),
+    typed("certificate", certificate("O2")),
+]
+
+
+def test_watch_prints_each_finding_as_a_json_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = lines(
+        *STANDING,
+        typed("action", action("A1", "2024-05-10", "O1")),
+        typed("action", action("A2", "2024-05-10", "O1", "O2")),
+    )
+    code, out, err = watch(monkeypatch, capsys, text, "--pack", "dawukou-2024")
+    assert code == 1 and err == []
+    assert [(f["rule"], f["subject"]["id"], f["status"]) for f in out] == [("D3", "A1", "not_met")]
+    assert (
+        out[0]["sources"][0]["quote"] == "行政执法证件人员需按照执法证件授权范围,不少于2人持证执法"
+    )
+
+
+def test_a_bad_line_gets_an_error_line_with_its_number_and_the_stream_goes_on(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (
+        lines(*STANDING)
+        + "{not json\n"
+        + lines({"type": "action", "id": "A0", "date": "2024-02-30"})
+        + "\n"
+        + lines({"type": "memo", "id": "M1"}, typed("action", action("A1", "2024-05-10", "O1")))
+    )
+    code, out, err = watch(monkeypatch, capsys, text, "--pack", "dawukou-2024")
+    assert code == 2
+    assert [e["line"] for e in err] == [6, 7, 9]
+    assert "expected a JSON object" in err[0]["error"]
+    assert err[1]["error"].startswith("action (id=A0): ")
+    assert "field 'date': expected a real calendar date" in err[1]["error"]
+    assert "expected a record type" in err[2]["error"]
+    assert [f["subject"]["id"] for f in out] == ["A1"]  # the line after the bad ones
+
+
+def test_the_clock_starts_at_as_of_and_moves_with_advance_to_lines(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = lines(
+        *STANDING,
+        {"type": "advance_to", "moment": "2024-06-30"},
+        {"type": "advance_to", "moment": "2024-06-29"},
+    )
+    code, out, err = watch(
+        monkeypatch, capsys, text, "--pack", "dawukou-2024", "--as-of", "2024-06-01"
+    )
+    assert code == 2 and [e["line"] for e in err] == [7]
+    assert "only moves forward" in err[0]["error"]
+    assert sorted((f["rule"], f["subject"]["id"], f["status"]) for f in out) == [
+        ("D2.rotation", "O1", "not_met"),
+        ("D2.rotation", "O2", "not_met"),
+    ]
+
+
+def test_pending_findings_are_printed_only_when_asked(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = lines(*STANDING)
+    code, out, _ = watch(
+        monkeypatch, capsys, text, "--pack", "dawukou-2024", "--as-of", "2024-05-01"
+    )
+    assert code == 0 and out == []
+    code, out, _ = watch(
+        monkeypatch, capsys, text, "--pack", "dawukou-2024", "--as-of", "2024-05-01", "--pending"
+    )
+    assert code == 0
+    assert {(f["rule"], f["status"]) for f in out} == {
+        ("D1", "pending"),
+        ("D2.rotation", "pending"),
+    }
+
+
+def test_the_rules_not_followed_live_are_noted_once_by_kind(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    assert main(["watch", "--pack", "dawukou-2024"]) == 0
+    (note,) = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+    assert "D5" in note["skipped"]["deliverable"]["rules"]
+    assert "obligation schedule" in note["skipped"]["deliverable"]["reason"]
+    assert "certified_participants" not in note["skipped"]
+
+
+def test_an_unknown_pack_or_start_day_stops_watch_with_exit_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    assert main(["watch", "--pack", "nowhere"]) == 2
+    assert "unknown pack nowhere" in capsys.readouterr().err
+    assert main(["watch", "--as-of", "2024-13-01"]) == 2
+    assert "start: expected" in capsys.readouterr().err
+
+
+def test_the_shipped_example_streamed_gives_the_findings_check_reports(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    stream = [typed(t, r) for t, records in data.items() if t not in DATED for r in records]
+    acts = sorted(
+        (
+            typed(t, r)
+            for t, records in data.items()
+            if t in DATED
+            for r in records
+            if str(r[DATED[t]])[:10] <= "2024-12-31"  # the state as of that day
+        ),
+        key=lambda r: str(r[DATED[r["type"]]])[:10],
+    )
+    text = lines(*stream, *acts, {"type": "advance_to", "moment": "2024-12-31"})
+    code, out, err = watch(monkeypatch, capsys, text)
+    assert code == 1 and err == []
+    assert main(["check", str(EXAMPLE), "--as-of", "2024-12-31", "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    # the stream also tells of findings later resolved (an officer's late rotation training)
+    latest = {(f["rule"], f["subject"]["id"], f["period"]): f for f in out}
+    rules = load_rules().rules
+    checked = {
+        (f["rule"], f["subject"]["id"], f["period"]): f
+        for f in report["findings"]
+        if f["rule"] in rules and rules[f["rule"]].kind in TRACKERS
+    }
+    assert {rule for rule, _, _ in checked} >= {"D1", "D3", "D4", "D2.rotation", "D13"}
+    assert {k: f["status"] for k, f in checked.items()} == {k: latest[k]["status"] for k in checked}
+    assert {k: f["figures"] for k, f in checked.items()} == {
+        k: latest[k]["figures"] for k in checked
+    }
+
+
+def test_findings_are_written_while_the_input_is_still_open() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "enforcement_rules._cli", "watch", "--pack", "dawukou-2024"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+    )
+    assert process.stdin is not None and process.stdout is not None
+    try:
+        process.stdin.write(lines(*STANDING, typed("action", action("A1", "2024-05-10", "O1"))))
+        process.stdin.flush()
+        first: list[str] = []
+        reader = threading.Thread(target=lambda: first.append(process.stdout.readline()))  # type: ignore[union-attr]
+        reader.start()
+        reader.join(timeout=60)
+        assert first and json.loads(first[0])["subject"]["id"] == "A1"
+    finally:
+        process.stdin.close()
+        process.wait(timeout=60)
+        process.stdout.close()
+        if process.stderr:
+            process.stderr.close()
+    assert process.returncode == 1
