@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator, Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pytest
 
 import enforcement_rules as er
+from enforcement_rules._dates import local_day
 from enforcement_rules._live import TRACKERS
 from enforcement_rules._monitor import DATED
 
@@ -79,7 +80,7 @@ def replay(
                 monitor.post(record, record_type)
     acts = sorted(
         (
-            (str(record[DATED[record_type]])[:10], position, record_type, record)
+            (day_of(record[DATED[record_type]]), position, record_type, record)
             for record_type, records in data.items()
             if record_type in DATED
             for position, record in enumerate(records)
@@ -96,6 +97,14 @@ def replay(
         yield day, monitor.findings()
 
 
+def day_of(value: object) -> str:
+    """The day an act is dated (a date-time's day in Asia/Shanghai), as ``YYYY-MM-DD``."""
+    text = str(value)
+    if "T" not in text:
+        return text[:10]
+    return local_day(datetime.fromisoformat(text)).isoformat()
+
+
 def supported_findings(report: er.Report, rules: er.RuleSet) -> list[er.Finding]:
     """The findings of ``report`` from rules whose kind the monitor follows."""
     return [
@@ -105,8 +114,8 @@ def supported_findings(report: er.Report, rules: er.RuleSet) -> list[er.Finding]
 
 def differences(expected: list[er.Finding], got: list[er.Finding]) -> list[str]:
     """What differs between two lists of findings, in words a failing test shows."""
-    by_key = {(f.rule, f.subject_id, f.period): f for f in expected}
-    found = {(f.rule, f.subject_id, f.period): f for f in got}
+    by_key = {(f.rule, f.subject_id, f.period, f.department): f for f in expected}
+    found = {(f.rule, f.subject_id, f.period, f.department): f for f in got}
     lines = []
     for key in sorted(set(by_key) | set(found), key=str):
         want, have = by_key.get(key), found.get(key)

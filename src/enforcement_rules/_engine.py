@@ -101,6 +101,10 @@ def equals(name: str, value: str | int | float | bool) -> Condition:
     return {name: value}
 
 
+def differs(name: str, value: str | int | float | bool) -> Condition:
+    return {"$neq": {name: value}}
+
+
 def less(name: str, value: int | float | Condition) -> Condition:
     return {"$lt": {name: value}}
 
@@ -136,6 +140,11 @@ def one_of(name: str, values: list[str]) -> Condition:
     return any_of(*(equals(name, v) for v in values))
 
 
+def none_of(name: str, values: list[str]) -> Condition:
+    """The field equals none of ``values``."""
+    return all_of(*(differs(name, v) for v in values))
+
+
 # -- the engine ---------------------------------------------------------------------------
 
 Rulesets = Mapping[str, Mapping[str, Condition]]
@@ -165,8 +174,10 @@ class Engine:
         self._host: Any = host()
         self._host.register_rulesets(definitions)
         self._rulesets = {name: self._host.get_ruleset(self._names[name]) for name in rulesets}
-        for name in self._names.values():
-            self._host.post(name, {_READY: True})
+        ready = json.dumps({_READY: True})
+        for name in rulesets:
+            if self._post(name, ready) != _READY:
+                raise RuntimeError(f"ruleset {name}: {_READY} fired nothing")
 
     def _action(self, rule: str) -> Callable[[Any], None]:
         def run(closure: Any) -> None:
@@ -191,14 +202,16 @@ class Engine:
             raise RuntimeError("the engine is closed")
         if "id" in event or "sid" in event or _READY in event:
             raise ValueError(f"an event carries no 'id', 'sid' or '{_READY}' field")
+        return self._post(ruleset, json.dumps(event, ensure_ascii=False))
+
+    def _post(self, ruleset: str, event: str) -> str | None:
+        """Post one event, as JSON text: the rule it fired, or ``None``."""
         self._fired.clear()
         self._error = None
         rules = self._rulesets[ruleset]
         # What Host.post does, without its second JSON encoding of every event that fires
         # nothing (to word a MessageNotHandledException): half the time of a post.
-        code, state = self._native.assert_event(
-            rules._handle, json.dumps(event, ensure_ascii=False)
-        )
+        code, state = self._native.assert_event(rules._handle, event)
         if code in (_NOT_HANDLED, _OBSERVED):  # observed cannot happen without an id
             return None
         failed: list[BaseException] = []

@@ -37,7 +37,7 @@ DATED: dict[str, str] = {
 }
 """Record types that are acts, and the field that dates them: an act moves the clock."""
 
-_Key = tuple[str, str, str | None]
+_Key = tuple[str, str, str | None, str | None]
 
 
 class Monitor:
@@ -53,12 +53,14 @@ class Monitor:
     officers and periods are always kept, since they change as records arrive.
 
     Records (``post``): any record type of the contract, as a mapping with a ``type`` field
-    (``"actions"`` or ``"action"``) or with ``record_type=``. Departments, officers and
-    certificates are standing records: a later one with the same id replaces the earlier.
-    Actions and trainings are acts; an act judged once stays judged against the standing
+    (``"actions"`` or ``"action"``) or with ``record_type=``. Departments, officers,
+    certificates, exam papers and register entries are standing records: a later one with the
+    same id replaces the earlier. Actions, trainings, submissions, activities, task reports,
+    exams and contest teams are acts; an action judged once stays judged against the standing
     records held when it arrived (``evaluate`` re-reads history). An act moves the clock to the
     start of its day when that is later; ``advance_to`` moves it further. Deadlines and year
-    ends passed by the clock produce their findings then; nothing reads the wall clock.
+    ends passed by the clock produce their findings then (a report not submitted by its due
+    day is ``missing`` at its last moment); nothing reads the wall clock.
 
     The monitor is safe to use from several threads (one lock; ``on_finding`` is called
     while it is held and may read ``findings()`` but not post). It holds a durable-rules host:
@@ -99,7 +101,7 @@ class Monitor:
                     self._trackers.append(follows(rule, pack, self._state))
         self._readers: dict[str, list[Tracker]] = {}
         for tracker in self._trackers:
-            for record_type in tracker.reads:
+            for record_type in tracker.reading():
                 self._readers.setdefault(record_type, []).append(tracker)
         self._engine = Engine({t.rule.id: t.ruleset() for t in self._trackers})
         self._release = weakref.finalize(self, self._engine.close)
@@ -257,12 +259,13 @@ class Monitor:
 
 def _finding(observation: Observation, status: Status, figures: dict[str, Any]) -> Finding:
     rule = observation.tracker.rule
+    subject_type, severity = observation.labels()
     row = {
         "rule": rule.id,
         "pack": observation.tracker.pack.id,
-        "severity": rule.severity,
+        "severity": severity or rule.severity,
         "status": status,
-        "subject_type": rule.subject_type,
+        "subject_type": subject_type or rule.subject_type,
         "subject_id": observation.subject_id,
         "department": observation.department,
         "period": observation.period,

@@ -114,11 +114,15 @@ class _Deliverable(Obligation):
     def _match_period(self) -> bool:
         return True
 
-    def _items(self, ctx: Context) -> pl.DataFrame:
+    def periods_in_force(self, ctx: Context) -> pl.DataFrame:
+        """The periods, none opening before the rule is in force (what each department owes;
+        the live monitor reads them too)."""
         periods = self._periods(ctx)
         start = ctx.in_force(self).start
-        periods = periods.with_columns(pl.max_horizontal("opens", pl.lit(start)).alias("opens"))
-        return for_departments(ctx.departments(self), periods)
+        return periods.with_columns(pl.max_horizontal("opens", pl.lit(start)).alias("opens"))
+
+    def _items(self, ctx: Context) -> pl.DataFrame:
+        return for_departments(ctx.departments(self), self.periods_in_force(ctx))
 
     def schedule(self, ctx: Context) -> pl.DataFrame:
         items = self._items(ctx)
@@ -157,7 +161,10 @@ class _Deliverable(Obligation):
                 pl.col("sections").alias("present_sections"),
             )
             # The required list goes into a column first: a list literal on the left of
-            # set_difference does not broadcast over an empty frame.
+            # set_difference does not broadcast over an empty frame. set_difference keeps no
+            # order: the missing titles are put back in the rule's order.
+            place = {plain: number for number, plain in enumerate(titles)}
+            title_at = dict(enumerate(titles.values()))
             first = (
                 first.join(complete, on=key, how="left")
                 .with_columns(pl.lit(list(titles), dtype=pl.List(pl.String)).alias("_required"))
@@ -167,7 +174,9 @@ class _Deliverable(Obligation):
                     .alias("completed"),
                     pl.col("_required")
                     .list.set_difference(pl.col("present_sections").fill_null([]))
-                    .list.eval(pl.element().replace(titles))
+                    .list.eval(pl.element().replace_strict(place, return_dtype=pl.Int64))
+                    .list.sort()
+                    .list.eval(pl.element().replace_strict(title_at, return_dtype=pl.String))
                     .alias("missing_sections"),
                 )
             )

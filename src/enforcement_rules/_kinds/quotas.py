@@ -262,7 +262,11 @@ class Quota(Obligation):
             rows.join(kinds, on=["department", "period"], how="left", nulls_equal=True)
             .with_columns(pl.col("action_kinds").fill_null([]))
             .with_columns(
-                pl.col("action_kinds").list.set_difference(pl.col("covered")).alias("uncovered")
+                # set_difference keeps no order: sorted, as action_kinds are
+                pl.col("action_kinds")
+                .list.set_difference(pl.col("covered"))
+                .list.sort()
+                .alias("uncovered")
             )
         )
 

@@ -35,6 +35,16 @@ class StaffRatio(RuleBase):
 
     subject_type: ClassVar[str] = "department"
 
+    @property
+    def share(self) -> Fraction:
+        """The share exactly (5% is 1/20): whole persons are ceil(staff * share)."""
+        return Fraction(str(self.minimum_percent)) / 100
+
+    def required(self, staff: int) -> int:
+        """The legal reviewers ``staff`` enforcement staff need, in whole persons."""
+        share = self.share
+        return (staff * share.numerator + share.denominator - 1) // share.denominator
+
     def check(self, ctx: Context) -> pl.DataFrame:
         if ctx.as_of < ctx.in_force(self).start:
             return empty_findings()
@@ -44,8 +54,7 @@ class StaffRatio(RuleBase):
             .group_by("department")
             .agg(pl.len().alias("officers"))
         )
-        # Whole persons, in exact arithmetic: ceil(staff * p / 100) with p = a / b.
-        share = Fraction(str(self.minimum_percent)) / 100
+        share = self.share
         rows = (
             ctx.records.departments.unique(subset="id", keep="first")
             .filter(pl.col("id").is_in(scope))

@@ -143,7 +143,8 @@ class TaskTable(Obligation):
         rows = [(t.id, u) for t in self.tasks if t.tracked for u in t.units]
         task_units = pl.DataFrame(rows, schema={"task": pl.String, "unit": pl.String}, orient="row")
         return (
-            task_units.join(units, on="unit", how="inner")
+            # in the order the task lists its units
+            task_units.join(units, on="unit", how="inner", maintain_order="left")
             .group_by("task", "department", maintain_order=True)
             .agg(pl.col("unit").alias("units"))
         )

@@ -10,17 +10,35 @@ from __future__ import annotations
 
 from .._rulebase import RuleBase
 from ._base import Change, LiveState, Observation, Tracker
+from .campaign import CampaignScopeTracker
+from .certificates import CertificateAnnualReviewTracker, CertificateHolderEmploymentTracker
+from .contest import ContestTeamsTracker, ExamPaperWeightsTracker
+from .deliverables import (
+    DeliverableTracker,
+    QuarterlyDeliverableTracker,
+    RelativeDeliverableTracker,
+    YearlyDeliverableTracker,
+)
+from .education import (
+    EducationShareTracker,
+    ExamAverageTracker,
+    ExamTakenTracker,
+    NewRecruitEducationTracker,
+)
 from .personnel import (
     CertificateExitTracker,
     CertifiedParticipantsTracker,
     NoAuxiliaryParticipantsTracker,
 )
-from .quotas import ActivityMinutesTracker
+from .quotas import ActivityMinutesTracker, QuotaTracker
+from .registers import RegisterCompletenessTracker
+from .staffing import StaffRatioTracker
 from .systems import (
     DecisionPublicityTracker,
     MajorDecisionReviewTracker,
     WholeProcessRecordTracker,
 )
+from .tasks import TaskTableTracker
 from .training import RotationTrainingTracker, TrainingHoursTracker, TrainingParticipationTracker
 
 TRACKERS: dict[str, type[Tracker]] = {
@@ -34,42 +52,36 @@ TRACKERS: dict[str, type[Tracker]] = {
     "major_decision_review": MajorDecisionReviewTracker,
     "decision_publicity": DecisionPublicityTracker,
     "activity_minutes": ActivityMinutesTracker,
+    "deliverable": DeliverableTracker,
+    "yearly_deliverable": YearlyDeliverableTracker,
+    "quarterly_deliverable": QuarterlyDeliverableTracker,
+    "relative_deliverable": RelativeDeliverableTracker,
+    "quota": QuotaTracker,
+    "task_table": TaskTableTracker,
+    "staff_ratio": StaffRatioTracker,
+    "certificate_annual_review": CertificateAnnualReviewTracker,
+    "certificate_holder_employment": CertificateHolderEmploymentTracker,
+    "new_recruit_education": NewRecruitEducationTracker,
+    "education_share": EducationShareTracker,
+    "campaign_scope": CampaignScopeTracker,
+    "exam_taken": ExamTakenTracker,
+    "exam_average": ExamAverageTracker,
+    "register_completeness": RegisterCompletenessTracker,
+    "contest_teams": ContestTeamsTracker,
+    "exam_paper_weights": ExamPaperWeightsTracker,
 }
 """The tracker of each kind the monitor follows, by the kind's name."""
 
-_SCHEDULE = (
-    "an obligation schedule (owers, periods, due days, sections, publication) not compiled "
-    "for the monitor yet; evaluate and the calendar check it"
-)
-_SCOPED = (
-    "counts only the departments the campaign_scope rule places in its campaign, a placement "
-    "made over every department and enrolment at once; not compiled for the monitor yet"
+_RANKING = (
+    "the ranking places every team against all the others and has no due day: while teams "
+    "and scores are entered one at a time, each one moves the other teams' places, so a "
+    "finding would arise and vanish with the order of entry (a finalist without a final score "
+    "until its score is typed in, a tie until the next team's score); run "
+    "`enforcement-rules contest` (er.contest) once the results are in"
 )
 UNSUPPORTED: dict[str, str] = {
-    "deliverable": _SCHEDULE,
-    "yearly_deliverable": _SCHEDULE,
-    "quarterly_deliverable": _SCHEDULE,
-    "relative_deliverable": _SCHEDULE,
-    "quota": _SCHEDULE,
-    "task_table": _SCHEDULE,
-    "campaign_scope": (
-        "places each department in a campaign from every department and enrolment at once "
-        "(enforcement-rules scope); not compiled for the monitor yet"
-    ),
-    "exam_taken": _SCOPED,
-    "exam_average": _SCOPED + "; a department's average of every exam",
-    "register_completeness": _SCOPED,
-    "contest_teams": "the contest's team rules are not compiled for the monitor yet",
-    "exam_paper_weights": "exam papers are not compiled for the monitor yet",
-    "contest_ranking": (
-        "a ranking of every team: each team moves the others' places (enforcement-rules contest)"
-    ),
-    "contest_ties": "ties are found across the ranking of every team (enforcement-rules contest)",
-    "certificate_annual_review": "certificates by year are not compiled for the monitor yet",
-    "certificate_holder_employment": "certificate holders are not compiled for the monitor yet",
-    "new_recruit_education": "officers' education is not compiled for the monitor yet",
-    "education_share": "a department's share at a day, not compiled for the monitor yet",
-    "staff_ratio": "a ratio of a department's staff figures, not compiled for the monitor yet",
+    "contest_ranking": _RANKING,
+    "contest_ties": _RANKING,
 }
 """Kinds the monitor does not follow, with the reason, by the kind's name."""
 

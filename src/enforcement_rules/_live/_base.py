@@ -15,15 +15,22 @@ empty authorised scope covers the holder's department's domain.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+import functools
+import heapq
+import itertools
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
-from .._dates import day_end, local_day, microseconds
-from .._engine import Condition
-from .._rulebase import DepartmentView, Period, RuleBase
+import polars as pl
+
+from .._dates import day_end, day_start, local_day, microseconds
+from .._engine import Condition, at_least, at_most
+from .._engine import field as other_field
+from .._kinds.campaign import CampaignScope
+from .._rulebase import DepartmentView, Period, RuleBase, Severity
 from .._vocab import CertificateStatus, Employment
 
 if TYPE_CHECKING:
@@ -32,10 +39,57 @@ if TYPE_CHECKING:
 BEFORE_ANY_MOMENT = -(2**53)
 """``now`` in an event while the monitor's clock is not set: before every due moment."""
 
+NO_DAY = 0
+"""A day an event does not name (or ``today`` while the clock is not set), as an ordinal: before
+every real day."""
+
+
+@functools.lru_cache(maxsize=4096)
+def first_moment(day: date) -> datetime:
+    """The first moment of ``day`` in Asia/Shanghai (``_dates.day_start``, computed once)."""
+    return day_start(day)
+
+
+@functools.lru_cache(maxsize=4096)
+def last_moment(day: date) -> datetime:
+    """The last moment of ``day`` in Asia/Shanghai (``_dates.day_end``, computed once)."""
+    return day_end(day)
+
 
 def due_moment(day: date) -> int:
     """The last moment of ``day`` in Asia/Shanghai, as an event carries it."""
-    return microseconds(day_end(day))
+    return microseconds(last_moment(day))
+
+
+def start_moment(day: date) -> int:
+    """The first moment of ``day`` in Asia/Shanghai, as an event carries it."""
+    return microseconds(first_moment(day))
+
+
+def ordinal(day: date | None) -> int:
+    """A day as an event carries it (``NO_DAY`` for none)."""
+    return NO_DAY if day is None else day.toordinal()
+
+
+def iso(day: date | None) -> str | None:
+    """A day as a finding's figures hold it: ``YYYY-MM-DD``."""
+    return None if day is None else day.isoformat()
+
+
+def moment_text(moment: datetime | None) -> str | None:
+    """A date-time as a finding's figures hold it: in UTC, with milliseconds or microseconds
+    only when it has them (``2025-01-15T08:30:00.500+00:00``), as ``check``'s JSON writes it."""
+    if moment is None:
+        return None
+    utc = moment.astimezone(UTC)
+    fraction = utc.microsecond
+    if fraction == 0:
+        digits = ""
+    elif fraction % 1000 == 0:
+        digits = f".{fraction // 1000:03d}"
+    else:
+        digits = f".{fraction:06d}"
+    return utc.strftime("%Y-%m-%dT%H:%M:%S") + digits + "+00:00"
 
 
 @dataclass(slots=True)
@@ -44,6 +98,8 @@ class Change:
 
     record_type: str
     row: dict[str, Any]
+    # standing records: the version it replaced, if any
+    previous: dict[str, Any] | None = None
     # trainings: the (officer, year) tallies and the officers' rotation days it changed
     officer_years: set[tuple[str, int]] = field(default_factory=set)
     rotation_officers: set[str] = field(default_factory=set)
@@ -68,8 +124,32 @@ class Observation:
     figures: Callable[[], dict[str, Any]]
 
     @property
-    def key(self) -> tuple[str, str, str | None]:
-        return (self.tracker.rule.id, self.subject_id, self.period)
+    def key(self) -> tuple[str, str, str | None, str | None]:
+        """What the finding is about: rule, subject, period (and the department, where one
+        subject is owed by several: ``Labelled``)."""
+        return (self.tracker.rule.id, self.subject_id, self.period, None)
+
+    def labels(self) -> tuple[str | None, Severity | None]:
+        """The finding's subject type and severity where they are not the rule's."""
+        return None, None
+
+
+@dataclass(slots=True)
+class Labelled(Observation):
+    """An observation whose finding has its own subject type (a count about a campaign) or
+    severity (a task table's row), or whose subject is owed by several departments, each with
+    its own finding (``owner``: a task of a task table)."""
+
+    subject_type: str | None = None
+    severity: Severity | None = None
+    owner: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str, str | None, str | None]:
+        return (self.tracker.rule.id, self.subject_id, self.period, self.owner)
+
+    def labels(self) -> tuple[str | None, Severity | None]:
+        return self.subject_type, self.severity
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +184,7 @@ class LiveState:
         self.rotations: dict[str, list[date]] = {}
         self._trainings: dict[str, tuple[str, date, float, bool]] = {}  # trainings with an id
         self._scopes: dict[str, frozenset[str]] = {}
+        self._placements: dict[str, dict[str, dict[str, Any]]] = {}
         self.clock: datetime | None = None
         self.now = BEFORE_ANY_MOMENT
         """The clock as an event carries it (microseconds)."""
@@ -116,6 +197,11 @@ class LiveState:
         self.clock = moment
         self.now = microseconds(moment)
         self.today = local_day(moment)
+
+    @property
+    def day(self) -> int:
+        """The clock's day as an event carries it (``today``; ``NO_DAY`` while unset)."""
+        return ordinal(self.today)
 
     # -- scope ------------------------------------------------------------------------
 
@@ -134,6 +220,48 @@ class LiveState:
     @cached_property
     def _department_views(self) -> list[DepartmentView]:
         return [DepartmentView.of(row) for row in self.departments.values()]
+
+    def placements(self, scope: CampaignScope, pack: Pack) -> dict[str, dict[str, Any]]:
+        """The departments of a ``campaign_scope`` rule, each with its placement as the rule
+        makes it (``CampaignScope.placed``): ``campaign``, ``reason``, ``level``, ``domain``."""
+        placed = self._placements.get(scope.id)
+        if placed is None:
+            rows = [self.departments[d] for d in sorted(self.departments_in_scope(scope, pack))]
+            if not rows:
+                self._placements[scope.id] = {}
+                return {}
+            frame = pl.DataFrame(
+                [{k: row[k] for k in ("id", "name", "level", "domain")} for row in rows],
+                schema={
+                    "id": pl.String,
+                    "name": pl.String,
+                    "level": pl.String,
+                    "domain": pl.String,
+                },
+            )
+            placed = {r["department"]: r for r in scope.placed(frame).iter_rows(named=True)}
+            self._placements[scope.id] = placed
+        return placed
+
+    def municipal(self, rule: RuleBase, pack: Pack, scope_rule: str | None) -> frozenset[str]:
+        """The rule's departments, narrowed to those the named ``campaign_scope`` rule places in
+        its municipal campaign (all of them when none is named), as
+        ``_kinds.campaign.municipal_departments`` reads them."""
+        departments = self.departments_in_scope(rule, pack)
+        if scope_rule is None or not departments:
+            return departments
+        key = f"{rule.id}@{scope_rule}"
+        municipal = self._scopes.get(key)
+        if municipal is None:
+            scope = next(r for r in pack.rules if r.id == scope_rule)
+            assert isinstance(scope, CampaignScope)  # checked when the rules were loaded
+            placed = self.placements(scope, pack)
+            campaign = scope.municipal_campaign.id
+            municipal = frozenset(
+                d for d in departments if d in placed and placed[d]["campaign"] == campaign
+            )
+            self._scopes[key] = municipal
+        return municipal
 
     @staticmethod
     def in_force(rule: RuleBase, pack: Pack) -> Period:
@@ -173,20 +301,24 @@ class LiveState:
     def apply(self, record_type: str, row: dict[str, Any]) -> Change:
         """Take in a record: hold it if it is a standing one, count it if it is a training."""
         if record_type == "departments":
+            previous = self.departments.get(row["id"])
             self.departments[row["id"]] = row
             self._scopes.clear()
+            self._placements.clear()
             self.__dict__.pop("_department_views", None)
-            return Change(record_type, row)
+            return Change(record_type, row, previous)
         if record_type == "officers":
+            previous = self.officers.get(row["id"])
             self.officers[row["id"]] = row
-            return Change(record_type, row)
+            return Change(record_type, row, previous)
         if record_type == "certificates":  # replaced in place, or moved to another holder
+            previous = None
             holder = self._certificate_holder.get(row["id"])
-            if holder is not None and holder != row["officer"]:
-                del self.certificates[holder][row["id"]]
+            if holder is not None:
+                previous = self.certificates[holder].pop(row["id"])
             self.certificates.setdefault(row["officer"], {})[row["id"]] = row
             self._certificate_holder[row["id"]] = row["officer"]
-            return Change(record_type, row)
+            return Change(record_type, row, previous)
         if record_type == "trainings":
             return self._training(row)
         if record_type == "actions" and row["domain"] is None:
@@ -223,6 +355,15 @@ class LiveState:
 
     def officers_of(self, department: str) -> Iterator[str]:
         return (oid for oid, row in self.officers.items() if row["department"] == department)
+
+    def certificate(self, certificate_id: str) -> dict[str, Any] | None:
+        """The certificate held under this id, if any."""
+        holder = self._certificate_holder.get(certificate_id)
+        return None if holder is None else self.certificates[holder][certificate_id]
+
+    def certified_on(self, officer_id: str, day: date) -> bool:
+        """Whether the officer held a certificate valid on ``day`` (``_certified.valid_on``)."""
+        return any(standing_on(c, day) for c in self.certificates.get(officer_id, {}).values())
 
     # -- an action's participants -------------------------------------------------------
 
@@ -294,6 +435,44 @@ class LiveState:
         )
 
 
+class Members:
+    """The officers a rule counts (``counts``: employment, on duty...), by department, kept as
+    officers arrive; whether the department is in the rule's scope is the tracker's to check."""
+
+    def __init__(self, counts: Callable[[dict[str, Any]], bool]) -> None:
+        self.counts = counts
+        self.of: dict[str, set[str]] = {}
+        self._department: dict[str, str] = {}
+
+    def update(self, officer: dict[str, Any]) -> list[str]:
+        """Take in an officer's latest version: the departments whose members changed (or one
+        of whose members did)."""
+        changed = []
+        before = self._department.pop(officer["id"], None)
+        if before is not None:
+            self.of[before].discard(officer["id"])
+            changed.append(before)
+        if self.counts(officer):
+            self._department[officer["id"]] = officer["department"]
+            self.of.setdefault(officer["department"], set()).add(officer["id"])
+            if officer["department"] != before:
+                changed.append(officer["department"])
+        return changed
+
+    def __call__(self, department: str) -> set[str]:
+        return self.of.get(department, set())
+
+
+def standing_on(certificate: dict[str, Any], day: date) -> bool:
+    """A certificate is valid on ``day``: within its dates and not suspended, withdrawn or
+    cancelled by then (``_kinds._certified.valid_on``)."""
+    valid_from: date = certificate["valid_from"]
+    valid_to: date = certificate["valid_to"]
+    since: date | None = certificate["status_since"]
+    standing = certificate["status"] == CertificateStatus.VALID.value
+    return valid_from <= day <= valid_to and (standing or (since is not None and day < since))
+
+
 class Tracker:
     """Follows one rule of one pack in the live monitor.
 
@@ -302,11 +481,13 @@ class Tracker:
     ``on_clock`` turn what arrived into observations. ``reads`` names the record types whose
     changes it follows; ``about_acts`` says its findings are about single acts, judged once
     (kept for ``findings()`` only with ``keep_findings``); other findings change or are
-    withdrawn as records arrive and time passes, and are always kept.
+    withdrawn as records arrive and time passes, and are always kept. ``keyed_by_department``:
+    one subject is owed by several departments (a task), each with its own finding.
     """
 
     reads: ClassVar[frozenset[str]] = frozenset()
     about_acts: ClassVar[bool] = False
+    keyed_by_department: ClassVar[bool] = False
 
     def __init__(self, rule: RuleBase, pack: Pack, state: LiveState) -> None:
         self.rule = rule
@@ -315,6 +496,10 @@ class Tracker:
 
     def ruleset(self) -> dict[str, Condition]:
         raise NotImplementedError
+
+    def reading(self) -> frozenset[str]:
+        """The record types this tracker follows (``reads``, unless its rule narrows them)."""
+        return self.reads
 
     def on_change(self, change: Change) -> Iterable[Observation]:
         return ()
@@ -334,9 +519,90 @@ class Tracker:
     ) -> Observation:
         return Observation(self, subject_id, period, department, due, event, figures)
 
-    def outside(self, subject_id: str, period: str | None = None) -> Observation:
-        """The subject is outside the rule: any finding about it is withdrawn."""
-        return Observation(self, subject_id, period, None, None, None, dict)
+    def labelled(
+        self,
+        subject_id: str,
+        department: str | None,
+        event: dict[str, Any] | None,
+        figures: Callable[[], dict[str, Any]],
+        *,
+        period: str | None = None,
+        due: date | None = None,
+        subject_type: str | None = None,
+        severity: Severity | None = None,
+    ) -> Observation:
+        """An observation whose finding has its own subject type or severity (``Labelled``)."""
+        owner = department if self.keyed_by_department else None
+        return Labelled(
+            self, subject_id, period, department, due, event, figures, subject_type, severity, owner
+        )
+
+    def outside(
+        self, subject_id: str, period: str | None = None, department: str | None = None
+    ) -> Observation:
+        """The subject is outside the rule: any finding about it is withdrawn (``department``:
+        the subject's, where one subject is owed by several)."""
+        if department is None or not self.keyed_by_department:
+            return Observation(self, subject_id, period, None, None, None, dict)
+        return Labelled(self, subject_id, period, None, None, None, dict, owner=department)
+
+    def departments(self) -> frozenset[str]:
+        """Ids of the departments the rule applies to."""
+        return self.state.departments_in_scope(self.rule, self.pack)
+
+
+def reached(day: date) -> Condition:
+    """The clock's day (the event's ``today``) is ``day`` or later."""
+    return at_least("today", day.toordinal())
+
+
+def dated_in(name: str, period: Period) -> list[Condition]:
+    """The day in the event's ``name`` falls in ``period`` and is the clock's day or before
+    (a record dated later does not count yet)."""
+    conditions = [at_least(name, period.start.toordinal()), at_most(name, other_field("today"))]
+    if period.end is not None:
+        conditions.append(at_most(name, period.end.toordinal()))
+    return conditions
+
+
+class DepartmentTracker(Tracker):
+    """A rule about each department of its scope (a ratio, a share, an average, an
+    enrolment): judged again when the department or what it counts changes, and, for every
+    department, when the clock passes one of ``moments`` (the rule's start, its due day)."""
+
+    moments: tuple[datetime, ...] = ()
+
+    def observe(self, department: str) -> Observation:
+        raise NotImplementedError
+
+    def on_clock(self, before: datetime | None, after: datetime) -> Iterable[Observation]:
+        if not any(passed(before, after, moment) for moment in self.moments):
+            return ()
+        return [self.observe(d) for d in sorted(self.departments())]
+
+
+K = TypeVar("K", bound=Hashable)
+
+
+class Alarms(Generic[K]):
+    """Moments a tracker waits for (a due day's last moment, a day an item opens, a publication
+    day), each with what to observe again when the clock passes it."""
+
+    def __init__(self) -> None:
+        self._heap: list[tuple[int, int, K]] = []
+        self._serial = itertools.count()
+
+    def at(self, moment: int, key: K, now: int) -> None:
+        """Observe ``key`` again when the clock passes ``moment`` (nothing if it has)."""
+        if moment > now:
+            heapq.heappush(self._heap, (moment, next(self._serial), key))
+
+    def rung(self, now: int) -> list[K]:
+        """What waited for a moment the clock has now passed (each once)."""
+        keys: dict[K, None] = {}
+        while self._heap and self._heap[0][0] <= now:
+            keys[heapq.heappop(self._heap)[2]] = None
+        return list(keys)
 
 
 def passed(before: datetime | None, after: datetime, moment: datetime) -> bool:

@@ -1,15 +1,29 @@
-"""Live piece of ``activity_minutes``: each activity of the kind is judged when it arrives."""
+"""Live pieces of the quota kinds: ``quota`` (at least so many activities or submissions in
+each period, an item of the schedule per department and period) and ``activity_minutes`` (each
+activity of the kind is judged when it arrives)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import ClassVar
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, ClassVar
 
-from .._engine import Condition, all_of, at_least, at_most, equals
-from .._kinds.quotas import ActivityMinutes
+from .._engine import Condition, all_of, any_of, at_least, at_most, equals, greater, less
+from .._kinds.quotas import _ACTION_KIND_WORDS, ActivityMinutes, Quota
 from .._rulebase import Status
 from .._vocab import ActivityKind, parse_enum
-from ._base import Change, LiveState, Observation, Tracker
+from ._base import Change, LiveState, Observation, Tracker, iso
+from .deliverables import stage_of_value
+from .schedule import (
+    ByDepartment,
+    Item,
+    ScheduleTracker,
+    due_passed,
+    is_open,
+    not_yet_due,
+    periods_of,
+)
 
 
 class ActivityMinutesTracker(Tracker):
@@ -42,3 +56,138 @@ class ActivityMinutesTracker(Tracker):
         }
         figures = {"date": row["date"].isoformat(), "minutes": row["minutes"]}
         return (self.observation(row["id"], row["department"], event, lambda: figures),)
+
+
+class QuotaTracker(ScheduleTracker):
+    """At least ``minimum`` activities of a kind (or submissions of a deliverable) per period.
+    The tracker keeps, per department, the records the quota counts (an activity counts
+    ``count`` times), and, for a quota that must cover the department's enforcement kinds, the
+    first day of each kind of action since ``covers_action_kinds_since``."""
+
+    rule: Quota
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.counted_kind = self.rule._item
+        self.since = self.rule.covers_action_kinds_since
+        self.records: ByDepartment[Counted] = ByDepartment()
+        self.kinds_since: dict[str, dict[str, date]] = {}  # department -> action kind -> day
+
+    def reading(self) -> frozenset[str]:
+        counted = "activities" if self.rule.activity is not None else "submissions"
+        return frozenset({"departments", counted, *(["actions"] if self.since else [])})
+
+    def ruleset(self) -> dict[str, Condition]:
+        minimum = self.rule.minimum
+        short = less("counted", minimum)
+        judged = all_of(is_open(), due_passed())
+        statuses = {
+            Status.PENDING.value: all_of(
+                is_open(), not_yet_due(), any_of(short, greater("uncovered", 0))
+            ),
+            Status.INCOMPLETE.value: all_of(
+                judged, at_least("counted", minimum), greater("uncovered", 0)
+            ),
+        }
+        if self.rule.per == "once":  # enough only after the due day is late
+            statuses[Status.LATE.value] = all_of(judged, short, at_least("total", minimum))
+            short = all_of(short, less("total", minimum))
+        statuses[Status.MISSING.value] = all_of(judged, short, equals("counted", 0))
+        statuses[Status.NOT_MET.value] = all_of(judged, short, greater("counted", 0))
+        return statuses
+
+    def periods_at(self, day: date) -> list[dict[str, Any]]:
+        return periods_of(self.rule, self.pack, day, self.rule._periods)
+
+    def on_change(self, change: Change) -> Iterable[Observation]:
+        if change.record_type == "actions":  # the common case first: an action is cheap
+            return self.on_action(change.row)
+        return super().on_change(change)
+
+    def on_record(self, change: Change) -> Iterable[Observation]:
+        row = change.row
+        counted = self.counted(change.record_type, row)
+        departments = self.records.put(row["id"], row["department"], counted)
+        return [o for d in departments for o in self.judge_department(d)]
+
+    def counted(self, record_type: str, row: dict[str, Any]) -> Counted | None:
+        """What the quota counts of a record, as ``Quota._records`` reads it; ``None`` when it
+        does not count it."""
+        if record_type == "submissions":
+            if row["obligation"] != self.rule.obligation:
+                return None
+            return Counted(row["submitted_on"], 1, (), row["period"])
+        if row["kind"] != self.counted_kind:
+            return None
+        if self.rule.stage is not None and stage_of_value(row["stage"]) != self.rule.stage:
+            return None
+        covers = tuple(_ACTION_KIND_WORDS.get(c, c) for c in row["covers"])
+        return Counted(row["date"], row["count"], covers, None)
+
+    def on_action(self, row: dict[str, Any]) -> Iterable[Observation]:
+        assert self.since is not None
+        day: date = row["date"]
+        if day < self.since:
+            return ()
+        kinds = self.kinds_since.setdefault(row["department"], {})
+        first = kinds.get(row["kind"])
+        if first is not None and first <= day:
+            return ()
+        kinds[row["kind"]] = day
+        return self.judge_department(row["department"])
+
+    def judge(self, item: Item) -> Observation:
+        assert item.first is not None and item.last is not None
+        by_label = self.rule.obligation is not None and self.rule.per in ("quarter", "year")
+        inside: list[tuple[str, Counted]] = []
+        after_due = 0
+        for record_id, counted in self.records.of(item.department).items():
+            if by_label and counted.label is not None:  # a submission naming its period
+                if counted.label == item.period:
+                    inside.append((record_id, counted))
+            elif item.first <= counted.day <= item.last:
+                inside.append((record_id, counted))
+            if counted.day > item.last:
+                after_due += counted.count
+        count = sum(c.count for _, c in inside)
+        covered = sorted({kind for _, c in inside for kind in c.covers})
+        action_kinds: list[str] = []
+        if self.since is not None:
+            kinds = self.kinds_since.get(item.department, {})
+            action_kinds = sorted(k for k, first in kinds.items() if first <= item.due)
+        uncovered = [k for k in action_kinds if k not in covered]
+        event = self.item_event(
+            item, counted=count, total=count + after_due, uncovered=len(uncovered)
+        )
+
+        def figures() -> dict[str, Any]:
+            values: dict[str, Any] = {
+                "period": item.period,
+                "from": iso(item.first),
+                "to": iso(item.last),
+                "due": iso(item.due),
+                "count": count,
+                "required": self.rule.minimum,
+                "records": sorted(record_id for record_id, _ in inside),
+            }
+            if self.rule.per == "once":
+                values["after_due"] = after_due
+            if self.since is not None:
+                values["action_kinds"] = action_kinds
+                values["uncovered"] = uncovered
+            return values
+
+        return self.observation(
+            item.department, item.department, event, figures, period=item.period, due=item.due
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Counted:
+    """A record a quota counts: its day, how many times it counts, the enforcement kinds it
+    covered, and the period it names (a submission)."""
+
+    day: date
+    count: int
+    covers: tuple[str, ...]
+    label: str | None

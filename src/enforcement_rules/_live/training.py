@@ -8,11 +8,16 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import Any, ClassVar
 
-from .._dates import day_end
 from .._engine import Condition, all_of, any_of, at_most, equals, field, greater, less
-from .._kinds.training import RotationTraining, TrainingHours, TrainingParticipation, _OfficerRule
+from .._kinds.training import (
+    DoneByDue,
+    RotationTraining,
+    TrainingHours,
+    TrainingParticipation,
+    _OfficerRule,
+)
 from .._rulebase import Status
-from ._base import Change, LiveState, Observation, Tracker, due_moment, passed
+from ._base import Change, LiveState, Observation, Tracker, due_moment, last_moment, passed
 
 
 def _judged(short: Condition) -> dict[str, Condition]:
@@ -31,11 +36,19 @@ class _OfficerTracker(Tracker):
 
     def officer_in_scope(self, officer_id: str) -> dict[str, Any] | None:
         officer = self.state.officers.get(officer_id)
-        if officer is None or not self.state.enforcement_officer(
-            self.rule, self.pack, officer, self.rule.employment, self.rule.on_duty_only
+        if (
+            officer is None
+            or not self.state.enforcement_officer(
+                self.rule, self.pack, officer, self.rule.employment, self.rule.on_duty_only
+            )
+            or officer["department"] not in self.counted_departments()
         ):
             return None
         return officer
+
+    def counted_departments(self) -> frozenset[str]:
+        """The departments whose officers the rule counts (its scope, unless narrowed)."""
+        return self.departments()
 
     def changed_officers(self, change: Change) -> Iterable[str]:
         if change.record_type == "departments":
@@ -62,7 +75,7 @@ class _YearTracker(_OfficerTracker):
         years = [
             y
             for y in self.state.years_at(self.rule, self.pack, after)
-            if y not in earlier or passed(before, after, day_end(date(y, 12, 31)))
+            if y not in earlier or passed(before, after, last_moment(date(y, 12, 31)))
         ]
         return self.observe({(o, y) for y in years for o in self.state.officers})
 
@@ -212,11 +225,12 @@ class TrainingParticipationTracker(_YearTracker):
         )
 
 
-class RotationTrainingTracker(_OfficerTracker):
-    """Each officer in enforcement by the due day, until a rotation training dated from
-    ``counted_from`` to the due day; ``late`` for one after it."""
+class DoneByDueTracker(_OfficerTracker):
+    """Each officer in enforcement by the due day, until a dated record (a rotation training,
+    an exam) from ``counted_from`` to the due day; ``late`` for one after it. Subclasses give
+    the days of an officer's records and the officers a record touches."""
 
-    rule: RotationTraining
+    rule: DoneByDue
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
@@ -231,13 +245,21 @@ class RotationTrainingTracker(_OfficerTracker):
             Status.NOT_MET.value: all_of(missing, due_passed, equals("after_due", False)),
         }
 
+    def days(self, officer_id: str) -> Iterable[date]:
+        """The days of the officer's records that count."""
+        raise NotImplementedError
+
+    def touched(self, change: Change) -> Iterable[str]:
+        """The officers whose records a change (a training, an exam) touched."""
+        raise NotImplementedError
+
     def on_change(self, change: Change) -> Iterable[Observation]:
-        if change.record_type == "trainings":
-            return [self.observe(o) for o in sorted(change.rotation_officers)]
-        return [self.observe(o) for o in self.changed_officers(change)]
+        if change.record_type in ("departments", "officers"):
+            return [self.observe(o) for o in self.changed_officers(change)]
+        return [self.observe(o) for o in sorted(self.touched(change))]
 
     def on_clock(self, before: datetime | None, after: datetime) -> Iterable[Observation]:
-        if not passed(before, after, day_end(self.rule.due)):
+        if not passed(before, after, last_moment(self.rule.due)):
             return ()
         return [self.observe(o) for o in list(self.state.officers)]
 
@@ -247,7 +269,7 @@ class RotationTrainingTracker(_OfficerTracker):
         entered = officer["entered_enforcement_on"] if officer else None
         if officer is None or (entered is not None and entered > due):
             return self.outside(officer_id)
-        days = [d for d in self.state.rotations.get(officer_id, ()) if d >= self.start]
+        days = [d for d in self.days(officer_id) if d >= self.start]
         after = min((d for d in days if d > due), default=None)
         event = {
             "in_time": any(d <= due for d in days),
@@ -262,7 +284,19 @@ class RotationTrainingTracker(_OfficerTracker):
             lambda: {
                 "due": due.isoformat(),
                 "counted_from": self.start.isoformat(),
-                "rotation_after_due": after.isoformat() if after else None,
+                self.rule._after_due_figure: after.isoformat() if after else None,
             },
             due=due,
         )
+
+
+class RotationTrainingTracker(DoneByDueTracker):
+    """Rotation trainings (全员轮训), from the monitor's running tally of each officer's."""
+
+    rule: RotationTraining
+
+    def days(self, officer_id: str) -> Iterable[date]:
+        return self.state.rotations.get(officer_id, ())
+
+    def touched(self, change: Change) -> Iterable[str]:
+        return change.rotation_officers
