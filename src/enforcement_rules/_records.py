@@ -139,6 +139,7 @@ class Records:
             if dict(frame.schema) != SCHEMAS[name]:
                 raise TypeError(f"table {name} has schema {frame.schema}, not {SCHEMAS[name]}")
         self._tables, self.unknown_domains = _canonical_domains(frames)
+        self._repeated: dict[str, bool] = {}
 
     # -- construction ------------------------------------------------------------------
 
@@ -279,6 +280,13 @@ class Records:
     @property
     def actions(self) -> pl.DataFrame:
         return self._tables["actions"]
+
+    def repeats_ids(self, name: str) -> bool:
+        """Whether two records of the type stored under ``name`` share an id (computed once)."""
+        if name not in self._repeated:
+            ids = self.table(name)["id"].drop_nulls()
+            self._repeated[name] = ids.n_unique() < ids.len()
+        return self._repeated[name]
 
     def counts(self) -> dict[str, int]:
         """Number of records of each type."""

@@ -130,22 +130,30 @@ class TaskTable(Obligation):
 
     def _owers(self, ctx: Context) -> pl.DataFrame:
         """(task, department, units) for every tracked task and responsible department."""
-        in_scope = set(ctx.departments(self))
-        membership = [
-            (name, view.id)
-            for view in ctx.department_views
-            if view.id in in_scope
-            for name in self.units_of(view)
-        ]
-        units = pl.DataFrame(
-            membership, schema={"unit": pl.String, "department": pl.String}, orient="row"
+        in_scope = ctx.departments(self)
+        schema = {"unit": pl.String, "order": pl.Int64, "department": pl.String}
+        units = pl.concat(
+            [pl.DataFrame(schema=schema)]
+            + [
+                pl.DataFrame(
+                    {"department": ctx.selected(selector)}, schema={"department": pl.String}
+                )
+                .filter(pl.col("department").is_in(in_scope))
+                .select(
+                    pl.lit(name).alias("unit"),
+                    pl.lit(order, dtype=pl.Int64).alias("order"),
+                    "department",
+                )
+                for order, (name, selector) in enumerate(self.units.items())
+            ]
         )
         rows = [(t.id, u) for t in self.tasks if t.tracked for u in t.units]
         task_units = pl.DataFrame(rows, schema={"task": pl.String, "unit": pl.String}, orient="row")
+        # A department's units are named in the order the table defines them.
         return (
-            task_units.join(units, on="unit", how="inner")
+            task_units.join(units, on="unit", how="inner", maintain_order="left")
             .group_by("task", "department", maintain_order=True)
-            .agg(pl.col("unit").alias("units"))
+            .agg(pl.col("unit").sort_by("order").alias("units"))
         )
 
     def _periods(self, ctx: Context) -> pl.DataFrame:
