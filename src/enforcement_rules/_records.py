@@ -302,9 +302,9 @@ def _canonical_domains(
 ) -> tuple[dict[str, pl.DataFrame], list[str]]:
     """Resolve domain aliases; fill an action's missing domain from its department's."""
     words: set[str] = set()
-    words.update(frames["departments"]["domain"].drop_nulls().to_list())
-    words.update(frames["actions"]["domain"].drop_nulls().to_list())
-    words.update(frames["certificates"]["domains"].explode().drop_nulls().to_list())
+    words.update(frames["departments"]["domain"].drop_nulls().unique().to_list())
+    words.update(frames["actions"]["domain"].drop_nulls().unique().to_list())
+    words.update(frames["certificates"]["domains"].explode().drop_nulls().unique().to_list())
     mapping = {w: canonical_domain(w) or w for w in words}
     unknown = sorted(w for w in words if canonical_domain(w) is None)
 

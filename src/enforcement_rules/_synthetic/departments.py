@@ -149,6 +149,8 @@ def _zunyi() -> tuple[list[Unit], list[Unit]]:
     named = [
         Unit("zunyi", ZUNYI, "遵义市司法局", Level.CITY, "司法行政"),
         Unit("zunyi", ZUNYI, "遵义市市场监督管理局", Level.CITY, "市场监管"),
+        Unit("zunyi", ZUNYI, "遵义市教育局", Level.CITY, "教育"),
+        Unit("zunyi", (*ZUNYI, "红花岗区"), "红花岗区司法局", Level.COUNTY, "司法行政"),
         Unit("zunyi", (*ZUNYI, "红花岗区"), "红花岗区综合行政执法局", Level.COUNTY, "综合行政执法"),
         Unit(
             "zunyi",
@@ -305,15 +307,21 @@ JURISDICTIONS = {
 
 
 def _pick(named: list[Unit], pool: list[Unit], count: int, rng: np.random.Generator) -> list[Unit]:
-    """The named units and ``count - len(named)`` more from the pool (repeating the pool with
-    numbered squads when the count exceeds it)."""
+    """The named units and ``count - len(named)`` more from the pool, in a random order that
+    takes a unit of each domain before a second one of any (repeating the pool with numbered
+    squads when the count exceeds it)."""
     names = {u.name for u in named}
     pool = [u for u in pool if u.name not in names]
     wanted = max(count - len(named), 0)
-    order = rng.permutation(len(pool))
+    shuffled = [int(i) for i in rng.permutation(len(pool))]
+    firsts: dict[str, int] = {}
+    for i in shuffled:
+        firsts.setdefault(pool[i].domain, i)
+    first = set(firsts.values())
+    order = list(firsts.values()) + [i for i in shuffled if i not in first]
     picked = []
     for n in range(wanted):
-        unit = pool[int(order[n % len(pool)])]
+        unit = pool[order[n % len(pool)]]
         rounds = n // len(pool)
         if rounds:
             unit = Unit(

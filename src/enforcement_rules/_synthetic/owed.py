@@ -15,8 +15,9 @@ from datetime import date
 import numpy as np
 import polars as pl
 
+from .._columnar import SPECS
 from .._context import Context
-from .._kinds.deliverables import Deliverable, RelativeDeliverable, _Deliverable
+from .._kinds.deliverables import Deliverable, RelativeDeliverable, _Deliverable, plain_title
 from .._kinds.quotas import ActivityMinutes, Quota
 from .._kinds.schedule import Obligation
 from .._kinds.tasks import TaskTable
@@ -35,13 +36,16 @@ MEETINGS_PER_YEAR = 2
 
 
 def typed(kind: str, frame: pl.DataFrame) -> pl.DataFrame:
-    """``frame`` with exactly the columns and types of the ``kind`` table (absent ones null)."""
-    return frame.select(
-        [
-            (pl.col(name) if name in frame.columns else pl.lit(None)).cast(dtype).alias(name)
-            for name, dtype in SCHEMAS[kind].items()
-        ]
-    )
+    """``frame`` with exactly the columns and types of the ``kind`` table (absent ones null, an
+    absent list empty), as validation would leave them."""
+    columns = []
+    for name, dtype in SCHEMAS[kind].items():
+        value = (pl.col(name) if name in frame.columns else pl.lit(None)).cast(dtype)
+        spec = SPECS[kind].get(name)
+        if spec is not None and spec.shape == "list":
+            value = value.fill_null(pl.lit([], dtype=dtype))
+        columns.append(value.alias(name))
+    return frame.select(columns)
 
 
 def _outcomes(rng: np.random.Generator, n: int, shares: dict[str, float]) -> pl.Series:
@@ -74,7 +78,6 @@ def _deliverables(
     rule: _Deliverable, items: pl.DataFrame, rng: np.random.Generator
 ) -> pl.DataFrame:
     n = items.height
-    sections = rule.required_sections
     frame = items.with_columns(
         _outcomes(rng, n, DELIVERABLE_OUTCOMES),
         _uniform(rng, n).alias("v"),
@@ -86,6 +89,8 @@ def _deliverables(
         .otherwise(_day_in(early, pl.col("due"), pl.col("v")))
     )
     incomplete = pl.col("outcome") == "incomplete"
+    # Titles as a table cell holds them (a title's own 、 would split the cell's list).
+    sections = [plain_title(title) for title in rule.required_sections]
     kept = sections[:-1] if sections else []
     return frame.select(
         "department",
