@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+
+from enforcement_rules._rules import default_rules_dir
 
 pytest_plugins = ["bdd_steps"]
 
@@ -16,3 +20,21 @@ def pytest_bdd_apply_tag(tag: str, function: Callable[..., Any]) -> bool:
     """Scenario tags are rule ids (``@D3``, ``@G3.rotation``): mark them as ``rule(id)``."""
     pytest.mark.rule(tag)(function)
     return True
+
+
+@pytest.fixture
+def rules_copy(tmp_path: Path) -> Path:
+    """A copy of the shipped rules folder (packs, sources, coverage registers) to break."""
+    target = tmp_path / "rules"
+    shutil.copytree(default_rules_dir(), target)
+    return target
+
+
+@pytest.fixture
+def stale_register(rules_copy: Path) -> Path:
+    """A rules copy whose register for 遵义 misquotes one sentence (执法考试全员参与)."""
+    register = rules_copy / "coverage" / "zunyi-2022.yaml"
+    text = register.read_text(encoding="utf-8")
+    assert "执法考试全员参与," in text
+    register.write_text(text.replace("执法考试全员参与,", "执法考试全员参加,", 1), encoding="utf-8")
+    return rules_copy

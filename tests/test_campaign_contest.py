@@ -4,7 +4,6 @@ views on the 遵义 example, the Python API, and rule files that name other rule
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,6 @@ from hypothesis import strategies as st
 
 import enforcement_rules as er
 from enforcement_rules._cli import main
-from enforcement_rules._rules import default_rules_dir
 
 ZUNYI = Path(__file__).parents[1] / "examples" / "zunyi-2022" / "records.json"
 
@@ -119,13 +117,6 @@ def test_campaign_scope_and_contest_from_python() -> None:
     assert sorted(tied["team"].to_list()) == ["GY-T2", "ZY-T2"]
     assert result.ties["teams"].to_list() == [["GY-T2", "ZY-T2"], ["AS-T1", "TR-T1"]]
     assert "大比武排名" in result.render()
-
-
-@pytest.fixture
-def rules_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "rules"
-    shutil.copytree(default_rules_dir(), target)
-    return target
 
 
 def test_a_rule_naming_a_scope_rule_that_is_not_there_fails_at_load(rules_copy: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
 from pathlib import Path
 
 import pytest
@@ -66,13 +65,6 @@ def test_rule_ids_are_unique_and_every_pack_document_is_known() -> None:
     assert len(ids) == len(set(ids))
     for pack in RULES.packs.values():
         assert set(pack.spec.documents) <= set(RULES.documents)
-
-
-@pytest.fixture
-def rules_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "rules"
-    shutil.copytree(default_rules_dir(), target)
-    return target
 
 
 def _break(path: Path, old: str, new: str) -> None:

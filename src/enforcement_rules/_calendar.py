@@ -55,6 +55,7 @@ class CalendarEntry:
 
     @property
     def quote(self) -> str:
+        """The (first) verbatim sentence of the source the obligation stands on."""
         return self.sources[0].quote if self.sources else ""
 
     @property
@@ -68,6 +69,7 @@ class CalendarEntry:
         return self.days_left + (self.opens - self.due).days <= 0
 
     def to_dict(self) -> dict[str, Any]:
+        """The entry as plain data."""
         return {
             "department": self.department,
             "department_name": self.department_name,
@@ -114,9 +116,11 @@ class Calendar:
         return list(dict.fromkeys(e.department for e in self.entries))
 
     def for_department(self, department: str) -> list[CalendarEntry]:
+        """The entries of one department (by id), soonest due first."""
         return [e for e in self.entries if e.department == department]
 
     def to_frame(self) -> pl.DataFrame:
+        """The entries as a polars DataFrame, one row each."""
         rows = [
             {
                 "department": e.department,
@@ -139,6 +143,7 @@ class Calendar:
         return pl.DataFrame(rows, schema=_FRAME_SCHEMA)
 
     def to_dict(self) -> dict[str, Any]:
+        """Everything, as plain data."""
         return {
             "as_of": self.as_of.isoformat(),
             "packs": self.packs,
@@ -146,6 +151,7 @@ class Calendar:
         }
 
     def to_json(self, *, indent: int | None = 2) -> str:
+        """``to_dict()`` as JSON text (Chinese kept as written)."""
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
     def to_ics(self) -> str:
@@ -189,10 +195,11 @@ def calendar(
     the as-of day to ``within`` days after it, and those past due and still not delivered
     (missing, incomplete, not met).
 
-    >>> import enforcement_rules as er
-    >>> records = er.load("examples/dawukou-2024/records.json")  # doctest: +SKIP
-    >>> for entry in er.calendar(records, as_of="2024-12-31", within=30):  # doctest: +SKIP
-    ...     print(entry.due, entry.status, entry.title)
+    Examples:
+        >>> import enforcement_rules as er
+        >>> records = er.load("examples/dawukou-2024/records.json")  # doctest: +SKIP
+        >>> for entry in er.calendar(records, as_of="2024-12-31", within=30):  # doctest: +SKIP
+        ...     print(entry.due, entry.status, entry.title)
     """
     if not isinstance(records, Records):
         raise UsageError(

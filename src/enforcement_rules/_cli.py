@@ -15,6 +15,7 @@ from typing import TextIO
 
 from ._calendar import Calendar, calendar
 from ._contest import contest
+from ._coverage import COVERAGE_DIR, coverage
 from ._errors import EnforcementRulesError, InputError, UsageError
 from ._evaluate import evaluate
 from ._export import write_csv_folder, write_json, write_jsonl, write_workbook
@@ -23,7 +24,7 @@ from ._obligations import department_obligations, obligations
 from ._records import json_schema
 from ._report import Finding, Report
 from ._rulebase import SEVERITY_LABELS, STATUS_LABELS, Severity, Status
-from ._rules import load_rules
+from ._rules import default_rules_dir, load_rules
 from ._scope import campaign_scope, render_scope
 from ._table import render_table
 from ._writers import findings_table
@@ -129,6 +130,18 @@ def _parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", help="print the JSON Schema of the records file")
     schema.set_defaults(handler=_schema)
 
+    coverage = commands.add_parser(
+        "coverage",
+        help="sentences of each source document covered by rules, not checkable, "
+        "context, unclassified (exit 1 if any is unclassified or a register entry is stale)",
+    )
+    _pack_option(coverage)
+    coverage.add_argument(
+        "--unclassified",
+        action="store_true",
+        help="print the unclassified sentences as register entries to fill in",
+    )
+    coverage.set_defaults(handler=_coverage)
     scope = commands.add_parser(
         "scope", help="print each department's campaign, the reason, and its enrolment"
     )
@@ -153,6 +166,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     ranking.add_argument("--format", choices=["table", "json"], default="table")
     ranking.set_defaults(handler=_contest)
+
     cal = commands.add_parser(
         "calendar", help="what each department owes, by when, and its status as of a day"
     )
@@ -455,6 +469,60 @@ def _obligations(args: argparse.Namespace) -> int:
 def _schema(args: argparse.Namespace) -> int:
     _write(json.dumps(json_schema(), ensure_ascii=False, indent=2), None)
     return EXIT_OK
+
+
+def _coverage(args: argparse.Namespace) -> int:
+    ruleset = load_rules()
+    documents = None
+    if args.pack:
+        documents = {d for p in ruleset.select(args.pack) for d in p.spec.documents}
+    reports = [
+        c
+        for c in coverage(ruleset, default_rules_dir())
+        if documents is None or c.document.id in documents
+    ]
+    if args.unclassified:
+        lines = []
+        for report in reports:
+            missing = [s for s in report.sentences if s.entry is None]
+            if missing:
+                lines.append(f"# {report.document.id} ({COVERAGE_DIR}/{report.document.id}.yaml)")
+                lines += [
+                    f"  - text: {json.dumps(s.sentence.text, ensure_ascii=False)}  "
+                    f"# line {s.sentence.line}"
+                    for s in missing
+                ]
+        _write("\n".join(lines) or "no unclassified sentences", None)
+    else:
+        rows = [
+            [
+                r.document.id,
+                str(len(r.sentences)),
+                str(r.count("rules")),
+                str(r.count("not_checkable")),
+                str(r.count("context")),
+                str(r.count("unclassified")),
+                str(len(r.stale)),
+            ]
+            for r in reports
+        ]
+        _write(
+            render_table(
+                [
+                    "文件 document",
+                    "句 sentences",
+                    "规则 rules",
+                    "不可核查 not checkable",
+                    "背景 context",
+                    "未分类 unclassified",
+                    "失效 stale",
+                ],
+                rows,
+            ),
+            None,
+        )
+    incomplete = any(r.count("unclassified") or r.stale for r in reports)
+    return EXIT_VIOLATIONS if incomplete else EXIT_OK
 
 
 def _scope(args: argparse.Namespace) -> int:

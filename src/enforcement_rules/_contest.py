@@ -58,6 +58,7 @@ class Contest:
     averages_rule: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        """The ranking as plain data."""
         return {
             "pack": self.pack,
             "rule": self.rule.id,

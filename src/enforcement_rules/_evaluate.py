@@ -39,9 +39,10 @@ def evaluate(
     data-quality findings; with ``strict=True`` they raise ``InputError`` instead, and nothing
     is evaluated.
 
-    >>> import enforcement_rules as er
-    >>> records = er.load("examples/dawukou-2024/records.json")  # doctest: +SKIP
-    >>> report = er.evaluate(records, as_of="2024-12-31")  # doctest: +SKIP
+    Examples:
+        >>> import enforcement_rules as er
+        >>> records = er.load("examples/dawukou-2024/records.json")  # doctest: +SKIP
+        >>> report = er.evaluate(records, as_of="2024-12-31")  # doctest: +SKIP
     """
     if not isinstance(records, Records):
         raise UsageError(

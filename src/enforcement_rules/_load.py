@@ -39,9 +39,10 @@ def load(path: str | Path) -> Records:
     A bad input raises ``InputError`` listing every problem found (up to 50), each with its
     file, sheet, row or line, column and the expected form.
 
-    >>> import enforcement_rules as er
-    >>> er.load("examples/dawukou-2024/csv")  # doctest: +SKIP
-    Records(departments=5, officers=31, certificates=27, trainings=130, actions=99)
+    Examples:
+        >>> import enforcement_rules as er
+        >>> er.load("examples/dawukou-2024/csv")  # doctest: +SKIP
+        Records(departments=5, officers=31, certificates=27, trainings=130, actions=99)
     """
     location = Path(path)
     if not location.exists():

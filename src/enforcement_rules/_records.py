@@ -156,10 +156,11 @@ class Records:
         Dates may be ``datetime.date`` objects or ``YYYY-MM-DD`` texts. Problems name a
         record as ``officers[3]``, or as ``located(array, index)`` says (a line number...).
 
-        >>> import enforcement_rules as er
-        >>> er.Records.from_dicts({"departments": [{"id": "D1", "name": "司法局",
-        ...     "region": ["宁夏回族自治区", "石嘴山市"], "level": "区", "domain": "司法"}]})
-        Records(departments=1)
+        Examples:
+            >>> import enforcement_rules as er
+            >>> er.Records.from_dicts({"departments": [{"id": "D1", "name": "司法局",
+            ...     "region": ["宁夏回族自治区", "石嘴山市"], "level": "区", "domain": "司法"}]})
+            Records(departments=1)
         """
         if not isinstance(data, Mapping):
             raise InputError(
@@ -203,10 +204,11 @@ class Records:
         dates, time-zone-aware date-times, numbers, booleans, lists. Checked column by column,
         so a million rows load in seconds.
 
-        >>> import polars as pl, enforcement_rules as er
-        >>> er.Records.from_frames({"officers": pl.DataFrame({"id": ["O1"],
-        ...     "department": ["D1"], "employment": ["在编"]})})
-        Records(officers=1)
+        Examples:
+            >>> import polars as pl, enforcement_rules as er
+            >>> er.Records.from_frames({"officers": pl.DataFrame({"id": ["O1"],
+            ...     "department": ["D1"], "employment": ["在编"]})})
+            Records(officers=1)
         """
         from ._loaders.frames import from_frames
 
@@ -263,22 +265,27 @@ class Records:
 
     @property
     def departments(self) -> pl.DataFrame:
+        """The ``departments`` table (like every table: ``table("departments")``)."""
         return self._tables["departments"]
 
     @property
     def officers(self) -> pl.DataFrame:
+        """The ``officers`` table."""
         return self._tables["officers"]
 
     @property
     def certificates(self) -> pl.DataFrame:
+        """The ``certificates`` table."""
         return self._tables["certificates"]
 
     @property
     def trainings(self) -> pl.DataFrame:
+        """The ``trainings`` table."""
         return self._tables["trainings"]
 
     @property
     def actions(self) -> pl.DataFrame:
+        """The ``actions`` table."""
         return self._tables["actions"]
 
     def repeats_ids(self, name: str) -> bool:

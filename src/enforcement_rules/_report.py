@@ -82,7 +82,26 @@ class Describes(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One finding: which rule, about what, decided by which figures, and the source."""
+    """One finding: which rule, about what, decided by which figures, and the source.
+
+    Attributes:
+        rule: The rule id, e.g. ``D3``.
+        title: The rule's title, in Chinese.
+        pack: The pack the rule belongs to.
+        severity: ``violation``, or ``warning`` where the text says "原则上", "努力", "基本".
+        status: ``not_met``, ``late``, ``missing``, ``incomplete`` or ``pending``.
+        subject_type: What the finding is about: ``action``, ``officer``, ``department``...
+        subject_id: The id of that record.
+        department: The department it concerns, if any.
+        period: The period judged (``2024``, ``2024-Q1``), for recurring obligations.
+        due: The due day, for deadlines (its last moment in Asia/Shanghai: ``due_moment``).
+        figures: The figures that decided it (``hours=52``, ``required=60``...).
+        message: The finding in Chinese, with its figures.
+        message_en: The same in English.
+        fix: What would fix it, in Chinese.
+        fix_en: The same in English.
+        sources: The sources it quotes: document, section, verbatim quote.
+    """
 
     rule: str
     title: str
@@ -118,6 +137,7 @@ class Finding:
         return self.severity == Severity.VIOLATION and self.status != Status.PENDING
 
     def to_dict(self) -> dict[str, Any]:
+        """The finding as plain data (as in ``Report.to_json``)."""
         return {
             "rule": self.rule,
             "title": self.title,
@@ -179,6 +199,7 @@ class Exemption:
     sources: tuple[SourceRef, ...] = field(default=())
 
     def to_dict(self) -> dict[str, Any]:
+        """The exemption as plain data (as under ``exemptions`` in ``Report.to_json``)."""
         return {
             "rule": self.rule,
             "title": self.title,
@@ -222,6 +243,16 @@ class Report:
 
     ``findings`` are built on first use from the columnar ``frame``; ``to_frame()`` returns a
     polars DataFrame view; ``to_dict()``/``to_json()`` serialise everything.
+
+    Attributes:
+        as_of: The evaluation day.
+        packs: The ids of the packs evaluated.
+        frame: The findings as a polars DataFrame, one row each (``to_frame()`` adds titles,
+            messages, quotes and names).
+        exemptions: Records a rule would have reported but for a provision they name, as a
+            polars DataFrame (``exempt`` words them).
+        warnings: Notes about the evaluation itself: a domain outside the vocabulary, a
+            department no pack applies to.
     """
 
     def __init__(
@@ -249,6 +280,7 @@ class Report:
 
     @cached_property
     def findings(self) -> list[Finding]:
+        """The findings, worded, in the report's order (department, rule, subject)."""
         return [self._finding(row) for row in self.frame.iter_rows(named=True)]
 
     def _finding(self, row: dict[str, Any]) -> Finding:
@@ -315,10 +347,12 @@ class Report:
 
     @property
     def violation_count(self) -> int:
+        """Findings that are violations: severity ``violation`` and not ``pending``."""
         return self.frame.filter(_violation()).height
 
     @property
     def has_violations(self) -> bool:
+        """Whether any finding is a violation (the command then exits with status 1)."""
         return self.violation_count > 0
 
     def counts(self, by: str) -> dict[str | None, int]:
@@ -389,8 +423,9 @@ class Report:
         """A few lines a person reads about one finding: the rule, the figures, the quote,
         the fix (and, ``with_names``, the names of the officers it concerns).
 
-        >>> print(report.explain(report.findings[0]))  # doctest: +SKIP
-        [D1] ...
+        Examples:
+            >>> print(report.explain(report.findings[0]))  # doctest: +SKIP
+            [D1] ...
         """
         text = finding.explain()
         named = self.names.officers_in(finding) if with_names else {}
@@ -403,8 +438,9 @@ class Report:
         and the name of each department. Officers are named by id only unless
         ``with_names``, which adds ``officer_names`` (``O021 张三、O022 李四``).
 
-        >>> frame = report.to_frame()  # doctest: +SKIP
-        >>> frame.group_by("department").len()  # doctest: +SKIP
+        Examples:
+            >>> frame = report.to_frame()  # doctest: +SKIP
+            >>> frame.group_by("department").len()  # doctest: +SKIP
         """
         findings = self.findings
         sources = [f.sources[0] if f.sources else None for f in findings]
@@ -531,6 +567,7 @@ class Report:
         }
 
     def to_json(self, *, indent: int | None = 2, with_names: bool = False) -> str:
+        """``to_dict()`` as JSON text (Chinese kept as written)."""
         return json.dumps(
             self.to_dict(with_names=with_names), ensure_ascii=False, indent=indent, default=str
         )

@@ -91,6 +91,7 @@ class Selector(Spec):
     exclude: list[Selector] = Field(default_factory=list)
 
     def matches(self, department: DepartmentView) -> bool:
+        """Whether ``department`` meets every condition (``misses`` says which it fails)."""
         return not self.misses(department)
 
     def misses(self, department: DepartmentView) -> list[str]:

@@ -4,6 +4,7 @@ Layout of a rules folder::
 
     sources/documents.yaml        metadata of every source document
     sources/<file>                the verbatim texts
+    coverage/<document>.yaml      every sentence of a document, classified (_coverage)
     <pack-id>/pack.yaml           a pack: title, documents, the departments it applies to
     <pack-id>/<anything>.yaml     a list of rules of that pack
 
@@ -29,6 +30,8 @@ from ._sources import SourceDocument, load_documents
 from ._yamlfile import LocatedYaml, read_yaml
 
 PACK_FILE = "pack.yaml"
+# Folders of ``rules/`` that are not packs: the source texts and the coverage registers.
+NOT_PACKS = frozenset({"sources", "coverage"})
 R = TypeVar("R", bound=RuleBase)
 
 
@@ -53,21 +56,26 @@ class Pack:
 
     @property
     def id(self) -> str:
+        """The pack id (its folder name), e.g. ``dawukou-2024``."""
         return self.spec.id
 
     @property
     def title(self) -> str:
+        """The title of the pack's document, in Chinese."""
         return self.spec.title
 
     @property
     def applies_to(self) -> Selector:
+        """The departments the pack applies to by default (its jurisdiction and sector)."""
         return self.spec.applies_to
 
     @property
     def in_force(self) -> Period:
+        """The days the pack is in force; a rule may narrow them with its own ``in_force``."""
         return self.spec.in_force
 
     def applies(self, department: DepartmentView) -> bool:
+        """Whether the pack applies to ``department``."""
         return self.applies_to.matches(department)
 
 
@@ -81,6 +89,7 @@ class RuleSet:
         self._pack_of = {r.id: p for p in packs for r in p.rules}
 
     def pack_of(self, rule_id: str) -> Pack:
+        """The pack a rule belongs to."""
         return self._pack_of[rule_id]
 
     def select(self, pack_ids: Iterable[str] | None = None) -> list[Pack]:
@@ -129,7 +138,7 @@ def _load(folder: Path) -> RuleSet:
     documents = load_documents(folder / "sources")
     packs: list[Pack] = []
     seen: dict[str, str] = {}
-    for pack_dir in sorted(p for p in folder.iterdir() if p.is_dir() and p.name != "sources"):
+    for pack_dir in sorted(p for p in folder.iterdir() if p.is_dir() and p.name not in NOT_PACKS):
         if not (pack_dir / PACK_FILE).is_file():
             raise RuleError(f"{pack_dir.name}/", f"a pack folder needs a {PACK_FILE}")
         spec = _pack_spec(folder, pack_dir, documents)

@@ -41,6 +41,7 @@ class SourceDocument(Spec):
     text: str = Field(default="", exclude=True, repr=False)
 
     def contains(self, quote: str) -> bool:
+        """Whether ``quote`` stands verbatim in the document's text."""
         return quote in self.text
 
 

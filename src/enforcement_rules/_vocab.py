@@ -224,6 +224,7 @@ DOMAINS: dict[str, tuple[str, ...]] = {
     "气象": ("meteorology",),
     "行政审批": ("审批", "administrative_approval"),
 }
+"""Canonical domain (领域) names, each with the aliases accepted for it in records and rules."""
 
 _DOMAIN_LOOKUP: dict[str, str] = {}
 for _name, _aliases_of_domain in DOMAINS.items():

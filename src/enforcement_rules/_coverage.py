@@ -1,0 +1,220 @@
+"""The coverage register: every sentence of every source document, accounted for.
+
+A document's text is split into sentences at 。 and ; (the copies write the Chinese semicolon
+as ``;``) and at line ends, so each row of a table is its own sentence. The register
+``rules/coverage/<document>.yaml`` classifies each sentence, in the order of the document:
+
+- ``rules: [ids]``: the rules that encode it;
+- ``not_checkable: reason``: a requirement no record can show (a reason code of the file's
+  ``reasons``, or the reason written out);
+- ``context: label``: preamble, addressees, headings, contact lines.
+
+For a law, only its encoded articles are in scope (``articles: [第四十二条, …]``): from the line
+starting ``第…条`` to the next article or heading (a Markdown heading, or a line that is not a
+sentence, such as a chapter title written without its number).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import Field, ValidationError, model_validator
+
+from ._errors import RuleError
+from ._rulebase import Spec
+from ._rules import RuleSet
+from ._sources import SourceDocument
+from ._yamlfile import read_yaml
+
+COVERAGE_DIR = "coverage"
+_SENTENCE_END = re.compile(r"(?<=[。;；])")
+_ARTICLE = re.compile(r"^第[一二三四五六七八九十百零]+条")
+_PUNCTUATION = re.compile(r"[。;；:：,，、]")
+# A not-checkable value that names no reason of the file is a reason written out in full; a
+# short one is taken for a mistyped reason code.
+_SHORTEST_REASON = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence of a source document: its paragraph (line number) and text."""
+
+    document: str
+    line: int
+    text: str
+
+
+def split_sentences(text: str, articles: list[str] | None = None) -> list[Sentence]:
+    """Sentences of ``text``: split at 。 and ; and at line ends; blank pieces dropped.
+
+    With ``articles``, only the lines of those articles (from the line starting
+    ``第…条`` to the next article or heading) are kept.
+    """
+    wanted = set(articles or [])
+    inside = not wanted
+    found: list[Sentence] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if wanted:
+            article = _ARTICLE.match(stripped)
+            if article:
+                inside = article.group(0) in wanted
+            elif stripped.startswith("#") or (stripped and not _PUNCTUATION.search(stripped)):
+                inside = False
+                continue
+        if not inside:
+            continue
+        for piece in _SENTENCE_END.split(stripped):
+            piece = piece.strip().strip("\u00a0\u2002 ")
+            if piece:
+                found.append(Sentence("", number, piece))
+    return found
+
+
+class Entry(Spec):
+    """The classification of one sentence."""
+
+    text: str = Field(min_length=1)
+    rules: list[str] = Field(default_factory=list)
+    not_checkable: str | None = None
+    context: str | None = None
+
+    @model_validator(mode="after")
+    def _one_class(self) -> Entry:
+        given = sum([bool(self.rules), self.not_checkable is not None, self.context is not None])
+        if given != 1:
+            raise ValueError("exactly one of rules, not_checkable, context")
+        return self
+
+
+class Register(Spec):
+    """``rules/coverage/<document>.yaml``."""
+
+    document: str
+    articles: list[str] = Field(default_factory=list)
+    reasons: dict[str, str] = Field(default_factory=dict)
+    sentences: list[Entry]
+
+
+@dataclass(frozen=True)
+class Classified:
+    """A sentence and how it is classified (``None`` when unclassified)."""
+
+    sentence: Sentence
+    entry: Entry | None
+
+
+@dataclass(frozen=True)
+class DocumentCoverage:
+    """One document's sentences, their classification, and register entries gone stale."""
+
+    document: SourceDocument
+    register: Register | None
+    sentences: list[Classified]
+    stale: list[Entry]
+
+    def count(self, what: str) -> int:
+        """Sentences classified ``rules``, ``not_checkable`` or ``context``, or ``unclassified``."""
+        if what == "unclassified":
+            return sum(1 for s in self.sentences if s.entry is None)
+        return sum(1 for s in self.sentences if s.entry is not None and _kind(s.entry) == what)
+
+    def reason(self, entry: Entry) -> str:
+        """A not-checkable entry's reason, its code expanded."""
+        code = entry.not_checkable or ""
+        return self.register.reasons.get(code, code) if self.register else code
+
+    def cited_rules(self) -> set[str]:
+        """The ids of the rules the document's sentences cite."""
+        return {rule for s in self.sentences if s.entry for rule in s.entry.rules}
+
+
+def _kind(entry: Entry) -> str:
+    if entry.rules:
+        return "rules"
+    return "not_checkable" if entry.not_checkable is not None else "context"
+
+
+def load_register(path: Path, display: str) -> Register:
+    """Read and validate one register file; a mistyped reason code is an error."""
+    located = read_yaml(path, display)
+    try:
+        register = Register.model_validate(located.data)
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        field = ".".join(str(p) for p in first["loc"])
+        raise RuleError(
+            display, f"field '{field}': {first['msg']}", line=located.line_of(tuple(first["loc"]))
+        ) from None
+    for number, entry in enumerate(register.sentences):
+        reason = entry.not_checkable
+        if reason is not None and reason not in register.reasons and len(reason) < _SHORTEST_REASON:
+            raise RuleError(
+                display,
+                f"sentence {number}: '{reason}' is not a reason of this file "
+                f"({', '.join(register.reasons) or 'none defined'}); write the reason out in full",
+                line=located.line_of(("sentences", number, "not_checkable")),
+            )
+    return register
+
+
+def coverage(ruleset: RuleSet, folder: Path) -> list[DocumentCoverage]:
+    """Coverage of every source document by the registers in ``folder/coverage``.
+
+    A document with no register is reported with every sentence unclassified, unless it is a
+    law (its sentences are in scope only through the articles a register names).
+    """
+    registers: dict[str, Register] = {}
+    directory = folder / COVERAGE_DIR
+    if directory.is_dir():
+        for path in sorted(directory.glob("*.yaml")):
+            register = load_register(path, f"{COVERAGE_DIR}/{path.name}")
+            if register.document not in ruleset.documents:
+                raise RuleError(
+                    f"{COVERAGE_DIR}/{path.name}", f"unknown document {register.document}", line=1
+                )
+            unknown = {r for e in register.sentences for r in e.rules} - set(ruleset.rules)
+            if unknown:
+                raise RuleError(
+                    f"{COVERAGE_DIR}/{path.name}",
+                    f"unknown rule id(s): {', '.join(sorted(unknown))}",
+                )
+            registers[register.document] = register
+    result = []
+    for document in ruleset.documents.values():
+        found = registers.get(document.id)
+        is_law = not document.file.endswith(".txt")
+        if found is None and is_law:
+            continue
+        articles = found.articles if found is not None else None
+        if is_law and not articles:
+            raise RuleError(
+                f"{COVERAGE_DIR}/{document.id}.yaml",
+                "a law's register names the articles it covers (articles: [...])",
+            )
+        sentences = [
+            Sentence(document.id, s.line, s.text) for s in split_sentences(document.text, articles)
+        ]
+        result.append(_match(document, found, sentences))
+    return result
+
+
+def _match(
+    document: SourceDocument, register: Register | None, sentences: list[Sentence]
+) -> DocumentCoverage:
+    entries = register.sentences if register else []
+    matcher = difflib.SequenceMatcher(
+        a=[s.text for s in sentences], b=[e.text for e in entries], autojunk=False
+    )
+    assigned: list[Entry | None] = [None] * len(sentences)
+    used = [False] * len(entries)
+    for block in matcher.get_matching_blocks():
+        for k in range(block.size):
+            assigned[block.a + k] = entries[block.b + k]
+            used[block.b + k] = True
+    stale = [e for e, u in zip(entries, used, strict=True) if not u]
+    classified = [Classified(s, e) for s, e in zip(sentences, assigned, strict=True)]
+    return DocumentCoverage(document, register, classified, stale)
