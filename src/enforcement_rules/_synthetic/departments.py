@@ -114,6 +114,7 @@ HENAN_TOWNS = ["城关镇", "东关街道", "西关街道", "新华街道", "朝
 
 def _henan() -> tuple[list[Unit], list[Unit]]:
     named = [
+        Unit("henan", HENAN, "河南省交通运输厅", Level.PROVINCE, "交通运输"),
         Unit("henan", HENAN, "河南省交通运输厅执法局", Level.PROVINCE, "交通运输"),
         Unit("henan", HENAN, "河南省交通运输厅法规处", Level.PROVINCE, "交通运输"),
         Unit("henan", (*HENAN, "新乡市"), "新乡市民政局", Level.CITY, "民政"),
