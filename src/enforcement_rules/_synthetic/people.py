@@ -8,8 +8,10 @@ exam that never came) are set here, as constants, to what an audit of a province
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -44,6 +46,7 @@ MISSED_REVIEW_SHARE = 0.04
 TRAININGS_PER_YEAR = 2  # one in each half year
 TRAINING_HOURS = (24, 48)  # whole hours, uniform: about one officer-year in eight is short of 60
 ROTATION_SHARE = 0.93
+UNKNOWN_OFFICER_SHARE = 0.0002  # a training of an officer the records do not hold
 EXAM_SHARES = {"in_time": 0.94, "late": 0.03}  # the rest sat none
 
 SURNAMES = list(
@@ -52,7 +55,6 @@ SURNAMES = list(
 GIVEN = list(
     "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红建文辉力兰飞鹏宇晨浩凯俊峰鑫斌波宁佳欣怡雪梅琳丹亮志国庆海林云龙春燕嘉晓婷倩颖"
 )
-UNKNOWN_OFFICER_SHARE = 0.0002  # a training of an officer the records do not hold
 TOPICS = ["执法程序实务", "行政处罚法专题", "行政强制法专题", "执法文书规范", "法律知识更新"]
 
 
@@ -85,7 +87,7 @@ def canonical(domains: pl.Series) -> pl.Series:
     return domains.replace_strict(domain_lookup(), default=domains, return_dtype=pl.String)
 
 
-def choice(rng: np.random.Generator, shares: dict, size: int) -> np.ndarray:  # type: ignore[type-arg]
+def choice(rng: np.random.Generator, shares: Mapping[Any, float], size: int) -> np.ndarray:
     """Indices into ``list(shares)`` drawn with the given shares."""
     p = np.array(list(shares.values()), dtype=float)
     return rng.choice(len(shares), size=size, p=p / p.sum())
@@ -98,7 +100,6 @@ class Roster:
     enforce, how many are auxiliary."""
 
     ids: pl.Series
-    department: np.ndarray  # department index of each officer
     start: np.ndarray
     enforcing: np.ndarray
     auxiliary: np.ndarray
@@ -164,6 +165,7 @@ def officers(departments: pl.DataFrame, count: int, rng: np.random.Generator) ->
 
 
 def roster(officer_frame: pl.DataFrame, n_dept: int) -> Roster:
+    """Where each department's officers are, as acts pick their teams."""
     dept = officer_frame["_dept"].to_numpy()
     sizes = np.bincount(dept, minlength=n_dept)
     aux = np.bincount(
@@ -173,7 +175,6 @@ def roster(officer_frame: pl.DataFrame, n_dept: int) -> Roster:
     ).astype(np.int64)
     return Roster(
         ids=officer_frame["id"],
-        department=dept,
         start=np.concatenate([[0], np.cumsum(sizes)[:-1]]),
         enforcing=sizes - aux,
         auxiliary=aux,
@@ -298,12 +299,9 @@ def trainings(
     jurisdiction = (
         departments["jurisdiction"].gather(officer_frame["_dept"]).gather(officer).to_numpy()
     )
-    rotation_year = np.zeros(n, dtype=np.int64)
-    last_day = np.zeros(n, dtype=np.int64)
+    last_day = np.zeros(n, dtype=np.int64)  # of the half-year, where it holds the rotation
     for key, (y, h, last) in ROTATIONS.items():
-        here = jurisdiction == key
-        rotation_year[here] = y
-        last_day[here & (year == y) & (half == h)] = days(last)
+        last_day[(jurisdiction == key) & (year == y) & (half == h)] = days(last)
     start = np.array([days(date(int(y), 1, 1)) for y in years])[slot // TRAININGS_PER_YEAR]
     start = start + half * 181
     length = np.where(last_day > 0, last_day - start + 1, 180)
