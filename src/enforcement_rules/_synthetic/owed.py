@@ -74,20 +74,32 @@ def _day_in(low: pl.Expr, high: pl.Expr, u: pl.Expr) -> pl.Expr:
     return low + pl.duration(days=(u * span).floor().cast(pl.Int64))
 
 
+def _days_after(day: pl.Expr, within: int) -> pl.Expr:
+    """A day 1 to ``within`` days after ``day``, by the row's fraction ``v``."""
+    return day + pl.duration(days=(pl.col("v") * within).floor().cast(pl.Int64) + 1)
+
+
+def _delivered(
+    items: pl.DataFrame, rng: np.random.Generator, shares: dict[str, float], early: int, late: int
+) -> tuple[pl.DataFrame, pl.Expr]:
+    """The items not left missing, each with its outcome, and the day it was delivered: up to
+    ``early`` days before it was due, or, when late, up to ``late`` days after."""
+    n = items.height
+    frame = items.with_columns(_outcomes(rng, n, shares), _uniform(rng, n).alias("v")).filter(
+        pl.col("outcome") != "missing"
+    )
+    day = (
+        pl.when(pl.col("outcome") == "late")
+        .then(_days_after(pl.col("due"), late))
+        .otherwise(_day_in(pl.col("due") - pl.duration(days=early), pl.col("due"), pl.col("v")))
+    )
+    return frame, day
+
+
 def _deliverables(
     rule: _Deliverable, items: pl.DataFrame, rng: np.random.Generator
 ) -> pl.DataFrame:
-    n = items.height
-    frame = items.with_columns(
-        _outcomes(rng, n, DELIVERABLE_OUTCOMES),
-        _uniform(rng, n).alias("v"),
-    ).filter(pl.col("outcome") != "missing")
-    early = pl.col("due") - pl.duration(days=25)
-    submitted = (
-        pl.when(pl.col("outcome") == "late")
-        .then(pl.col("due") + pl.duration(days=(pl.col("v") * 40).floor().cast(pl.Int64) + 1))
-        .otherwise(_day_in(early, pl.col("due"), pl.col("v")))
-    )
+    frame, submitted = _delivered(items, rng, DELIVERABLE_OUTCOMES, early=25, late=40)
     incomplete = pl.col("outcome") == "incomplete"
     # Titles as a table cell holds them (a title's own 、 would split the cell's list).
     sections = [plain_title(title) for title in rule.required_sections]
@@ -129,7 +141,7 @@ def _quota(rule: Quota, items: pl.DataFrame, rng: np.random.Generator) -> tuple[
     m = rows.height
     day = (
         pl.when(pl.col("outcome") == "late")
-        .then(pl.col("last") + pl.duration(days=(pl.col("v") * 40).floor().cast(pl.Int64) + 1))
+        .then(_days_after(pl.col("last"), 40))
         .otherwise(_day_in(pl.col("first"), pl.col("last"), pl.col("v")))
     )
     rows = rows.with_columns(_uniform(rng, m).alias("v"), _uniform(rng, m).alias("w"))
@@ -159,17 +171,7 @@ def _quota(rule: Quota, items: pl.DataFrame, rng: np.random.Generator) -> tuple[
 
 
 def _tasks(items: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
-    n = items.height
-    frame = items.with_columns(
-        _outcomes(rng, n, TASK_OUTCOMES),
-        _uniform(rng, n).alias("v"),
-    ).filter(pl.col("outcome") != "missing")
-    early = pl.col("due") - pl.duration(days=60)
-    completed = (
-        pl.when(pl.col("outcome") == "late")
-        .then(pl.col("due") + pl.duration(days=(pl.col("v") * 60).floor().cast(pl.Int64) + 1))
-        .otherwise(_day_in(early, pl.col("due"), pl.col("v")))
-    )
+    frame, completed = _delivered(items, rng, TASK_OUTCOMES, early=60, late=60)
     return frame.select(
         pl.col("subject_id").alias("task"),
         "department",
