@@ -140,13 +140,22 @@ class Context:
             .with_row_index("_row")
             .with_columns(pl.col("_row").alias("_p"))
         )
-        if self.records.repeats_ids("actions"):
+        if self._merged:
             # Two records under one id: an officer taking part in both is one participation
             # (its first row), judged on the certificates of either record's day.
             exploded = exploded.with_columns(
                 pl.col("_row").min().over("action", "officer").alias("_p")
             )
         return exploded
+
+    @cached_property
+    def _merged(self) -> bool:
+        """Whether some rows of ``_exploded`` are one participation: records repeating an
+        action id, or (in records built without validation) an officer listed twice."""
+        participants = self.actions["participants"]
+        return self.records.repeats_ids("actions") or bool(
+            (participants.list.n_unique() < participants.list.len()).any()
+        )
 
     @cached_property
     def _judged(self) -> pl.DataFrame:
@@ -163,11 +172,7 @@ class Context:
             )
         )
         # ``judged`` has a row per participation, in the order of its first row.
-        first = (
-            exploded.filter(pl.col("_row") == pl.col("_p"))
-            if self.records.repeats_ids("actions")
-            else exploded
-        )
+        first = exploded.filter(pl.col("_row") == pl.col("_p")) if self._merged else exploded
         return first.select("_p", "action", "action_row", "officer").hstack(
             judged.select(
                 "certified",
@@ -246,7 +251,7 @@ class Context:
         date (``certified``) and those whose certificate also covers its domain
         (``certified_in_domain``): what every rule on certified participants counts."""
         counted = ["certified", "certified_in_domain"]
-        if self.records.repeats_ids("actions"):
+        if self._merged:
             # Records repeating an id share the count of that id's participants.
             counts = self.participations.group_by("action").agg(pl.col(counted).sum())
             aligned = (
@@ -255,10 +260,10 @@ class Context:
                 .select(pl.col(counted).fill_null(0))
             )
             return self.actions.hstack(aligned)
-        # Each action's participations are the rows of its participants, in order: its count
-        # is the difference of the running count at its last row and before its first.
-        sizes = self.actions["participants"].list.len().cast(pl.UInt32)
-        ends = sizes.cum_sum()
+        # The participations lie in the order of their actions: an action's count is the
+        # difference of the running count after its last row and before its first.
+        rows = pl.int_range(0, self.actions.height + 1, eager=True, dtype=pl.UInt32)
+        bounds = self.participations["action_row"].search_sorted(rows, side="left")
         columns = []
         for name in counted:
             running = pl.concat(
@@ -267,7 +272,8 @@ class Context:
                     self.participations[name].cast(pl.UInt32).cum_sum(),
                 ]
             )
-            columns.append((running.gather(ends) - running.gather(ends - sizes)).alias(name))
+            after, before = bounds.slice(1), bounds.slice(0, rows.len() - 1)
+            columns.append((running.gather(after) - running.gather(before)).alias(name))
         return self.actions.hstack(columns)
 
     @cached_property
