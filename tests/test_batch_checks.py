@@ -33,16 +33,19 @@ RULES = er.load_rules()
 
 
 @cache
-def awkward() -> er.Records:
-    """A small province with repeated ids and references to records that are not there."""
+def awkward(repeated_ids: bool) -> er.Records:
+    """A small province with officers and certificates repeated, references to officers who
+    are not there, and (``repeated_ids``) acts recorded twice under one id."""
     records = province_records(0.004, seed=3)
     tables = {name: records.table(name) for name in er.RECORD_TYPES}
     actions = tables["actions"]
+    same = pl.col("id") if repeated_ids else pl.col("id") + "-A"
     again = actions.gather(list(range(0, actions.height, 37))).with_columns(
-        pl.col("date") + pl.duration(days=90), pl.col("participants").list.reverse()
+        same, pl.col("date") + pl.duration(days=90), pl.col("participants").list.reverse()
     )
     ghost = actions.gather(list(range(5, actions.height, 53))).with_columns(
-        pl.col("participants").list.concat(pl.lit(["O-GONE"]))
+        same + "-G" if not repeated_ids else same,
+        pl.col("participants").list.concat(pl.lit(["O-GONE"])),
     )
     alone = actions.gather(list(range(7, actions.height, 41))).with_columns(
         pl.col("id") + "-B", pl.lit(["O-GONE"]).alias("participants")
@@ -141,27 +144,32 @@ class Plain:
 
 
 @cache
-def report() -> er.Report:
-    return er.evaluate(awkward(), AS_OF)
+def report(repeated_ids: bool) -> er.Report:
+    return er.evaluate(awkward(repeated_ids), AS_OF)
 
 
 def in_order(items: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, dict[str, Any]]]:
     return sorted(items, key=lambda item: (item[0], json.dumps(item[1], sort_keys=True)))
 
 
-def library(rule_id: str) -> list[tuple[str, dict[str, Any]]]:
-    found = report().frame.filter(pl.col("rule") == rule_id)
+def library(rule_id: str, repeated_ids: bool) -> list[tuple[str, dict[str, Any]]]:
+    found = report(repeated_ids).frame.filter(pl.col("rule") == rule_id)
     return in_order([(r["subject_id"], json.loads(r["figures"])) for r in rows(found)])
 
 
 CERTIFIED = [r.id for r in RULES if isinstance(r, CertifiedParticipants)]
+# Both ways the participations are judged: one row each, or rows merged under a repeated id.
+REPEATED_IDS = pytest.mark.parametrize("repeated_ids", [False, True], ids=["ids", "repeated-ids"])
 
 
+@REPEATED_IDS
 @pytest.mark.parametrize("rule_id", CERTIFIED)
-def test_certified_participants_are_counted_as_a_plain_reading_counts_them(rule_id: str) -> None:
+def test_certified_participants_are_counted_as_a_plain_reading_counts_them(
+    rule_id: str, repeated_ids: bool
+) -> None:
     rule = RULES.rules[rule_id]
     assert isinstance(rule, CertifiedParticipants)
-    plain = Plain(awkward(), rule)
+    plain = Plain(awkward(repeated_ids), rule)
     kinds = [str(k) for k in rule.action_kinds]
     expected = []
     for action in plain.actions:
@@ -182,16 +190,19 @@ def test_certified_participants_are_counted_as_a_plain_reading_counts_them(rule_
             expected.append((action["id"], figures))
     found = [
         (subject, {k: f[k] for k in ("certified", "required", "uncertified")})
-        for subject, f in library(rule_id)
+        for subject, f in library(rule_id, repeated_ids)
     ]
     assert found == in_order(expected)
     assert expected, "the province gives the rule something to find"
 
 
+@REPEATED_IDS
 @pytest.mark.parametrize("rule_id", [r.id for r in RULES if isinstance(r, NoAuxiliaryParticipants)])
-def test_auxiliary_staff_are_found_as_a_plain_reading_finds_them(rule_id: str) -> None:
+def test_auxiliary_staff_are_found_as_a_plain_reading_finds_them(
+    rule_id: str, repeated_ids: bool
+) -> None:
     rule = RULES.rules[rule_id]
-    plain = Plain(awkward(), rule)
+    plain = Plain(awkward(repeated_ids), rule)
     expected = {}
     for action in plain.actions:
         if not plain.in_scope(action, [str(k) for k in rule.action_kinds]):  # type: ignore[attr-defined]
@@ -203,15 +214,18 @@ def test_auxiliary_staff_are_found_as_a_plain_reading_finds_them(rule_id: str) -
         )
         if auxiliary:
             expected[action["id"]] = auxiliary
-    found = {subject: figures["auxiliary"] for subject, figures in library(rule_id)}
+    found = {subject: figures["auxiliary"] for subject, figures in library(rule_id, repeated_ids)}
     assert found == expected
     assert expected
 
 
+@REPEATED_IDS
 @pytest.mark.parametrize("rule_id", [r.id for r in RULES if isinstance(r, CertificateExit)])
-def test_exited_certificates_are_found_as_a_plain_reading_finds_them(rule_id: str) -> None:
+def test_exited_certificates_are_found_as_a_plain_reading_finds_them(
+    rule_id: str, repeated_ids: bool
+) -> None:
     rule = RULES.rules[rule_id]
-    plain = Plain(awkward(), rule)
+    plain = Plain(awkward(repeated_ids), rule)
     expected = {}
     for action in plain.actions:
         if not plain.in_scope(action, []):
@@ -234,16 +248,19 @@ def test_exited_certificates_are_found_as_a_plain_reading_finds_them(rule_id: st
                 )
         if exits:
             expected[action["id"]] = exits
-    found = {subject: figures["officers"] for subject, figures in library(rule_id)}
+    found = {subject: figures["officers"] for subject, figures in library(rule_id, repeated_ids)}
     assert found == expected
     assert expected
 
 
+@REPEATED_IDS
 @pytest.mark.parametrize("rule_id", [r.id for r in RULES if isinstance(r, TrainingHours)])
-def test_training_hours_are_summed_as_a_plain_reading_sums_them(rule_id: str) -> None:
+def test_training_hours_are_summed_as_a_plain_reading_sums_them(
+    rule_id: str, repeated_ids: bool
+) -> None:
     rule = RULES.rules[rule_id]
     assert isinstance(rule, TrainingHours)
-    records = awkward()
+    records = awkward(repeated_ids)
     plain = Plain(records, rule)
     scope = set(plain.ctx.departments(rule))
     hours: dict[tuple[str, int], float] = defaultdict(float)
@@ -268,7 +285,10 @@ def test_training_hours_are_summed_as_a_plain_reading_sums_them(rule_id: str) ->
             )
             if hours[officer["id"], year] < required:
                 expected.append((officer["id"], year, hours[officer["id"], year], required))
-    found = [(subject, f["year"], f["hours"], f["required"]) for subject, f in library(rule_id)]
+    found = [
+        (subject, f["year"], f["hours"], f["required"])
+        for subject, f in library(rule_id, repeated_ids)
+    ]
     assert sorted(found) == sorted(expected)
     assert expected
 
