@@ -152,3 +152,14 @@ def test_the_columnar_checks_cover_every_field_of_every_model() -> None:
         assert list(SPECS[kind]) == list(model.model_fields), kind
         for name, spec in SPECS[kind].items():
             assert spec.required == model.model_fields[name].is_required(), (kind, name)
+
+
+def test_a_refused_list_cell_of_a_dataframe_is_shown_as_its_items() -> None:
+    frame = pl.DataFrame(
+        {**{k: [v] for k, v in CERTIFICATE.items()}, "domains": [["交通", "交通"]]}
+    )
+    with pytest.raises(er.InputError) as caught:
+        er.Records.from_frames({"certificates": frame})
+    (problem,) = caught.value.problems
+    assert problem.field == "domains"
+    assert problem.got == '["交通", "交通"]'

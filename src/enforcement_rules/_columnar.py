@@ -493,6 +493,8 @@ class Place:
 
 
 def _shown(value: object) -> str:
+    if isinstance(value, pl.Series):  # a cell of a list column
+        value = value.to_list()
     text = json.dumps(value, ensure_ascii=False, default=str)
     return text if len(text) <= 60 else text[:57] + "..."
 

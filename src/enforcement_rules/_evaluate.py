@@ -138,10 +138,10 @@ def _warnings(records: Records, ctx: Context, packs: list) -> list[str]:  # type
         f"(use a name of the vocabulary, e.g. 市场监管)"
         for name in records.unknown_domains
     ]
-    for view in ctx.department_views:
-        if not any(pack.applies(view) for pack in packs):
-            warnings.append(
-                f"department {view.id} ({view.name}, {'/'.join(view.region)}): no pack applies "
-                f"to it, so no rule checked it"
-            )
+    covered = pl.any_horizontal(pl.lit(False), *[pack.applies_to.expression() for pack in packs])
+    for row in ctx.department_table.filter(~covered).iter_rows(named=True):
+        warnings.append(
+            f"department {row['id']} ({row['name']}, {'/'.join(row['region'])}): no pack "
+            f"applies to it, so no rule checked it"
+        )
     return warnings

@@ -12,6 +12,7 @@ EXTRAS = {
     "xlsxwriter": "excel",
     "pandas": "pandas",
     "pyarrow": "pandas",
+    "numpy": "generate",
 }
 """The extra of ``pyproject.toml`` that installs each optional module."""
 

@@ -102,18 +102,27 @@ def quality_findings(records: Records) -> pl.DataFrame:
         if frame.height == 0:
             continue
         known = records.table(target).select(pl.col("id").alias("_ref"))
-        subject = _subject_id(frame, table)
-        refs = frame.with_columns(subject.alias("_subject"), pl.col(column).alias("_ref"))
+        # Only the references are joined; the records they are in are read for those missing.
+        refs = frame.select(
+            pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"), pl.col(column).alias("_ref")
+        )
         if is_list:
             refs = refs.explode("_ref").filter(pl.col("_ref").is_not_null())
-        missing = refs.join(known, on="_ref", how="anti")
+        missing = refs.join(known, on="_ref", how="anti", maintain_order="left")
         if missing.height == 0:
             continue
-        department = (
-            pl.col("department") if "department" in frame.columns else pl.lit(None, dtype=pl.String)
+        rows = missing["_row"]
+        located = frame.select(
+            _subject_id(frame, table).gather(rows).alias("_subject"),
+            (
+                pl.col("department").gather(rows)
+                if "department" in frame.columns
+                else pl.repeat(None, rows.len(), dtype=pl.String)
+            ).alias("_department"),
+            missing["_ref"],
         )
-        grouped = missing.group_by("_subject", maintain_order=True).agg(
-            department.first().alias("_department"), pl.col("_ref").unique(maintain_order=True)
+        grouped = located.group_by("_subject", maintain_order=True).agg(
+            pl.col("_department").first(), pl.col("_ref").unique(maintain_order=True)
         )
         frames.append(
             finding_frame(
@@ -131,6 +140,8 @@ def quality_findings(records: Records) -> pl.DataFrame:
             ).with_columns(pl.lit(UNKNOWN_REFERENCE.id).alias("rule"))
         )
     for table in _WITH_IDS:
+        if not records.repeats_ids(table):
+            continue
         frame = records.table(table).filter(pl.col("id").is_not_null())
         counts = (
             frame.group_by("id")
@@ -144,17 +155,16 @@ def quality_findings(records: Records) -> pl.DataFrame:
             )
             .filter(pl.col("count") > 1)
         )
-        if counts.height:
-            frames.append(
-                finding_frame(
-                    counts,
-                    subject_type=table.removesuffix("s"),
-                    subject_id=pl.col("id"),
-                    department=pl.col("_department"),
-                    status=Status.NOT_MET.value,
-                    figures={"record_type": pl.lit(table), "count": pl.col("count")},
-                ).with_columns(pl.lit(DUPLICATE_ID.id).alias("rule"))
-            )
+        frames.append(
+            finding_frame(
+                counts,
+                subject_type=table.removesuffix("s"),
+                subject_id=pl.col("id"),
+                department=pl.col("_department"),
+                status=Status.NOT_MET.value,
+                figures={"record_type": pl.lit(table), "count": pl.col("count")},
+            ).with_columns(pl.lit(DUPLICATE_ID.id).alias("rule"))
+        )
     if not frames:
         return pl.DataFrame()
     return pl.concat(frames).with_columns(

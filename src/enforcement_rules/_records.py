@@ -146,6 +146,7 @@ class Records:
             if dict(frame.schema) != SCHEMAS[name]:
                 raise TypeError(f"table {name} has schema {frame.schema}, not {SCHEMAS[name]}")
         self._tables, self.unknown_domains = _canonical_domains(frames)
+        self._repeated: dict[str, bool] = {}
 
     # -- construction ------------------------------------------------------------------
 
@@ -294,6 +295,13 @@ class Records:
         """The ``actions`` table."""
         return self._tables["actions"]
 
+    def repeats_ids(self, name: str) -> bool:
+        """Whether two records of the type stored under ``name`` share an id (computed once)."""
+        if name not in self._repeated:
+            ids = self.table(name)["id"].drop_nulls()
+            self._repeated[name] = ids.n_unique() < ids.len()
+        return self._repeated[name]
+
     def counts(self) -> dict[str, int]:
         """Number of records of each type."""
         return {name: frame.height for name, frame in self._tables.items()}
@@ -308,9 +316,9 @@ def _canonical_domains(
 ) -> tuple[dict[str, pl.DataFrame], list[str]]:
     """Resolve domain aliases; fill an action's missing domain from its department's."""
     words: set[str] = set()
-    words.update(frames["departments"]["domain"].drop_nulls().to_list())
-    words.update(frames["actions"]["domain"].drop_nulls().to_list())
-    words.update(frames["certificates"]["domains"].explode().drop_nulls().to_list())
+    words.update(frames["departments"]["domain"].drop_nulls().unique().to_list())
+    words.update(frames["actions"]["domain"].drop_nulls().unique().to_list())
+    words.update(frames["certificates"]["domains"].explode().drop_nulls().unique().to_list())
     mapping = {w: canonical_domain(w) or w for w in words}
     unknown = sorted(w for w in words if canonical_domain(w) is None)
 

@@ -29,6 +29,8 @@ REPORT_COLUMNS: dict[str, pl.DataType] = {
     "figures": pl.String(),
 }
 ORDER = ["department", "rule", "subject_id", "period", "status"]
+_SEVERITIES = {s.value: s for s in Severity}
+_STATUSES = {s.value: s for s in Status}
 EXEMPTION_REPORT_COLUMNS: dict[str, pl.DataType] = {
     "rule": pl.String(),
     "pack": pl.String(),
@@ -188,8 +190,8 @@ def finding_of(rule: Describes, row: Mapping[str, Any], figures: dict[str, Any])
         rule=row["rule"],
         title=rule.title,
         pack=row["pack"],
-        severity=Severity(row["severity"]),
-        status=Status(row["status"]),
+        severity=_SEVERITIES[row["severity"]],
+        status=_STATUSES[row["status"]],
         subject_type=row["subject_type"],
         subject_id=row["subject_id"],
         department=row["department"],

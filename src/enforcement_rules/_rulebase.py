@@ -13,14 +13,13 @@ from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
+import polars as pl
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from ._fields import enum_field
 from ._vocab import Level, canonical_domain, label, parse_enum
 
 if TYPE_CHECKING:
-    import polars as pl
-
     from ._context import Context
 
 
@@ -117,6 +116,35 @@ class Selector(Spec):
             if excluded.matches(department):
                 failed.append("excluded: " + excluded.describe())
         return failed
+
+    def expression(self) -> pl.Expr:
+        """The selector as a polars condition on a table of departments (columns ``name``,
+        ``region``, ``level``, ``domain``): true where ``matches`` is, for every department at
+        once."""
+        import polars as pl
+
+        condition = pl.lit(True)
+        if self.region:
+            condition &= pl.col("region").list.len() >= len(self.region)
+            for depth, place in enumerate(self.region):
+                condition &= pl.col("region").list.get(depth, null_on_oob=True) == place
+        if self.levels:
+            condition &= pl.col("level").is_in([Level(lv).value for lv in self.levels])
+        if self.domains:
+            condition &= pl.col("domain").is_in(self.domains)
+        if self.exclude_domains:
+            condition &= ~pl.col("domain").is_in(self.exclude_domains)
+        if self.name_contains:
+            condition &= pl.any_horizontal(
+                pl.col("name").str.contains(w, literal=True) for w in self.name_contains
+            )
+        for word in self.name_excludes:
+            condition &= ~pl.col("name").str.contains(word, literal=True)
+        if self.any_of:
+            condition &= pl.any_horizontal(s.expression() for s in self.any_of)
+        for excluded in self.exclude:
+            condition &= ~excluded.expression()
+        return condition.fill_null(False)
 
     def describe(self) -> str:
         """The selector in words (Chinese), for listings."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 
 from .._vocab import ActionKind, label, parse_enum
 
@@ -18,8 +19,9 @@ def number(value: float | int) -> str:
     return str(int(as_float)) if as_float.is_integer() else f"{as_float:g}"
 
 
+@cache
 def kinds_zh(kind: str) -> str:
-    """The Chinese word of an action kind."""
+    """The Chinese word of an action kind (a few words, looked up once each)."""
     try:
         return label(parse_enum(ActionKind, kind))
     except ValueError:

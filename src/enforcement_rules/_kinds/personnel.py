@@ -50,30 +50,30 @@ class CertifiedParticipants(RuleBase):
 
     subject_type: ClassVar[str] = "action"
 
+    @property
+    def _column(self) -> str:
+        return "certified_in_domain" if self.certificate_covers_domain else "certified"
+
     def _checked(self, ctx: Context) -> pl.DataFrame:
         """Each action in scope with its certified participants and what it requires."""
-        column = "certified_in_domain" if self.certificate_covers_domain else "certified"
-        actions = ctx.actions.filter(_actions_in_scope(self, ctx, self.action_kinds)).select(
-            pl.col("id").alias("action"),
-            "department",
-            "date",
-            "kind",
-            "domain",
-            "exception_basis",
-            pl.col("participants").list.len().alias("participants"),
-        )
-        per_action = ctx.participations.group_by("action").agg(
-            pl.col(column).sum().alias("certified"),
-            pl.col("officer").filter(~pl.col(column)).sort().alias("uncertified"),
-        )
+        return ctx.shared((self.id, "checked"), lambda: self._count(ctx))
+
+    def _count(self, ctx: Context) -> pl.DataFrame:
         # A law allowing fewer officers lowers the count to one: the act is still carried
         # out by a qualified officer.
         exempt = pl.lit(self.exempt_with_exception_basis) & pl.col("exception_basis").is_not_null()
         return (
-            actions.join(per_action, on="action", how="left")
-            .with_columns(
-                pl.col("certified").fill_null(0),
-                pl.col("uncertified").fill_null([]),
+            ctx.certified_actions.lazy()
+            .filter(_actions_in_scope(self, ctx, self.action_kinds))
+            .select(
+                pl.col("id").alias("action"),
+                "department",
+                "date",
+                "kind",
+                "domain",
+                "exception_basis",
+                pl.col("participants").list.len().alias("participants"),
+                pl.col(self._column).alias("certified"),
                 exempt.alias("exempt"),
             )
             .with_columns(
@@ -82,6 +82,16 @@ class CertifiedParticipants(RuleBase):
                 .otherwise(pl.lit(self.minimum_certified))
                 .alias("required")
             )
+            .collect()
+        )
+
+    def _with_uncertified(self, ctx: Context, actions: pl.DataFrame) -> pl.DataFrame:
+        """``actions`` with ``uncertified``: their participants without a certificate that
+        counts, by id."""
+        column = "uncertified_in_domain" if self.certificate_covers_domain else "uncertified"
+        lists = ctx.uncertified.select("action", pl.col(column).alias("uncertified"))
+        return actions.join(lists, on="action", how="left", maintain_order="left").with_columns(
+            pl.col("uncertified").fill_null([])
         )
 
     def _failing(self) -> pl.Expr:
@@ -106,7 +116,7 @@ class CertifiedParticipants(RuleBase):
 
     def check(self, ctx: Context) -> pl.DataFrame:
         return finding_frame(
-            self._checked(ctx).filter(self._failing()),
+            self._with_uncertified(ctx, self._checked(ctx).filter(self._failing())),
             subject_type="action",
             subject_id=pl.col("action"),
             department=pl.col("department"),
@@ -121,7 +131,7 @@ class CertifiedParticipants(RuleBase):
             pl.col("exempt") & (pl.col("certified") < self.minimum_certified) & ~self._failing()
         )
         return exemption_frame(
-            exempt,
+            self._with_uncertified(ctx, exempt),
             subject_type="action",
             subject_id=pl.col("action"),
             department=pl.col("department"),
@@ -174,17 +184,20 @@ class NoAuxiliaryParticipants(RuleBase):
     subject_type: ClassVar[str] = "action"
 
     def check(self, ctx: Context) -> pl.DataFrame:
-        scoped = ctx.actions.filter(_actions_in_scope(self, ctx, self.action_kinds)).select(
-            pl.col("id").alias("action")
+        scoped = (
+            ctx.actions.lazy()
+            .filter(_actions_in_scope(self, ctx, self.action_kinds))
+            .select(pl.col("id").alias("action"))
+            .collect()
         )
-        auxiliary = (
-            ctx.participations.filter(pl.col("employment") == Employment.AUXILIARY.value)
+        staff = ctx.officers.filter(pl.col("employment") == Employment.AUXILIARY.value)["id"]
+        auxiliary = ctx.with_action(
+            ctx.participations.filter(pl.col("officer").is_in(staff.implode()))
             .join(scoped, on="action", how="semi")
             .group_by("action", maintain_order=True)
-            .agg(
-                pl.col("department", "date").first(),
-                pl.col("officer").sort().alias("auxiliary"),
-            )
+            .agg(pl.col("action_row").first(), pl.col("officer").sort().alias("auxiliary")),
+            "department",
+            "date",
         )
         return finding_frame(
             auxiliary,
@@ -213,24 +226,27 @@ class CertificateExit(RuleBase):
     subject_type: ClassVar[str] = "action"
 
     def check(self, ctx: Context) -> pl.DataFrame:
-        scoped = ctx.actions.filter(_actions_in_scope(self, ctx, [])).select(
-            pl.col("id").alias("action")
+        scoped = (
+            ctx.actions.lazy()
+            .filter(_actions_in_scope(self, ctx, []))
+            .select(pl.col("id").alias("action"))
+            .collect()
         )
         exited = (
-            ctx.participations.filter(pl.col("exited"))
-            .join(scoped, on="action", how="semi")
+            ctx.certificate_exits.join(scoped, on="action", how="semi")
             .with_columns(
                 pl.struct(
                     "officer",
-                    pl.col("exited_certificates").list.first().alias("certificate"),
-                    pl.col("exited_statuses").list.first().alias("status"),
-                    pl.col("exited_since").list.first().alias("since"),
+                    pl.col("certificates").list.first().alias("certificate"),
+                    pl.col("statuses").list.first().alias("status"),
+                    pl.col("since").list.first().alias("since"),
                 ).alias("exit")
             )
             .sort("action", "officer")
             .group_by("action", maintain_order=True)
-            .agg(pl.col("department", "date").first(), pl.col("exit").alias("officers"))
+            .agg(pl.col("action_row").first(), pl.col("exit").alias("officers"))
         )
+        exited = ctx.with_action(exited, "department", "date")
         return finding_frame(
             exited,
             subject_type="action",

@@ -32,8 +32,14 @@ class _ActionRule(RuleBase):
 
     subject_type: ClassVar[str] = "action"
 
-    def _actions(self, ctx: Context) -> pl.DataFrame:
-        return ctx.actions.filter(_actions_in_scope(self, ctx, self.action_kinds))
+    def _actions(self, ctx: Context, *columns: str) -> pl.DataFrame:
+        """The ``columns`` of the actions in the rule's scope."""
+        return (
+            ctx.actions.lazy()
+            .filter(_actions_in_scope(self, ctx, self.action_kinds))
+            .select("id", "department", "date", "kind", *columns)
+            .collect()
+        )
 
 
 class WholeProcessRecord(_ActionRule):
@@ -43,7 +49,9 @@ class WholeProcessRecord(_ActionRule):
     kind: Literal["whole_process_record"]
 
     def check(self, ctx: Context) -> pl.DataFrame:
-        rows = self._actions(ctx).filter(pl.col("recorded").is_null() | ~pl.col("recorded"))
+        rows = self._actions(ctx, "recorded").filter(
+            pl.col("recorded").is_null() | ~pl.col("recorded")
+        )
         return finding_frame(
             rows,
             subject_type="action",
@@ -82,7 +90,7 @@ class MajorDecisionReview(_ActionRule):
 
     def check(self, ctx: Context) -> pl.DataFrame:
         rows = (
-            self._actions(ctx)
+            self._actions(ctx, "major", "decided_on", "legal_review_on")
             .filter(pl.col("major"))
             .with_columns(_decided_on(), _as_of("legal_review_on", ctx).alias("review"))
             .filter(pl.col("review").is_null() | (pl.col("review") > pl.col("decided")))
@@ -125,7 +133,7 @@ class DecisionPublicity(_ActionRule):
 
     def check(self, ctx: Context) -> pl.DataFrame:
         rows = (
-            self._actions(ctx)
+            self._actions(ctx, "decided_on", "publicized_on")
             .with_columns(_decided_on(), _as_of("publicized_on", ctx).alias("publicized"))
             .filter(pl.col("publicized").is_null())
         )

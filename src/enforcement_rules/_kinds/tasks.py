@@ -130,20 +130,23 @@ class TaskTable(Obligation):
 
     def _owers(self, ctx: Context) -> pl.DataFrame:
         """(task, department, units) for every tracked task and responsible department."""
-        in_scope = set(ctx.departments(self))
-        membership = [
-            (name, view.id)
-            for view in ctx.department_views
-            if view.id in in_scope
-            for name in self.units_of(view)
-        ]
-        units = pl.DataFrame(
-            membership, schema={"unit": pl.String, "department": pl.String}, orient="row"
+        in_scope = ctx.departments(self)
+        schema = {"unit": pl.String, "department": pl.String}
+        units = pl.concat(
+            [pl.DataFrame(schema=schema)]
+            + [
+                pl.DataFrame(
+                    {"department": ctx.selected(selector)}, schema={"department": pl.String}
+                )
+                .filter(pl.col("department").is_in(in_scope))
+                .select(pl.lit(name).alias("unit"), "department")
+                for name, selector in self.units.items()
+            ]
         )
         rows = [(t.id, u) for t in self.tasks if t.tracked for u in t.units]
         task_units = pl.DataFrame(rows, schema={"task": pl.String, "unit": pl.String}, orient="row")
+        # A department's units are named in the order the task lists them.
         return (
-            # in the order the task lists its units
             task_units.join(units, on="unit", how="inner", maintain_order="left")
             .group_by("task", "department", maintain_order=True)
             .agg(pl.col("unit").alias("units"))

@@ -74,9 +74,7 @@ class TrainingHours(_OfficerRule):
         if not years:
             return empty_findings()
         first_year = self.first_year_minimum_hours
-        hours = ctx.trainings.group_by(
-            "officer", pl.col("date").dt.year().cast(pl.Int32).alias("year")
-        ).agg(pl.col("hours").sum())
+        hours = ctx.trainings_per_year.select("officer", "year", "hours")
         rows = (
             _officer_years(self._officers(ctx), years)
             .join(hours, on=["officer", "year"], how="left")
@@ -136,9 +134,7 @@ class TrainingParticipation(_OfficerRule):
         years = ctx.years(self)
         if not years:
             return empty_findings()
-        sessions = ctx.trainings.group_by(
-            "officer", pl.col("date").dt.year().cast(pl.Int32).alias("year")
-        ).agg(pl.len().alias("sessions"))
+        sessions = ctx.trainings_per_year.select("officer", "year", "sessions")
         rows = (
             _officer_years(self._officers(ctx), years)
             .join(sessions, on=["officer", "year"], how="left")

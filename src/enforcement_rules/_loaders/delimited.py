@@ -68,9 +68,10 @@ def read_delimited(path: Path) -> pl.DataFrame:
     file = str(path)
     data = path.read_bytes()
     text, encoding = decode(data, file)
-    if not text.strip():
+    if not text or text.isspace():
         raise InputError([Problem(file, "row 1", None, "a header row naming the columns")])
-    header = text.split("\n", 1)[0]
+    end = text.find("\n")
+    header = text if end < 0 else text[:end]  # not a split: that copies the whole file
     separator = (
         "\t" if path.suffix.lower() == ".tsv" or ("\t" in header and "," not in header) else ","
     )

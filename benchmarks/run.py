@@ -1,0 +1,311 @@
+"""Province-scale figures: loading, evaluation, memory, a hand-written query, the monitor.
+
+Run from the repository root (with the generate extra: python -m pip install -e '.[generate]'):
+
+    python benchmarks/run.py                       # scales 0.01, 0.1 and 1
+    python benchmarks/run.py --scales 0.1 --repeat 1
+
+For each scale it generates the synthetic province once (`enforcement-rules generate`, kept
+under --data), then, each in a process of its own so that its peak memory is its own:
+
+- load: the Parquet folder and the CSV folder (`enforcement_rules.load`);
+- evaluate: every pack as of 2025-12-31 on the Parquet records (best of --repeat), the
+  findings and violations, and the peak resident memory of loading and evaluating;
+- compare: the two-person, auxiliary-staff and 60-hour rules (D3, XZQZ.18, HNZF.24,
+  XZCF.42, G5, D1, G2) checked by the library and by a polars query written by hand for
+  them (benchmarks/handwritten.py), on the same tables, in the same process: both times
+  (best of --repeat), their ratio, and whether both found the same records;
+- end to end: `enforcement-rules check <parquet> --as-of 2025-12-31 --output report.csv`
+  as a whole process (start, imports, load, evaluate, every finding worded and written).
+
+Then the cost of scale 1 over scale 0.1, and the live monitor's figures where the build has
+it (`benchmarks/monitor.py`, run as a process of its own). Figures are printed, not
+asserted: docs/performance.md records them with the machine they were measured on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+AS_OF = "2025-12-31"
+COMPARED = ["D3", "XZQZ.18", "HNZF.24", "XZCF.42", "G5", "D1", "G2"]
+
+
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def best(action: Any, repeat: int) -> tuple[float, Any]:
+    """The shortest of ``repeat`` runs, and the last run's result."""
+    times = []
+    result = None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = action()
+        times.append(time.perf_counter() - start)
+    return min(times), result
+
+
+# -- children: one measurement each, printing a JSON object -----------------------------------
+
+
+def child_load(folder: str) -> dict[str, Any]:
+    import enforcement_rules as er
+
+    start = time.perf_counter()
+    records = er.load(folder)
+    return {"load_s": time.perf_counter() - start, "records": records.counts(), "rss": peak_mib()}
+
+
+def child_evaluate(folder: str, repeat: int) -> dict[str, Any]:
+    import enforcement_rules as er
+
+    start = time.perf_counter()
+    records = er.load(folder)
+    load_s = time.perf_counter() - start
+    rules = er.load_rules()
+    evaluate_s, report = best(lambda: er.evaluate(records, AS_OF, rules=rules), repeat)
+    return {
+        "load_s": load_s,
+        "evaluate_s": evaluate_s,
+        "findings": len(report),
+        "violations": report.violation_count,
+        "rss": peak_mib(),
+    }
+
+
+def child_compare(folder: str, repeat: int) -> dict[str, Any]:
+    import enforcement_rules as er
+    from enforcement_rules._context import Context
+
+    sys.path.insert(0, str(HERE))
+    from handwritten import handwritten_checks
+
+    records = er.load(folder)
+    day = date.fromisoformat(AS_OF)
+    rules = er.load_rules()
+    packs = rules.select(None)
+    chosen = [rules.rules[rule_id] for rule_id in COMPARED]
+
+    def ours() -> dict[str, int]:
+        """What ``evaluate`` does for these rules: the findings, and the exemptions."""
+        ctx = Context(records, day, packs)
+        counts = {}
+        for rule in chosen:
+            counts[rule.id] = rule.check(ctx).height
+            rule.exemptions(ctx)
+        return counts
+
+    tables = {name: records.table(name) for name in records.counts()}
+    ours_s, ours_counts = best(ours, repeat)
+    hand_s, found = best(lambda: handwritten_checks(tables, day), repeat)
+    hand_counts = {rule: frame.height for rule, frame in found.items()}
+    return {
+        "ours_s": ours_s,
+        "hand_s": hand_s,
+        "ours": ours_counts,
+        "hand": hand_counts,
+        "rss": peak_mib(),
+    }
+
+
+CHILDREN = {"load": child_load, "evaluate": child_evaluate, "compare": child_compare}
+
+
+def run_child(kind: str, folder: Path, repeat: int) -> dict[str, Any]:
+    args = [sys.executable, __file__, "--child", kind, str(folder), "--repeat", str(repeat)]
+    done = subprocess.run(args, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"{kind} on {folder} failed:\n{done.stderr}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def end_to_end(folder: Path, report: Path) -> dict[str, Any]:
+    """Wall time and peak memory of the check command as a process of its own."""
+    command = [
+        sys.executable,
+        "-c",
+        "import sys; from enforcement_rules._cli import main; sys.exit(main())",
+        "check",
+        str(folder),
+        "--as-of",
+        AS_OF,
+        "--output",
+        str(report),
+    ]
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    took = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        raise SystemExit(
+            f"check failed with {code}: {process.stderr.read().decode() if process.stderr else ''}"
+        )
+    return {"seconds": took, "rss": usage.ru_maxrss / 1024, "bytes": report.stat().st_size}
+
+
+# -- the parent ---------------------------------------------------------------------------------
+
+
+def generated(data: Path, scale: float, seed: int) -> tuple[Path, float | None]:
+    """The folder of the synthetic province at ``scale`` (generated when missing), and the
+    seconds generating it took (``None`` when it was there already)."""
+    folder = data / f"scale-{scale:g}-seed-{seed}"
+    manifest = folder / "province.json"
+    if manifest.exists():
+        held = json.loads(manifest.read_text(encoding="utf-8"))
+        if held.get("scale") == scale and held.get("seed") == seed:
+            return folder, None
+    command = [
+        sys.executable,
+        "-c",
+        "import sys; from enforcement_rules._cli import main; sys.exit(main())",
+        "generate",
+        "--scale",
+        f"{scale:g}",
+        "--seed",
+        str(seed),
+        "--out",
+        str(folder),
+    ]
+    start = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    return folder, time.perf_counter() - start
+
+
+def machine() -> str:
+    import polars as pl
+
+    cores = os.cpu_count()
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    model = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+            model = next(
+                (
+                    line.split(":", 1)[1].strip()
+                    for line in cpuinfo
+                    if line.startswith("model name")
+                ),
+                model,
+            )
+    except OSError:
+        pass
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return (
+        f"{model}, {cores} cores, {memory:.0f} GiB; Python {platform.python_version()}, "
+        f"polars {pl.__version__}; load average {load:.2f} at start"
+    )
+
+
+def monitor(events: int) -> None:
+    """The live monitor's figures: its own benchmark, where this build has a monitor."""
+    import enforcement_rules as er
+
+    script = HERE / "monitor.py"
+    if not hasattr(er, "Monitor") or not script.exists():
+        print("monitor: not available on this build")
+        return
+    try:
+        er.Monitor().close()
+    except er.EnforcementRulesError as error:
+        print(f"monitor: not available on this build ({error})")
+        return
+    print(f"monitor ({events:,} actions; benchmarks/monitor.py):", flush=True)
+    subprocess.run([sys.executable, str(script), "--events", str(events)], check=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", type=float, nargs="+", default=[0.01, 0.1, 1.0])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "enforcement-rules-province",
+        help="where the generated provinces are kept (default: a folder in the temp dir)",
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="best of this many runs")
+    parser.add_argument("--monitor-events", type=int, default=1_000_000)
+    parser.add_argument("--no-monitor", action="store_true")
+    parser.add_argument("--child", nargs=2, metavar=("KIND", "FOLDER"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.child:
+        kind, folder = args.child
+        child = CHILDREN[kind]
+        result = child(folder) if kind == "load" else child(folder, args.repeat)  # type: ignore[operator]
+        print(json.dumps(result))
+        return
+
+    print(f"machine: {machine()}")
+    print(f"as of {AS_OF}, seed {args.seed}, best of {args.repeat}\n", flush=True)
+    figures: dict[float, dict[str, Any]] = {}
+    for scale in args.scales:
+        folder, generating = generated(args.data, scale, args.seed)
+        parquet, csv = folder / "parquet", folder / "csv"
+        loaded_csv = run_child("load", csv, 1)
+        evaluated = run_child("evaluate", parquet, args.repeat)
+        compared = run_child("compare", parquet, args.repeat)
+        with tempfile.TemporaryDirectory() as work:
+            whole = end_to_end(parquet, Path(work) / "report.csv")
+        counts = loaded_csv["records"]
+        figures[scale] = {"evaluate": evaluated, "whole": whole}
+        print(f"== scale {scale:g}: " + ", ".join(f"{k} {v:,}" for k, v in counts.items() if v))
+        if generating is not None:
+            print(f"  generate (Parquet and CSV)      {generating:8.2f} s")
+        print(f"  load Parquet                    {evaluated['load_s']:8.2f} s")
+        print(
+            f"  load CSV                        {loaded_csv['load_s']:8.2f} s"
+            f"   (peak RSS {loaded_csv['rss']:,.0f} MiB)"
+        )
+        print(
+            f"  evaluate, every pack            {evaluated['evaluate_s']:8.2f} s"
+            f"   findings {evaluated['findings']:,}, violations {evaluated['violations']:,}"
+        )
+        print(f"  peak RSS, load + evaluate       {evaluated['rss']:8,.0f} MiB")
+        same = compared["ours"] == compared["hand"]
+        ratio = compared["ours_s"] / compared["hand_s"]
+        print(f"  7 rules, library                {compared['ours_s']:8.2f} s")
+        print(
+            f"  7 rules, hand-written polars    {compared['hand_s']:8.2f} s"
+            f"   ratio {ratio:.2f}; same findings: {'yes' if same else 'NO'}"
+        )
+        if not same:
+            print(f"    library {compared['ours']}\n    by hand {compared['hand']}")
+        print(
+            f"  end to end, check → report.csv  {whole['seconds']:8.2f} s"
+            f"   (peak RSS {whole['rss']:,.0f} MiB, {whole['bytes'] / 2**20:,.0f} MiB written)"
+        )
+        print(flush=True)
+    if 0.1 in figures and 1.0 in figures:
+        small, large = figures[0.1], figures[1.0]
+        print("== cost of scale 1 over scale 0.1")
+        for label, key, part in (
+            ("load Parquet", "evaluate", "load_s"),
+            ("evaluate", "evaluate", "evaluate_s"),
+            ("end to end", "whole", "seconds"),
+        ):
+            print(f"  {label:<30} {large[key][part] / small[key][part]:8.2f} ×")
+        print()
+    if not args.no_monitor:
+        monitor(args.monitor_events)
+    print(f"load average at the end: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()

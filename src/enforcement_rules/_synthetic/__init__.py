@@ -1,0 +1,177 @@
+"""A synthetic province: deterministic records at any scale, for benchmarks and trials.
+
+At scale 1: 2,000 departments of the five jurisdictions the packs name and of others, 100,000
+officers with their certificates, 1,000,000 enforcement acts of one to four officers,
+1,000,000 trainings, and the submissions, activities and task reports every obligation of the
+rules asks for, with the shares of violations an audit finds (see the constants of each
+module). The records span 2021 to 2025; evaluate them as of ``AS_OF``.
+
+The same scale and seed give the same tables, and the same files byte for byte. Needs numpy
+(the ``generate`` extra).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from .._errors import UsageError
+from .._optional import require
+from .._records import MOMENT_SUFFIX, Records
+from .._rules import RuleSet, load_rules
+
+if TYPE_CHECKING:
+    import numpy as np
+
+AS_OF = date(2025, 12, 31)
+"""The day the synthetic records are meant to be evaluated as of (every pack judged)."""
+
+AT_SCALE_ONE = {"departments": 2_000, "officers": 100_000, "actions": 1_000_000}
+"""Departments, officers and acts at scale 1 (trainings: ten per officer)."""
+
+FORMATS = ("parquet", "csv")
+
+# One random stream per table, so that changing one table leaves the others as they were.
+_STREAMS = {
+    "departments": 1,
+    "officers": 2,
+    "certificates": 3,
+    "trainings": 4,
+    "exams": 5,
+    "actions": 6,
+    "obligations": 7,
+    "campaign": 8,
+    "staffing": 9,
+}
+
+
+def _stream(seed: int, table: str) -> np.random.Generator:
+    numpy = require("numpy", "generating a synthetic province")
+    generator: np.random.Generator = numpy.random.default_rng([seed, _STREAMS[table]])
+    return generator
+
+
+def province_records(scale: float = 1.0, seed: int = 1, *, rules: RuleSet | None = None) -> Records:
+    """The synthetic province at ``scale`` (1: 100,000 officers and 1,000,000 acts) from
+    ``seed``, as ``Records``."""
+    require("numpy", "generating a synthetic province")
+    from .actions import actions
+    from .campaign import campaign_records
+    from .departments import department_units
+    from .owed import obligation_records, typed
+    from .people import certificates, exams, officers, roster, trainings
+
+    if not (isinstance(scale, int | float) and math.isfinite(scale) and scale > 0):
+        raise UsageError(f"scale: expected a number greater than 0; got {scale!r}")
+    counts = {k: max(1, round(v * scale)) for k, v in AT_SCALE_ONE.items()}
+    packs = (rules or load_rules()).select(None)
+
+    units = department_units(counts["departments"], _stream(seed, "departments"))
+    people = officers(units, counts["officers"], _stream(seed, "officers"))
+    staff = roster(people, units.height)
+    units = _staffing(units, people, _stream(seed, "staffing"))
+    tables = {
+        "departments": typed("departments", units),
+        "officers": typed("officers", people),
+        "certificates": typed(
+            "certificates", certificates(people, units, _stream(seed, "certificates"))
+        ),
+        "trainings": typed("trainings", trainings(people, units, _stream(seed, "trainings"))),
+        "exams": typed("exams", exams(people, units, _stream(seed, "exams"))),
+        "actions": typed(
+            "actions", actions(counts["actions"], units, staff, _stream(seed, "actions"))
+        ),
+    }
+    base = {k: tables[k] for k in ("departments", "officers", "certificates")}
+    tables |= obligation_records(base, packs, AS_OF, _stream(seed, "obligations"))
+    tables |= campaign_records(base, packs, AS_OF, _stream(seed, "campaign"))
+    return Records(tables, origin=f"<synthetic province scale={scale} seed={seed}>")
+
+
+def _staffing(units: pl.DataFrame, people: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
+    """Departments with the staff figures a unit reports: most give their legal reviewers
+    (mostly enough for 5% of their staff), some their enforcement staff as well."""
+    from .._vocab import Employment
+
+    staff = (
+        people.filter(pl.col("on_duty") & (pl.col("employment") != Employment.AUXILIARY.value))
+        .group_by("_dept")
+        .agg(pl.len().alias("_staff"))
+    )
+    n = units.height
+    frame = (
+        units.with_row_index("_dept")
+        .with_columns(pl.col("_dept").cast(pl.Int64))
+        .join(staff, on="_dept", how="left", maintain_order="left")
+        .with_columns(pl.col("_staff").fill_null(0))
+    )
+    u = pl.Series(rng.random(n))
+    v = pl.Series(rng.random(n))
+    enough = (pl.col("_staff") * 5 + 99) // 100
+    return frame.with_columns(
+        pl.when(v < 0.3).then(pl.col("_staff")).alias("enforcement_staff"),
+        pl.when(u < 0.85)
+        .then(enough)
+        .when(u < 0.95)
+        .then((enough - 1).clip(lower_bound=0))
+        .alias("legal_reviewers"),
+    ).drop("_dept", "_staff")
+
+
+def contract_tables(records: Records) -> dict[str, pl.DataFrame]:
+    """Each non-empty table in the columns of the record contract, typed as Parquet keeps
+    them (a day-or-date-time field as its day)."""
+    return {
+        kind: frame.select([c for c in frame.columns if not c.endswith(MOMENT_SUFFIX)])
+        for kind, frame in ((k, records.table(k)) for k in records.counts())
+        if frame.height
+    }
+
+
+def generate_province(
+    out: str | Path,
+    *,
+    scale: float = 1.0,
+    seed: int = 1,
+    formats: Iterable[str] = FORMATS,
+    rules: RuleSet | None = None,
+) -> dict[str, int]:
+    """Write the synthetic province to ``out``: ``parquet/`` (one Parquet file per record
+    type) and ``csv/`` (one CSV file per record type), each a folder ``load`` reads, and
+    ``province.json`` (scale, seed, the as-of day, the counts). The number of records of
+    each type."""
+    from .._export import write_csv_folder
+
+    wanted = list(dict.fromkeys(formats))
+    unknown = [f for f in wanted if f not in FORMATS]
+    if unknown or not wanted:
+        raise UsageError(f"formats: expected some of {', '.join(FORMATS)}; got {wanted}")
+    records = province_records(scale, seed, rules=rules)
+    target = Path(out)
+    target.mkdir(parents=True, exist_ok=True)
+    counts = {k: v for k, v in records.counts().items() if v}
+    if "parquet" in wanted:
+        folder = target / "parquet"
+        folder.mkdir(exist_ok=True)
+        for kind, frame in contract_tables(records).items():
+            frame.write_parquet(folder / f"{kind}.parquet", compression="zstd", statistics=False)
+    if "csv" in wanted:
+        write_csv_folder(records, target / "csv")
+    manifest = {
+        "generator": "enforcement-rules synthetic province",
+        "scale": scale,
+        "seed": seed,
+        "as_of": AS_OF.isoformat(),
+        "formats": wanted,
+        "counts": counts,
+    }
+    (target / "province.json").write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    return counts
