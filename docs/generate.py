@@ -676,8 +676,40 @@ def _models_in(annotation: Any) -> set[type[BaseModel]]:
     return found
 
 
+def _argument(action: argparse.Action) -> str:
+    """An argument as a user writes it: ``FILE``, ``--as-of YYYY-MM-DD``, ``--strict``."""
+    if not action.option_strings:
+        return action.metavar if isinstance(action.metavar, str) else action.dest.upper()
+    option = max(action.option_strings, key=len)
+    if action.nargs == 0:
+        return option
+    if action.choices is not None and action.metavar is None:
+        return f"{option} {{{','.join(str(c) for c in action.choices)}}}"
+    metavar = action.metavar if isinstance(action.metavar, str) else action.dest.upper()
+    return f"{option} {metavar}"
+
+
+def _usage(name: str, parser: argparse.ArgumentParser) -> str:
+    parts = []
+    for action in parser._actions:
+        if isinstance(action, argparse._HelpAction):
+            continue
+        text = _argument(action)
+        optional = not action.required if action.option_strings else action.nargs == "?"
+        if optional:
+            text = f"[{text}]"
+        if isinstance(action, argparse._AppendAction):
+            text += "…"
+        parts.append(text)
+    return " ".join(["enforcement-rules", name, *parts])
+
+
 def cli_page() -> str:
+    """The command reference, built from the parser's actions (not its formatted help, which
+    differs between Python versions)."""
     parser = _parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    helps = {c.dest: c.help or "" for c in commands._choices_actions}
     out = [
         GENERATED,
         "",
@@ -686,14 +718,24 @@ def cli_page() -> str:
         "Exit codes: 0 no violations, 1 violations found (for `coverage`: a sentence unclassified "
         "or a register entry stale), 2 bad input, bad rules or bad usage.",
         "",
-        "```text",
-        parser.format_help().rstrip(),
-        "```",
-        "",
+        "| command | what it does |",
+        "|---|---|",
     ]
-    actions = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
-    for name, sub in actions[0].choices.items():
-        out += [f"## `{name}`", "", "```text", sub.format_help().rstrip(), "```", ""]
+    out += [f"| [`{name}`](#{name}) | {helps.get(name, '')} |" for name in commands.choices]
+    out.append("")
+    for name, sub in commands.choices.items():
+        out += [f"## `{name}`", "", helps.get(name, ""), ""]
+        if sub.description:
+            out += [sub.description, ""]
+        out += ["```text", _usage(name, sub), "```", "", "| argument | meaning |", "|---|---|"]
+        for action in sub._actions:
+            if isinstance(action, argparse._HelpAction):
+                continue
+            meaning = (action.help or "").replace("|", "\\|")
+            if action.required and action.option_strings:
+                meaning += " (required)"
+            out.append(f"| `{_argument(action)}` | {meaning} |")
+        out.append("")
     return "\n".join(out)
 
 

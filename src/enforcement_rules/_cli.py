@@ -103,7 +103,13 @@ def _parser() -> argparse.ArgumentParser:
         "files or an Excel workbook; what is written loads back to the same records.",
     )
     convert.add_argument("source", help="records in any format `check` reads")
-    convert.add_argument("--to", required=True, choices=CONVERT_FORMATS, dest="target_format")
+    convert.add_argument(
+        "--to",
+        required=True,
+        choices=CONVERT_FORMATS,
+        dest="target_format",
+        help="the format to write",
+    )
     convert.add_argument("target", help="the file (json, jsonl, xlsx) or folder (csv) to write")
     convert.add_argument(
         "--headers",
