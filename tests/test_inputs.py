@@ -237,6 +237,19 @@ def test_a_missing_required_column_is_named(tmp_path: Path) -> None:
     assert problem.field == "employment" and "required" in problem.expected
 
 
+def test_a_column_named_twice_is_refused_with_the_header_as_read(tmp_path: Path) -> None:
+    path = write(tmp_path / "officers.csv", "编号,所属部门,编号\nO1,D1,O2\n")
+    [problem] = problems_of(path)
+    assert (problem.where, problem.expected, problem.got) == (
+        "row 1",
+        "each column once",
+        "编号, 所属部门, 编号",
+    )
+    # a carriage return in the header once made the message itself fail (found by fuzzing)
+    path = write(tmp_path / "officers.csv", "\r编号,所属部门,编号\nO1,D1,O2\n")
+    assert {p.where for p in problems_of(path)} == {"header"}
+
+
 def test_an_excel_problem_names_the_sheet_and_row(tmp_path: Path) -> None:
     path = tmp_path / "bad.xlsx"
     pl.DataFrame(

@@ -95,22 +95,24 @@ def test_posting_the_same_records_twice_never_raises_and_counts_nothing_twice() 
 
 
 @needs_engine
-def test_an_exception_inside_an_engine_action_is_raised_from_post(
+def test_an_engine_error_is_raised_from_post_and_no_later_answer_is_trusted(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     with dawukou(start="2024-05-10") as monitor:
         standing(monitor, "O1", "O2")
+        native = monitor._engine._native
 
-        def broken(self: _engine.Engine, rule: str) -> None:
-            raise RuntimeError(f"action of {rule} failed")
+        def fails(ruleset: int, state: int) -> None:
+            raise RuntimeError("the engine could not complete the action")
 
         with monkeypatch.context() as patch:
-            patch.setattr(_engine.Engine, "_record", broken)
-            with pytest.raises(RuntimeError, match="action of not_met failed"):
+            patch.setattr(native, "complete_and_start_action", fails)
+            with pytest.raises(RuntimeError, match="could not complete the action"):
                 monitor.post(action("A1", "2024-05-10", "O1"), "actions")
-        # the engine is not left in a failed state: the next record is judged as usual
-        found = monitor.post(action("A2", "2024-05-10", "O2"), "actions")
-        assert [(f.rule, f.subject_id) for f in found] == [("D3", "A2")]
+        # durable-rules answers the events after an abandoned action from that action, wrongly:
+        # the monitor says so instead of reporting nothing
+        with pytest.raises(RuntimeError, match="start a new monitor"):
+            monitor.post(action("A2", "2024-05-10", "O2"), "actions")
 
 
 @needs_engine

@@ -9,7 +9,7 @@ How the engine's sharp edges (durable-rules 2.0.28) are handled here:
 - Ruleset names are global to a host and can be registered once: every ``Engine`` has its own
   host and names its rulesets with a process-wide serial number.
 - A host starts two timer threads that re-arm themselves for ever; they only dispatch work
-  queued outside a ``post``. Every action here runs synchronously inside ``post``, so the host
+  queued outside a ``post``. Every action here is completed inside ``decide``, so the host
   starts none (``Host._run``), and a closed engine leaves no thread behind.
 - ``delete_ruleset`` does not free the session state the ruleset holds (≈ 80-100 KB per
   ruleset once it has seen an event): ``close`` deletes the state first. ``delete_state``
@@ -21,8 +21,11 @@ How the engine's sharp edges (durable-rules 2.0.28) are handled here:
   posted twice is never "already observed", because events carry no ``id``. No facts are
   asserted (``docs/monitor.md``: joining each event with a clock fact grew memory with every
   event), so the engine holds nothing between posts.
-- An exception inside an action is swallowed by the engine and kept in the session state;
-  actions here catch it themselves and ``decide`` raises it again.
+- durable's own action layer (``Ruleset.do_actions``: a closure, a promise and two JSON
+  round trips of the session state for every rule that fires) costs more than the match
+  itself. No rule here acts: ``decide`` asks the C engine which rule the event fired
+  (``start_action_for_state``) and completes that action at once, leaving the session
+  state as it was. The rules' ``run`` functions are never called.
 - The engine is not made thread-safe here; its one user, the monitor, holds a lock.
 """
 
@@ -33,8 +36,7 @@ import itertools
 import json
 import sys
 import threading
-import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from types import ModuleType
 from typing import Any
 
@@ -56,11 +58,6 @@ def _durable() -> tuple[ModuleType, type]:
     """durable-rules' C extension and our host class, or ``MonitorUnavailable`` saying why."""
     global _modules
     if _modules is None:
-        # durable-rules 2.0.28 times each action with datetime.utcfromtimestamp, deprecated
-        # since Python 3.12; under -W error the warning would fail every action.
-        warnings.filterwarnings(
-            "ignore", r"datetime\.datetime\.utcfromtimestamp", DeprecationWarning, r"durable\."
-        )
         version = f"{sys.version_info.major}.{sys.version_info.minor}"
         try:
             engine = _import("durable.engine")
@@ -147,6 +144,20 @@ def none_of(name: str, values: list[str]) -> Condition:
 
 # -- the engine ---------------------------------------------------------------------------
 
+_encoder = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":"))
+
+
+def encode(event: Mapping[str, Any]) -> str:
+    """An event as the engine reads it: JSON text (plain values, no ``id``, ``sid`` or
+    ``engine_ready`` key: durable-rules reads those itself)."""
+    if "id" in event or "sid" in event or _READY in event:
+        raise ValueError(f"an event carries no 'id', 'sid' or '{_READY}' field")
+    return _encoder.encode(event)
+
+
+def _never_run(closure: Any) -> None:
+    """The rules' action, which durable-rules asks for and ``Engine`` never calls."""
+
 Rulesets = Mapping[str, Mapping[str, Condition]]
 """Rulesets by name; each maps a rule name to the condition an event must meet to fire it.
 The conditions of one ruleset must exclude each other: an event fires at most one rule."""
@@ -161,74 +172,65 @@ class Engine:
         with _SERIAL_LOCK:
             serial = next(_SERIAL)
         self._names = {name: f"er{serial}r{i}" for i, name in enumerate(rulesets)}
-        self._fired: list[str] = []
-        self._error: BaseException | None = None
         definitions = {}
         for name, rules in rulesets.items():
             if _READY in rules:
                 raise ValueError(f"ruleset {name}: the rule name {_READY} is the engine's own")
             definitions[self._names[name]] = {
-                rule: {"all": [{"m": condition}], "run": self._action(rule)}
+                rule: {"all": [{"m": condition}], "run": _never_run}
                 for rule, condition in {**rules, _READY: {_READY: True}}.items()
             }
+        self._failed: BaseException | None = None
         self._host: Any = host()
         self._host.register_rulesets(definitions)
-        self._rulesets = {name: self._host.get_ruleset(self._names[name]) for name in rulesets}
-        ready = json.dumps({_READY: True})
+        self._handles: dict[str, int] = {
+            name: self._host.get_ruleset(self._names[name])._handle for name in rulesets
+        }
+        ready = _encoder.encode({_READY: True})
         for name in rulesets:
             if self._post(name, ready) != _READY:
                 raise RuntimeError(f"ruleset {name}: {_READY} fired nothing")
 
-    def _action(self, rule: str) -> Callable[[Any], None]:
-        def run(closure: Any) -> None:
-            # durable-rules swallows an exception raised here into the session state;
-            # keep it so that ``decide`` raises it.
-            try:
-                self._record(rule)
-            except BaseException as error:
-                self._error = error
-
-        return run
-
-    def _record(self, rule: str) -> None:
-        self._fired.append(rule)
-
-    def decide(self, ruleset: str, event: Mapping[str, Any]) -> str | None:
+    def decide(self, ruleset: str, event: Mapping[str, Any] | str) -> str | None:
         """Post ``event`` to ``ruleset``: the name of the rule it fired, or ``None``.
 
-        ``event`` holds plain JSON values and no ``id``, ``sid`` or ``engine_ready`` key.
+        ``event`` holds plain JSON values and no ``id``, ``sid`` or ``engine_ready`` key; it
+        may be given already as JSON text (``encode``), when several rulesets decide on it.
         """
         if self._host is None:
             raise RuntimeError("the engine is closed")
-        if "id" in event or "sid" in event or _READY in event:
-            raise ValueError(f"an event carries no 'id', 'sid' or '{_READY}' field")
-        return self._post(ruleset, json.dumps(event, ensure_ascii=False))
+        if self._failed is not None:
+            raise RuntimeError(
+                f"the rules engine failed on an earlier event ({self._failed!r}) and its answers "
+                f"can no longer be trusted: start a new monitor"
+            ) from self._failed
+        return self._post(ruleset, event if isinstance(event, str) else encode(event))
 
     def _post(self, ruleset: str, event: str) -> str | None:
         """Post one event, as JSON text: the rule it fired, or ``None``."""
-        self._fired.clear()
-        self._error = None
-        rules = self._rulesets[ruleset]
-        # What Host.post does, without its second JSON encoding of every event that fires
-        # nothing (to word a MessageNotHandledException): half the time of a post.
-        code, state = self._native.assert_event(rules._handle, event)
+        native, handle = self._native, self._handles[ruleset]
+        code, state = native.assert_event(handle, event)
         if code in (_NOT_HANDLED, _OBSERVED):  # observed cannot happen without an id
             return None
-        failed: list[BaseException] = []
-
-        def completed(error: BaseException | None, _: object) -> None:
-            if error:
-                failed.append(error)
-
-        rules.do_actions(0 if code == _QUEUED else state, completed)
-        if failed:
-            raise failed[0]
-        if self._error is not None:
-            error, self._error = self._error, None
-            raise error
-        if len(self._fired) > 1:
-            raise RuntimeError(f"ruleset {ruleset}: one event fired {self._fired}")
-        return self._fired[0] if self._fired else None
+        if code == _QUEUED:
+            state = 0
+        started = native.start_action_for_state(handle, state)
+        fired: list[str] = []
+        while started:
+            # the action's message: {rule name: the event it matched}
+            message = json.loads(started if isinstance(started, str) else started[1])
+            fired.extend(message)
+            try:
+                started = native.complete_and_start_action(handle, state)
+            except BaseException as error:
+                # An abandoned action stays in the session and the engine answers the next
+                # events from it ("observed", the old match): no later answer can be trusted.
+                native.abandon_action(handle, state)
+                self._failed = error
+                raise
+        if len(fired) > 1:
+            raise RuntimeError(f"ruleset {ruleset}: one event fired {fired}")
+        return fired[0] if fired else None
 
     def held(self) -> tuple[int, int]:
         """Facts and pending events the engine holds across its rulesets (both stay 0)."""

@@ -17,7 +17,7 @@ from types import TracebackType
 from typing import Any
 
 from ._dates import day_start, moment_of
-from ._engine import Engine
+from ._engine import Engine, encode
 from ._errors import UsageError
 from ._live import UNSUPPORTED, LiveState, Observation, Tracker, tracker_class
 from ._one_record import parse_record
@@ -103,6 +103,7 @@ class Monitor:
         for tracker in self._trackers:
             for record_type in tracker.reading():
                 self._readers.setdefault(record_type, []).append(tracker)
+        self._concerned: dict[tuple[str, str], list[Tracker]] = {}
         self._engine = Engine({t.rule.id: t.ruleset() for t in self._trackers})
         self._release = weakref.finalize(self, self._engine.close)
         self._on_finding = on_finding
@@ -113,8 +114,12 @@ class Monitor:
         self._lock = threading.RLock()
         self._delivering: int | None = None
         self._closed = False
+        # events encoded while one record is handled, by identity: several rules read the
+        # same event (an action's participants); each holds the event so its id stays its own
+        self._encoded: dict[int, tuple[dict[str, Any], str]] = {}
         if first is not None:
             self._advance(first)
+            self._encoded.clear()
 
     # -- the public operations ---------------------------------------------------------
 
@@ -131,11 +136,15 @@ class Monitor:
                 if moment is not None and (self.clock is None or moment > self.clock):
                     self._advance(moment)
                 change = self._state.apply(name, row)
-                for tracker in self._readers.get(name, ()):
+                if name == "departments":
+                    self._concerned.clear()
+                for tracker in self._readers_of(name, row):
                     self._decide_all(tracker.on_change(change))
             except BaseException:
                 self._arisen.clear()
                 raise
+            finally:
+                self._encoded.clear()
             return self._deliver()
 
     def advance_to(self, moment: date | datetime | str) -> list[Finding]:
@@ -155,6 +164,8 @@ class Monitor:
             except BaseException:
                 self._arisen.clear()
                 raise
+            finally:
+                self._encoded.clear()
             return self._deliver()
 
     def findings(self) -> list[Finding]:
@@ -211,6 +222,22 @@ class Monitor:
                 f"the record that raised the finding: post from outside the callback"
             )
 
+    def _readers_of(self, record_type: str, row: dict[str, Any]) -> list[Tracker]:
+        """The trackers a record goes to: for an act of a department, those it can concern,
+        found once per department (trackers it cannot concern would only answer ``outside``,
+        which withdraws nothing unless findings about single acts are kept)."""
+        readers = self._readers.get(record_type, [])
+        if record_type not in DATED or self._keep or "department" not in row:
+            return readers
+        key = (record_type, row["department"])
+        concerned = self._concerned.get(key)
+        if concerned is None:
+            concerned = [
+                t for t in readers if not t.about_acts or t.concerns(row["department"])
+            ]
+            self._concerned[key] = concerned
+        return concerned
+
     def _advance(self, moment: datetime) -> None:
         before = self._state.clock
         self._state.set_clock(moment)
@@ -224,11 +251,13 @@ class Monitor:
     def _decide(self, observation: Observation) -> None:
         key = observation.key
         tracker = observation.tracker
-        decided = (
-            None
-            if observation.event is None
-            else self._engine.decide(tracker.rule.id, observation.event)
-        )
+        event = observation.event
+        decided = None
+        if event is not None:
+            encoded = self._encoded.get(id(event))
+            if encoded is None:
+                encoded = self._encoded[id(event)] = (event, encode(event))
+            decided = self._engine.decide(tracker.rule.id, encoded[1])
         if decided is None:
             self._findings.pop(key, None)
             return

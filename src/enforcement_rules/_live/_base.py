@@ -104,6 +104,8 @@ class Change:
     officer_years: set[tuple[str, int]] = field(default_factory=set)
     rotation_officers: set[str] = field(default_factory=set)
     summary: ActSummary | None = None
+    # actions: the event of the three systems' rules, computed once (``_live.systems``)
+    systems_event: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)
@@ -503,6 +505,12 @@ class Tracker:
 
     def on_change(self, change: Change) -> Iterable[Observation]:
         return ()
+
+    def concerns(self, department: str) -> bool:
+        """Whether an act of ``department`` can concern the rule. ``False`` when the tracker
+        would only answer ``outside`` for it: the monitor then skips the tracker for acts of
+        that department, unless a finding about the act might be held and must be withdrawn."""
+        return True
 
     def on_clock(self, before: datetime | None, after: datetime) -> Iterable[Observation]:
         return ()

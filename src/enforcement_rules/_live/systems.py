@@ -34,31 +34,23 @@ class _SystemsTracker(_ActTracker):
         self._waiting.pop(row["id"], None)
         if not self.in_scope(row):
             return (self.outside(row["id"]),)
-        return (self.observe(row),)
+        if change.systems_event is None:  # one event for every rule of the three systems
+            change.systems_event = _event(row, self.state.today)
+        return (self.observe(row, change.systems_event),)
 
     def on_clock(self, before: datetime | None, after: datetime) -> Iterable[Observation]:
         today = local_day(after)
         come = [r for r in self._waiting.values() if r[self.dated_by or "date"] <= today]
         for row in come:
             del self._waiting[row["id"]]
-        return [self.observe(row) for row in come]
+        return [self.observe(row, _event(row, today)) for row in come]
 
-    def observe(self, row: dict[str, Any]) -> Observation:
+    def observe(self, row: dict[str, Any], event: dict[str, Any]) -> Observation:
         today = self.state.today
         dated: date | None = row[self.dated_by] if self.dated_by else None
         if dated is not None and (today is None or dated > today):
             self._waiting[row["id"]] = row
         decided = row["decided_on"] or row["date"]
-        event = {
-            "day": row["date"].toordinal(),
-            "kind": row["kind"],
-            "major": row["major"],
-            "recorded": {True: "yes", False: "no", None: "unknown"}[row["recorded"]],
-            "decided": decided.toordinal(),
-            "dated": dated is not None,
-            "dated_on": dated.toordinal() if dated is not None else _NEVER,
-            "today": today.toordinal() if today is not None else _NEVER,
-        }
         counted = dated if dated is not None and today is not None and dated <= today else None
         return self.observation(
             row["id"],
@@ -74,9 +66,29 @@ class _SystemsTracker(_ActTracker):
         raise NotImplementedError
 
 
-def _not_counted() -> Condition:
+def _event(row: dict[str, Any], today: date | None) -> dict[str, Any]:
+    """An action as the three systems' rules read it: its days as ordinals (``_NEVER`` for a
+    day it does not name) and the clock's day."""
+    decided = row["decided_on"] or row["date"]
+    return {
+        "day": row["date"].toordinal(),
+        "kind": row["kind"],
+        "major": row["major"],
+        "recorded": {True: "yes", False: "no", None: "unknown"}[row["recorded"]],
+        "decided": decided.toordinal(),
+        "legal_review_on": _ordinal(row["legal_review_on"]),
+        "publicized_on": _ordinal(row["publicized_on"]),
+        "today": _ordinal(today),
+    }
+
+
+def _ordinal(day: date | None) -> int:
+    return _NEVER if day is None else day.toordinal()
+
+
+def _not_counted(dated_by: str) -> Condition:
     """The action names no day for it, or a day after the clock's."""
-    return any_of(equals("dated", False), greater("dated_on", field("today")))
+    return any_of(equals(dated_by, _NEVER), greater(dated_by, field("today")))
 
 
 class WholeProcessRecordTracker(_SystemsTracker):
@@ -102,12 +114,12 @@ class MajorDecisionReviewTracker(_SystemsTracker):
     def ruleset(self) -> dict[str, Condition]:
         major = all_of(*self.scope(self.rule.action_kinds), equals("major", True))
         return {
-            Status.MISSING.value: all_of(major, _not_counted()),
+            Status.MISSING.value: all_of(major, _not_counted("legal_review_on")),
             Status.LATE.value: all_of(
                 major,
-                equals("dated", True),
-                at_most("dated_on", field("today")),
-                greater("dated_on", field("decided")),
+                greater("legal_review_on", _NEVER),
+                at_most("legal_review_on", field("today")),
+                greater("legal_review_on", field("decided")),
             ),
         }
 
@@ -127,7 +139,8 @@ class DecisionPublicityTracker(_SystemsTracker):
     dated_by: ClassVar[str | None] = "publicized_on"
 
     def ruleset(self) -> dict[str, Condition]:
-        return {Status.MISSING.value: all_of(*self.scope(self.rule.action_kinds), _not_counted())}
+        scope = self.scope(self.rule.action_kinds)
+        return {Status.MISSING.value: all_of(*scope, _not_counted("publicized_on"))}
 
     def figures_of(
         self, row: dict[str, Any], decided: date, counted: date | None

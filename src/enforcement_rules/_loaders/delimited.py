@@ -88,16 +88,14 @@ def read_delimited(path: Path) -> pl.DataFrame:
         )
     except pl.exceptions.PolarsError as error:
         raise InputError([_locate_csv_error(text, separator, file, error)]) from None
-    duplicated = [c for c in frame.columns if "_duplicated_" in c]
-    if duplicated:
-        raise InputError(
-            [Problem(file, "row 1", None, "each column once", ", ".join(_header(text, separator)))]
-        )
+    if any(_DUPLICATED in c for c in frame.columns):
+        # the header as polars read it, its repeated names given back their own
+        header = ", ".join(c.split(_DUPLICATED)[0] for c in frame.columns)
+        raise InputError([Problem(file, "row 1", None, "each column once", header)])
     return frame
 
 
-def _header(text: str, separator: str) -> list[str]:
-    return next(csv.reader(io.StringIO(text), delimiter=separator), [])
+_DUPLICATED = "_duplicated_"  # polars names a repeated column "name_duplicated_0"
 
 
 def _locate_csv_error(text: str, separator: str, file: str, error: Exception) -> Problem:
