@@ -481,3 +481,18 @@ def test_generated_record_sets_replayed_give_evaluates_findings(
 ) -> None:
     data, checkpoints = case
     compare(data, checkpoints)
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda path: path.parent.name)
+def test_a_monitor_that_keeps_no_act_findings_hands_the_callback_the_same_findings(
+    example: Path,
+) -> None:
+    # without kept findings, an act goes only to the rules of its department (a shortcut)
+    data = json.loads(example.read_text(encoding="utf-8"))
+    days = month_ends(AS_OF[example.parent.name] - timedelta(days=730), AS_OF[example.parent.name])
+    delivered: dict[bool, list[er.Finding]] = {True: [], False: []}
+    for keep in (True, False):
+        with er.Monitor(on_finding=delivered[keep].append, keep_findings=keep) as monitor:
+            for _ in replay(monitor, data, days):
+                pass
+    assert delivered[True] and delivered[False] == delivered[True]

@@ -115,7 +115,8 @@ class Monitor:
         self._delivering: int | None = None
         self._closed = False
         # events encoded while one record is handled, by identity: several rules read the
-        # same event (an action's participants); each holds the event so its id stays its own
+        # same event (an action's participants). The entry holds the event itself, so that
+        # no other event can take its id before the entries are cleared.
         self._encoded: dict[int, tuple[dict[str, Any], str]] = {}
         if first is not None:
             self._advance(first)
