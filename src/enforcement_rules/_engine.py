@@ -2,7 +2,7 @@
 
 Nothing else in the library imports durable-rules. The live monitor builds each rule's ruleset
 with the condition helpers below (``less("certified", 2)``, ``all_of(...)``) and asks
-``Engine.decide(ruleset, event)`` which of its rules, if any, the event fires.
+``Engine.decide(ruleset, encode(event))`` which of its rules, if any, the event fires.
 
 How the engine's sharp edges (durable-rules 2.0.28) are handled here:
 
@@ -191,12 +191,9 @@ class Engine:
             if self._post(name, ready) != _READY:
                 raise RuntimeError(f"ruleset {name}: {_READY} fired nothing")
 
-    def decide(self, ruleset: str, event: Mapping[str, Any] | str) -> str | None:
-        """Post ``event`` to ``ruleset``: the name of the rule it fired, or ``None``.
-
-        ``event`` holds plain JSON values and no ``id``, ``sid`` or ``engine_ready`` key; it
-        may be given already as JSON text (``encode``), when several rulesets decide on it.
-        """
+    def decide(self, ruleset: str, event: str) -> str | None:
+        """Post ``event``, an event as ``encode`` writes it, to ``ruleset``: the name of the
+        rule it fired, or ``None``. (Encoded once, an event can go to several rulesets.)"""
         if self._host is None:
             raise RuntimeError("the engine is closed")
         if self._failed is not None:
@@ -204,7 +201,7 @@ class Engine:
                 f"the rules engine failed on an earlier event ({self._failed!r}) and its answers "
                 f"can no longer be trusted: start a new monitor"
             ) from self._failed
-        return self._post(ruleset, event if isinstance(event, str) else encode(event))
+        return self._post(ruleset, event)
 
     def _post(self, ruleset: str, event: str) -> str | None:
         """Post one event, as JSON text: the rule it fired, or ``None``."""
@@ -217,7 +214,8 @@ class Engine:
         started = native.start_action_for_state(handle, state)
         fired: list[str] = []
         while started:
-            # the action's message: {rule name: the event it matched}
+            # the action's message, {rule name: the event it matched}: the second item of
+            # what start_action_for_state returns, or what complete_and_start_action does
             message = json.loads(started if isinstance(started, str) else started[1])
             fired.extend(message)
             try:

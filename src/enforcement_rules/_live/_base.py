@@ -507,10 +507,11 @@ class Tracker:
         return ()
 
     def concerns(self, department: str) -> bool:
-        """Whether an act of ``department`` can concern the rule. ``False`` when the tracker
+        """For a tracker ``about_acts``: whether an act of ``department`` can concern the rule
+        (by default, whether the department is one of the rule's). ``False`` when the tracker
         would only answer ``outside`` for it: the monitor then skips the tracker for acts of
         that department, unless a finding about the act might be held and must be withdrawn."""
-        return True
+        return department in self.departments()
 
     def on_clock(self, before: datetime | None, after: datetime) -> Iterable[Observation]:
         return ()

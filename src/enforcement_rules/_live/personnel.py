@@ -35,9 +35,6 @@ class _ActTracker(Tracker):
         kinds: list[ActionKind] = getattr(self.rule, "action_kinds", [])
         self.kinds = frozenset(k.value for k in kinds)
 
-    def concerns(self, department: str) -> bool:
-        return department in self.departments()
-
     def in_scope(self, row: dict[str, Any]) -> bool:
         """Whether an action is of the rule's departments and action kinds: only then is it
         posted to the rule's ruleset (which holds the kinds too, and decides the rest)."""

@@ -45,9 +45,6 @@ class ActivityMinutesTracker(Tracker):
             conditions.append(at_most("day", period.end.toordinal()))
         return {Status.NOT_MET.value: all_of(*conditions)}
 
-    def concerns(self, department: str) -> bool:
-        return department in self.departments()
-
     def on_change(self, change: Change) -> Iterable[Observation]:
         row = change.row
         if row["department"] not in self.departments():
