@@ -17,7 +17,7 @@ from typing import TextIO
 from ._calendar import Calendar, calendar
 from ._contest import contest
 from ._coverage import COVERAGE_DIR, coverage
-from ._errors import EnforcementRulesError, InputError, UsageError
+from ._errors import EnforcementRulesError, UsageError
 from ._evaluate import evaluate
 from ._export import write_csv_folder, write_json, write_jsonl, write_workbook
 from ._load import load
@@ -45,14 +45,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
         return handler(args)
-    except InputError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_ERROR
-    except EnforcementRulesError as error:
-        print(f"error: {error}", file=sys.stderr)
+    except EnforcementRulesError as error:  # located: the file, row and field, what was wanted
+        _print_error(str(error))
         return EXIT_ERROR
     except BrokenPipeError:  # output piped into `head`
         return EXIT_OK
+    except Exception as error:  # a defect; never exit 1, which means violations
+        _print_error(
+            f"internal error, nothing was evaluated: {type(error).__name__}: {error} "
+            "(a defect of enforcement-rules; please report it with the command that caused it)"
+        )
+        return EXIT_ERROR
+
+
+def _print_error(message: str) -> None:
+    """One message on stderr, whatever the terminal's encoding can show."""
+    encoding = getattr(sys.stderr, "encoding", None) or "utf-8"
+    text = f"error: {message}".encode(encoding, "backslashreplace").decode(encoding)
+    print(text, file=sys.stderr)
 
 
 def _parser() -> argparse.ArgumentParser:

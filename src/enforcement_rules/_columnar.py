@@ -14,7 +14,7 @@ as missing); an empty list cell is an empty list.
 
 from __future__ import annotations
 
-import json
+import dataclasses
 import types
 import typing
 from collections.abc import Callable
@@ -32,16 +32,23 @@ from . import _fields
 from ._columns import FALSE_WORDS, LIST_SEPARATORS, TRUE_WORDS, field_name
 from ._dates import TIMEZONE
 from ._errors import Problem
-from ._models import RECORD_TYPES, Record
-from ._records import MAX_PROBLEMS, MOMENT_SUFFIX, SCHEMAS
+from ._limits import FIRST_DAY, LAST_DAY, MAX_INT_DIGITS, MAX_PROBLEMS, MAX_TEXT_CHARS, shown
+from ._models import RECORD_TYPES, Record, personal_fields
+from ._records import MOMENT_SUFFIX, NOT_SHOWN, SCHEMAS
 from ._vocab import ALIASES, CertificateStatus, accepted_words
 
-Kind = Literal["text", "str", "enum", "day", "moment", "day_or_moment", "bool", "int", "float"]
+Kind = Literal[
+    "text", "str", "period", "enum", "day", "moment", "day_or_moment", "bool", "int", "float"
+]
 
 _DAY = r"^\d{4}-\d{2}-\d{2}$"
 _MOMENT = "^" + _fields._MOMENT_PATTERN.pattern + "$"
 _MIDNIGHT_DAY = r"^(\d{4}-\d{2}-\d{2})[ T]00:00(:00(\.0+)?)?$"
 _INT = r"^[+-]?\d+$"
+_LONG_INT = rf"^[+-]?\d{{{MAX_INT_DIGITS + 1},}}$"
+_PERIOD = r"^\d{4}(-Q[1-4])?$"
+_CHINESE_PERIOD = r"^(?<year>\d{4})年(?:第?(?<quarter>[1-4一二三四])季度)?$"
+_CHINESE_DIGITS = {"一": "1", "二": "2", "三": "3", "四": "4"}
 _FLOAT = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
 _SEPARATORS = "[" + "".join("\\" + c if c in "|/" else c for c in LIST_SEPARATORS) + "]"
 _UNIT = "\x1f"  # stands in for every list separator while a list cell is split
@@ -52,6 +59,11 @@ EXPECTED_DAY_OR_MOMENT = (
     "a date as YYYY-MM-DD or a date-time with a UTC offset (2025-01-15T16:30:00+08:00)"
 )
 EXPECTED_MISSING = "a value (the field is required)"
+EXPECTED_DAY_RANGE = "a date from 0001-01-01 to 9999-12-31"
+EXPECTED_MOMENT_RANGE = "a date-time whose day in Asia/Shanghai is from 0001-01-01 to 9999-12-31"
+EXPECTED_TEXT_LENGTH = f"a text of at most {MAX_TEXT_CHARS} characters"
+EXPECTED_PERIOD = "a period as 2024 or 2024-Q1 (or 2024年, 2024年第1季度)"
+EXPECTED_DIGITS = f"a number of at most {MAX_INT_DIGITS} digits"
 
 
 @dataclass(frozen=True)
@@ -76,6 +88,7 @@ class FieldSpec:
     default: Any
     min_items: int | None = None
     unique_items: bool = False
+    personal: bool = False
 
 
 _VALIDATOR_KINDS: dict[object, Kind] = {
@@ -83,6 +96,7 @@ _VALIDATOR_KINDS: dict[object, Kind] = {
     _fields._day: "day",
     _fields._moment: "moment",
     _fields._day_or_moment: "day_or_moment",
+    _fields._period: "period",
 }
 _TYPE_KINDS: dict[object, Kind] = {str: "str", bool: "bool", int: "int", float: "float"}
 
@@ -153,7 +167,11 @@ def field_spec(name: str, info: FieldInfo) -> FieldSpec:
 
 
 def record_specs(model: type[Record]) -> dict[str, FieldSpec]:
-    return {name: field_spec(name, info) for name, info in model.model_fields.items()}
+    personal = personal_fields(model)
+    specs = {name: field_spec(name, info) for name, info in model.model_fields.items()}
+    return {
+        name: dataclasses.replace(spec, personal=name in personal) for name, spec in specs.items()
+    }
 
 
 SPECS: dict[str, dict[str, FieldSpec]] = {
@@ -239,6 +257,29 @@ def _local_day(moment: pl.Expr) -> pl.Expr:
     return moment.dt.convert_time_zone(TIMEZONE).dt.date()
 
 
+def _outside_days(day: pl.Expr) -> pl.Expr:
+    return (day < FIRST_DAY) | (day > LAST_DAY)
+
+
+def _moment_checks(moment: pl.Expr) -> list[tuple[pl.Expr, str]]:
+    return [(_outside_days(_local_day(moment)), EXPECTED_MOMENT_RANGE)]
+
+
+def _period_from_text(text: pl.Expr) -> pl.Expr:
+    chinese = text.str.extract_groups(_CHINESE_PERIOD)
+    year = chinese.struct.field("year")
+    quarter = chinese.struct.field("quarter").replace(_CHINESE_DIGITS)
+    parsed = (
+        pl.when(text.str.contains(_PERIOD))
+        .then(text)
+        .when(year.is_not_null() & quarter.is_null())
+        .then(year)
+        .when(year.is_not_null())
+        .then(pl.concat_str(year, pl.lit("-Q"), quarter))
+    )
+    return pl.when(parsed.str.starts_with("0000")).then(None).otherwise(parsed)
+
+
 def _scalar_from_text(
     text: pl.Expr, value: Scalar, *, midnight_dates: bool
 ) -> tuple[pl.Expr, list[tuple[pl.Expr, str]], pl.Expr | None]:
@@ -246,7 +287,10 @@ def _scalar_from_text(
     present = text.is_not_null()
     kind = value.kind
     if kind in ("text", "str"):
-        return text, [], None
+        return text, [(text.str.len_chars() > MAX_TEXT_CHARS, EXPECTED_TEXT_LENGTH)], None
+    if kind == "period":
+        parsed = _period_from_text(text)
+        return parsed, [(present & parsed.is_null(), EXPECTED_PERIOD)], None
     if kind == "enum":
         assert value.enum is not None
         parsed = _enum_value(text, value.enum)
@@ -258,23 +302,21 @@ def _scalar_from_text(
         is_day = text.str.contains(_DAY)
         day = pl.when(is_day).then(text.str.to_date("%Y-%m-%d", strict=False))
         bad_day = is_day & day.is_null()
+        day_checks = [
+            (bad_day, "a real calendar date as YYYY-MM-DD"),
+            (_outside_days(day), EXPECTED_DAY_RANGE),
+        ]
         if kind == "day":
-            return (
-                day,
-                [
-                    (present & ~is_day, EXPECTED_DAY),
-                    (bad_day, "a real calendar date as YYYY-MM-DD"),
-                ],
-                None,
-            )
+            return day, [(present & ~is_day, EXPECTED_DAY), *day_checks], None
         is_moment = text.str.contains(_MOMENT)
         moment = pl.when(is_moment).then(_moment_from_text(text))
         return (
             pl.coalesce(day, _local_day(moment)),
             [
                 (present & ~is_day & ~is_moment, EXPECTED_DAY_OR_MOMENT),
-                (bad_day, "a real calendar date as YYYY-MM-DD"),
+                *day_checks,
                 (is_moment & moment.is_null(), "a real date-time with a UTC offset"),
+                *_moment_checks(moment),
             ],
             moment,
         )
@@ -286,6 +328,7 @@ def _scalar_from_text(
             [
                 (present & ~is_moment, EXPECTED_MOMENT),
                 (is_moment & moment.is_null(), "a real date-time with a UTC offset"),
+                *_moment_checks(moment),
             ],
             None,
         )
@@ -295,13 +338,30 @@ def _scalar_from_text(
         parsed = parsed.when(lowered.is_in(list(FALSE_WORDS))).then(False)
         known = lowered.is_in([*TRUE_WORDS, *FALSE_WORDS])
         return parsed.otherwise(None), [(present & ~known, "是/否 or true/false")], None
+    too_long = text.str.contains(_LONG_INT)  # as JSON refuses such a number
     if kind == "int":
-        fits = text.str.contains(_INT)
+        fits = text.str.contains(_INT) & ~too_long
         parsed = pl.when(fits).then(text.cast(pl.Int64, strict=False))
-        return parsed, [(present & parsed.is_null(), "a whole number")], None
-    fits = text.str.contains(_FLOAT)
+        return (
+            parsed,
+            [
+                (too_long, EXPECTED_DIGITS),
+                (present & ~too_long & parsed.is_null(), "a whole number"),
+            ],
+            None,
+        )
+    fits = text.str.contains(_FLOAT) & ~too_long
     parsed = pl.when(fits).then(text.cast(pl.Float64, strict=False))
-    return parsed, [(present & parsed.is_null(), "a number")], None
+    finite = parsed.is_finite()
+    return (
+        pl.when(finite).then(parsed),
+        [
+            (too_long, EXPECTED_DIGITS),
+            (present & ~too_long & parsed.is_null(), "a number"),
+            (~finite, "a finite number"),
+        ],
+        None,
+    )
 
 
 def _scalar_from_typed(
@@ -314,35 +374,33 @@ def _scalar_from_typed(
         return pl.lit(None), [], None
     if kind == "bool" and isinstance(dtype, pl.Boolean):
         return raw, [], None
-    if kind == "int" and dtype.is_integer():
-        return raw.cast(pl.Int64), [], None
-    if kind == "int" and dtype.is_float():
-        whole = raw.is_finite() & (raw == raw.floor())
-        return (
-            pl.when(whole).then(raw.cast(pl.Int64, strict=False)),
-            [(present & ~whole.fill_null(False), "a whole number")],
-            None,
-        )
+    if kind == "int" and (dtype.is_integer() or dtype.is_float()):
+        whole = raw.is_finite() & (raw == raw.floor()) if dtype.is_float() else present
+        parsed = pl.when(whole).then(raw.cast(pl.Int64, strict=False))
+        return parsed, [(present & parsed.is_null(), "a whole number from -2^63 to 2^63-1")], None
     if kind == "float" and dtype.is_numeric():
         finite = raw.cast(pl.Float64).is_finite()
         return (
             pl.when(finite).then(raw.cast(pl.Float64)),
-            [(present & ~finite.fill_null(False), "a number")],
+            [(present & ~finite.fill_null(False), "a finite number")],
             None,
         )
     if kind in ("day", "day_or_moment") and isinstance(dtype, pl.Date):
-        return raw, [], None
+        return raw, [(_outside_days(raw), EXPECTED_DAY_RANGE)], None
     if isinstance(dtype, pl.Datetime):
         if dtype.time_zone is not None and kind in ("moment", "day_or_moment"):
             moment = raw.dt.convert_time_zone("UTC").cast(pl.Datetime("us", "UTC"))
             if kind == "moment":
-                return moment, [], None
-            return _local_day(moment), [], moment
+                return moment, _moment_checks(moment), None
+            return _local_day(moment), _moment_checks(moment), moment
         if dtype.time_zone is None and kind in ("day", "day_or_moment"):
             midnight = raw.dt.time() == time(0)
             return (
                 pl.when(midnight).then(raw.dt.date()),
-                [(present & ~midnight, "a date without a time of day (YYYY-MM-DD)")],
+                [
+                    (present & ~midnight, "a date without a time of day (YYYY-MM-DD)"),
+                    (_outside_days(raw.dt.date()), EXPECTED_DAY_RANGE),
+                ],
                 None,
             )
     return None
@@ -351,6 +409,7 @@ def _scalar_from_typed(
 _DTYPE_EXPECTED = {
     "text": "texts",
     "str": "texts",
+    "period": "texts",
     "enum": "texts",
     "day": "dates",
     "moment": "date-times with a time zone",
@@ -495,8 +554,7 @@ class Place:
 def _shown(value: object) -> str:
     if isinstance(value, pl.Series):  # a cell of a list column
         value = value.to_list()
-    text = json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return shown(value)
 
 
 def validate_table(
@@ -631,14 +689,24 @@ def _cell_problems(
             if not bad.any():
                 continue
             for row in bad.arg_true().head(limit + 1).to_list():
-                got = frame[column.header][row]
-                shown = None if got is None or expected == EXPECTED_MISSING else _shown(got)
+                got = _cell(frame[column.header], row)
+                value = None if got is None or expected == EXPECTED_MISSING else _shown(got)
+                if value is not None and column.spec.personal:
+                    value = NOT_SHOWN
                 problem = Problem(
-                    place.file, _where(place, row, ids), column.header, expected, shown
+                    place.file, _where(place, row, ids), column.header, expected, value
                 )
                 found.append((row, order, problem))
     found.sort(key=lambda item: item[:2])
     return [problem for _, _, problem in found[: limit + 1]]
+
+
+def _cell(column: pl.Series, row: int) -> object:
+    """One cell as a problem shows it: dates as polars writes them (a Parquet date may be of a
+    year Python cannot hold)."""
+    if column.dtype.is_temporal():
+        return column.cast(pl.String)[row]
+    return column[row]
 
 
 def _row_rule_problems(

@@ -90,8 +90,8 @@ def quarter_label(year: int, quarter: int) -> str:
     return f"{year}-Q{quarter}"
 
 
-_PERIOD = re.compile(r"(\d{4})(?:-Q([1-4]))?")
-_CHINESE_PERIOD = re.compile(r"(\d{4})年(?:(?:第)?([1-4一二三四])季度)?")
+_PERIOD = re.compile(r"(?!0000)(\d{4})(?:-Q([1-4]))?")  # years 1-9999, as every date
+_CHINESE_PERIOD = re.compile(r"(?!0000)(\d{4})年(?:(?:第)?([1-4一二三四])季度)?")
 _CHINESE_DIGITS = {"一": "1", "二": "2", "三": "3", "四": "4"}
 
 

@@ -45,12 +45,18 @@ class EnforcementRulesError(Exception):
 class InputError(EnforcementRulesError):
     """Records could not be loaded; ``problems`` lists every problem found (up to a limit)."""
 
-    def __init__(self, problems: list[Problem], *, truncated: bool = False) -> None:
+    def __init__(
+        self, problems: list[Problem], *, truncated: bool = False, more: int | None = None
+    ) -> None:
         self.problems = problems
-        self.truncated = truncated
+        self.truncated = truncated or bool(more)
+        self.more = more
+        """How many problems beyond those listed were found, when they were counted."""
         lines = [f"{len(problems)} problem(s) in the records; nothing was evaluated:"]
         lines += [f"  - {p}" for p in problems]
-        if truncated:
+        if more:
+            lines.append(f"  and {more} more")
+        elif truncated:
             lines.append("  (more problems were found; fix these and load again)")
         super().__init__("\n".join(lines))
 

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 
 from ._dates import parse_day, period_label
+from ._limits import MAX_TEXT_CHARS, check_day, check_moment, check_text
 from ._vocab import accepted_words, parse_enum
 
 _DAY_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
@@ -27,6 +28,7 @@ def _day(value: object) -> object:
     if isinstance(value, datetime):
         raise ValueError("a date as YYYY-MM-DD, not a date-time")
     if isinstance(value, date):
+        check_day(value)
         return value
     if isinstance(value, str):
         return parse_day(value)
@@ -37,15 +39,18 @@ def _moment(value: object) -> object:
     if isinstance(value, datetime):
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError("a date-time with a UTC offset, e.g. 2025-01-15T16:30:00+08:00")
+        check_moment(value)
         return value
     if isinstance(value, str):
         text = value.strip()
         if not _MOMENT_PATTERN.fullmatch(text):
             raise ValueError("a date-time with a UTC offset, e.g. 2025-01-15T16:30:00+08:00")
         try:
-            return datetime.fromisoformat(text.replace("Z", "+00:00"))
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
             raise ValueError("a real date-time with a UTC offset") from None
+        check_moment(moment)
+        return moment
     return value
 
 
@@ -55,14 +60,17 @@ def _day_or_moment(value: object) -> object:
     if isinstance(value, datetime):
         return _moment(value)
     if isinstance(value, date):
+        check_day(value)
         return value
     if isinstance(value, str):
         try:
             return _moment(value)
-        except ValueError:
+        except ValueError as error:
+            if _MOMENT_PATTERN.fullmatch(value.strip()):
+                raise  # a date-time outside the limits says so
             raise ValueError(
                 "a date as YYYY-MM-DD or a date-time with a UTC offset (2025-01-15T16:30:00+08:00)"
-            ) from None
+            ) from error
     return value
 
 
@@ -71,7 +79,14 @@ def _text(value: object) -> object:
         stripped = value.strip()
         if not stripped:
             raise ValueError("a non-empty text")
+        check_text(stripped)
         return stripped
+    return value
+
+
+def _key(value: object) -> object:
+    if isinstance(value, str):
+        check_text(value)
     return value
 
 
@@ -103,8 +118,15 @@ DayOrMoment = Annotated[
 ]
 """A day, or a date-time with its UTC offset (compared as its day in Asia/Shanghai)."""
 
-Text = Annotated[str, BeforeValidator(_text), WithJsonSchema({"type": "string", "minLength": 1})]
-"""A non-empty text; surrounding spaces are not part of it."""
+Text = Annotated[
+    str,
+    BeforeValidator(_text),
+    WithJsonSchema({"type": "string", "minLength": 1, "maxLength": MAX_TEXT_CHARS}),
+]
+"""A non-empty text of valid Unicode; surrounding spaces are not part of it."""
+
+Key = Annotated[str, BeforeValidator(_key), WithJsonSchema({"type": "string"})]
+"""A key of a map (an officer id of contest scores): valid Unicode, as every text."""
 
 
 def _period(value: object) -> object:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 from ._errors import InputError, Problem
-from ._loaders import records_from_tables
+from ._loaders import records_from_tables, unreadable
 from ._loaders.excel import load_workbook
 from ._loaders.folder import load_folder, read_table_file
 from ._loaders.jsonl import load_jsonl
@@ -37,7 +38,8 @@ def load(path: str | Path) -> Records:
     - ``officers.csv`` (or ``.tsv``, ``.parquet``): one table alone.
 
     A bad input raises ``InputError`` listing every problem found (up to 50), each with its
-    file, sheet, row or line, column and the expected form.
+    file, sheet, row or line, column and the expected form; so does an input without a
+    single record (nothing would be checked).
 
     Examples:
         >>> import enforcement_rules as er
@@ -45,9 +47,31 @@ def load(path: str | Path) -> Records:
         Records(departments=5, officers=31, certificates=27, trainings=130, actions=99)
     """
     location = Path(path)
-    if not location.exists():
-        raise InputError([Problem(str(location), "path", None, "an existing file or folder")])
-    if location.is_dir():
+    records = _load(location)
+    if not any(records.counts().values()):
+        raise InputError(
+            [
+                Problem(
+                    str(location),
+                    "records",
+                    None,
+                    "at least one record (this input holds none, so nothing would be checked)",
+                )
+            ]
+        )
+    return records
+
+
+def _load(location: Path) -> Records:
+    try:
+        mode = location.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        raise InputError(
+            [Problem(str(location), "path", None, "an existing file or folder")]
+        ) from None
+    except OSError as error:
+        raise unreadable(location, error) from None
+    if stat.S_ISDIR(mode):
         return load_folder(location)
     suffix = location.suffix.lower()
     if suffix == ".json":

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
 
-from ._fields import Day, DayOrMoment, PeriodLabel, Text, UniqueTexts, enum_field
+from ._fields import Day, DayOrMoment, Key, PeriodLabel, Text, UniqueTexts, enum_field
+from ._limits import MAX_COUNT, MAX_HOURS
 from ._vocab import (
     ActionKind,
     ActivityKind,
@@ -30,8 +31,16 @@ ActionKindField = enum_field(ActionKind)
 ProcedureField = enum_field(Procedure)
 ActivityKindField = enum_field(ActivityKind)
 
-NonNegativeInt = Annotated[int, Field(ge=0)]
+NonNegativeInt = Annotated[int, Field(ge=0, le=MAX_COUNT)]
+Count = Annotated[int, Field(ge=1, le=MAX_COUNT)]
 Year = Annotated[int, Field(ge=1949, le=2200)]
+Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
+Score = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Hours = Annotated[float, Field(gt=0, le=MAX_HOURS, allow_inf_nan=False)]
+
+PERSONAL: dict[str, JsonValue] = {"personal": True}
+"""Marks a field that holds personal data: a problem with it names the field and the record,
+never the value."""
 
 
 class Record(BaseModel):
@@ -63,7 +72,7 @@ class Officer(Record):
     """An enforcement officer (行政执法人员) or auxiliary staff member."""
 
     id: Text
-    name: Text | None = None
+    name: Text | None = Field(default=None, json_schema_extra=PERSONAL)
     department: Text
     employment: EmploymentField  # type: ignore[valid-type]
     on_duty: bool = True
@@ -108,7 +117,7 @@ class Training(Record):
     id: Text | None = None
     officer: Text
     date: Day
-    hours: Annotated[float, Field(gt=0)]
+    hours: Hours
     rotation: bool = Field(default=False, description="Part of the full rotation (全员轮训)")
     topic: Text | None = None
 
@@ -166,7 +175,7 @@ class Activity(Record):
     department: Text
     kind: ActivityKindField  # type: ignore[valid-type]
     date: Day
-    count: Annotated[int, Field(ge=1)] = 1
+    count: Count = 1
     covers: UniqueTexts = Field(
         default_factory=list,
         description="What it covered, e.g. the enforcement kinds a case-file review covered",
@@ -203,7 +212,7 @@ class Exam(Record):
     officer: Text
     exam: Text
     date: Day
-    score: Annotated[float, Field(ge=0, le=100)]
+    score: Percent
 
 
 class ExamPaper(Record):
@@ -211,9 +220,9 @@ class ExamPaper(Record):
 
     id: Text
     exam: Text
-    theory_percent: Annotated[float, Field(ge=0, le=100)]
-    document_percent: Annotated[float, Field(ge=0, le=100)]
-    procedure_percent: Annotated[float, Field(ge=0, le=100)]
+    theory_percent: Percent
+    document_percent: Percent
+    procedure_percent: Percent
 
 
 class ContestTeam(Record):
@@ -221,8 +230,8 @@ class ContestTeam(Record):
     department: Text
     members: UniqueTexts
     date: Day
-    scores: dict[str, Annotated[float, Field(ge=0)]] | None = None
-    final_score: Annotated[float, Field(ge=0)] | None = None
+    scores: dict[Key, Score] | None = None
+    final_score: Score | None = None
 
 
 class MonitoringDevice(Record):
@@ -286,3 +295,12 @@ class RecordsFile(BaseModel):
     contest_teams: list[ContestTeam] = Field(default_factory=list)
     monitoring_devices: list[MonitoringDevice] = Field(default_factory=list)
     entrustments: list[Entrustment] = Field(default_factory=list)
+
+
+def personal_fields(model: type[BaseModel]) -> frozenset[str]:
+    """The fields of a record type that hold personal data (an officer's name)."""
+    return frozenset(
+        name
+        for name, info in model.model_fields.items()
+        if isinstance(info.json_schema_extra, dict) and info.json_schema_extra.get("personal")
+    )

@@ -21,13 +21,15 @@ from typing import Any
 import polars as pl
 from pydantic import BaseModel, ValidationError
 
+from . import _limits
 from ._dates import local_day
 from ._errors import InputError, Problem
-from ._models import RECORD_TYPES, Record, RecordsFile
+from ._limits import MAX_PROBLEMS, JsonLimitError, line_and_column, parse_json, shown
+from ._models import RECORD_TYPES, Record, RecordsFile, personal_fields
 from ._vocab import canonical_domain
 
-MAX_PROBLEMS = 50
-"""An input error lists at most this many problems."""
+NOT_SHOWN = "(not shown: personal data)"
+"""What a problem shows instead of the value of a personal field."""
 
 MOMENT_SUFFIX = "_moment"
 """A day-or-moment field ``f`` is held as ``f`` (its day in Asia/Shanghai) and ``f_moment``."""
@@ -224,17 +226,20 @@ class Records:
     @classmethod
     def from_json(cls, path: str | Path) -> Records:
         """Read the JSON interchange file (see ``enforcement-rules schema``)."""
+        from ._loaders import read_input
+
         path = Path(path)
+        if not path.exists():
+            raise InputError([Problem(str(path), "file", None, "an existing file")])
+        data = read_input(path, _limits.MAX_JSON_BYTES)
         try:
-            text = path.read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
-            raise InputError([Problem(str(path), "file", None, "an existing file")]) from None
+            text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise InputError(
                 [Problem(str(path), f"byte {error.start}", None, "UTF-8 text")]
             ) from None
         try:
-            data = json.loads(text)
+            data = parse_json(text)
         except json.JSONDecodeError as error:
             raise InputError(
                 [
@@ -247,6 +252,8 @@ class Records:
                     )
                 ]
             ) from None
+        except JsonLimitError as error:
+            raise InputError([json_limit_problem(error, text, str(path))]) from None
         if not isinstance(data, dict):
             raise InputError(
                 [
@@ -394,6 +401,8 @@ def _problem(
     field = ".".join(str(p) for p in loc[2:]) or None
     model = RECORD_TYPES.get(array)
     got = None if kind == "missing" else _shown(item.get("input"))
+    if model is not None and len(loc) > 2 and loc[2] in personal_fields(model) and got is not None:
+        got = NOT_SHOWN
     if kind == "extra_forbidden" and model is not None:
         return Problem(
             origin,
@@ -417,6 +426,7 @@ _EXPECTED = {
     "string_type": "a text",
     "int_type": "a whole number",
     "float_type": "a number",
+    "finite_number": "a finite number",
     "bool_type": "true or false",
     "list_type": "a list",
     "dict_type": "an object",
@@ -435,8 +445,16 @@ def _expected(kind: str, message: str, model: type[BaseModel] | None) -> str:
 
 
 def _shown(value: object) -> str:
-    text = json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return shown(value)
+
+
+def json_limit_problem(error: JsonLimitError, text: str, file: str | None) -> Problem:
+    """The problem of JSON text outside the limits, at its line and column where known."""
+    where = "top level"
+    if error.position is not None:
+        line, column = line_and_column(text, error.position)
+        where = f"line {line}, column {column}"
+    return Problem(file, where, None, error.expected)
 
 
 def json_schema() -> dict[str, Any]:

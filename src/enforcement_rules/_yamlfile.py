@@ -7,6 +7,7 @@ from typing import Any
 
 import yaml
 
+from . import _limits
 from ._errors import RuleError
 
 Location = tuple[str | int, ...]
@@ -31,40 +32,74 @@ class LocatedYaml:
 
 
 def read_yaml(path: Path, display: str | None = None) -> LocatedYaml:
-    """Parse a YAML file; duplicate keys and syntax errors raise ``RuleError`` with the line."""
+    """Parse a YAML file; duplicate keys and syntax errors raise ``RuleError`` with the line, and
+    so does a file beyond the limits of ``_limits`` (its size, the values it builds)."""
     shown = display or str(path)
+    limit = _limits.MAX_RULE_FILE_BYTES
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as stream:
+            data = stream.read(limit + 1)
+        if len(data) > limit:
+            raise RuleError(shown, f"a rule file of at most {limit} bytes; this one is larger")
+        text = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise RuleError(shown, f"cannot read the file: {error}") from None
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
         lines: dict[Location, int] = {}
-        data = _build(loader, node, (), lines, shown) if node is not None else None
+        built = _Builder(loader, lines, shown)
+        value = built.build(node, ()) if node is not None else None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         line = mark.line + 1 if mark is not None else None
         raise RuleError(shown, f"not valid YAML: {error.problem}", line=line) from None
+    except RecursionError:
+        raise RuleError(shown, "YAML nested too deep") from None
     finally:
         loader.dispose()
-    return LocatedYaml(data, lines, shown)
+    return LocatedYaml(value, lines, shown)
 
 
-def _build(
-    loader: yaml.SafeLoader, node: yaml.Node, path: Location, lines: dict[Location, int], file: str
-) -> Any:
-    lines[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
-            if key in result:
-                raise RuleError(
-                    file, f"the key {key!r} appears twice", line=key_node.start_mark.line + 1
-                )
-            result[key] = _build(loader, value_node, (*path, key), lines, file)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_build(loader, item, (*path, i), lines, file) for i, item in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
+class _Builder:
+    """Builds the data of a node tree, counting the values built: an alias is built again each
+    time it is used, so a "billion laughs" file meets ``MAX_YAML_VALUES`` at once."""
+
+    def __init__(self, loader: yaml.SafeLoader, lines: dict[Location, int], file: str) -> None:
+        self.loader = loader
+        self.lines = lines
+        self.file = file
+        self.count = 0
+
+    def build(self, node: yaml.Node, path: Location) -> Any:
+        self.count += 1
+        line = node.start_mark.line + 1
+        if self.count > _limits.MAX_YAML_VALUES:
+            raise RuleError(
+                self.file,
+                f"a rule file of at most {_limits.MAX_YAML_VALUES} values "
+                "(aliases count each time they are used)",
+                line=line,
+            )
+        self.lines[path] = line
+        if isinstance(node, yaml.MappingNode):
+            result: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise RuleError(
+                        self.file,
+                        "a key is a plain value (text or number), not a list or mapping",
+                        line=key_node.start_mark.line + 1,
+                    )
+                key = self.loader.construct_object(key_node, deep=True)
+                if key in result:
+                    raise RuleError(
+                        self.file,
+                        f"the key {key!r} appears twice",
+                        line=key_node.start_mark.line + 1,
+                    )
+                result[key] = self.build(value_node, (*path, key))
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        return self.loader.construct_object(node, deep=True)

@@ -5,16 +5,79 @@ JSON does), so every way in gives the same ``Records`` and the same kinds of pro
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import polars as pl
 
 from .._columnar import Place, validate_table
 from .._columns import record_type
 from .._errors import InputError, Problem
+from .._limits import MAX_PROBLEMS
 from .._models import RECORD_TYPES
-from .._records import MAX_PROBLEMS, Records
+from .._records import Records
+
+READABLE = "a readable file"
+
+
+def unreadable(path: Path, error: OSError) -> InputError:
+    """The error for a file the system would not let us read, with the system's reason."""
+    reason = error.strerror or type(error).__name__
+    return InputError([Problem(str(path), "file", None, READABLE, reason)])
+
+
+def check_readable(path: Path, max_bytes: int | None = None) -> int:
+    """The size of a regular file that can be opened without blocking; otherwise an
+    ``InputError`` naming it (a folder, a FIFO, a dangling or looping link, a file too big)."""
+    try:
+        info = path.stat()
+    except OSError as error:
+        raise unreadable(path, error) from None
+    if not stat.S_ISREG(info.st_mode):
+        what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file (a FIFO or device)"
+        raise InputError([Problem(str(path), "file", None, READABLE, what)])
+    if max_bytes is not None and info.st_size > max_bytes:
+        raise InputError(
+            [
+                Problem(
+                    str(path),
+                    "file",
+                    None,
+                    f"a file of at most {max_bytes} bytes ({max_bytes / 2**20:.0f} MiB); "
+                    "larger record sets go in CSV or Parquet",
+                    f"{info.st_size} bytes",
+                )
+            ]
+        )
+    return info.st_size
+
+
+def read_input(path: Path, max_bytes: int | None = None) -> bytes:
+    """The bytes of an input file, refused by an ``InputError`` naming it when it cannot be
+    read or is larger than ``max_bytes``."""
+    check_readable(path, max_bytes)
+    try:
+        with path.open("rb") as stream:
+            data: bytes = stream.read() if max_bytes is None else stream.read(max_bytes + 1)
+    except OSError as error:
+        raise unreadable(path, error) from None
+    if max_bytes is not None and len(data) > max_bytes:  # it grew since
+        check_readable(path, max_bytes)
+        raise InputError([Problem(str(path), "file", None, f"at most {max_bytes} bytes")])
+    return data
+
+
+def listing(folder: Path) -> list[Path]:
+    """The entries of a folder, or an ``InputError`` naming it."""
+    try:
+        return sorted(folder.iterdir())
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise InputError(
+            [Problem(str(folder), "folder", None, "a readable folder", reason)]
+        ) from None
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ import polars as pl
 
 from .._columnar import Place
 from .._errors import InputError, Problem
+from .._limits import MAX_PROBLEMS
 
 _UTF8_EVIDENCE = 8
 """Non-ASCII characters read as UTF-8 before a bad byte that show a file is UTF-8 (GB18030
@@ -65,8 +66,10 @@ def _decode(data: bytes, encoding: str, file: str) -> str:
 
 def read_delimited(path: Path) -> pl.DataFrame:
     """Every cell of a CSV or tab-separated file as text (empty cells as null)."""
+    from . import read_input
+
     file = str(path)
-    data = path.read_bytes()
+    data = read_input(path)
     text, encoding = decode(data, file)
     if not text or text.isspace():
         raise InputError([Problem(file, "row 1", None, "a header row naming the columns")])
@@ -87,7 +90,8 @@ def read_delimited(path: Path) -> pl.DataFrame:
             truncate_ragged_lines=False,
         )
     except pl.exceptions.PolarsError as error:
-        raise InputError([_locate_csv_error(text, separator, file, error)]) from None
+        problems, more = _locate_csv_errors(text, separator, file, error)
+        raise InputError(problems, more=more) from None
     if any(_DUPLICATED in c for c in frame.columns):
         # the header as polars read it, its repeated names given back their own
         header = ", ".join(c.split(_DUPLICATED)[0] for c in frame.columns)
@@ -98,20 +102,33 @@ def read_delimited(path: Path) -> pl.DataFrame:
 _DUPLICATED = "_duplicated_"  # polars names a repeated column "name_duplicated_0"
 
 
-def _locate_csv_error(text: str, separator: str, file: str, error: Exception) -> Problem:
-    """Find the row polars could not read (only on failure, so the row loop costs nothing when
-    the file is well formed)."""
-    rows = csv.reader(io.StringIO(text), delimiter=separator)
+def _locate_csv_errors(
+    text: str, separator: str, file: str, error: Exception
+) -> tuple[list[Problem], int]:
+    """Find the rows polars could not read (only on failure, so the row loop costs nothing when
+    the file is well formed): the first ``MAX_PROBLEMS`` of them and how many more there are."""
+    problems: list[Problem] = []
+    found = 0
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     try:
         width = len(next(rows))
         for number, row in enumerate(rows, start=2):
             if row and len(row) != width:
-                return Problem(
-                    file, f"row {number}", None, f"{width} cells, as in the header", str(len(row))
-                )
+                found += 1
+                if len(problems) < MAX_PROBLEMS:
+                    where = f"row {number}"
+                    expected = f"{width} cells, as in the header"
+                    problems.append(Problem(file, where, None, expected, str(len(row))))
     except csv.Error as bad:
-        return Problem(file, f"line {rows.line_num}", None, "well-formed CSV", str(bad))
-    return Problem(file, "file", None, "well-formed CSV", str(error).splitlines()[0])
+        found += 1
+        if len(problems) < MAX_PROBLEMS:
+            problems.append(
+                Problem(file, f"line {rows.line_num}", None, "well-formed CSV", str(bad))
+            )
+    if not problems:
+        reason = str(error).splitlines()[0]
+        return [Problem(file, "file", None, "well-formed CSV", reason)], 0
+    return problems, found - len(problems)
 
 
 def place_of(path: Path) -> Place:

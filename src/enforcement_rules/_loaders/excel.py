@@ -7,20 +7,66 @@ counts as its day. Rows are numbered as the spreadsheet shows them (the header i
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+from .. import _limits
 from .._columnar import Place
 from .._errors import InputError, Problem
 from .._optional import require
 from .._records import Records
-from . import Table, records_from_tables
+from . import Table, check_readable, records_from_tables, unreadable
+
+
+def check_archive(path: Path) -> None:
+    """Refuse a zip archive (a workbook is one) whose members would expand beyond the limits,
+    reading only its directory, before anything is extracted."""
+    file = str(path)
+    check_readable(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except OSError as error:
+        raise unreadable(path, error) from None
+    except (zipfile.BadZipFile, ValueError, EOFError) as error:
+        raise InputError(
+            [Problem(file, "workbook", None, "an Excel workbook (.xlsx)", str(error))]
+        ) from None
+    if len(members) > _limits.MAX_ARCHIVE_MEMBERS:
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    "workbook",
+                    None,
+                    f"a workbook of at most {_limits.MAX_ARCHIVE_MEMBERS} archive members",
+                    str(len(members)),
+                )
+            ]
+        )
+    expanded = sum(member.file_size for member in members)
+    if expanded > _limits.MAX_UNCOMPRESSED_BYTES:
+        limit = _limits.MAX_UNCOMPRESSED_BYTES
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    "workbook",
+                    None,
+                    f"a workbook that would expand to at most {limit} bytes "
+                    f"({limit / 2**20:.0f} MiB); larger record sets go in CSV or Parquet",
+                    f"{expanded} bytes",
+                )
+            ]
+        )
 
 
 def read_workbook(path: Path) -> list[Table]:
     """Each sheet of the workbook as a table of text cells."""
     fastexcel = require("fastexcel", "reading Excel workbooks")
     file = str(path)
+    check_archive(path)
     try:
         reader = fastexcel.read_excel(str(path))
         tables = []

@@ -1,7 +1,8 @@
 """A folder of tables, one file per record type: ``officers.csv`` or ``执法人员.csv``,
 ``actions.parquet``... CSV and tab-separated files are read as text in whatever encoding they
 are in; Parquet files keep their column types. Files of other kinds (a README, a workbook)
-are not records of the folder and are left alone."""
+are not records of the folder and are left alone; a file named as a table that cannot be read
+(a folder, a FIFO, a looping link, no permission) is an error naming it, never skipped."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ import polars as pl
 
 from .._columnar import Place
 from .._errors import InputError, Problem
+from .._limits import MAX_PROBLEMS
 from .._records import Records
-from . import Table, indexed, records_from_tables
+from . import Table, check_readable, indexed, listing, records_from_tables, unreadable
 from .delimited import place_of, read_delimited
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".parquet")
@@ -21,8 +23,11 @@ TABLE_SUFFIXES = (".csv", ".tsv", ".parquet")
 def read_table_file(path: Path) -> Table:
     """One file of a folder as a table named by its file name."""
     if path.suffix.lower() == ".parquet":
+        check_readable(path)
         try:
             frame = pl.read_parquet(path)
+        except OSError as error:
+            raise unreadable(path, error) from None
         except pl.exceptions.PolarsError as error:
             raise InputError(
                 [Problem(str(path), "file", None, "a Parquet file", str(error).splitlines()[0])]
@@ -33,9 +38,10 @@ def read_table_file(path: Path) -> Table:
 
 def load_folder(path: Path) -> Records:
     """Validated records from every table file of a folder."""
-    files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in TABLE_SUFFIXES)
+    entries = listing(path)
+    files = [p for p in entries if p.suffix.lower() in TABLE_SUFFIXES]
     if not files:
-        present = ", ".join(sorted(p.name for p in path.iterdir())[:10]) or "nothing"
+        present = ", ".join(p.name for p in entries[:10]) or "nothing"
         raise InputError(
             [
                 Problem(
@@ -47,4 +53,16 @@ def load_folder(path: Path) -> Records:
                 )
             ]
         )
-    return records_from_tables([read_table_file(p) for p in files], str(path))
+    tables: list[Table] = []
+    problems: list[Problem] = []
+    more = 0
+    for file in files:  # every file's structural problems, not only the first file's
+        try:
+            tables.append(read_table_file(file))
+        except InputError as error:
+            problems += error.problems
+            more += error.more or 0
+    if problems:
+        more += max(0, len(problems) - MAX_PROBLEMS)
+        raise InputError(problems[:MAX_PROBLEMS], more=more)
+    return records_from_tables(tables, str(path))

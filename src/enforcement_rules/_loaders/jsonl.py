@@ -8,10 +8,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+from .. import _limits
 from .._columns import record_type
 from .._errors import InputError, Problem
+from .._limits import MAX_PROBLEMS, JsonLimitError, parse_json
 from .._models import RECORD_TYPES
-from .._records import MAX_PROBLEMS, Records
+from .._records import Records, json_limit_problem
+from . import read_input
 from .delimited import decode
 
 TYPE_FIELD = "type"
@@ -32,20 +35,26 @@ def _kind(value: object) -> str | None:
 def load_jsonl(path: Path) -> Records:
     """Validated records from a JSON Lines file."""
     file = str(path)
-    text, _ = decode(path.read_bytes(), file)
+    text, _ = decode(read_input(path, _limits.MAX_JSON_BYTES), file)
     data: dict[str, list[dict[str, Any]]] = {}
     lines: dict[str, list[int]] = {}
     problems: list[Problem] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    # lines end at a line feed only: U+2028, U+0085 and the like are characters of a record
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         where = f"line {number}"
         try:
-            record = json.loads(line)
+            record = parse_json(line)
         except json.JSONDecodeError as error:
             problems.append(
                 Problem(file, f"{where}, column {error.colno}", None, "a JSON object", error.msg)
             )
+            continue
+        except JsonLimitError as error:
+            problem = json_limit_problem(error, line, file)
+            where = problem.where.replace("line 1,", f"{where},").replace("top level", where)
+            problems.append(Problem(file, where, None, problem.expected))
             continue
         if not isinstance(record, dict):
             problems.append(Problem(file, where, None, "a JSON object", type(record).__name__))
