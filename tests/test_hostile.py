@@ -9,6 +9,7 @@ import os
 import shutil
 import time
 import zipfile
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -409,3 +410,23 @@ def test_a_bad_officer_name_is_named_by_field_and_row_not_by_value(tmp_path: Pat
     frame = pl.DataFrame({**{k: [v] for k, v in OFFICER.items()}, "name": [12]})
     [problem] = refused(lambda: er.Records.from_frames({"officers": frame})).problems
     assert problem.field == "name" and "12" not in (problem.got or "")
+
+
+def test_texts_are_stripped_of_the_same_characters_in_every_format(tmp_path: Path) -> None:
+    from enforcement_rules._fields import WHITESPACE
+
+    assert set(WHITESPACE) == {chr(c) for c in range(0x110000) if chr(c).isspace()}
+    path = records_json(tmp_path, officers=[{**OFFICER, "department": "\x1c"}])
+    refused(lambda: er.load(path))
+    csv = csv_file(tmp_path, "officers.csv", [{**OFFICER, "department": "\x1c", "id": "O1\x1f"}])
+    [problem] = refused(lambda: er.load(csv)).problems
+    assert problem.field == "department" and problem.where == "row 2 (id=O1)"
+
+
+def test_typed_contest_scores_meet_the_bounds_of_scores_written_as_text() -> None:
+    team = {"id": ["T1"], "department": ["D1"], "members": [["O1"]], "date": [date(2024, 3, 1)]}
+    for bad in (-1.0, float("inf")):
+        scores = pl.Series("scores", [[{"key": "O1", "value": bad}]])
+        frame = pl.DataFrame(team).with_columns(scores)
+        [problem] = refused(lambda: er.Records.from_frames({"contest_teams": frame})).problems  # noqa: B023
+        assert problem.field == "scores"

@@ -226,7 +226,7 @@ def _is_text(dtype: pl.DataType) -> bool:
 
 def _text(raw: pl.Expr) -> pl.Expr:
     """Stripped text, empty as null."""
-    stripped = raw.cast(pl.String).str.strip_chars()
+    stripped = raw.cast(pl.String).str.strip_chars(_fields.WHITESPACE)
     return pl.when(stripped == "").then(None).otherwise(stripped)
 
 
@@ -448,7 +448,7 @@ def _one(
 def _items_from_text(text: pl.Expr) -> pl.Expr:
     """A list cell's items: split at any of ``LIST_SEPARATORS``, stripped, empty ones dropped."""
     parts = text.str.replace_all(_SEPARATORS, _UNIT).str.split(_UNIT)
-    return parts.list.eval(pl.element().str.strip_chars()).list.eval(
+    return parts.list.eval(pl.element().str.strip_chars(_fields.WHITESPACE)).list.eval(
         pl.element().filter(pl.element() != "")
     )
 
@@ -469,7 +469,7 @@ def _list(
         assert isinstance(inner, pl.DataType)
         texts = _is_text(inner)
         if texts:
-            items = raw.list.eval(pl.element().cast(pl.String).str.strip_chars())
+            items = raw.list.eval(pl.element().cast(pl.String).str.strip_chars(_fields.WHITESPACE))
         elif not (scalar.kind == "int" and inner.is_integer()):
             return None
     elif isinstance(dtype, pl.Null):
@@ -505,7 +505,14 @@ def _map(
 ) -> tuple[pl.Expr, list[tuple[pl.Expr, str]]] | None:
     scalar = spec.value
     if isinstance(dtype, pl.List) and isinstance(dtype.inner, pl.Struct):
-        return raw, []
+        fields = {f.name: f.dtype for f in dtype.inner.fields}
+        if set(fields) != {"key", "value"} or not fields["value"].is_numeric():
+            return None
+        value = pl.element().struct.field("value").cast(pl.Float64)
+        typed = [(raw.list.eval(~value.is_finite()).list.any(), "values: finite numbers")]
+        for mask, expected in _bounds(value, scalar):
+            typed.append((raw.list.eval(mask).list.any(), f"values: {expected}"))
+        return raw, typed
     if isinstance(dtype, pl.Null):
         return pl.lit(None), []
     if not _is_text(dtype):
@@ -514,19 +521,21 @@ def _map(
         pl.element().str.extract_groups(r"^(?<key>.+?)\s*[:：=]\s*(?<value>.+)$")
     )
     well_formed = entries.list.eval(pl.element().struct.field("key").is_not_null()).list.all()
-    number = pl.element().struct.field("value").str.strip_chars()
+    number = pl.element().struct.field("value").str.strip_chars(_fields.WHITESPACE)
     values = entries.list.eval(
         pl.struct(
-            pl.element().struct.field("key").str.strip_chars().alias("key"),
+            pl.element().struct.field("key").str.strip_chars(_fields.WHITESPACE).alias("key"),
             pl.when(number.str.contains(_FLOAT))
             .then(number.cast(pl.Float64, strict=False))
             .alias("value"),
         )
     )
-    bad_number = values.list.eval(pl.element().struct.field("value").is_null()).list.any()
+    bad_number = values.list.eval(
+        ~pl.element().struct.field("value").is_finite().fill_null(False)
+    ).list.any()
     checks: list[tuple[pl.Expr, str]] = [
         (well_formed.not_(), "entries written key:value, e.g. O1:85、O2:90"),
-        (well_formed & bad_number, "entries whose values are numbers, e.g. O1:85、O2:90"),
+        (well_formed & bad_number, "entries whose values are finite numbers, e.g. O1:85、O2:90"),
     ]
     for mask, expected in _bounds(pl.element().struct.field("value"), scalar):
         checks.append((values.list.eval(mask).list.any(), f"values: {expected}"))

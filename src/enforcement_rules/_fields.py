@@ -18,6 +18,13 @@ from ._dates import parse_day, period_label
 from ._limits import MAX_TEXT_CHARS, check_day, check_moment, check_text
 from ._vocab import accepted_words, parse_enum
 
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680"
+    + "".join(chr(c) for c in range(0x2000, 0x200B))
+    + "\u2028\u2029\u202f\u205f\u3000"
+)
+"""What ``str.strip()`` removes around a text; the columnar checks strip the same characters."""
+
 _DAY_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 _MOMENT_PATTERN = re.compile(
     r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})"

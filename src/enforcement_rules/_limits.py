@@ -92,10 +92,14 @@ def check_moment(moment: datetime) -> None:
         ) from None
 
 
+def escaped(text: str) -> str:
+    """A text that can be written in UTF-8: lone surrogates written as ``\\ud800``."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def shown(value: object) -> str:
     """A value as a problem shows it: JSON, cut at 60 characters, lone surrogates escaped."""
-    text = json.dumps(value, ensure_ascii=False, default=str)
-    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    text = escaped(json.dumps(value, ensure_ascii=False, default=str))
     return text if len(text) <= 60 else text[:57] + "..."
 
 

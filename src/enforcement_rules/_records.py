@@ -24,7 +24,14 @@ from pydantic import BaseModel, ValidationError
 from . import _limits
 from ._dates import local_day
 from ._errors import InputError, Problem
-from ._limits import MAX_PROBLEMS, JsonLimitError, line_and_column, parse_json, shown
+from ._limits import (
+    MAX_PROBLEMS,
+    JsonLimitError,
+    escaped,
+    line_and_column,
+    parse_json,
+    shown,
+)
 from ._models import RECORD_TYPES, Record, RecordsFile, personal_fields
 from ._vocab import canonical_domain
 
@@ -397,7 +404,7 @@ def _problem(
     where = located(array, index) if located and isinstance(index, int) else f"{array}[{index}]"
     record = _record_at(data, array, index)
     if isinstance(record, Mapping) and isinstance(record.get("id"), str):
-        where += f" (id={record['id']})"
+        where += f" (id={escaped(record['id'])})"
     field = ".".join(str(p) for p in loc[2:]) or None
     model = RECORD_TYPES.get(array)
     got = None if kind == "missing" else _shown(item.get("input"))
