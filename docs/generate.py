@@ -716,7 +716,9 @@ def cli_page() -> str:
         "# The `enforcement-rules` command",
         "",
         "Exit codes: 0 no violations, 1 violations found (for `coverage`: a sentence unclassified "
-        "or a register entry stale), 2 bad input, bad rules or bad usage.",
+        "or a register entry stale), 2 nothing was evaluated: bad input, bad rules, bad usage "
+        "or an internal error, each told in one located message "
+        "([reliability](../reliability.md)).",
         "",
         "| command | what it does |",
         "|---|---|",

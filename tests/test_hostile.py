@@ -430,3 +430,22 @@ def test_typed_contest_scores_meet_the_bounds_of_scores_written_as_text() -> Non
         frame = pl.DataFrame(team).with_columns(scores)
         [problem] = refused(lambda: er.Records.from_frames({"contest_teams": frame})).problems  # noqa: B023
         assert problem.field == "scores"
+
+
+def test_a_list_item_too_long_is_refused_from_csv_as_from_json(tmp_path: Path) -> None:
+    long = "长" * (_limits.MAX_TEXT_CHARS + 1)
+    action = {"id": "A1", "department": "D1", "date": "2024-03-01", "kind": "penalty"}
+    path = records_json(tmp_path, actions=[{**action, "participants": [long]}])
+    refused(lambda: er.load(path))
+    csv = csv_file(tmp_path, "actions.csv", [{**action, "participants": long}])
+    [problem] = refused(lambda: er.load(csv)).problems
+    assert problem.field == "participants"
+
+
+def test_a_date_time_before_year_1_in_utc_is_refused_from_csv_as_from_json(tmp_path: Path) -> None:
+    early = "0001-01-01T00:30:00+00:31"  # 0000-12-31 in UTC, though 0001-01-01 in Asia/Shanghai
+    path = records_json(tmp_path, submissions=[{**SUBMISSION, "submitted_on": early}])
+    refused(lambda: er.load(path))
+    csv = csv_file(tmp_path, "submissions.csv", [{**SUBMISSION, "submitted_on": early}])
+    [problem] = refused(lambda: er.load(csv)).problems
+    assert problem.field == "submitted_on" and "in UTC and in Asia/Shanghai" in problem.expected

@@ -1,6 +1,7 @@
 """The ``enforcement-rules`` command.
 
-Exit codes: 0 no violations, 1 violations found, 2 bad input, bad rules or bad usage.
+Exit codes: 0 no violations, 1 violations found, 2 nothing was evaluated: bad input, bad rules,
+bad usage, or an internal error (never 1, which means violations).
 """
 
 from __future__ import annotations

@@ -32,7 +32,15 @@ from . import _fields
 from ._columns import FALSE_WORDS, LIST_SEPARATORS, TRUE_WORDS, field_name
 from ._dates import TIMEZONE
 from ._errors import Problem
-from ._limits import FIRST_DAY, LAST_DAY, MAX_INT_DIGITS, MAX_PROBLEMS, MAX_TEXT_CHARS, shown
+from ._limits import (
+    EXPECTED_MOMENT_RANGE,
+    FIRST_DAY,
+    LAST_DAY,
+    MAX_INT_DIGITS,
+    MAX_PROBLEMS,
+    MAX_TEXT_CHARS,
+    shown,
+)
 from ._models import RECORD_TYPES, Record, personal_fields
 from ._records import MOMENT_SUFFIX, NOT_SHOWN, SCHEMAS
 from ._vocab import ALIASES, CertificateStatus, accepted_words
@@ -60,7 +68,6 @@ EXPECTED_DAY_OR_MOMENT = (
 )
 EXPECTED_MISSING = "a value (the field is required)"
 EXPECTED_DAY_RANGE = "a date from 0001-01-01 to 9999-12-31"
-EXPECTED_MOMENT_RANGE = "a date-time whose day in Asia/Shanghai is from 0001-01-01 to 9999-12-31"
 EXPECTED_TEXT_LENGTH = f"a text of at most {MAX_TEXT_CHARS} characters"
 EXPECTED_PERIOD = "a period as 2024 or 2024-Q1 (or 2024年, 2024年第1季度)"
 EXPECTED_DIGITS = f"a number of at most {MAX_INT_DIGITS} digits"
@@ -262,7 +269,10 @@ def _outside_days(day: pl.Expr) -> pl.Expr:
 
 
 def _moment_checks(moment: pl.Expr) -> list[tuple[pl.Expr, str]]:
-    return [(_outside_days(_local_day(moment)), EXPECTED_MOMENT_RANGE)]
+    """A moment (in UTC) must be of years 1-9999 in UTC and in Asia/Shanghai, as in
+    ``_limits.check_moment``."""
+    outside = _outside_days(moment.dt.date()) | _outside_days(_local_day(moment))
+    return [(outside, EXPECTED_MOMENT_RANGE)]
 
 
 def _period_from_text(text: pl.Expr) -> pl.Expr:
@@ -486,6 +496,8 @@ def _list(
     elif texts:
         empty = items.list.eval(pl.element().is_null() | (pl.element() == "")).list.any()
         checks.append((empty, "a list of non-empty texts"))
+        long = items.list.eval(pl.element().str.len_chars() > MAX_TEXT_CHARS).list.any()
+        checks.append((long, f"items: {EXPECTED_TEXT_LENGTH}"))
     else:
         items = items.cast(pl.List(pl.Int64))
     # an empty list cell is an empty list
@@ -525,7 +537,7 @@ def _map(
     values = entries.list.eval(
         pl.struct(
             pl.element().struct.field("key").str.strip_chars(_fields.WHITESPACE).alias("key"),
-            pl.when(number.str.contains(_FLOAT))
+            pl.when(number.str.contains(_FLOAT) & ~number.str.contains(_LONG_INT))
             .then(number.cast(pl.Float64, strict=False))
             .alias("value"),
         )
@@ -533,9 +545,17 @@ def _map(
     bad_number = values.list.eval(
         ~pl.element().struct.field("value").is_finite().fill_null(False)
     ).list.any()
+    long_key = values.list.eval(
+        pl.element().struct.field("key").str.len_chars() > MAX_TEXT_CHARS
+    ).list.any()
     checks: list[tuple[pl.Expr, str]] = [
+        (long_key, f"keys: {EXPECTED_TEXT_LENGTH}"),
         (well_formed.not_(), "entries written key:value, e.g. O1:85、O2:90"),
-        (well_formed & bad_number, "entries whose values are finite numbers, e.g. O1:85、O2:90"),
+        (
+            well_formed & bad_number,
+            f"entries whose values are finite numbers of at most {MAX_INT_DIGITS} digits, "
+            "e.g. O1:85、O2:90",
+        ),
     ]
     for mask, expected in _bounds(pl.element().struct.field("value"), scalar):
         checks.append((values.list.eval(mask).list.any(), f"values: {expected}"))

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 FIRST_DAY = date(1, 1, 1)
 LAST_DAY = date(9999, 12, 31)
-"""Dates, and date-times as their day in Asia/Shanghai, lie from year 1 to year 9999."""
+"""Dates, and date-times in UTC and as their day in Asia/Shanghai, lie from year 1 to 9999."""
 
 MAX_COUNT = 1_000_000_000
 """Counts (staff, reviewers, how many times an activity was held) are whole numbers up to this."""
@@ -82,14 +82,18 @@ def check_day(day: date) -> None:
         raise ValueError("a date from 0001-01-01 to 9999-12-31")
 
 
+EXPECTED_MOMENT_RANGE = (
+    "a date-time from 0001-01-01 to 9999-12-31, in UTC and in Asia/Shanghai (its day there)"
+)
+
+
 def check_moment(moment: datetime) -> None:
-    """Raise ``ValueError`` for a date-time whose day in Asia/Shanghai is not in years 1-9999."""
+    """Raise ``ValueError`` for a date-time that falls outside years 1-9999 in UTC or in
+    Asia/Shanghai (every conversion goes through UTC, so both must be dates)."""
     try:
         moment.astimezone(SHANGHAI)
     except (OverflowError, ValueError):
-        raise ValueError(
-            "a date-time whose day in Asia/Shanghai is from 0001-01-01 to 9999-12-31"
-        ) from None
+        raise ValueError(EXPECTED_MOMENT_RANGE) from None
 
 
 def escaped(text: str) -> str:

@@ -448,6 +448,8 @@ def _expected(kind: str, message: str, model: type[BaseModel] | None) -> str:
         return f"a list of {model.__name__.lower()} records"
     if kind in _EXPECTED:
         return _EXPECTED[kind]
+    if message.startswith("Input should be "):  # a bound: worded as the columnar checks word it
+        return "a value " + message.removeprefix("Input should be ")
     return message[0].lower() + message[1:] if message else kind
 
 
