@@ -449,3 +449,17 @@ def test_a_date_time_before_year_1_in_utc_is_refused_from_csv_as_from_json(tmp_p
     csv = csv_file(tmp_path, "submissions.csv", [{**SUBMISSION, "submitted_on": early}])
     [problem] = refused(lambda: er.load(csv)).problems
     assert problem.field == "submitted_on" and "in UTC and in Asia/Shanghai" in problem.expected
+
+
+@pytest.mark.parametrize(
+    "moment",
+    ["2024-01-01T10:00:00+08:75", "0000-12-31T07:30:00-16:30", "2024-01-01T23:59:60+08:00"],
+)
+def test_a_date_time_python_cannot_read_is_refused_from_csv_too(
+    tmp_path: Path, moment: str
+) -> None:
+    path = records_json(tmp_path, submissions=[{**SUBMISSION, "submitted_on": moment}])
+    refused(lambda: er.load(path))
+    csv = csv_file(tmp_path, "submissions.csv", [{**SUBMISSION, "submitted_on": moment}])
+    [problem] = refused(lambda: er.load(csv)).problems
+    assert problem.field == "submitted_on"

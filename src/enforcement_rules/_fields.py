@@ -27,7 +27,11 @@ WHITESPACE = (
 
 _DAY_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 _MOMENT_PATTERN = re.compile(
-    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})"
+    # a year from 0001, hours to 23, minutes and seconds to 59, an offset under 24 hours:
+    # one pattern for the models and the columnar checks, so both refuse the same texts
+    r"(?:[0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})-[0-9]{2}-[0-9]{2}"
+    r"[T ](?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.[0-9]{1,6})?)?"
+    r"(?:Z|[+-](?:[01][0-9]|2[0-3]):?[0-5][0-9])"
 )
 
 
