@@ -282,7 +282,13 @@ class Monitor:
         figures = observation.figures()
         shown = self._shown.get(key)
         previous = self._findings.get(key) or shown
-        if previous is not None and previous.status == status and previous.figures == figures:
+        if (
+            previous is not None
+            and previous.status == status
+            and previous.figures == figures
+            and previous.department == observation.department
+            and previous.due == observation.due
+        ):
             return
         finding = _finding(observation, status, figures)
         kept = self._keep or not tracker.about_acts
@@ -290,7 +296,8 @@ class Monitor:
             self._findings[key] = finding
         if status == Status.PENDING and not self._pending:
             self._withdraw(key)  # what was told no longer stands as told
-        elif previous is None or previous.status != status:
+        elif previous is None or previous.status != status or shown is not None:
+            # told when it arises, changes status, or, told already, changes its figures
             if shown is not None and shown.department != finding.department:
                 self._withdraw(key)  # told under another department
             self._arisen.append(finding)
@@ -301,8 +308,6 @@ class Monitor:
                 self._shown[key] = finding
             else:
                 self._shown.pop(key, None)
-        elif shown is not None:
-            self._shown[key] = finding
 
     def _withdraw(self, key: _Key) -> None:
         shown = self._shown.pop(key, None)
