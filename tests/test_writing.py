@@ -280,3 +280,14 @@ def test_ctrl_c_ends_with_one_line_and_exit_130(
     err = capsys.readouterr().err
     assert len(err.splitlines()) == 1 and "Traceback" not in err
     assert sys.stdout is not None
+
+
+def test_a_report_piped_into_head_ends_quietly_with_its_status() -> None:
+    import subprocess
+
+    script = (
+        f"{sys.executable} -m enforcement_rules._cli check {EXAMPLE} --as-of 2024-12-31 "
+        "| head -1 > /dev/null; echo ${PIPESTATUS[0]}"
+    )
+    done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.stdout.strip() == "1" and "Traceback" not in done.stderr

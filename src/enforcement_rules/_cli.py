@@ -223,7 +223,8 @@ def _parser() -> argparse.ArgumentParser:
 
     watching = commands.add_parser(
         "watch",
-        help="follow records (JSON Lines on standard input); print findings as they arise",
+        help="follow records (JSON Lines on standard input); print findings as they arise "
+        "and a resolving line when one stops holding",
     )
     _pack_option(watching)
     watching.add_argument(
@@ -591,8 +592,13 @@ def _write(text: str, output: str | None, stream: TextIO | None = None) -> None:
     escaped (``_terminal``)."""
     if output:
         write_text(output, printable(text) + "\n")
-    else:
-        (stream or sys.stdout).write(printable(text) + "\n")
+        return
+    out = stream or sys.stdout
+    try:
+        out.write(printable(text) + "\n")
+        out.flush()
+    except BrokenPipeError:  # piped into `head`: the command ends with its own status
+        silence(out)
 
 
 if __name__ == "__main__":
