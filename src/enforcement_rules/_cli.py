@@ -56,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         silence(sys.stdout)
         return EXIT_OK
     except KeyboardInterrupt:
-        print("interrupted (Ctrl-C): stopped", file=sys.stderr)
+        print("已中断 interrupted (Ctrl-C)", file=sys.stderr)
         return EXIT_INTERRUPTED
 
 
