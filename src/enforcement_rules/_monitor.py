@@ -360,6 +360,7 @@ def _moment(value: date | datetime | str, name: str) -> datetime:
 
 _LARGEST_FLOAT = 2.0**53  # beyond it a float no longer holds every whole number
 _LARGEST_INT = 2**63 - 1
+_PLAIN = frozenset({bool, date})  # always comparable: skipped at once
 
 
 def _admitted(record_type: str, row: dict[str, Any]) -> datetime | None:
@@ -367,6 +368,10 @@ def _admitted(record_type: str, row: dict[str, Any]) -> datetime | None:
     engine can compare, and the act's moment. The act's moment (``None`` for a standing
     record); ``InputError`` naming the record and the field otherwise."""
     for field, value in row.items():
+        if value is None or value.__class__ in _PLAIN:
+            continue
+        if value.__class__ is str and value.isascii():
+            continue
         wrong = _not_comparable(value)
         if wrong is not None:
             raise _refused(record_type, row, field, wrong[0], wrong[1])
@@ -386,24 +391,23 @@ def _admitted(record_type: str, row: dict[str, Any]) -> datetime | None:
 def _not_comparable(value: object) -> tuple[str, str] | None:
     """What was expected and what was found, when ``value`` (or an item of it) is not one the
     rules engine can compare."""
-    if isinstance(value, float):
+    if isinstance(value, str):
+        if not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as error:
+                return "text of valid Unicode", f"a lone surrogate at character {error.start + 1}"
+    elif isinstance(value, bool):
+        pass
+    elif isinstance(value, float):
         if not math.isfinite(value) or abs(value) > _LARGEST_FLOAT:
             return "a finite number within ±2**53", repr(value)
-    elif isinstance(value, int) and not isinstance(value, bool):
+    elif isinstance(value, int):
         if abs(value) > _LARGEST_INT:
-            return "an integer within ±(2**63 - 1)", f"an integer of {len(str(abs(value)))} digits"
-    elif isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError as error:
-            return "text of valid Unicode", f"a lone surrogate at character {error.start + 1}"
-    elif isinstance(value, list | tuple):
-        for item in value:
-            wrong = _not_comparable(item)
-            if wrong is not None:
-                return wrong
-    elif isinstance(value, dict):
-        for item in (*value.keys(), *value.values()):
+            return "an integer within ±(2**63 - 1)", f"an integer of {len(str(value))} digits"
+    elif isinstance(value, list | tuple | dict):
+        items = (*value.keys(), *value.values()) if isinstance(value, dict) else value
+        for item in items:
             wrong = _not_comparable(item)
             if wrong is not None:
                 return wrong
