@@ -46,15 +46,16 @@ class Monitor:
     as soon as it arises.
 
     ``packs``: the packs to follow (default: every pack). ``on_finding``: called with each
-    finding when it arises or its status changes (``pending`` ones only with
-    ``pending=True``), in order, before ``post``/``advance_to`` returns. ``on_resolved``:
-    called, in the same order, with a finding ``on_finding`` was given when it stops holding
-    (withdrawn, or now pending while ``pending`` ones are not told, or told again under another
-    department), so that a consumer holding what ``on_finding`` gave, keyed by rule, subject,
-    period and department, and dropping what ``on_resolved`` gives, holds ``findings()``
-    (without the pending ones unless ``pending=True``; and, with ``keep_findings=False``, with
-    the findings about acts, which ``findings()`` leaves out). ``start``: the clock's
-    first moment (a day is read as its last moment, as an as-of day is; default: unset).
+    finding when it arises, when its status changes, or, once given, when its figures or
+    department change (``pending`` ones only with ``pending=True``), in order, before
+    ``post``/``advance_to`` returns. ``on_resolved``: called, in the same order, with a
+    finding ``on_finding`` was given when it stops holding (withdrawn, now pending while
+    pending ones are not told, or told again under another department). A consumer keeping
+    what ``on_finding`` gives by rule, subject, period and department, and dropping what
+    ``on_resolved`` gives, holds ``findings()`` (less the pending ones unless
+    ``pending=True``; with ``keep_findings=False``, plus the findings about acts).
+    ``start``: the clock's first moment (a day is read as its last moment, as an as-of day
+    is; default: unset).
     ``keep_findings=False``: findings about single acts go to ``on_finding`` only and are not
     kept for ``findings()``, so memory stays flat however many acts are posted; findings about
     officers and periods are always kept, since they change as records arrive.
