@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 import polars as pl
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from ._chinese import ChineseText
 from ._fields import enum_field
 from ._vocab import Level, canonical_domain, label, parse_enum
 
@@ -240,8 +241,12 @@ class RuleBase(Spec):
     applies_to: Selector = Field(default_factory=Selector)
     in_force: Period | None = None
     sources: list[SourceRef] = Field(min_length=1)
-    note: str = Field(min_length=1, description="How ambiguous wording was read")
-    fix: str = Field(description="What would fix a finding, in Chinese")
+    note: ChineseText = Field(
+        min_length=1,
+        description="解读: which words of the text were read how, and why, in Chinese",
+    )
+    note_en: str = Field(min_length=1, description="The 解读 in English")
+    fix: ChineseText = Field(description="What would fix a finding, in Chinese")
     fix_en: str
 
     # Set by subclasses: the record type a finding of this kind is about, for listings.

@@ -1,0 +1,112 @@
+"""Chinese first: every 解读, pack description, fix and coverage reason a legal reader reads is
+Chinese with full-width punctuation, with its English beside it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import enforcement_rules as er
+from enforcement_rules._chinese import chinese_problem, full_width
+from enforcement_rules._coverage import coverage
+from enforcement_rules._kinds.tasks import TaskTable
+from enforcement_rules._rules import default_rules_dir
+
+RULES = er.load_rules()
+
+
+def test_every_rule_has_its_reading_in_chinese_first_and_in_english_beside_it() -> None:
+    for rule in RULES:
+        assert chinese_problem(rule.note) is None, (rule.id, chinese_problem(rule.note))
+        assert chinese_problem(rule.fix) is None, (rule.id, chinese_problem(rule.fix))
+        assert rule.note_en and chinese_problem(rule.note_en) is not None, rule.id
+        assert rule.fix_en and chinese_problem(rule.fix_en) is not None, rule.id
+    rows = [t for r in RULES if isinstance(r, TaskTable) for t in r.tasks if t.note]
+    assert rows
+    for task in rows:
+        assert task.note_en and chinese_problem(task.note or "") is None, task.id
+
+
+def test_every_pack_is_described_in_chinese_and_in_english() -> None:
+    for pack in RULES.packs.values():
+        assert chinese_problem(pack.spec.description) is None, pack.id
+        assert chinese_problem(pack.spec.description_en) is not None, pack.id
+
+
+def test_every_reason_of_the_coverage_registers_is_chinese_with_its_english() -> None:
+    registers = [c.register for c in coverage(RULES, default_rules_dir()) if c.register]
+    assert len(registers) == len(RULES.documents)
+    for register in registers:
+        assert register.reasons and set(register.reasons) == set(register.reasons_en)
+        for code, reason in register.reasons.items():
+            assert chinese_problem(reason) is None, (register.document, code)
+            assert chinese_problem(register.reasons_en[code]) is not None, (register.document, code)
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("「以上」含本数，见规则 D3。", None),
+        ("引文保留原样：「20246月底前,完成」。", None),
+        ('"每年" is a calendar year of the period in force (2024 and 2025).', "expected Chinese"),
+        ("「以上」含本数,见规则 D3。", "half-width ','"),
+        ("截止于该日(含当日)。", "half-width '('"),
+        ("截止于该日（含当日)。", "half-width ')'"),
+    ],
+)
+def test_chinese_text_is_chinese_with_full_width_punctuation(
+    text: str, problem: str | None
+) -> None:
+    found = chinese_problem(text)
+    assert (found is None) if problem is None else (found is not None and problem in found), found
+
+
+def test_full_width_leaves_quoted_source_words_as_written() -> None:
+    assert (
+        full_width("补足学时,并录入(见 D3)。「原文,照录」")
+        == "补足学时，并录入（见 D3）。「原文,照录」"
+    )
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_an_english_note_fails_at_load_with_its_file_line_and_field(rules_copy: Path) -> None:
+    path = rules_copy / "dawukou-2024" / "personnel.yaml"
+    chinese = next(
+        line for line in path.read_text(encoding="utf-8").splitlines() if "「每年」" in line
+    )
+    _replace(path, chinese, '    "每年" is a calendar year of the period in force (2024 and 2025).')
+    with pytest.raises(er.RuleError, match="note") as caught:
+        er.load_rules(rules_copy)
+    assert "dawukou-2024/personnel.yaml" in str(caught.value)
+
+
+def test_a_note_with_half_width_punctuation_fails_at_load(rules_copy: Path) -> None:
+    _replace(
+        rules_copy / "dawukou-2024" / "personnel.yaml",
+        "自然年（2024年、2025年）",
+        "自然年(2024年、2025年)",
+    )
+    with pytest.raises(er.RuleError, match="half-width"):
+        er.load_rules(rules_copy)
+
+
+def test_a_rule_without_its_english_note_fails_at_load(rules_copy: Path) -> None:
+    _replace(rules_copy / "dawukou-2024" / "personnel.yaml", "  note_en: >-", "  remark_en: >-")
+    with pytest.raises(er.RuleError, match="note_en"):
+        er.load_rules(rules_copy)
+
+
+def test_a_reason_without_its_english_fails(rules_copy: Path) -> None:
+    _replace(
+        rules_copy / "coverage" / "zunyi-2022.yaml",
+        "reasons_en:\n  指导思想:",
+        "reasons_en:\n  指导:",
+    )
+    with pytest.raises(er.RuleError, match="reasons_en"):
+        list(coverage(er.load_rules(rules_copy), rules_copy))
