@@ -3,6 +3,8 @@ Chinese with full-width punctuation, with its English beside it."""
 
 from __future__ import annotations
 
+import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -10,8 +12,10 @@ import pytest
 import enforcement_rules as er
 from enforcement_rules._chinese import chinese_problem, full_width
 from enforcement_rules._coverage import coverage
+from enforcement_rules._figures import FIGURES, KEYS_BY_LABEL
 from enforcement_rules._kinds.tasks import TaskTable
 from enforcement_rules._rules import default_rules_dir
+from enforcement_rules._synthetic import AS_OF, province_records
 
 RULES = er.load_rules()
 
@@ -110,3 +114,57 @@ def test_a_reason_without_its_english_fails(rules_copy: Path) -> None:
     )
     with pytest.raises(er.RuleError, match="reasons_en"):
         list(coverage(er.load_rules(rules_copy), rules_copy))
+
+
+def _emitted_figure_keys() -> set[str]:
+    """Keys of the figures the kinds write, read from their source: ``figures={...}``,
+    ``figures = {...}``, ``figures["k"] = …`` and ``_after_due_figure = "k"``."""
+    keys: set[str] = set()
+
+    def literal_keys(value: ast.expr | None) -> set[str]:
+        if not isinstance(value, ast.Dict):
+            return set()
+        return {str(k.value) for k in value.keys if isinstance(k, ast.Constant)}
+
+    for path in Path(er.__file__).parent.glob("_kinds/*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.keyword) and node.arg == "figures":
+                keys |= literal_keys(node.value)
+            targets = node.targets if isinstance(node, ast.Assign) else []
+            if isinstance(node, ast.AnnAssign):
+                targets = [node.target]
+            for target in targets:
+                if isinstance(target, ast.Name) and target.id in ("figures", "_after_due_figure"):
+                    value = node.value  # type: ignore[attr-defined]
+                    keys |= literal_keys(value)
+                    if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                        keys.add(value.value)
+                if (
+                    isinstance(target, ast.Subscript)
+                    and isinstance(target.value, ast.Name)
+                    and target.value.id == "figures"
+                    and isinstance(target.slice, ast.Constant)
+                ):
+                    keys.add(str(target.slice.value))
+    return keys
+
+
+def test_every_figure_a_kind_emits_has_a_chinese_and_an_english_label() -> None:
+    keys = _emitted_figure_keys()
+    assert {"certified", "uncertified", "hours", "rotation_after_due"} <= keys
+    assert keys <= set(FIGURES), sorted(keys - set(FIGURES))
+    records = province_records(0.004, seed=3)
+    report = er.evaluate(records, as_of=AS_OF)
+    shown = {k for f in report.findings for k in f.figures} | {
+        k for e in report.exempt for k in e.figures
+    }
+    assert shown and shown <= set(FIGURES), sorted(shown - set(FIGURES))
+    assert len(KEYS_BY_LABEL) == len(FIGURES), "a Chinese label names one figure"
+
+
+def test_the_features_name_figures_by_their_chinese_labels_only() -> None:
+    step = re.compile(r"该发现的 (\S+) 为")
+    for path in Path(__file__).parent.glob("features/**/*.feature"):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            for name in step.findall(line):
+                assert name in KEYS_BY_LABEL, f"{path.name}:{number}: 「{name}」 is not a label"
