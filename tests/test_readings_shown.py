@@ -97,4 +97,5 @@ def test_the_calendar_shows_the_reading_of_lost_characters() -> None:
     result = er.calendar(records, as_of="2024-05-01", packs=["dawukou-2024"])
     entry = next(e for e in result.entries if e.rule == "D2.report")
     assert "读作「2024年6月底前」" in entry.to_dict()["sources"][0]["read_as"]
-    assert "（原文缺字：「20246月底前」读作「2024年6月底前」）" in result.to_ics().replace("\r\n ", "")
+    ics = result.to_ics().replace("\r\n ", "")
+    assert "（原文缺字：「20246月底前」读作「2024年6月底前」）" in ics
