@@ -22,17 +22,21 @@ from ._errors import EnforcementRulesError, UsageError
 from ._evaluate import evaluate
 from ._export import write_csv_folder, write_json, write_jsonl, write_workbook
 from ._load import load
+from ._models import RECORD_TYPES
 from ._obligations import department_obligations, obligations
+from ._output import refuse_overwriting, silence, write_text
 from ._records import json_schema
-from ._report import Finding, Report
-from ._rulebase import SEVERITY_LABELS, STATUS_LABELS, Severity, Status
+from ._report import Finding, Report, source_data
+from ._rulebase import SEVERITY_LABELS, STATUS_LABELS, RuleBase, Severity, Status
 from ._rules import default_rules_dir, load_rules
 from ._scope import campaign_scope, render_scope
 from ._table import render_table
+from ._terminal import printable
 from ._watch import watch
-from ._writers import findings_table
+from ._writers import findings_csv
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, the shell's convention
 REPORT_FORMATS = ["table", "json", "csv", "xlsx", "html"]
 CONVERT_FORMATS = ["json", "jsonl", "csv", "xlsx"]
 
@@ -50,7 +54,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         _print_error(str(error))
         return EXIT_ERROR
     except BrokenPipeError:  # output piped into `head`
+        silence(sys.stdout)
         return EXIT_OK
+    except KeyboardInterrupt:
+        print("已中断 interrupted (Ctrl-C)", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except Exception as error:  # a defect; never exit 1, which means violations
         _print_error(
             f"internal error, nothing was evaluated: {type(error).__name__}: {error} "
@@ -60,9 +68,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _print_error(message: str) -> None:
-    """One message on stderr, whatever the terminal's encoding can show."""
+    """One message on stderr: control characters escaped, and whatever the terminal's encoding
+    cannot show (a lone surrogate) written as an escape."""
     encoding = getattr(sys.stderr, "encoding", None) or "utf-8"
-    text = f"error: {message}".encode(encoding, "backslashreplace").decode(encoding)
+    text = f"error: {printable(message)}".encode(encoding, "backslashreplace").decode(encoding)
     print(text, file=sys.stderr)
 
 
@@ -141,9 +150,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     convert.set_defaults(handler=_convert)
 
-    rules = commands.add_parser("rules", help="list the rules: id, title, source quote")
+    rules = commands.add_parser(
+        "rules", help="list the rules: id, title, source quote, 解读 (reading) and fix"
+    )
     _pack_option(rules)
     rules.add_argument("--format", choices=["table", "json"], default="table")
+    rules.add_argument(
+        "--lang",
+        choices=["zh", "en"],
+        default="zh",
+        help="zh: titles, 解读 and fixes in Chinese (default); en: in English",
+    )
     rules.set_defaults(handler=_rules)
 
     schema = commands.add_parser("schema", help="print the JSON Schema of the records file")
@@ -229,7 +246,8 @@ def _parser() -> argparse.ArgumentParser:
 
     watching = commands.add_parser(
         "watch",
-        help="follow records (JSON Lines on standard input); print findings as they arise",
+        help="follow records (JSON Lines on standard input); print findings as they arise "
+        "and a resolving line when one stops holding",
     )
     _pack_option(watching)
     watching.add_argument(
@@ -293,6 +311,7 @@ def _check(args: argparse.Namespace) -> int:
     output_format = args.format or _format_of(args.output)
     if output_format == "xlsx" and not args.output:
         raise UsageError("--format xlsx writes a workbook: give it a file with --output")
+    refuse_overwriting([args.output], [args.file])
     records = load(args.file)
     report = evaluate(records, as_of=args.as_of, packs=args.pack, strict=args.strict)
     names = args.with_names
@@ -301,7 +320,7 @@ def _check(args: argparse.Namespace) -> int:
     elif output_format == "csv" and args.output:
         report.to_csv(args.output, with_names=names)
     elif output_format == "csv":
-        _write(findings_table(report, with_names=names).write_csv().rstrip("\n"), None)
+        _write(findings_csv(report, with_names=names).rstrip("\n"), None)
     elif output_format == "html":
         _write(report.to_html(with_names=names).rstrip("\n"), args.output)
     elif output_format == "json":
@@ -319,6 +338,10 @@ def _format_of(output: str | None) -> str:
 
 
 def _convert(args: argparse.Namespace) -> int:
+    written = [args.target]
+    if args.target_format == "csv":
+        written += [Path(args.target) / f"{kind}.csv" for kind in RECORD_TYPES]
+    refuse_overwriting(written, [args.source])
     records = load(args.source)
     if args.target_format == "csv":
         written = write_csv_folder(
@@ -376,8 +399,10 @@ def _report_table(report: Report, counts: dict[str, int], *, with_names: bool = 
             shown.add(f.rule)
             source = f.sources[0]
             lines.append(f"  {f.rule}  {f.title}")
-            lines.append(f"      「{source.quote}」({source.document} {source.section})")
-            lines.append(f"      整改: {f.fix}")
+            lines.append(f"      {source.quoted()}（{source.document} {source.section}）")
+            if f.note:
+                lines.append(f"      解读：{f.note}")
+            lines.append(f"      整改：{f.fix}")
     else:
         lines.append("没有发现 no findings.")
     if report.exempt:
@@ -386,7 +411,7 @@ def _report_table(report: Report, counts: dict[str, int], *, with_names: bool = 
             lines.append(f"  {e.rule}  {e.department or '-'}  {e.subject_type} {e.subject_id}")
             lines.append(f"      {e.reason}")
             lines.append(
-                f"      「{e.sources[0].quote}」({e.sources[0].document} {e.sources[0].section})"
+                f"      {e.sources[0].quoted()}（{e.sources[0].document} {e.sources[0].section}）"
             )
     if report.warnings:
         lines += ["", "警告 warnings:"] + [f"  - {w}" for w in report.warnings]
@@ -411,21 +436,43 @@ def _rules(args: argparse.Namespace) -> int:
                 "title_en": r.title_en,
                 "severity": r.severity.value,
                 "register": r.register_rows,
-                "sources": [s.model_dump() for s in r.sources],
+                "sources": [source_data(s) for s in r.sources],
+                "note": r.note,
+                "note_en": r.note_en,
+                "fix": r.fix,
+                "fix_en": r.fix_en,
             }
             for p in packs
             for r in p.rules
         ]
         _write(json.dumps(data, ensure_ascii=False, indent=2), None)
         return EXIT_OK
-    rows = [
-        [r.id, p.id, r.kind, r.title, f"「{r.sources[0].quote}」"] for p in packs for r in p.rules
-    ]
-    _write(render_table(["规则", "规则包", "类型", "标题", "原文"], rows), None)
+    _write("\n\n".join(_rule_text(p.id, r, args.lang) for p in packs for r in p.rules), None)
     return EXIT_OK
 
 
+def _rule_text(pack: str, rule: RuleBase, lang: str) -> str:
+    """One rule as a person reads it: title, pack and kind, sources with their readings, the
+    解读 and the fix (``lang`` en: in English)."""
+    if lang == "en":
+        lines = [
+            f"{rule.id} · {rule.title_en}",
+            f"  pack {pack} · kind {rule.kind} · {rule.severity.value}",
+        ]
+        lines += [f"  source: {s.quoted('en')} ({s.section})" for s in rule.sources]
+        lines += [f"  reading: {rule.note_en}", f"  fix: {rule.fix_en}"]
+        return "\n".join(lines)
+    lines = [
+        f"{rule.id} · {rule.title}",
+        f"  规则包 {pack} · 类型 {rule.kind} · {SEVERITY_LABELS[rule.severity]}",
+    ]
+    lines += [f"  原文：{s.quoted()}（{s.section}）" for s in rule.sources]
+    lines += [f"  解读：{rule.note}", f"  整改：{rule.fix}"]
+    return "\n".join(lines)
+
+
 def _calendar(args: argparse.Namespace) -> int:
+    refuse_overwriting([args.ics, args.output], [args.file])
     records = load(args.file)
     result = calendar(
         records,
@@ -435,7 +482,7 @@ def _calendar(args: argparse.Namespace) -> int:
         within=args.within,
     )
     if args.ics:
-        Path(args.ics).write_bytes(result.to_ics().encode("utf-8"))
+        write_text(args.ics, result.to_ics())
     text = result.to_json() if args.format == "json" else _calendar_table(result)
     if args.ics and args.format == "table":
         text += f"\n\niCalendar: {len(result)} 个日程 events → {args.ics}"
@@ -579,19 +626,25 @@ def _contest(args: argparse.Namespace) -> int:
 
 
 def _watch(args: argparse.Namespace) -> int:
-    if isinstance(sys.stdin, io.TextIOWrapper):
-        sys.stdin.reconfigure(encoding="utf-8-sig")
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(encoding="utf-8", line_buffering=True)
-    return watch(args.pack, args.as_of, args.pending, sys.stdin, sys.stdout, sys.stderr)
+    lines = getattr(sys.stdin, "buffer", sys.stdin)  # bytes: each line decoded on its own
+    return watch(args.pack, args.as_of, args.pending, lines, sys.stdout, sys.stderr)
 
 
 def _write(text: str, output: str | None, stream: TextIO | None = None) -> None:
+    """``text`` to ``output`` (written whole, ``_output``) or the terminal, control characters
+    escaped (``_terminal``)."""
     if output:
-        Path(output).write_text(text + "\n", encoding="utf-8")
-    else:
-        (stream or sys.stdout).write(text + "\n")
+        write_text(output, printable(text) + "\n")
+        return
+    out = stream or sys.stdout
+    try:
+        out.write(printable(text) + "\n")
+        out.flush()
+    except BrokenPipeError:  # piped into `head`: the command ends with its own status
+        silence(out)
 
 
 if __name__ == "__main__":
