@@ -233,7 +233,7 @@ def _is_text(dtype: pl.DataType) -> bool:
 
 def _text(raw: pl.Expr) -> pl.Expr:
     """Stripped text, empty as null."""
-    stripped = raw.cast(pl.String).str.strip_chars(_fields.WHITESPACE)
+    stripped = raw.cast(pl.String).str.strip_chars()
     return pl.when(stripped == "").then(None).otherwise(stripped)
 
 
@@ -314,7 +314,8 @@ def _scalar_from_text(
         bad_day = is_day & day.is_null()
         day_checks = [
             (bad_day, "a real calendar date as YYYY-MM-DD"),
-            (_outside_days(day), EXPECTED_DAY_RANGE),
+            # four digits hold no year past 9999: only year 0 is outside the days
+            (is_day & text.str.starts_with("0000"), EXPECTED_DAY_RANGE),
         ]
         if kind == "day":
             return day, [(present & ~is_day, EXPECTED_DAY), *day_checks], None
@@ -458,7 +459,7 @@ def _one(
 def _items_from_text(text: pl.Expr) -> pl.Expr:
     """A list cell's items: split at any of ``LIST_SEPARATORS``, stripped, empty ones dropped."""
     parts = text.str.replace_all(_SEPARATORS, _UNIT).str.split(_UNIT)
-    return parts.list.eval(pl.element().str.strip_chars(_fields.WHITESPACE)).list.eval(
+    return parts.list.eval(pl.element().str.strip_chars()).list.eval(
         pl.element().filter(pl.element() != "")
     )
 
@@ -467,8 +468,11 @@ _ITEM_DTYPES: dict[str, pl.DataType] = {"int": pl.Int64(), "float": pl.Float64()
 
 
 def _list(
-    raw: pl.Expr, dtype: pl.DataType, spec: FieldSpec
+    raw: pl.Expr, dtype: pl.DataType, spec: FieldSpec, long_cells: bool = True
 ) -> tuple[pl.Expr, list[tuple[pl.Expr, str]]] | None:
+    """A list column: its items and the checks on them. ``long_cells`` says whether a text
+    cell may hold an item too long (none can when no cell is longer than the limit; the item
+    check costs a pass over every item, so it is left out then)."""
     scalar = spec.value
     if _is_text(dtype):
         items = _items_from_text(_text(raw))
@@ -479,7 +483,7 @@ def _list(
         assert isinstance(inner, pl.DataType)
         texts = _is_text(inner)
         if texts:
-            items = raw.list.eval(pl.element().cast(pl.String).str.strip_chars(_fields.WHITESPACE))
+            items = raw.list.eval(pl.element().cast(pl.String).str.strip_chars())
         elif not (scalar.kind == "int" and inner.is_integer()):
             return None
     elif isinstance(dtype, pl.Null):
@@ -496,8 +500,9 @@ def _list(
     elif texts:
         empty = items.list.eval(pl.element().is_null() | (pl.element() == "")).list.any()
         checks.append((empty, "a list of non-empty texts"))
-        long = items.list.eval(pl.element().str.len_chars() > MAX_TEXT_CHARS).list.any()
-        checks.append((long, f"items: {EXPECTED_TEXT_LENGTH}"))
+        if long_cells or not _is_text(dtype):
+            long = items.list.eval(pl.element().str.len_chars() > MAX_TEXT_CHARS).list.any()
+            checks.append((long, f"items: {EXPECTED_TEXT_LENGTH}"))
     else:
         items = items.cast(pl.List(pl.Int64))
     # an empty list cell is an empty list
@@ -533,10 +538,10 @@ def _map(
         pl.element().str.extract_groups(r"^(?<key>.+?)\s*[:：=]\s*(?<value>.+)$")
     )
     well_formed = entries.list.eval(pl.element().struct.field("key").is_not_null()).list.all()
-    number = pl.element().struct.field("value").str.strip_chars(_fields.WHITESPACE)
+    number = pl.element().struct.field("value").str.strip_chars()
     values = entries.list.eval(
         pl.struct(
-            pl.element().struct.field("key").str.strip_chars(_fields.WHITESPACE).alias("key"),
+            pl.element().struct.field("key").str.strip_chars().alias("key"),
             pl.when(number.str.contains(_FLOAT) & ~number.str.contains(_LONG_INT))
             .then(number.cast(pl.Float64, strict=False))
             .alias("value"),
@@ -627,7 +632,11 @@ def validate_table(
 
     columns: dict[str, _Column] = {}
     for name, header in headers.items():
-        column = _column(specs[name], header, frame.schema[header], midnight_dates)
+        dtype = frame.schema[header]
+        long_cells = (
+            specs[name].shape == "list" and _is_text(dtype) and _longer_than_a_text(frame[header])
+        )
+        column = _column(specs[name], header, dtype, midnight_dates, long_cells)
         if column is None:
             dtype = frame.schema[header]
             shape = (
@@ -657,8 +666,13 @@ def validate_table(
     return typed, problems
 
 
+def _longer_than_a_text(cells: pl.Series) -> bool:
+    """Whether a text column has a cell longer than a text may be."""
+    return bool(cells.cast(pl.String).str.len_chars().gt(MAX_TEXT_CHARS).any())
+
+
 def _column(
-    spec: FieldSpec, header: str, dtype: pl.DataType, midnight_dates: bool
+    spec: FieldSpec, header: str, dtype: pl.DataType, midnight_dates: bool, long_cells: bool
 ) -> _Column | None:
     """The parsed value of one column and the checks on its cells; ``None`` if its type
     cannot hold the field at all."""
@@ -672,7 +686,7 @@ def _column(
             missing = _text(raw).is_null() if _is_text(dtype) else raw.is_null()
             checks = [(missing, EXPECTED_MISSING), *checks]
         return _Column(spec, header, value, checks, moment)
-    shaped = _list(raw, dtype, spec) if spec.shape == "list" else _map(raw, dtype, spec)
+    shaped = _list(raw, dtype, spec, long_cells) if spec.shape == "list" else _map(raw, dtype, spec)
     if shaped is None:
         return None
     value, checks = shaped

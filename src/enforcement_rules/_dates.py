@@ -18,6 +18,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pendulum
 
+from ._limits import WHITESPACE
+
 TIMEZONE = "Asia/Shanghai"
 _TZ = pendulum.timezone(TIMEZONE)
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -101,7 +103,7 @@ def period_label(text: str) -> str:
     Also accepts ``2024年``, ``2024年第1季度``, ``2024年第一季度`` and ``2024年一季度``; anything
     else raises ``ValueError``.
     """
-    word = text.strip()
+    word = text.strip(WHITESPACE)
     if _PERIOD.fullmatch(word):
         return word
     match = _CHINESE_PERIOD.fullmatch(word)

@@ -15,15 +15,8 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 
 from ._dates import parse_day, period_label
-from ._limits import MAX_TEXT_CHARS, check_day, check_moment, check_text
+from ._limits import MAX_TEXT_CHARS, WHITESPACE, check_day, check_moment, check_text
 from ._vocab import accepted_words, parse_enum
-
-WHITESPACE = (
-    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680"
-    + "".join(chr(c) for c in range(0x2000, 0x200B))
-    + "\u2028\u2029\u202f\u205f\u3000"
-)
-"""What ``str.strip()`` removes around a text; the columnar checks strip the same characters."""
 
 _DAY_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 _MOMENT_PATTERN = re.compile(
@@ -42,7 +35,7 @@ def _day(value: object) -> object:
         check_day(value)
         return value
     if isinstance(value, str):
-        return parse_day(value)
+        return parse_day(value.strip(WHITESPACE))
     return value  # the strict date validator reports the wrong type
 
 
@@ -53,7 +46,7 @@ def _moment(value: object) -> object:
         check_moment(value)
         return value
     if isinstance(value, str):
-        text = value.strip()
+        text = value.strip(WHITESPACE)
         if not _MOMENT_PATTERN.fullmatch(text):
             raise ValueError("a date-time with a UTC offset, e.g. 2025-01-15T16:30:00+08:00")
         try:
@@ -66,8 +59,8 @@ def _moment(value: object) -> object:
 
 
 def _day_or_moment(value: object) -> object:
-    if isinstance(value, str) and re.fullmatch(_DAY_PATTERN[1:-1], value.strip()):
-        return parse_day(value.strip())
+    if isinstance(value, str) and re.fullmatch(_DAY_PATTERN[1:-1], value.strip(WHITESPACE)):
+        return parse_day(value.strip(WHITESPACE))
     if isinstance(value, datetime):
         return _moment(value)
     if isinstance(value, date):
@@ -77,7 +70,7 @@ def _day_or_moment(value: object) -> object:
         try:
             return _moment(value)
         except ValueError as error:
-            if _MOMENT_PATTERN.fullmatch(value.strip()):
+            if _MOMENT_PATTERN.fullmatch(value.strip(WHITESPACE)):
                 raise  # a date-time outside the limits says so
             raise ValueError(
                 "a date as YYYY-MM-DD or a date-time with a UTC offset (2025-01-15T16:30:00+08:00)"
@@ -87,7 +80,7 @@ def _day_or_moment(value: object) -> object:
 
 def _text(value: object) -> object:
     if isinstance(value, str):
-        stripped = value.strip()
+        stripped = value.strip(WHITESPACE)
         if not stripped:
             raise ValueError("a non-empty text")
         check_text(stripped)

@@ -30,6 +30,14 @@ MAX_HOURS = 8_784.0
 MAX_TEXT_CHARS = 10_000
 """A text field holds at most this many characters."""
 
+WHITESPACE = (
+    "\t\n\x0b\x0c\r \x85\xa0\u1680"
+    + "".join(chr(c) for c in range(0x2000, 0x200B))
+    + "\u2028\u2029\u202f\u205f\u3000"
+)
+"""The white space stripped around a text: Unicode's White_Space, what polars strips in the
+columnar checks (Python's ``str.strip()`` would also strip the separators U+001C-U+001F)."""
+
 # -- inputs -----------------------------------------------------------------------------------
 
 MAX_JSON_BYTES = 100 * 1024 * 1024

@@ -10,6 +10,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TypeVar
 
+from ._limits import WHITESPACE
+
 E = TypeVar("E", bound=StrEnum)
 
 
@@ -169,7 +171,7 @@ def parse_enum(enum: type[E], value: object) -> E:
     if isinstance(value, enum):
         return value
     if isinstance(value, str):
-        word = value.strip()
+        word = value.strip(WHITESPACE)
         try:
             return enum(word.lower())
         except ValueError:
