@@ -466,3 +466,11 @@ def test_a_date_time_python_cannot_read_is_refused_from_csv_too(
     csv = csv_file(tmp_path, "submissions.csv", [{**SUBMISSION, "submitted_on": moment}])
     [problem] = refused(lambda: er.load(csv)).problems
     assert problem.field == "submitted_on"
+
+
+def test_a_score_key_with_a_line_break_reads_from_csv_as_from_json(tmp_path: Path) -> None:
+    team = {"id": "T1", "department": "D1", "members": ["O1"], "date": "2024-03-01"}
+    path = records_json(tmp_path, contest_teams=[{**team, "scores": {"a\r\nb": 0.0}}])
+    assert er.load(path).counts()["contest_teams"] == 1
+    row = {**team, "members": "O1", "scores": "a\r\nb:0.0"}
+    assert er.load(csv_file(tmp_path, "contest_teams.csv", [row])).counts()["contest_teams"] == 1

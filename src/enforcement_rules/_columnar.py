@@ -535,7 +535,7 @@ def _map(
     if not _is_text(dtype):
         return None
     entries = _items_from_text(_text(raw)).list.eval(
-        pl.element().str.extract_groups(r"^(?<key>.+?)\s*[:：=]\s*(?<value>.+)$")
+        pl.element().str.extract_groups(r"(?s)^(?<key>.+?)\s*[:：=]\s*(?<value>.+)$")
     )
     well_formed = entries.list.eval(pl.element().struct.field("key").is_not_null()).list.all()
     number = pl.element().struct.field("value").str.strip_chars()
