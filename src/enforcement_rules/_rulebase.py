@@ -240,7 +240,8 @@ class RuleBase(Spec):
     applies_to: Selector = Field(default_factory=Selector)
     in_force: Period | None = None
     sources: list[SourceRef] = Field(min_length=1)
-    note: str = Field(min_length=1, description="How ambiguous wording was read")
+    note: str = Field(min_length=1, description="How ambiguous wording was read (解读)")
+    note_en: str | None = Field(default=None, description="The reading in English")
     fix: str = Field(description="What would fix a finding, in Chinese")
     fix_en: str
 
