@@ -24,7 +24,7 @@ from pydantic import Field, field_validator
 
 from ._fields import enum_field
 from ._legal_basis import article_numbers, cite, level_of, normal_title
-from ._rulebase import Domain, Spec, SourceRef
+from ._rulebase import Domain, SourceRef, Spec
 from ._vocab import ActionKind, BasisLevel, Procedure, label
 
 EXCEPTIONS_FILE = "exceptions.yaml"
@@ -45,9 +45,9 @@ class Allowance(Spec):
     def covers(self, kind: str, domain: str | None, procedure: str | None) -> bool:
         """Whether an act of ``kind`` in ``domain`` under ``procedure`` is allowed."""
         return (
-            kind in {k.value for k in self.action_kinds}
+            kind in {ActionKind(k).value for k in self.action_kinds}
             and (not self.domains or domain in self.domains)
-            and (not self.procedures or procedure in {p.value for p in self.procedures})
+            and (not self.procedures or procedure in {Procedure(p).value for p in self.procedures})
         )
 
     def describe(self) -> str:

@@ -7,11 +7,11 @@ guess):
 
 - 《…法》 (not …办法) is a 法律.
 - 《…条例》 is a regulation: a 地方性法规 when its title starts with a place (a province-level
-  name, or a 市/州/盟/县 of two to four characters: 《河南省行政执法条例》, 《遵义市…条例》), or is a
-  自治条例/单行条例; otherwise a 行政法规 (《…法实施条例》, 《中华人民共和国海关稽查条例》).
-- 《…规定》/《…办法》/《…规则》/《…细则》 is a 规章, unless the title starts with 中华人民共和国 (the
-  State Council's regulations are titled so too) or holds 关于 (a bureau's 规定 on a matter): then
-  unknown.
+  name, or a 市/州/盟/县 of two to four characters: 《河南省行政执法条例》, 《遵义市…条例》), or
+  is a 自治条例/单行条例; otherwise a 行政法规 (《…法实施条例》, 《中华人民共和国海关稽查条例》).
+- 《…规定》/《…办法》/《…规则》/《…细则》 is a 规章, unless the title starts with 中华人民共和国
+  (the State Council's regulations are titled so too) or holds 关于 (a bureau's 规定 on a
+  matter): then unknown.
 - 《…通知》/《…规程》/《…意见》/《…方案》/《…指引》/《…指南》/《…批复》/《…函》/《…纪要》/
   《…要点》/《…制度》 is a 规范性文件.
 - Anything else (a 决定, a 公告, a title without a statute's name) is unknown.
@@ -33,10 +33,42 @@ _UNITS = {"十": 10, "百": 100, "千": 1000}
 _NUMBER = r"[零〇一二两三四五六七八九十百千0-9０-９]+"
 _ARTICLES = re.compile(rf"第({_NUMBER}(?:\s*[、,，和及与]\s*第?\s*{_NUMBER})*)\s*条")
 _TITLE = re.compile(r"《([^《》]+)》")
-_PROVINCES = (
-    "北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 "
-    "广东 海南 四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门"
-).split()
+_PROVINCES = [
+    "北京",
+    "天津",
+    "上海",
+    "重庆",
+    "河北",
+    "山西",
+    "辽宁",
+    "吉林",
+    "黑龙江",
+    "江苏",
+    "浙江",
+    "安徽",
+    "福建",
+    "江西",
+    "山东",
+    "河南",
+    "湖北",
+    "湖南",
+    "广东",
+    "海南",
+    "四川",
+    "贵州",
+    "云南",
+    "陕西",
+    "甘肃",
+    "青海",
+    "台湾",
+    "内蒙古",
+    "广西",
+    "西藏",
+    "宁夏",
+    "新疆",
+    "香港",
+    "澳门",
+]
 _LOCAL_PLACE = re.compile(r"^[\u4e00-\u9fff]{2,4}?(市|自治州|州|盟|自治县|县)")
 _NOT_PLACES = ("城市", "城乡", "城镇")
 _NORMATIVE_ENDINGS = (
@@ -88,7 +120,10 @@ def chinese_number(text: str) -> int:
 
 
 def article_numbers(text: str) -> tuple[int, ...]:
-    """The article numbers ``text`` cites, in order, each once: 「第五十一、五十二条」 → (51, 52)."""
+    """The article numbers ``text`` cites, in order, each once.
+
+    「第五十一、五十二条」 → (51, 52).
+    """
     found: list[int] = []
     for match in _ARTICLES.finditer(text):
         for part in re.split(r"[、,，和及与]", match.group(1)):

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 import polars as pl
 from pydantic import Field
 
-from .._fields import enum_field
 from .._exceptions import ExceptionRegister, Verdict, levels_zh
+from .._fields import enum_field
 from .._findings import exemption_frame, finding_frame
 from .._rulebase import RuleBase, Status
 from .._vocab import ActionKind, BasisLevel, Employment, label

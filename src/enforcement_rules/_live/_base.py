@@ -28,8 +28,8 @@ import polars as pl
 
 from .._dates import day_end, day_start, local_day, microseconds
 from .._engine import Condition, at_least, at_most
-from .._exceptions import ExceptionRegister, Judgement
 from .._engine import field as other_field
+from .._exceptions import ExceptionRegister, Judgement
 from .._kinds.campaign import CampaignScope
 from .._rulebase import DepartmentView, Period, RuleBase, Severity
 from .._vocab import CertificateStatus, Employment
