@@ -197,12 +197,12 @@ def quality_findings(records: Records) -> pl.DataFrame:
             continue
         texts = named.get_column(column).unique()
         unknown = [t for t in texts if derived_level(t) is None]
-        rows = named.filter(pl.col(column).is_in(unknown))
-        if rows.height == 0:
+        unclear = named.filter(pl.col(column).is_in(unknown))
+        if unclear.height == 0:
             continue
         frames.append(
             finding_frame(
-                rows,
+                unclear,
                 subject_type=table.removesuffix("s"),
                 subject_id=pl.col("id"),
                 department=pl.col("department"),

@@ -82,9 +82,7 @@ class RegisterCompletenessTracker(Tracker):
                 self.alarms.at(start_moment(value), entry["id"], self.state.now)
                 if today is None or value > today:
                     lacking.append(part)
-            elif value is None:
-                lacking.append(part)
-            elif part == "legal_basis" and self.rule.basis_falls_short(level):
+            elif value is None or (part == "legal_basis" and self.rule.basis_falls_short(level)):
                 lacking.append(part)
         event = {"today": self.state.day, "lacking": len(lacking)}
         if self.rule.due is not None:
