@@ -23,8 +23,17 @@ RULES = er.load_rules()
 
 @pytest.mark.parametrize(
     ("text", "number"),
-    [("一", 1), ("十", 10), ("十四", 14), ("二十", 20), ("五十二", 52), ("一百零七", 107)]
-    + [("一百一十四", 114), ("107", 107), ("１０７", 107)],
+    [
+        ("一", 1),
+        ("十", 10),
+        ("十四", 14),
+        ("二十", 20),
+        ("五十二", 52),
+        ("一百零七", 107),
+        ("一百一十四", 114),
+        ("107", 107),
+        ("１０７", 107),
+    ],
 )
 def test_article_numbers_in_chinese_numerals_and_digits(text: str, number: int) -> None:
     assert chinese_number(text) == number

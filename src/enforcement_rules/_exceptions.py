@@ -56,7 +56,7 @@ class Allowance(Spec):
         if self.domains:
             parts.insert(0, "、".join(self.domains) + "领域")
         if self.procedures:
-            parts.append("(" + "、".join(label(p) for p in self.procedures) + ")")
+            parts.append("（" + "、".join(label(p) for p in self.procedures) + "）")
         return "".join(parts) + "可由一名执法人员实施"
 
 
