@@ -22,6 +22,7 @@ from functools import lru_cache
 
 from pydantic import Field, field_validator
 
+from ._chinese import ChineseText
 from ._fields import enum_field
 from ._legal_basis import article_numbers, cite, level_of, normal_title
 from ._rulebase import Domain, SourceRef, Spec
@@ -74,8 +75,10 @@ class RecognisedProvision(Spec):
     allows: list[Allowance] = Field(
         default_factory=list, description="Empty: examined, and allows no fewer officers"
     )
-    note: str = Field(min_length=1, description="解读: why the provision allows what it does")
-    note_en: str | None = None
+    note: ChineseText = Field(
+        min_length=1, description="解读: why the provision allows what it does, in Chinese"
+    )
+    note_en: str = Field(min_length=1, description="The 解读 in English")
 
     @field_validator("articles")
     @classmethod

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 import polars as pl
 from pydantic import Field, model_validator
 
+from .._chinese import ChineseText
 from .._dates import add_working_days
 from .._errors import CalendarError
 from .._findings import finding_frame
@@ -174,7 +175,7 @@ class DecisionPublicity(_ActionRule):
 
     kind: Literal["decision_publicity"]
     due_within: list[DuePeriod] = Field(default_factory=list)
-    due_reason: str | None = Field(default=None, description="Why this period (Chinese)")
+    due_reason: ChineseText | None = Field(default=None, description="Why this period (Chinese)")
     due_reason_en: str | None = None
     due_sources: list[SourceRef] = Field(default_factory=list)
 
