@@ -128,6 +128,7 @@ LOCAL_ENTRY = """
   allows:
     - action_kinds: [inspection, penalty]
   note: 仅供测试的登记项。
+  note_en: An entry for the test only.
 """
 
 
