@@ -241,6 +241,7 @@ class RuleBase(Spec):
     in_force: Period | None = None
     sources: list[SourceRef] = Field(min_length=1)
     note: str = Field(min_length=1, description="How ambiguous wording was read")
+    note_en: str | None = Field(default=None, description="The reading in English")
     fix: str = Field(description="What would fix a finding, in Chinese")
     fix_en: str
 
