@@ -71,6 +71,9 @@ class ActivityKind(StrEnum):
     DELEGATION_EVALUATION = "delegation_evaluation"
     PLAN_EVALUATION = "plan_evaluation"
     CONSULTATION_MEETING = "consultation_meeting"
+    STANDARDIZATION_PILOT = "standardization_pilot"
+    SUPERVISOR_APPOINTMENT = "supervisor_appointment"
+    PUBLICITY = "publicity"
 
 
 # Chinese words (and a few common variants) accepted for each enumeration value.
@@ -143,6 +146,10 @@ ALIASES: dict[type[StrEnum], dict[str, StrEnum]] = {
         "赋权事项评估": ActivityKind.DELEGATION_EVALUATION,
         "实施情况评估": ActivityKind.PLAN_EVALUATION,
         "会商": ActivityKind.CONSULTATION_MEETING,
+        "规范化建设试点": ActivityKind.STANDARDIZATION_PILOT,
+        "聘请行政执法监督员": ActivityKind.SUPERVISOR_APPOINTMENT,
+        "聘请监督员": ActivityKind.SUPERVISOR_APPOINTMENT,
+        "宣传活动": ActivityKind.PUBLICITY,
     },
 }
 

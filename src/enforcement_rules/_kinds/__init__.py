@@ -27,7 +27,7 @@ from .registers import RegisterCompleteness
 from .staffing import StaffRatio
 from .systems import DecisionPublicity, MajorDecisionReview, WholeProcessRecord
 from .tasks import TaskTable
-from .training import RotationTraining, TrainingHours, TrainingParticipation
+from .training import RotationTraining, TrainingHours, TrainingParticipation, TrainingTaken
 
 KINDS: tuple[type[RuleBase], ...] = (
     CertifiedParticipants,
@@ -36,6 +36,7 @@ KINDS: tuple[type[RuleBase], ...] = (
     TrainingParticipation,
     TrainingHours,
     RotationTraining,
+    TrainingTaken,
     CampaignScope,
     ExamTaken,
     ExamAverage,

@@ -39,7 +39,12 @@ from .systems import (
     WholeProcessRecordTracker,
 )
 from .tasks import TaskTableTracker
-from .training import RotationTrainingTracker, TrainingHoursTracker, TrainingParticipationTracker
+from .training import (
+    RotationTrainingTracker,
+    TrainingHoursTracker,
+    TrainingParticipationTracker,
+    TrainingTakenTracker,
+)
 
 TRACKERS: dict[str, type[Tracker]] = {
     "certified_participants": CertifiedParticipantsTracker,
@@ -48,6 +53,7 @@ TRACKERS: dict[str, type[Tracker]] = {
     "training_participation": TrainingParticipationTracker,
     "training_hours": TrainingHoursTracker,
     "rotation_training": RotationTrainingTracker,
+    "training_taken": TrainingTakenTracker,
     "whole_process_record": WholeProcessRecordTracker,
     "major_decision_review": MajorDecisionReviewTracker,
     "decision_publicity": DecisionPublicityTracker,
