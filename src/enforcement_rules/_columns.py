@@ -131,6 +131,8 @@ COLUMN_ALIASES: dict[str, dict[str, str]] = {
         "全过程记录": "recorded",
         "公示日期": "publicized_on",
         "例外依据": "exception_basis",
+        "检查方式": "method",
+        "涉企": "enterprise",
     },
     "submissions": {
         "编号": "id",

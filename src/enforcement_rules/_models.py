@@ -18,6 +18,7 @@ from ._vocab import (
     CertificateStatus,
     Education,
     Employment,
+    InspectionMethod,
     Level,
     Procedure,
 )
@@ -28,6 +29,7 @@ EducationField = enum_field(Education)
 StatusField = enum_field(CertificateStatus)
 ActionKindField = enum_field(ActionKind)
 ProcedureField = enum_field(Procedure)
+InspectionMethodField = enum_field(InspectionMethod)
 ActivityKindField = enum_field(ActivityKind)
 
 NonNegativeInt = Annotated[int, Field(ge=0)]
@@ -132,6 +134,15 @@ class Action(Record):
     publicized_on: Day | None = None
     exception_basis: Text | None = Field(
         default=None, description="The law that allows fewer officers, if one does"
+    )
+    method: InspectionMethodField | None = Field(  # type: ignore[valid-type]
+        default=None,
+        description="For an inspection, how it was started: random (双随机抽查), routine "
+        "(日常巡查), special (专项检查), complaint (投诉举报核查), referral (转办交办), key "
+        "(重点监管), other",
+    )
+    enterprise: bool | None = Field(
+        default=None, description="Whether its object is an enterprise (涉企)"
     )
 
 

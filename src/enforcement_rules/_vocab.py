@@ -54,6 +54,18 @@ class ActionKind(StrEnum):
     OTHER = "other"
 
 
+class InspectionMethod(StrEnum):
+    """How an inspection was started (行政检查方式)."""
+
+    RANDOM = "random"  # 双随机抽查: objects and inspectors drawn at random, results public
+    ROUTINE = "routine"  # 日常巡查: a routine inspection chosen by the inspectors
+    SPECIAL = "special"  # 专项检查: a targeted campaign
+    COMPLAINT = "complaint"  # 投诉举报核查: checking a complaint or report
+    REFERRAL = "referral"  # 转办交办: referred or assigned by another authority
+    KEY = "key"  # 重点监管: full-coverage key supervision of a special sector
+    OTHER = "other"
+
+
 class Procedure(StrEnum):
     ORDINARY = "ordinary"
     SUMMARY = "summary"
@@ -134,6 +146,22 @@ ALIASES: dict[type[StrEnum], dict[str, StrEnum]] = {
         "其他": ActionKind.OTHER,
     },
     Procedure: {"普通程序": Procedure.ORDINARY, "简易程序": Procedure.SUMMARY},
+    InspectionMethod: {
+        "双随机抽查": InspectionMethod.RANDOM,
+        "双随机、一公开": InspectionMethod.RANDOM,
+        "双随机": InspectionMethod.RANDOM,
+        "随机抽查": InspectionMethod.RANDOM,
+        "日常巡查": InspectionMethod.ROUTINE,
+        "日常检查": InspectionMethod.ROUTINE,
+        "专项检查": InspectionMethod.SPECIAL,
+        "投诉举报核查": InspectionMethod.COMPLAINT,
+        "投诉举报": InspectionMethod.COMPLAINT,
+        "转办交办": InspectionMethod.REFERRAL,
+        "上级交办": InspectionMethod.REFERRAL,
+        "重点监管": InspectionMethod.KEY,
+        "重点检查": InspectionMethod.KEY,
+        "其他": InspectionMethod.OTHER,
+    },
     ActivityKind: {
         "领导班子集中学法": ActivityKind.LEADERSHIP_LEGAL_STUDY,
         "法治专题讲座": ActivityKind.LEGAL_LECTURE,

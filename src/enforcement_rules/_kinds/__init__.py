@@ -21,6 +21,7 @@ from .deliverables import (
     YearlyDeliverable,
 )
 from .education import EducationShare, ExamAverage, ExamTaken, NewRecruitEducation
+from .inspections import InspectionMethodRule
 from .personnel import CertificateExit, CertifiedParticipants, NoAuxiliaryParticipants
 from .quotas import ActivityMinutes, Quota
 from .registers import RegisterCompleteness
@@ -50,6 +51,7 @@ KINDS: tuple[type[RuleBase], ...] = (
     WholeProcessRecord,
     MajorDecisionReview,
     DecisionPublicity,
+    InspectionMethodRule,
     NewRecruitEducation,
     EducationShare,
     Deliverable,

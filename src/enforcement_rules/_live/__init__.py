@@ -25,6 +25,7 @@ from .education import (
     ExamTakenTracker,
     NewRecruitEducationTracker,
 )
+from .inspections import InspectionMethodTracker
 from .personnel import (
     CertificateExitTracker,
     CertifiedParticipantsTracker,
@@ -57,6 +58,7 @@ TRACKERS: dict[str, type[Tracker]] = {
     "whole_process_record": WholeProcessRecordTracker,
     "major_decision_review": MajorDecisionReviewTracker,
     "decision_publicity": DecisionPublicityTracker,
+    "inspection_method": InspectionMethodTracker,
     "activity_minutes": ActivityMinutesTracker,
     "deliverable": DeliverableTracker,
     "yearly_deliverable": YearlyDeliverableTracker,
