@@ -178,6 +178,8 @@ COLUMN_ALIASES: dict[str, dict[str, str]] = {
         "理论业务知识比例": "theory_percent",
         "执法文书纠错比例": "document_percent",
         "执法流程纠错比例": "procedure_percent",
+        "初赛试卷": "preliminary",
+        "初赛": "preliminary",
     },
     "contest_teams": {
         "编号": "id",

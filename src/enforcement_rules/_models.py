@@ -225,6 +225,9 @@ class ExamPaper(Record):
     theory_percent: Annotated[float, Field(ge=0, le=100)]
     document_percent: Annotated[float, Field(ge=0, le=100)]
     procedure_percent: Annotated[float, Field(ge=0, le=100)]
+    preliminary: bool | None = Field(
+        default=None, description="The contest's preliminary online paper (大比武初赛在线考试)"
+    )
 
 
 class ContestTeam(Record):

@@ -490,8 +490,9 @@ def _problem_zh(code: str, allowed: str) -> str:
 
 
 class ExamPaperWeights(RuleBase):
-    """Each exam paper (of ``exams``; every paper when empty) sets its questions in the
-    shares given, in percent, within ``tolerance`` percentage points."""
+    """Each exam paper (of ``exams``; every paper when empty; only those marked
+    ``preliminary`` with ``preliminary_only``) sets its questions in the shares given, in
+    percent, within ``tolerance`` percentage points."""
 
     kind: Literal["exam_paper_weights"]
     theory_percent: float = Field(ge=0, le=100)
@@ -499,6 +500,9 @@ class ExamPaperWeights(RuleBase):
     procedure_percent: float = Field(ge=0, le=100)
     tolerance: float = Field(default=0, ge=0)
     exams: list[str] = Field(default_factory=list)
+    preliminary_only: bool = Field(
+        default=False, description="Only the contest's preliminary papers (preliminary true)"
+    )
 
     subject_type: ClassVar[str] = "exam_paper"
 
@@ -506,6 +510,8 @@ class ExamPaperWeights(RuleBase):
         papers = ctx.records.table("exam_papers")
         if self.exams:
             papers = papers.filter(pl.col("exam").is_in(self.exams))
+        if self.preliminary_only:
+            papers = papers.filter(pl.col("preliminary").fill_null(False))
         targets = {
             "theory_percent": self.theory_percent,
             "document_percent": self.document_percent,
