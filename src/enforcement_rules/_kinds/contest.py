@@ -13,7 +13,7 @@ from pydantic import Field
 from .._dates import has_ended
 from .._fields import enum_field
 from .._findings import empty_findings, finding_frame
-from .._rulebase import RuleBase, Spec, Status
+from .._rulebase import RuleBase, SourceRef, Spec, Status
 from .._vocab import Employment, label
 from ._certified import with_certified
 from ._words import listed, number
@@ -274,7 +274,9 @@ class ContestRanking(RuleBase):
 class ContestTies(RuleBase):
     """Teams tied on a cut-off place of the ``ranking`` rule: the finalists' last place, or a
     prize's last place. The text does not say how a tie is settled, so the tied teams are
-    reported (``incomplete``) and none is placed above the others."""
+    reported (``incomplete``) and none is placed above the others. ``sources``: the first is
+    the sentence of the finalists' cut, a second (if any) the sentence of the final's prizes;
+    a tie in the final cites the second first."""
 
     kind: Literal["contest_ties"]
     ranking: str
@@ -283,6 +285,11 @@ class ContestTies(RuleBase):
 
     def linked_rules(self) -> dict[str, tuple[str, str]]:
         return {"ranking": (self.ranking, "contest_ranking")}
+
+    def sources_for(self, subject_id: str, figures: dict[str, Any]) -> list[SourceRef]:
+        if figures.get("stage") == FINAL and len(self.sources) > 1:
+            return [self.sources[1], self.sources[0], *self.sources[2:]]
+        return list(self.sources)
 
     def _ranking(self, ctx: Context) -> ContestRanking:
         rule = next(r for r in ctx.pack_of(self).rules if r.id == self.ranking)
