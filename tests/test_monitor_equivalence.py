@@ -166,6 +166,17 @@ DEPARTMENTS = [
         "henan-transport-2021",
     ),
     ("ZY-SFJ", "遵义市司法局", ZY, "city", "司法行政", "zunyi-2022"),
+    # organises the case-file review of its area, the street below among it (Z6)
+    ("ZY-HHQ", "红花岗区司法局", [*ZY, "红花岗区"], "county", "司法行政", "zunyi-2022"),
+    # a detachment under a bureau: not a responsible unit of the Henan task table
+    (
+        "HN-ZZ-ZD",
+        "郑州市交通运输局综合行政执法支队",
+        ["河南省", "郑州市"],
+        "city",
+        "交通运输",
+        "henan-transport-2021",
+    ),
     ("ZY-HB", "遵义市生态环境局", ZY, "city", "生态环境", "zunyi-2022"),
     (
         "ZY-LC",
