@@ -39,7 +39,7 @@
       | A1   | ZY-HHQ-CG | 案卷评查 | 2022-05-20 | 行政处罚 |
     当 以 2022-07-01 为评估日评估规则包 zunyi-2022
     那么 规则 Z6 对 ZY-HHQ-CG 报告 不完整
-    而且 该发现的 uncovered 为 inspection
+    而且 该发现的 未覆盖的类型 为 inspection
     而且 该发现的说明包含「未覆盖的执法类型:行政检查」
     而且 规则 Z6 对 ZY-JD 报告 缺失
     而且 规则 Z6 对 ZY-SCJG 没有发现
@@ -67,7 +67,7 @@
       | A2   | ZY-HZ      | 案卷评查 | 2022-06-15 | 行政检查 |
     当 以 2022-07-01 为评估日评估规则包 zunyi-2022
     那么 规则 Z6 对 ZY-JD 报告 不完整
-    而且 该发现的 uncovered 为 inspection
+    而且 该发现的 未覆盖的类型 为 inspection
     而且 规则 Z6 对 ZY-HHQ-CG 报告 不完整
     而且 规则 Z6 对 ZY-HHQ-SFJ 没有发现
     而且 规则 Z6 对 ZY-HZ 没有发现
