@@ -35,7 +35,7 @@ def test_explain_shows_the_chinese_reading_and_the_reading_of_lost_characters(
     report: er.Report,
 ) -> None:
     text = _finding(report, "D2.report").explain()
-    assert "解读：「20246月底前」系原文网页缺字" in text
+    assert "解读：「20246月底前」是网页缺字" in text
     assert "「20246月底前,完成对本部门行政执法队伍的全员轮训" in text
     assert "（原文缺字：「20246月底前」读作「2024年6月底前」）" in text
     assert "整改：向区司法局报送" in text
