@@ -165,8 +165,6 @@ class Finding:
             "message_en": self.message_en,
             "fix": self.fix,
             "fix_en": self.fix_en,
-            "note": self.note,
-            "note_en": self.note_en,
             "sources": [source_data(s) for s in self.sources],
         }
 
@@ -642,9 +640,22 @@ class Report:
                 "by_department": self.counts("department"),
             },
             "warnings": self.warnings,
+            "readings": self._readings(),
             "exemptions": [e.to_dict() for e in self.exempt],
             "findings": findings,
         }
+
+    def _readings(self) -> dict[str, dict[str, str]]:
+        """The 解读 of each rule with findings or exemptions, once per rule."""
+        rules = dict.fromkeys(
+            [*self.frame["rule"].unique(maintain_order=True), *self.exemptions["rule"].unique()]
+        )
+        readings = {}
+        for rule in rules:
+            title, note, note_en = self.reading_of(rule)
+            if note:
+                readings[rule] = {"title": title, "note": note, "note_en": note_en}
+        return readings
 
     def to_json(self, *, indent: int | None = 2, with_names: bool = False) -> str:
         """``to_dict()`` as JSON text (Chinese kept as written)."""
