@@ -111,4 +111,4 @@ def test_the_readings_page_lists_every_reading_of_every_rule() -> None:
         for sentence in rule.note.split("。"):
             assert sentence.strip() in page, (rule.id, sentence)
     assert "| [D2.report](sources/dawukou-2024.md#rule-d2-report)" in page
-    assert "| 「20246月底前」 | 「20246月底前」系原文网页缺字" in page
+    assert "| 「20246月底前」 | 「20246月底前」是网页缺字" in page
