@@ -16,9 +16,11 @@ from ._limits import MAX_COUNT, MAX_HOURS
 from ._vocab import (
     ActionKind,
     ActivityKind,
+    BasisLevel,
     CertificateStatus,
     Education,
     Employment,
+    InspectionMethod,
     Level,
     Procedure,
 )
@@ -29,7 +31,9 @@ EducationField = enum_field(Education)
 StatusField = enum_field(CertificateStatus)
 ActionKindField = enum_field(ActionKind)
 ProcedureField = enum_field(Procedure)
+InspectionMethodField = enum_field(InspectionMethod)
 ActivityKindField = enum_field(ActivityKind)
+BasisLevelField = enum_field(BasisLevel)
 
 NonNegativeInt = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 Count = Annotated[int, Field(ge=1, le=MAX_COUNT)]
@@ -140,7 +144,24 @@ class Action(Record):
     )
     publicized_on: Day | None = None
     exception_basis: Text | None = Field(
-        default=None, description="The law that allows fewer officers, if one does"
+        default=None,
+        description="The provision that allows fewer officers, cited by statute and article "
+        "(e.g. 《中华人民共和国道路交通安全法》第一百零七条); it exempts the act only when the "
+        "register of recognised exceptions holds it and it allows the act",
+    )
+    basis_level: BasisLevelField | None = Field(  # type: ignore[valid-type]
+        default=None,
+        description="The level of exception_basis (法律, 行政法规, 地方性法规, 规章, 规范性文件); "
+        "when absent, read from its title",
+    )
+    method: InspectionMethodField | None = Field(  # type: ignore[valid-type]
+        default=None,
+        description="For an inspection, how it was started: random (双随机抽查), routine "
+        "(日常巡查), special (专项检查), complaint (投诉举报核查), referral (转办交办), key "
+        "(重点监管), other",
+    )
+    enterprise: bool | None = Field(
+        default=None, description="Whether its object is an enterprise (涉企)"
     )
 
 
@@ -223,6 +244,9 @@ class ExamPaper(Record):
     theory_percent: Percent
     document_percent: Percent
     procedure_percent: Percent
+    preliminary: bool | None = Field(
+        default=None, description="The contest's preliminary online paper (大比武初赛在线考试)"
+    )
 
 
 class ContestTeam(Record):
@@ -241,6 +265,11 @@ class MonitoringDevice(Record):
     department: Text
     location: Text
     legal_basis: Text | None = None
+    basis_level: BasisLevelField | None = Field(  # type: ignore[valid-type]
+        default=None,
+        description="The level of legal_basis (法律, 行政法规, 地方性法规, 规章, 规范性文件); "
+        "when absent, read from its title",
+    )
     legal_review_on: Day | None = None
     technical_review_on: Day | None = None
     location_published_on: Day | None = None
@@ -253,6 +282,11 @@ class Entrustment(Record):
     department: Text
     entrusted: Text
     legal_basis: Text | None = None
+    basis_level: BasisLevelField | None = Field(  # type: ignore[valid-type]
+        default=None,
+        description="The level of legal_basis (法律, 行政法规, 地方性法规, 规章, 规范性文件); "
+        "when absent, read from its title",
+    )
     agreement_signed_on: Day | None = None
     published_on: Day | None = None
 

@@ -56,9 +56,31 @@ class ActionKind(StrEnum):
     OTHER = "other"
 
 
+class InspectionMethod(StrEnum):
+    """How an inspection was started (行政检查方式)."""
+
+    RANDOM = "random"  # 双随机抽查: objects and inspectors drawn at random, results public
+    ROUTINE = "routine"  # 日常巡查: a routine inspection chosen by the inspectors
+    SPECIAL = "special"  # 专项检查: a targeted campaign
+    COMPLAINT = "complaint"  # 投诉举报核查: checking a complaint or report
+    REFERRAL = "referral"  # 转办交办: referred or assigned by another authority
+    KEY = "key"  # 重点监管: full-coverage key supervision of a special sector
+    OTHER = "other"
+
+
 class Procedure(StrEnum):
     ORDINARY = "ordinary"
     SUMMARY = "summary"
+
+
+class BasisLevel(StrEnum):
+    """The level (效力层级) of a legal basis a record names, from a law down."""
+
+    LAW = "law"  # 法律: by the National People's Congress or its Standing Committee
+    ADMINISTRATIVE_REGULATION = "administrative_regulation"  # 行政法规: by the State Council
+    LOCAL_REGULATION = "local_regulation"  # 地方性法规 (and 自治条例、单行条例)
+    ADMINISTRATIVE_RULES = "administrative_rules"  # 规章: of a ministry or a people's government
+    NORMATIVE_DOCUMENT = "normative_document"  # 规范性文件: any other document of an authority
 
 
 class ActivityKind(StrEnum):
@@ -73,6 +95,9 @@ class ActivityKind(StrEnum):
     DELEGATION_EVALUATION = "delegation_evaluation"
     PLAN_EVALUATION = "plan_evaluation"
     CONSULTATION_MEETING = "consultation_meeting"
+    STANDARDIZATION_PILOT = "standardization_pilot"
+    SUPERVISOR_APPOINTMENT = "supervisor_appointment"
+    PUBLICITY = "publicity"
 
 
 # Chinese words (and a few common variants) accepted for each enumeration value.
@@ -133,6 +158,34 @@ ALIASES: dict[type[StrEnum], dict[str, StrEnum]] = {
         "其他": ActionKind.OTHER,
     },
     Procedure: {"普通程序": Procedure.ORDINARY, "简易程序": Procedure.SUMMARY},
+    InspectionMethod: {
+        "双随机抽查": InspectionMethod.RANDOM,
+        "双随机、一公开": InspectionMethod.RANDOM,
+        "双随机": InspectionMethod.RANDOM,
+        "随机抽查": InspectionMethod.RANDOM,
+        "日常巡查": InspectionMethod.ROUTINE,
+        "日常检查": InspectionMethod.ROUTINE,
+        "专项检查": InspectionMethod.SPECIAL,
+        "投诉举报核查": InspectionMethod.COMPLAINT,
+        "投诉举报": InspectionMethod.COMPLAINT,
+        "转办交办": InspectionMethod.REFERRAL,
+        "上级交办": InspectionMethod.REFERRAL,
+        "重点监管": InspectionMethod.KEY,
+        "重点检查": InspectionMethod.KEY,
+        "其他": InspectionMethod.OTHER,
+    },
+    BasisLevel: {
+        "法律": BasisLevel.LAW,
+        "行政法规": BasisLevel.ADMINISTRATIVE_REGULATION,
+        "地方性法规": BasisLevel.LOCAL_REGULATION,
+        "自治条例": BasisLevel.LOCAL_REGULATION,
+        "单行条例": BasisLevel.LOCAL_REGULATION,
+        "规章": BasisLevel.ADMINISTRATIVE_RULES,
+        "部门规章": BasisLevel.ADMINISTRATIVE_RULES,
+        "地方政府规章": BasisLevel.ADMINISTRATIVE_RULES,
+        "规范性文件": BasisLevel.NORMATIVE_DOCUMENT,
+        "行政规范性文件": BasisLevel.NORMATIVE_DOCUMENT,
+    },
     ActivityKind: {
         "领导班子集中学法": ActivityKind.LEADERSHIP_LEGAL_STUDY,
         "法治专题讲座": ActivityKind.LEGAL_LECTURE,
@@ -145,6 +198,10 @@ ALIASES: dict[type[StrEnum], dict[str, StrEnum]] = {
         "赋权事项评估": ActivityKind.DELEGATION_EVALUATION,
         "实施情况评估": ActivityKind.PLAN_EVALUATION,
         "会商": ActivityKind.CONSULTATION_MEETING,
+        "规范化建设试点": ActivityKind.STANDARDIZATION_PILOT,
+        "聘请行政执法监督员": ActivityKind.SUPERVISOR_APPOINTMENT,
+        "聘请监督员": ActivityKind.SUPERVISOR_APPOINTMENT,
+        "宣传活动": ActivityKind.PUBLICITY,
     },
 }
 

@@ -29,6 +29,7 @@ import polars as pl
 from .._dates import day_end, day_start, local_day, microseconds
 from .._engine import Condition, at_least, at_most
 from .._engine import field as other_field
+from .._exceptions import ExceptionRegister, Judgement
 from .._kinds.campaign import CampaignScope
 from .._rulebase import DepartmentView, Period, RuleBase, Severity
 from .._vocab import CertificateStatus, Employment
@@ -103,6 +104,7 @@ class Change:
     # trainings: the (officer, year) tallies and the officers' rotation days it changed
     officer_years: set[tuple[str, int]] = field(default_factory=set)
     rotation_officers: set[str] = field(default_factory=set)
+    trained_officers: set[str] = field(default_factory=set)
     summary: ActSummary | None = None
     # actions: the event of the three systems' rules, computed once (``_live.systems``)
     systems_event: dict[str, Any] | None = None
@@ -162,11 +164,14 @@ class ActSummary:
     ``participants``, ``certified`` (a certificate valid that day), ``certified_in_domain``
     (valid and covering the action's domain), ``auxiliary``, ``exited`` (participants whose
     certificates covering the day had all been suspended, withdrawn or cancelled) and
-    ``exception_basis`` (the action names a law allowing fewer officers).
+    ``exempt_level`` (the level of a recognised provision the action cites that allows it
+    with fewer officers, ``""`` when none does); ``judgement``: its exception basis read
+    against the register of recognised exceptions.
     """
 
     row: dict[str, Any]
     event: dict[str, Any]
+    judgement: Judgement | None
     uncertified: list[str]
     uncertified_in_domain: list[str]
     auxiliary: list[str]
@@ -176,7 +181,8 @@ class ActSummary:
 class LiveState:
     """The standing records, the running tallies and the clock of one monitor."""
 
-    def __init__(self) -> None:
+    def __init__(self, exceptions: ExceptionRegister | None = None) -> None:
+        self.exceptions = exceptions if exceptions is not None else ExceptionRegister()
         self.departments: dict[str, dict[str, Any]] = {}
         self.officers: dict[str, dict[str, Any]] = {}
         self.certificates: dict[str, dict[str, dict[str, Any]]] = {}  # officer -> id -> row
@@ -184,6 +190,7 @@ class LiveState:
         self.hours: dict[tuple[str, int], float] = {}
         self.sessions: dict[tuple[str, int], int] = {}
         self.rotations: dict[str, list[date]] = {}
+        self.training_days: dict[str, list[date]] = {}
         self._trainings: dict[str, tuple[str, date, float, bool]] = {}  # trainings with an id
         self._scopes: dict[str, frozenset[str]] = {}
         self._placements: dict[str, dict[str, dict[str, Any]]] = {}
@@ -347,6 +354,12 @@ class LiveState:
         self.hours[key] = self.hours.get(key, 0.0) + sign * hours
         self.sessions[key] = self.sessions.get(key, 0) + sign
         change.officer_years.add(key)
+        trained = self.training_days.setdefault(officer, [])
+        if sign > 0:
+            trained.append(day)
+        else:
+            trained.remove(day)
+        change.trained_officers.add(officer)
         if rotation:
             days = self.rotations.setdefault(officer, [])
             if sign > 0:
@@ -425,11 +438,20 @@ class LiveState:
             "certified_in_domain": participants - len(uncertified_in_domain),
             "auxiliary": len(auxiliary),
             "exited": len(exited),
-            "exception_basis": row["exception_basis"] is not None,
         }
+        basis = row["exception_basis"]
+        judgement = (
+            None
+            if basis is None
+            else self.exceptions.judge(
+                basis, row["basis_level"], row["kind"], domain, row["procedure"]
+            )
+        )
+        event["exempt_level"] = judgement.exempt_level if judgement else ""
         return ActSummary(
             row=row,
             event=event,
+            judgement=judgement,
             uncertified=sorted(uncertified),
             uncertified_in_domain=sorted(uncertified_in_domain),
             auxiliary=sorted(auxiliary),
