@@ -99,7 +99,7 @@ def test_the_table_lines_up_chinese_columns(capsys: pytest.CaptureFixture[str]) 
 def test_rules_lists_ids_titles_and_quotes(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "rules", "--pack", "guanghan-2023")
     assert code == 0
-    assert "G2" in out and "「每名执法人员每年接受不少于60学时" in out and "D3" not in out
+    assert "G2 · " in out and "「每名执法人员每年接受不少于60学时" in out and "D3 · " not in out
 
 
 def test_schema_prints_the_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
