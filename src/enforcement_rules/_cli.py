@@ -18,21 +18,25 @@ from . import _engine
 from ._calendar import Calendar, calendar
 from ._contest import contest
 from ._coverage import COVERAGE_DIR, coverage
-from ._errors import EnforcementRulesError, InputError, UsageError
+from ._errors import EnforcementRulesError, UsageError
 from ._evaluate import evaluate
 from ._export import write_csv_folder, write_json, write_jsonl, write_workbook
 from ._load import load
+from ._models import RECORD_TYPES
 from ._obligations import department_obligations, obligations
+from ._output import refuse_overwriting, silence, write_text
 from ._records import json_schema
 from ._report import Finding, Report, source_data
 from ._rulebase import SEVERITY_LABELS, STATUS_LABELS, RuleBase, Severity, Status
 from ._rules import default_rules_dir, load_rules
 from ._scope import campaign_scope, render_scope
 from ._table import render_table
+from ._terminal import printable
 from ._watch import watch
-from ._writers import findings_table
+from ._writers import findings_csv
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, the shell's convention
 REPORT_FORMATS = ["table", "json", "csv", "xlsx", "html"]
 CONVERT_FORMATS = ["json", "jsonl", "csv", "xlsx"]
 
@@ -46,14 +50,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
         return handler(args)
-    except InputError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_ERROR
     except EnforcementRulesError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {printable(str(error))}", file=sys.stderr)
         return EXIT_ERROR
     except BrokenPipeError:  # output piped into `head`
+        silence(sys.stdout)
         return EXIT_OK
+    except KeyboardInterrupt:
+        print("已中断 interrupted (Ctrl-C)", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -227,7 +232,8 @@ def _parser() -> argparse.ArgumentParser:
 
     watching = commands.add_parser(
         "watch",
-        help="follow records (JSON Lines on standard input); print findings as they arise",
+        help="follow records (JSON Lines on standard input); print findings as they arise "
+        "and a resolving line when one stops holding",
     )
     _pack_option(watching)
     watching.add_argument(
@@ -309,6 +315,7 @@ def _check(args: argparse.Namespace) -> int:
     output_format = args.format or _format_of(args.output)
     if output_format == "xlsx" and not args.output:
         raise UsageError("--format xlsx writes a workbook: give it a file with --output")
+    refuse_overwriting([args.output], [args.file])
     records = load(args.file)
     report = evaluate(records, as_of=args.as_of, packs=args.pack, strict=args.strict)
     names = args.with_names
@@ -317,7 +324,7 @@ def _check(args: argparse.Namespace) -> int:
     elif output_format == "csv" and args.output:
         report.to_csv(args.output, with_names=names)
     elif output_format == "csv":
-        _write(findings_table(report, with_names=names).write_csv().rstrip("\n"), None)
+        _write(findings_csv(report, with_names=names).rstrip("\n"), None)
     elif output_format == "html":
         _write(report.to_html(with_names=names).rstrip("\n"), args.output)
     elif output_format == "json":
@@ -335,6 +342,10 @@ def _format_of(output: str | None) -> str:
 
 
 def _convert(args: argparse.Namespace) -> int:
+    written = [args.target]
+    if args.target_format == "csv":
+        written += [Path(args.target) / f"{kind}.csv" for kind in RECORD_TYPES]
+    refuse_overwriting(written, [args.source])
     records = load(args.source)
     if args.target_format == "csv":
         written = write_csv_folder(
@@ -465,6 +476,7 @@ def _rule_text(pack: str, rule: RuleBase, lang: str) -> str:
 
 
 def _calendar(args: argparse.Namespace) -> int:
+    refuse_overwriting([args.ics, args.output], [args.file])
     records = load(args.file)
     result = calendar(
         records,
@@ -474,7 +486,7 @@ def _calendar(args: argparse.Namespace) -> int:
         within=args.within,
     )
     if args.ics:
-        Path(args.ics).write_bytes(result.to_ics().encode("utf-8"))
+        write_text(args.ics, result.to_ics())
     text = result.to_json() if args.format == "json" else _calendar_table(result)
     if args.ics and args.format == "table":
         text += f"\n\niCalendar: {len(result)} 个日程 events → {args.ics}"
@@ -618,12 +630,11 @@ def _contest(args: argparse.Namespace) -> int:
 
 
 def _watch(args: argparse.Namespace) -> int:
-    if isinstance(sys.stdin, io.TextIOWrapper):
-        sys.stdin.reconfigure(encoding="utf-8-sig")
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(encoding="utf-8", line_buffering=True)
-    return watch(args.pack, args.as_of, args.pending, sys.stdin, sys.stdout, sys.stderr)
+    lines = getattr(sys.stdin, "buffer", sys.stdin)  # bytes: each line decoded on its own
+    return watch(args.pack, args.as_of, args.pending, lines, sys.stdout, sys.stderr)
 
 
 def _engine_command(args: argparse.Namespace) -> int:
@@ -633,10 +644,17 @@ def _engine_command(args: argparse.Namespace) -> int:
 
 
 def _write(text: str, output: str | None, stream: TextIO | None = None) -> None:
+    """``text`` to ``output`` (written whole, ``_output``) or the terminal, control characters
+    escaped (``_terminal``)."""
     if output:
-        Path(output).write_text(text + "\n", encoding="utf-8")
-    else:
-        (stream or sys.stdout).write(text + "\n")
+        write_text(output, printable(text) + "\n")
+        return
+    out = stream or sys.stdout
+    try:
+        out.write(printable(text) + "\n")
+        out.flush()
+    except BrokenPipeError:  # piped into `head`: the command ends with its own status
+        silence(out)
 
 
 if __name__ == "__main__":

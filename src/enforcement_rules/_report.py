@@ -16,6 +16,7 @@ from ._dates import day_end
 from ._errors import UsageError
 from ._figures import figure_label
 from ._findings import EXEMPTION_COLUMNS
+from ._output import write_text
 from ._rulebase import SEVERITY_LABELS, STATUS_LABELS, RuleBase, Severity, SourceRef, Status
 
 REPORT_COLUMNS: dict[str, pl.DataType] = {
@@ -577,7 +578,7 @@ class Report:
 
         html = render_html(self, with_names=with_names)
         if path is not None:
-            Path(path).write_text(html, encoding="utf-8")
+            write_text(path, html)
         return html
 
     def summary_by(self, by: str) -> pl.DataFrame:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 
+from ._terminal import printable
+
 
 def display_width(text: str) -> int:
     """Terminal columns ``text`` takes: wide and full-width characters take two."""
@@ -16,7 +18,9 @@ def pad(text: str, width: int) -> str:
 
 
 def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """Columns separated by two spaces, the last one unpadded, a rule under the headers."""
+    """Columns separated by two spaces, the last one unpadded, a rule under the headers;
+    control characters (a line feed too) in a cell are escaped (``_terminal``)."""
+    rows = [[printable(cell, one_line=True) for cell in row] for row in rows]
     widths = [display_width(h) for h in headers]
     for row in rows:
         for i, cell in enumerate(row):

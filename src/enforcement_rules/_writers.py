@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from ._optional import require
+from ._output import write_file
+from ._spreadsheet import formula_safe, workbook
 
 if TYPE_CHECKING:
     from ._report import Report
@@ -75,36 +77,43 @@ def findings_table(report: Report, *, with_names: bool = False) -> pl.DataFrame:
     return frame.select([*COLUMNS, *(["officer_names"] if with_names else [])])
 
 
+def findings_csv(report: Report, *, with_names: bool = False) -> str:
+    """The findings as CSV text, text cells that would start a formula written as text
+    (``_spreadsheet``)."""
+    return formula_safe(findings_table(report, with_names=with_names)).write_csv(
+        line_terminator="\n"
+    )
+
+
 def write_csv(report: Report, path: str | Path, *, with_names: bool = False) -> Path:
     """The findings as CSV, in UTF-8 with a byte-order mark so that spreadsheet programs
-    read the Chinese correctly."""
-    target = Path(path)
-    text = findings_table(report, with_names=with_names).write_csv(line_terminator="\n")
-    target.write_bytes(text.encode("utf-8-sig"))
-    return target
+    read the Chinese correctly; written whole or not at all (``_output``)."""
+    return write_file(path, findings_csv(report, with_names=with_names).encode("utf-8-sig"))
 
 
 def write_excel(report: Report, path: str | Path, *, with_names: bool = False) -> Path:
     """A workbook with the findings, a summary per department and a summary per rule."""
-    xlsxwriter = require("xlsxwriter", "writing Excel reports")
-    target = Path(path)
+    require("xlsxwriter", "writing Excel reports")
     sheets = {
         FINDINGS_SHEET: findings_table(report, with_names=with_names),
         DEPARTMENT_SHEET: report.summary_by("department"),
         RULE_SHEET: report.summary_by("rule"),
     }
-    with xlsxwriter.Workbook(str(target)) as workbook:
-        for name, frame in sheets.items():
-            labelled = frame.rename({c: LABELS.get(c, c) for c in frame.columns})
-            labelled.write_excel(
-                workbook,
-                worksheet=name,
-                autofit=True,
-                dtype_formats={pl.Date: "yyyy-mm-dd"},
-                header_format={"bold": True},
-                freeze_panes=(1, 0),
-            )
-    return target
+
+    def write(temporary: Path) -> None:
+        with workbook(temporary) as book:
+            for name, frame in sheets.items():
+                labelled = formula_safe(frame).rename({c: LABELS.get(c, c) for c in frame.columns})
+                labelled.write_excel(
+                    book,
+                    worksheet=name,
+                    autofit=True,
+                    dtype_formats={pl.Date: "yyyy-mm-dd"},
+                    header_format={"bold": True},
+                    freeze_panes=(1, 0),
+                )
+
+    return write_file(path, write)
 
 
 def to_pandas(report: Report, *, with_names: bool = False) -> Any:
