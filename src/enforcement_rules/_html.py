@@ -14,7 +14,7 @@ from ._table import display_width
 from ._writers import LABELS
 
 if TYPE_CHECKING:
-    from ._report import Report
+    from ._report import Finding, Report
 
 _CSS = """
 body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC",
@@ -113,6 +113,12 @@ def _quote(source: SourceRef) -> str:
     )
 
 
+def _rule_link(finding: Finding) -> str:
+    """The rule id, linked to its 解读 below (a data-quality check has none)."""
+    rule = escape(finding.rule)
+    return f'<a href="#reading-{rule}">{rule}</a>' if finding.note else rule
+
+
 def _readings(report: Report) -> str:
     """Each rule with findings or exemptions: its 解读 in Chinese, the English beside it."""
     cards = []
@@ -162,7 +168,7 @@ def render_html(report: Report, *, with_names: bool = False) -> str:
         )
         rows.append(
             f'<tr class="{kind}"><td>{escape(department)}<br>{escape(department_name)}</td>'
-            f"<td>{escape(finding.rule)}<br>{escape(finding.title)}</td>"
+            f"<td>{_rule_link(finding)}<br>{escape(finding.title)}</td>"
             f'<td class="status">{SEVERITY_LABELS[finding.severity]}·'
             f"{STATUS_LABELS[finding.status]}</td>"
             f"<td>{escape(finding.subject_type)} {escape(finding.subject_id)}"

@@ -58,6 +58,8 @@ LABELS = {
     "quote": "原文 quote",
     "source": "出处 source",
     "fix": "整改 fix",
+    "note": "解读 reading",
+    "note_en": "reading (English)",
     "officer_names": "人员 officers",
     "findings": "发现 findings",
     "violations": "违规 violations",
@@ -97,7 +99,7 @@ def write_excel(report: Report, path: str | Path, *, with_names: bool = False) -
     sheets = {
         FINDINGS_SHEET: findings_table(report, with_names=with_names),
         DEPARTMENT_SHEET: report.summary_by("department"),
-        RULE_SHEET: report.summary_by("rule"),
+        RULE_SHEET: _with_readings(report, report.summary_by("rule")),
     }
 
     def write(temporary: Path) -> None:
@@ -114,6 +116,15 @@ def write_excel(report: Report, path: str | Path, *, with_names: bool = False) -
                 )
 
     return write_file(path, write)
+
+
+def _with_readings(report: Report, by_rule: pl.DataFrame) -> pl.DataFrame:
+    """The summary per rule with each rule's 解读 (Chinese) and its English."""
+    readings = {rule: report.reading_of(rule) for rule in by_rule["rule"]}
+    return by_rule.with_columns(
+        pl.Series("note", [readings[r][1] or None for r in by_rule["rule"]], dtype=pl.String),
+        pl.Series("note_en", [readings[r][2] or None for r in by_rule["rule"]], dtype=pl.String),
+    )
 
 
 def to_pandas(report: Report, *, with_names: bool = False) -> Any:
