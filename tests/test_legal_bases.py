@@ -21,6 +21,8 @@ from enforcement_rules._dates import (
 from enforcement_rules._errors import CalendarError
 from enforcement_rules._kinds.systems import DecisionPublicity
 from enforcement_rules._legal_basis import article_numbers, chinese_number, cite, derived_level
+from enforcement_rules._rulebase import Period
+from enforcement_rules._rules import Pack
 from enforcement_rules._vocab import BasisLevel
 
 ROOT = Path(__file__).parents[1]
@@ -229,6 +231,21 @@ def test_a_count_beyond_the_years_the_calendar_knows_gives_the_earliest_day_it_c
     assert due is not None and not due.exact and due.day > date(last, 12, 31)
 
 
+def _publicity_in_force_to(end: date) -> er.RuleSet:
+    """The shipped rules with 河南 H6.publicity in force to ``end`` (the plan ended in 2023): a
+    publication rule judging acts at the edge of the working-day calendar."""
+    packs = []
+    for pack in RULES.packs.values():
+        rules = tuple(
+            r.model_copy(update={"in_force": Period(start=pack.in_force.start, end=end)})
+            if r.id == "H6.publicity"
+            else r
+            for r in pack.rules
+        )
+        packs.append(Pack(pack.spec, rules))
+    return er.RuleSet(RULES.documents, packs)
+
+
 def _publicity_records(acts: list[tuple[str, str, str | None]]) -> er.Records:
     return er.Records.from_dicts(
         {
@@ -254,7 +271,8 @@ def test_a_decision_due_past_the_calendar_is_pending_not_an_error() -> None:
     records = _publicity_records(
         [("A1", decided, None), ("A2", decided, last.isoformat()), ("A3", "2026-06-01", None)]
     )
-    report = er.evaluate(records, last, packs=["henan-transport-2021"])
+    rules = _publicity_in_force_to(date(last.year + 1, 12, 31))
+    report = er.evaluate(records, last, packs=["henan-transport-2021"], rules=rules)
     found = {f.subject_id: f for f in report.filter(rule="H6.publicity").findings}
     assert set(found) == {"A1", "A3"}
     assert found["A1"].status is er.Status.PENDING
@@ -275,7 +293,10 @@ def test_an_act_that_needs_the_unknown_year_is_one_warning_and_the_rest_is_judge
             ("A3", "2026-06-01", None),
         ]
     )
-    report = er.evaluate(records, last + timedelta(days=45), packs=["henan-transport-2021"])
+    rules = _publicity_in_force_to(date(last.year + 1, 12, 31))
+    report = er.evaluate(
+        records, last + timedelta(days=45), packs=["henan-transport-2021"], rules=rules
+    )
     found = {f.subject_id: f for f in report.filter(rule="H6.publicity").findings}
     for act in ("A1", "A2"):
         assert found[act].status is er.Status.NOT_MET
