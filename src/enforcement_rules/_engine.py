@@ -158,6 +158,7 @@ def encode(event: Mapping[str, Any]) -> str:
 def _never_run(closure: Any) -> None:
     """The rules' action, which durable-rules asks for and ``Engine`` never calls."""
 
+
 Rulesets = Mapping[str, Mapping[str, Condition]]
 """Rulesets by name; each maps a rule name to the condition an event must meet to fire it.
 The conditions of one ruleset must exclude each other: an event fires at most one rule."""

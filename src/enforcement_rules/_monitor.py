@@ -233,9 +233,7 @@ class Monitor:
         key = (record_type, row["department"])
         concerned = self._concerned.get(key)
         if concerned is None:
-            concerned = [
-                t for t in readers if not t.about_acts or t.concerns(row["department"])
-            ]
+            concerned = [t for t in readers if not t.about_acts or t.concerns(row["department"])]
             self._concerned[key] = concerned
         return concerned
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -14,7 +14,8 @@ import polars as pl
 
 from ._dates import day_end
 from ._findings import EXEMPTION_COLUMNS
-from ._rulebase import SEVERITY_LABELS, STATUS_LABELS, RuleBase, Severity, SourceRef, Status
+from ._order import natural_sorted, sort_frame
+from ._rulebase import RuleBase, Severity, SourceRef, Status, status_label
 
 REPORT_COLUMNS: dict[str, pl.DataType] = {
     "rule": pl.String(),
@@ -163,8 +164,7 @@ class Finding:
     def explain(self) -> str:
         """A few lines a person reads: the rule, the figures, the quote, the fix."""
         lines = [
-            f"[{self.rule}] {self.title}({SEVERITY_LABELS[self.severity]}·"
-            f"{STATUS_LABELS[self.status]})",
+            f"[{self.rule}] {self.title}({status_label(self.severity, self.status)})",
             f"  {self.message}",
             f"  {self.message_en}",
         ]
@@ -293,13 +293,13 @@ class Report:
     ) -> None:
         self.as_of = as_of
         self.packs = packs
-        self.frame = frame.select(list(REPORT_COLUMNS)).sort(ORDER, nulls_last=True)
+        self.frame = sort_frame(frame.select(list(REPORT_COLUMNS)), ORDER)
         self._describers = describers
         self.warnings = warnings
         if exemptions is None or exemptions.width == 0:
             exemptions = pl.DataFrame(schema=EXEMPTION_REPORT_COLUMNS)
-        self.exemptions = exemptions.select(list(EXEMPTION_REPORT_COLUMNS)).sort(
-            "department", "rule", "subject_id", nulls_last=True
+        self.exemptions = sort_frame(
+            exemptions.select(list(EXEMPTION_REPORT_COLUMNS)), ["department", "rule", "subject_id"]
         )
         self.names = names or Names()
 
@@ -364,14 +364,13 @@ class Report:
 
     def counts(self, by: str) -> dict[str | None, int]:
         """Number of findings per value of a column: ``rule``, ``department``, ``status``..."""
-        grouped = self.frame.group_by(by).len().sort(by, nulls_last=True)
+        grouped = sort_frame(self.frame.group_by(by).len(), [by])
         return dict(zip(grouped[by].to_list(), grouped["len"].to_list(), strict=True))
 
     def summary(self) -> pl.DataFrame:
         """Per department and rule: findings, violations, pending, warnings."""
-        return (
-            self.frame.group_by("department", "rule")
-            .agg(
+        return sort_frame(
+            self.frame.group_by("department", "rule").agg(
                 pl.len().alias("findings"),
                 _violation().sum().alias("violations"),
                 (pl.col("status") == Status.PENDING.value).sum().alias("pending"),
@@ -381,8 +380,8 @@ class Report:
                 )
                 .sum()
                 .alias("warnings"),
-            )
-            .sort("department", "rule", nulls_last=True)
+            ),
+            ["department", "rule"],
         )
 
     # -- views --------------------------------------------------------------------
@@ -390,32 +389,40 @@ class Report:
     def filter(
         self,
         *,
-        rule: str | None = None,
-        department: str | None = None,
-        status: str | None = None,
-        severity: str | None = None,
-        subject_id: str | None = None,
+        rule: str | Iterable[str] | None = None,
+        department: str | Iterable[str] | None = None,
+        status: str | Iterable[str] | None = None,
+        severity: str | Iterable[str] | None = None,
+        subject_id: str | Iterable[str] | None = None,
+        skip_rule: str | Iterable[str] | None = None,
     ) -> Report:
-        """A report holding only the findings that match every criterion given."""
+        """A report holding only the findings that match every criterion given; each takes
+        one value or several (any of them matches). ``skip_rule`` leaves those rules out.
+
+        Examples:
+            >>> report.filter(department="DWK-SCJG", status=["late", "missing"])  # doctest: +SKIP
+            >>> report.filter(skip_rule="XZCF.47")  # doctest: +SKIP
+        """
+        wanted = {
+            "rule": rule,
+            "department": department,
+            "status": status,
+            "severity": severity,
+            "subject_id": subject_id,
+        }
         condition = pl.lit(True)
-        for column, value in (
-            ("rule", rule),
-            ("department", department),
-            ("status", status),
-            ("severity", severity),
-            ("subject_id", subject_id),
-        ):
+        for column, value in wanted.items():
             if value is not None:
-                condition &= pl.col(column) == value
+                condition &= pl.col(column).is_in(_values(value))
         # An exemption has no status or severity: a filter on either leaves none.
         exempt = pl.lit(status is None and severity is None)
-        for column, value in (
-            ("rule", rule),
-            ("department", department),
-            ("subject_id", subject_id),
-        ):
-            if value is not None:
-                exempt &= pl.col(column) == value
+        for column in ("rule", "department", "subject_id"):
+            chosen = wanted[column]
+            if chosen is not None:
+                exempt &= pl.col(column).is_in(_values(chosen))
+        if skip_rule is not None:
+            condition &= ~pl.col("rule").is_in(_values(skip_rule))
+            exempt &= ~pl.col("rule").is_in(_values(skip_rule))
         return Report(
             as_of=self.as_of,
             packs=self.packs,
@@ -425,6 +432,23 @@ class Report:
             exemptions=self.exemptions.filter(exempt),
             names=self.names,
         )
+
+    def head(self, n: int) -> Report:
+        """A report holding the first ``n`` findings (in the report's order)."""
+        return Report(
+            as_of=self.as_of,
+            packs=self.packs,
+            frame=self.frame.head(n),
+            describers=self._describers,
+            warnings=self.warnings,
+            exemptions=self.exemptions,
+            names=self.names,
+        )
+
+    @property
+    def rules(self) -> list[str]:
+        """The ids of every rule (and data-quality check) evaluated, in natural order."""
+        return natural_sorted(self._describers)
 
     def explain(self, finding: Finding, *, with_names: bool = False) -> str:
         """A few lines a person reads about one finding: the rule, the figures, the quote,
@@ -541,10 +565,11 @@ class Report:
                 .alias("title")
             )
         number = ["findings", "violations", "warnings", "pending"]
-        return (
-            counts.with_columns(pl.col(number).fill_null(0).cast(pl.Int64))
-            .select(by, pl.exclude(by, *number), *number)
-            .sort(by, nulls_last=True)
+        return sort_frame(
+            counts.with_columns(pl.col(number).fill_null(0).cast(pl.Int64)).select(
+                by, pl.exclude(by, *number), *number
+            ),
+            [by],
         )
 
     def to_dict(self, *, with_names: bool = False) -> dict[str, Any]:
@@ -573,17 +598,31 @@ class Report:
             "findings": findings,
         }
 
-    def to_json(self, *, indent: int | None = 2, with_names: bool = False) -> str:
-        """``to_dict()`` as JSON text (Chinese kept as written)."""
-        return json.dumps(
-            self.to_dict(with_names=with_names), ensure_ascii=False, indent=indent, default=str
+    def to_json(
+        self, path: str | Path | None = None, *, indent: int | None = None, with_names: bool = False
+    ) -> str:
+        """``to_dict()`` as JSON text (Chinese kept as written), compact unless ``indent``
+        (spaces) is given; written to ``path`` if given, returned either way."""
+        text = json.dumps(
+            self.to_dict(with_names=with_names),
+            ensure_ascii=False,
+            indent=indent,
+            separators=(",", ": ") if indent is not None else (",", ":"),
+            default=str,
         )
+        if path is not None:
+            Path(path).write_text(text + "\n", encoding="utf-8")
+        return text
 
 
 def _sources_for(rule: Describes, subject_id: str, figures: dict[str, Any]) -> list[SourceRef]:
     """A rule's sources for one finding (a task table quotes the task's row first)."""
     sources_for = getattr(rule, "sources_for", None)
     return list(sources_for(subject_id, figures)) if sources_for else list(rule.sources)
+
+
+def _values(value: str | Iterable[str]) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
 
 
 def _violation() -> pl.Expr:
