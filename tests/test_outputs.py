@@ -181,3 +181,36 @@ def test_the_html_report_renders_in_headless_chromium(report: er.Report, tmp_pat
     assert f'<b id="count-findings">{len(report)}</b>' in dom
     assert dom.count("<tr class=") == len(report)
     assert "行政执法证件人员需按照执法证件授权范围,不少于2人持证执法" in dom
+
+
+def test_the_json_is_compact_by_default_and_holds_exactly_what_to_dict_holds(
+    report: er.Report, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for with_names in (False, True):
+        expected = report.to_dict(with_names=with_names)
+        text = report.to_json(with_names=with_names)
+        assert "\n" not in text and json.loads(text) == expected
+        written = report.write_json(tmp_path / "r.json", with_names=with_names)
+        assert json.loads(written.read_text(encoding="utf-8")) == expected
+        indented = report.to_json(indent=2, with_names=with_names)
+        assert indented.startswith('{\n  "as_of"') and json.loads(indented) == expected
+    empty = report.filter(rule="D99")
+    assert json.loads(empty.to_json()) == empty.to_dict()
+    assert json.loads(empty.write_json(tmp_path / "e.json").read_text("utf-8")) == empty.to_dict()
+    target = tmp_path / "indented.json"
+    main(["check", str(EXAMPLE), "--as-of", "2024-12-31", "--output", str(target), "--indent", "1"])
+    assert target.read_text(encoding="utf-8").startswith('{\n "as_of"')
+
+
+def test_a_workbook_holding_part_of_the_findings_names_how_many_it_left_out(
+    report: er.Report, tmp_path: Path
+) -> None:
+    import fastexcel
+
+    path = report.to_excel(tmp_path / "report.xlsx", limit=10)
+    book = fastexcel.read_excel(str(path))
+    findings = book.load_sheet(FINDINGS_SHEET, header_row=None).to_polars()
+    assert findings.height == 1 + 10 + 1  # the header, ten findings, the note
+    assert f"另有 {len(report) - 10} 项未列出" in findings[-1, 0]
+    rules = book.load_sheet(RULE_SHEET).to_polars()
+    assert rules["发现 findings"].sum() == len(report)  # the summaries count every finding

@@ -32,7 +32,7 @@ from ._rules import default_rules_dir, load_rules
 from ._scope import campaign_scope, render_scope
 from ._table import fit_lines, render_table
 from ._watch import watch
-from ._writers import findings_table
+from ._writers import EXCEL_FINDINGS_LIMIT, excel_left_out, findings_table
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 TABLE_LIMIT = 1000
@@ -402,8 +402,10 @@ def _check(args: argparse.Namespace) -> int:
             elif output_format == "html":
                 report.to_html(args.output, with_names=names)
             else:
-                report.to_json(args.output, with_names=names, indent=args.indent)
+                report.write_json(args.output, with_names=names, indent=args.indent)
         _wrote(args.output, f"{len(report):,} 项发现 findings ({output_format})")
+        if output_format == "xlsx" and len(report) > EXCEL_FINDINGS_LIMIT:
+            print(excel_left_out(len(report), EXCEL_FINDINGS_LIMIT), file=sys.stderr)
     return EXIT_VIOLATIONS if report.has_violations else EXIT_OK
 
 

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -152,13 +152,13 @@ class Finding:
             },
             "period": self.period,
             "due": self.due.isoformat() if self.due else None,
-            "due_moment": self.due_moment.isoformat() if self.due_moment else None,
+            "due_moment": due_moment_text(self.due) if self.due else None,
             "figures": dict(self.figures),
             "message": self.message,
             "message_en": self.message_en,
             "fix": self.fix,
             "fix_en": self.fix_en,
-            "sources": [s.model_dump() for s in self.sources],
+            "sources": [_source_data(s) for s in self.sources],
         }
 
     def explain(self) -> str:
@@ -253,6 +253,20 @@ class Exemption:
             lines.append(f"  原文 source: {source.document} {source.section}")
             lines.append(f"    「{source.quote}」")
         return "\n".join(lines)
+
+
+@lru_cache(maxsize=4096)
+def due_moment_text(due: date) -> str:
+    return day_end(due).isoformat()
+
+
+def _source_data(source: SourceRef) -> dict[str, Any]:
+    return dict(_source_dump(source))
+
+
+@lru_cache(maxsize=4096)
+def _source_dump(source: SourceRef) -> dict[str, Any]:
+    return source.model_dump()
 
 
 def _plain(value: Any) -> str:
@@ -515,12 +529,15 @@ class Report:
 
         return write_csv(self, path, with_names=with_names)
 
-    def to_excel(self, path: str | Path, *, with_names: bool = False) -> Path:
-        """Write an Excel workbook: the findings, a summary per department and one per rule
-        (needs the ``excel`` extra)."""
+    def to_excel(
+        self, path: str | Path, *, with_names: bool = False, limit: int | None = 100_000
+    ) -> Path:
+        """Write an Excel workbook: the findings (at most ``limit``, ``None`` for all; the
+        sheet's last row names how many are left out), a summary per department and one per
+        rule of every finding (needs the ``excel`` extra)."""
         from ._writers import write_excel
 
-        return write_excel(self, path, with_names=with_names)
+        return write_excel(self, path, with_names=with_names, limit=limit)
 
     def to_html(self, path: str | Path | None = None, *, with_names: bool = False) -> str:
         """A self-contained HTML report (one file, nothing loaded from the network): counts
@@ -572,18 +589,10 @@ class Report:
             [by],
         )
 
-    def to_dict(self, *, with_names: bool = False) -> dict[str, Any]:
-        """Everything, as plain data; ``with_names`` adds each finding's ``officer_names``."""
-        findings = []
-        for finding in self.findings:
-            data = finding.to_dict()
-            data["subject"]["department_name"] = self.names.departments.get(
-                finding.department or ""
-            )
-            if with_names:
-                data["officer_names"] = self.names.officers_in(finding)
-            findings.append(data)
-        return {
+    def to_dict(self, *, with_names: bool = False, findings: bool = True) -> dict[str, Any]:
+        """Everything, as plain data; ``with_names`` adds each finding's ``officer_names``
+        (``findings=False`` leaves the findings out: the counts, warnings and exemptions)."""
+        data: dict[str, Any] = {
             "as_of": self.as_of.isoformat(),
             "packs": self.packs,
             "counts": {
@@ -595,24 +604,41 @@ class Report:
             },
             "warnings": self.warnings,
             "exemptions": [e.to_dict() for e in self.exempt],
-            "findings": findings,
         }
+        if findings:
+            data["findings"] = [self._finding_data(f, with_names) for f in self.findings]
+        return data
 
-    def to_json(
-        self, path: str | Path | None = None, *, indent: int | None = None, with_names: bool = False
-    ) -> str:
+    def _finding_data(self, finding: Finding, with_names: bool) -> dict[str, Any]:
+        data = finding.to_dict()
+        data["subject"]["department_name"] = self.names.departments.get(finding.department or "")
+        if with_names:
+            data["officer_names"] = self.names.officers_in(finding)
+        return data
+
+    def to_json(self, *, indent: int | None = None, with_names: bool = False) -> str:
         """``to_dict()`` as JSON text (Chinese kept as written), compact unless ``indent``
-        (spaces) is given; written to ``path`` if given, returned either way."""
-        text = json.dumps(
-            self.to_dict(with_names=with_names),
-            ensure_ascii=False,
-            indent=indent,
-            separators=(",", ": ") if indent is not None else (",", ":"),
-            default=str,
+        (spaces) is given."""
+        if indent is None:
+            from ._report_json import report_json
+
+            return report_json(self, with_names=with_names)
+        return json.dumps(
+            self.to_dict(with_names=with_names), ensure_ascii=False, indent=indent, default=str
         )
-        if path is not None:
-            Path(path).write_text(text + "\n", encoding="utf-8")
-        return text
+
+    def write_json(
+        self, path: str | Path, *, indent: int | None = None, with_names: bool = False
+    ) -> Path:
+        """Write ``to_json()`` to ``path`` (UTF-8); compact JSON is written straight from
+        the encoded columns, fast at any size."""
+        if indent is None:
+            from ._report_json import write_report_json
+
+            return write_report_json(self, path, with_names=with_names)
+        target = Path(path)
+        target.write_text(self.to_json(indent=indent, with_names=with_names) + "\n", "utf-8")
+        return target
 
 
 def _sources_for(rule: Describes, subject_id: str, figures: dict[str, Any]) -> list[SourceRef]:
