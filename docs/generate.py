@@ -11,6 +11,7 @@ Pages written:
   full the first time, linked after) with their Gherkin scenarios, and the reasons for what
   was judged not checkable;
 - ``docs/sources/index.md``: the coverage of every document and an index of the rules;
+- ``docs/readings.md`` (解读一览): every reading decision of every pack in one table;
 - ``docs/reference/records.md`` (the record contract from the JSON Schema, with examples),
   ``docs/reference/kinds.md`` (each rule kind and its parameters) and
   ``docs/reference/cli.md`` (the command's help).
@@ -44,6 +45,7 @@ from enforcement_rules._cli import _parser
 from enforcement_rules._columns import COLUMN_ALIASES
 from enforcement_rules._coverage import Classified, DocumentCoverage, Entry, coverage
 from enforcement_rules._export import chinese_header, chinese_type_name
+from enforcement_rules._figures import FIGURES
 from enforcement_rules._kinds import KINDS
 from enforcement_rules._kinds.tasks import Task, TaskTable
 from enforcement_rules._rulebase import RuleBase, Selector
@@ -150,7 +152,7 @@ def task_rows(table: TaskTable) -> list[str]:
     ]
     for task in table.tasks:
         warning = task.severity is not None and task.severity.value == "warning"
-        when = task.when() + ("(提示)" if warning else "")
+        when = task.when() + ("(提示)" if warning else "") + (f"；{task.note}" if task.note else "")
         out.append(
             f'| <span id="{anchor("task", task.id)}"></span>{task.id} | {md(task.title)} '
             f"| {md(task.section)} | {md('、'.join(task.units))} | {md(when)} |"
@@ -182,8 +184,8 @@ def rule_card(rule: RuleBase, ruleset: er.RuleSet, scenarios: list[tuple[str, st
     body += ["**出处 sources**", ""]
     for source in rule.sources:
         title = ruleset.documents[source.document].title
-        body.append(f"- 《{md(title)}》{md(source.section)}:「{md(source.quote)}」")
-    body += ["", f"**解读 note**: {md(rule.note)}", ""]
+        body.append(f"- 《{md(title)}》{md(source.section)}：{md(source.quoted())}")
+    body += ["", f"**解读**：{md(rule.note)}", "", f"*Reading*: {md(rule.note_en)}", ""]
     if isinstance(rule, TaskTable):
         body += ["**责任单位 units**", "", "| 责任单位 | 所指部门 |", "|---|---|"]
         body += [f"| {md(name)} | {md(sel.describe())} |" for name, sel in rule.units.items()]
@@ -361,8 +363,14 @@ class SourcePage:
         )
         if not reasons:
             return []
-        explained = self.doc.register.reasons if self.doc.register else {}
-        lines = [f"- **{md(code)}**:{md(explained.get(code, ''))}" for code in reasons]
+        register = self.doc.register
+        explained = register.reasons if register else {}
+        english = register.reasons_en if register else {}
+        lines = [
+            f"- **{md(code)}**：{md(explained.get(code, ''))}"
+            + (f" *{md(english[code])}*" if code in english else "")
+            for code in reasons
+        ]
         title = "不可核查 not checkable:" + "、".join(reasons)
         return [f'??? note "{title}"', "", indent("\n".join(lines)), ""]
 
@@ -386,7 +394,9 @@ class SourcePage:
             f"| 施行期间 period | {document.period.describe()} |",
             f"| 原文 text | `rules/sources/{document.file}` |",
             "",
-            f"**说明 notes**: {md(document.notes)}",
+            f"**说明**：{md(document.notes)}",
+            "",
+            f"*Notes*: {md(document.notes_en)}",
             "",
         ]
         if doc.register and doc.register.articles:
@@ -402,7 +412,7 @@ class SourcePage:
             ]
         out += self.summary()
         if document.lost_characters:
-            out += ["原文网页缺字的读法 lost characters:", "", "| 原文 | 读作 |", "|---|---|"]
+            out += ["原文网页缺字的读法 lost characters：", "", "| 原文 | 读作 |", "|---|---|"]
             out += [f"| {md(c.as_written)} | {md(c.read_as)} |" for c in document.lost_characters]
             out.append("")
         out += ["## 原文与规则 text and rules", ""]
@@ -437,11 +447,16 @@ class SourcePage:
             if item.entry and item.entry.not_checkable is not None:
                 counts[item.entry.not_checkable] += 1
         if doc.register and counts:
-            out += ["### 不可核查的理由 reasons", "", "| 理由 | 说明 | 句数 |", "|---|---|---|"]
+            out += [
+                "### 不可核查的理由 reasons",
+                "",
+                "| 理由 | 说明 | English | 句数 |",
+                "|---|---|---|---|",
+            ]
             for code, text in doc.register.reasons.items():
                 out.append(
                     f'| <span id="{self.reason_anchor[code]}"></span>{md(code)} | {md(text)} '
-                    f"| {counts.get(code, 0)} |"
+                    f"| {md(doc.register.reasons_en[code])} | {counts.get(code, 0)} |"
                 )
             out.append("")
         cited: dict[str, int] = defaultdict(int)
@@ -499,6 +514,74 @@ def source_index(docs: list[DocumentCoverage], ruleset: er.RuleSet) -> str:
             f"| {md(ruleset.documents[document].title)} {md(rule.sources[0].section)} |"
         )
     return "\n".join(out) + "\n"
+
+
+# -- the readings of every pack, in one table -------------------------------------------------
+
+_QUOTED_WORDS = re.compile(r"「([^」]+)」")
+
+
+def reading_rows(text: str, source: er.SourceDocument) -> list[tuple[str, str]]:
+    """A 解读 cut into its reading decisions, one per sentence: (the words of the source text
+    it reads, quoted in 「」, or empty; the sentence)."""
+    sentences = [part + "。" for part in text.split("。") if part.strip()]
+    return [
+        (
+            "、".join(
+                f"「{w}」" for w in dict.fromkeys(_QUOTED_WORDS.findall(s)) if source.contains(w)
+            ),
+            s,
+        )
+        for s in sentences
+    ]
+
+
+def readings_page(ruleset: er.RuleSet) -> str:
+    """解读一览: every reading decision of every pack, for a legal reviewer in one sitting."""
+    out = [
+        GENERATED,
+        "",
+        "# 解读一览 Readings at a glance",
+        "",
+        "每条规则的解读(`note`)逐句列出:规则、所解读的原文用语(「」内)、解读及理由。"
+        "一句一项,供法制审核人员一次看完、逐项提出异议;规则的完整内容(参数、出处、"
+        "Gherkin 场景)见各来源文件页。英文解读(`note_en`)在规则卡片的 *Reading* 中。",
+        "",
+        "*Every rule's 解读, sentence by sentence: the rule, the words of the text it reads (in "
+        "「」), and the reading with its reason. The English reading of each rule is on its card "
+        "in the source pages.*",
+        "",
+    ]
+    for pack in ruleset.packs.values():
+        out += [
+            f"## {md(pack.title)} {{ #{anchor('pack', pack.id)} }}",
+            "",
+            f"`{pack.id}` · 施行期间 {pack.in_force.describe()}",
+            "",
+            md(pack.spec.description),
+            "",
+            f"*{md(pack.spec.description_en)}*",
+            "",
+            "| 规则 | 原文用语 | 解读及理由 |",
+            "|---|---|---|",
+        ]
+        for rule in pack.rules:
+            document = rule.sources[0].document
+            link = f"[{rule.id}](sources/{document}.md#{anchor('rule', rule.id)})"
+            text = ruleset.documents[document]
+            rows = reading_rows(rule.note, text)
+            if isinstance(rule, TaskTable):
+                rows += [
+                    (f"{task.id}:" + words if words else task.id, sentence)
+                    for task in rule.tasks
+                    if task.note
+                    for words, sentence in reading_rows(task.note, text)
+                ]
+            for number, (words, sentence) in enumerate(rows):
+                first = f"{link} {md(rule.title)}" if number == 0 else "〃"
+                out.append(f"| {first} | {md(words) or '—'} | {md(sentence)} |")
+        out.append("")
+    return "\n".join(out)
 
 
 # -- reference pages --------------------------------------------------------------------------
@@ -602,11 +685,14 @@ def kinds_page() -> str:
         "# Rule kinds",
         "",
         "Every rule has the common fields (`id`, `kind`, `title`, `title_en`, `register`, "
-        "`severity`, `applies_to`, `in_force`, `sources`, `note`, `fix`, `fix_en`) and the "
-        "parameters of its kind, below. A rule file is validated against the model of its "
-        "`kind` when loaded: an unknown key, a missing parameter or a value of the wrong type "
-        "stops loading with the file, line and field. `docs/developing.md` explains how to add "
-        "a kind.",
+        "`severity`, `applies_to`, `in_force`, `sources`, `note`, `note_en`, `fix`, `fix_en`) "
+        "and the parameters of its kind, below. `note` is the 解读 in Chinese, for a legal "
+        "reader: which words of the text were read how, and why; `note_en` says the same in "
+        "English. `note` and `fix` must be Chinese with full-width punctuation (，。：；（）) "
+        "outside the words quoted from the source in 「」. A rule file is validated against the "
+        "model of its `kind` when loaded: an unknown key, a missing parameter or a value of the "
+        "wrong type stops loading with the file, line and field. `docs/developing.md` explains "
+        "how to add a kind.",
         "",
     ]
     ruleset = er.load_rules()
@@ -643,6 +729,18 @@ def kinds_page() -> str:
         doc = inspect.cleandoc(model.__doc__ or "")
         out += [f"### `{model.__name__}` {{ #{model.__name__.lower()} }}", "", doc, ""]
         out += [*parameter_table(dict(model.model_fields), "field"), ""]
+    out += [
+        "## 发现数据 Figures { #figures }",
+        "",
+        "The figures a finding carries (`Finding.figures`), by key, with the names a person "
+        "reads: in `explain()`, the HTML report and the Gherkin steps "
+        "(`该发现的 持证人数 为 1`). Defined once in `enforcement_rules._figures`.",
+        "",
+        "| key | 中文 | English |",
+        "|---|---|---|",
+        *[f"| `{key}` | {zh} | {en} |" for key, (zh, en) in FIGURES.items()],
+        "",
+    ]
     return "\n".join(out)
 
 
@@ -748,6 +846,7 @@ def pages() -> dict[Path, str]:
         DOCS / "reference" / "kinds.md": kinds_page(),
         DOCS / "reference" / "cli.md": cli_page(),
         DOCS / "sources" / "index.md": source_index(documents, ruleset),
+        DOCS / "readings.md": readings_page(ruleset),
     }
     for doc in documents:
         page = SourcePage(doc, ruleset, scenarios)

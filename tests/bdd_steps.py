@@ -17,6 +17,7 @@ import pytest
 from pytest_bdd import given, parsers, then, when
 
 import enforcement_rules as er
+from enforcement_rules._figures import FIGURES, KEYS_BY_LABEL
 from enforcement_rules._quality import CHECKS as QUALITY_CHECKS
 from enforcement_rules._rulebase import STATUS_LABELS
 
@@ -71,6 +72,11 @@ def evaluate(world: World, as_of: str, packs: str | None) -> None:
         world.report = er.evaluate(records, as_of=as_of, packs=pack_ids)
     except er.EnforcementRulesError as error:
         world.error = error
+        return
+    named = {k for f in world.report.findings for k in f.figures} | {
+        k for e in world.report.exempt for k in e.figures
+    }
+    assert named <= set(FIGURES), f"figures without a label in _figures: {named - set(FIGURES)}"
 
 
 @then(parsers.re(r"规则 (?P<rule>\S+) 没有发现"))
@@ -107,7 +113,16 @@ def finding_count(world: World, rule: str, count: str) -> None:
 @then(parsers.re(r"该发现的 (?P<name>\S+) 为 (?P<value>.+)"))
 def finding_figure(world: World, name: str, value: str) -> None:
     assert world.finding is not None
-    actual = world.finding.figures[name]
+    assert name in KEYS_BY_LABEL, (
+        f"「{name}」 is not the Chinese label of a figure"
+        + (f"; write 「{FIGURES[name][0]}」" if name in FIGURES else "")
+        + " (labels: enforcement_rules._figures.FIGURES)"
+    )
+    key = KEYS_BY_LABEL[name]
+    assert key in world.finding.figures, (
+        f"the finding has no {name} ({key}): {world.finding.figures}"
+    )
+    actual = world.finding.figures[key]
     assert _same(actual, value.strip()), f"{name}: {actual!r} is not {value}"
 
 

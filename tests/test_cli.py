@@ -99,7 +99,7 @@ def test_the_table_lines_up_chinese_columns(capsys: pytest.CaptureFixture[str]) 
 def test_rules_lists_ids_titles_and_quotes(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "rules", "--pack", "guanghan-2023")
     assert code == 0
-    assert "G2" in out and "「每名执法人员每年接受不少于60学时" in out and "D3" not in out
+    assert "G2 · " in out and "「每名执法人员每年接受不少于60学时" in out and "D3 · " not in out
 
 
 def test_schema_prints_the_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
@@ -123,7 +123,7 @@ def test_the_table_fits_the_width_it_is_given_cutting_or_wrapping_chinese_text(
     ):
         _, out, _ = run(capsys, *command)
         assert max(display_width(line) for line in out.splitlines()) <= 72, command
-    _, out, _ = run(capsys, "rules")
+    _, out, _ = run(capsys, "obligations")
     assert "…" in out  # a long title is cut, not spilled over the next column
 
 

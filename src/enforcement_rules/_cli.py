@@ -26,8 +26,8 @@ from ._load import load
 from ._obligations import department_obligations, obligations
 from ._progress import step
 from ._records import json_schema
-from ._report import Finding, Report
-from ._rulebase import STATUS_LABELS, Severity, Status, status_label
+from ._report import Finding, Report, source_data
+from ._rulebase import SEVERITY_LABELS, STATUS_LABELS, RuleBase, Severity, Status, status_label
 from ._rules import default_rules_dir, load_rules
 from ._scope import campaign_scope, render_scope
 from ._table import fit_lines, render_table
@@ -160,9 +160,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     convert.set_defaults(handler=_convert)
 
-    rules = commands.add_parser("rules", help="list the rules: id, title, source quote")
+    rules = commands.add_parser(
+        "rules", help="list the rules: id, title, source quote, 解读 (reading) and fix"
+    )
     _pack_option(rules)
     rules.add_argument("--format", choices=["table", "json"], default="table")
+    rules.add_argument(
+        "--lang",
+        choices=["zh", "en"],
+        default="zh",
+        help="zh: titles, 解读 and fixes in Chinese (default); en: in English",
+    )
     rules.set_defaults(handler=_rules)
 
     schema = commands.add_parser("schema", help="print the JSON Schema of the records file")
@@ -524,8 +532,10 @@ def _report_table(
             quoted.add(f.rule)
             source = f.sources[0]
             lines.append(f"  {f.rule}  {f.title}")
-            lines.append(f"      「{source.quote}」({source.document} {source.section})")
-            lines.append(f"      整改: {f.fix}")
+            lines.append(f"      {source.quoted()}（{source.document} {source.section}）")
+            if f.note:
+                lines.append(f"      解读：{f.note}")
+            lines.append(f"      整改：{f.fix}")
     elif len(report):
         lines.append("没有列出的发现 no findings listed.")
     else:
@@ -536,7 +546,7 @@ def _report_table(
             lines.append(f"  {e.rule}  {e.department or '-'}  {e.subject_type} {e.subject_id}")
             lines.append(f"      {e.reason}")
             lines.append(
-                f"      「{e.sources[0].quote}」({e.sources[0].document} {e.sources[0].section})"
+                f"      {e.sources[0].quoted()}（{e.sources[0].document} {e.sources[0].section}）"
             )
     if report.warnings:
         lines += ["", "警告 warnings:"] + [f"  - {w}" for w in report.warnings]
@@ -585,18 +595,40 @@ def _rules(args: argparse.Namespace) -> int:
                 "title_en": r.title_en,
                 "severity": r.severity.value,
                 "register": r.register_rows,
-                "sources": [s.model_dump() for s in r.sources],
+                "sources": [source_data(s) for s in r.sources],
+                "note": r.note,
+                "note_en": r.note_en,
+                "fix": r.fix,
+                "fix_en": r.fix_en,
             }
             for p in packs
             for r in p.rules
         ]
         _write(json.dumps(data, ensure_ascii=False, indent=2), None)
         return EXIT_OK
-    rows = [
-        [r.id, p.id, r.kind, r.title, f"「{r.sources[0].quote}」"] for p in packs for r in p.rules
-    ]
-    _write(render_table(["规则", "规则包", "类型", "标题", "原文"], rows), None, table=True)
+    text = "\n\n".join(_rule_text(p.id, r, args.lang) for p in packs for r in p.rules)
+    _write(text, None, table=True)
     return EXIT_OK
+
+
+def _rule_text(pack: str, rule: RuleBase, lang: str) -> str:
+    """One rule as a person reads it: title, pack and kind, sources with their readings, the
+    解读 and the fix (``lang`` en: in English)."""
+    if lang == "en":
+        lines = [
+            f"{rule.id} · {rule.title_en}",
+            f"  pack {pack} · kind {rule.kind} · {rule.severity.value}",
+        ]
+        lines += [f"  source: {s.quoted('en')} ({s.section})" for s in rule.sources]
+        lines += [f"  reading: {rule.note_en}", f"  fix: {rule.fix_en}"]
+        return "\n".join(lines)
+    lines = [
+        f"{rule.id} · {rule.title}",
+        f"  规则包 {pack} · 类型 {rule.kind} · {SEVERITY_LABELS[rule.severity]}",
+    ]
+    lines += [f"  原文：{s.quoted()}（{s.section}）" for s in rule.sources]
+    lines += [f"  解读：{rule.note}", f"  整改：{rule.fix}"]
+    return "\n".join(lines)
 
 
 def _calendar(args: argparse.Namespace) -> int:

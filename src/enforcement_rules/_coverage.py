@@ -23,6 +23,7 @@ from pathlib import Path
 
 from pydantic import Field, ValidationError, model_validator
 
+from ._chinese import ChineseText
 from ._errors import RuleError
 from ._rulebase import Spec
 from ._rules import RuleSet
@@ -95,8 +96,21 @@ class Register(Spec):
 
     document: str
     articles: list[str] = Field(default_factory=list)
-    reasons: dict[str, str] = Field(default_factory=dict)
+    reasons: dict[str, ChineseText] = Field(default_factory=dict)
+    reasons_en: dict[str, str] = Field(
+        default_factory=dict, description="Each reason of reasons, in English, by its code"
+    )
     sentences: list[Entry]
+
+    @model_validator(mode="after")
+    def _reasons_in_english(self) -> Register:
+        missing = [code for code in self.reasons if code not in self.reasons_en]
+        extra = [code for code in self.reasons_en if code not in self.reasons]
+        if missing:
+            raise ValueError(f"reasons_en: no English for {', '.join(missing)}")
+        if extra:
+            raise ValueError(f"reasons_en: {', '.join(extra)} is not a code of reasons")
+        return self
 
 
 @dataclass(frozen=True)

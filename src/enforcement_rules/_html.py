@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from ._rulebase import SEVERITY_LABELS, STATUS_LABELS, Severity, Status
+from ._report import figure_list
+from ._rulebase import SEVERITY_LABELS, STATUS_LABELS, Severity, SourceRef, Status
 from ._table import display_width
 from ._writers import LABELS
 
@@ -37,6 +38,10 @@ tr.pending td.status { color: #59636e; }
 .quote { color: #3d4650; font-size: 0.95em; }
 .quote::before { content: "「"; } .quote::after { content: "」"; }
 .fix { color: #1a7f37; }
+.reading { color: #8250df; font-size: 0.9em; }
+.figures { color: #59636e; font-size: 0.85em; margin-top: 0.3em; }
+.rule { border-left: 3px solid #d0d7de; padding: 0.3em 0.8em; margin: 0.6em 0; }
+.note { margin-top: 0.2em; }
 .legend span { display: inline-block; width: 0.9em; height: 0.9em; margin: 0 0.3em 0 1em;
   vertical-align: middle; }
 """
@@ -98,6 +103,32 @@ def _summary_table(summary: pl.DataFrame) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
+def _quote(source: SourceRef) -> str:
+    """A quote, the reading of characters the source copy lost, and where it stands."""
+    reading = source.reading()
+    return (
+        f'<div class="quote">{escape(source.quote)}</div>'
+        + (f'<div class="reading">{escape(reading)}</div>' if reading else "")
+        + f'<div class="meta">{escape(source.document)} {escape(source.section)}</div>'
+    )
+
+
+def _readings(report: Report) -> str:
+    """Each rule with findings or exemptions: its 解读 in Chinese, the English beside it."""
+    cards = []
+    for rule in dict.fromkeys(
+        [*(f.rule for f in report.findings), *(e.rule for e in report.exempt)]
+    ):
+        title, note, note_en = report.reading_of(rule)
+        if note:
+            cards.append(
+                f'<div class="rule" id="reading-{escape(rule)}"><b>{escape(rule)}</b> '
+                f'{escape(title)}<div class="note">解读：{escape(note)}</div>'
+                f'<div class="meta">{escape(note_en)}</div></div>'
+            )
+    return f"<h2>规则解读 readings of the rules</h2>{''.join(cards)}" if cards else ""
+
+
 def render_html(report: Report, *, with_names: bool = False) -> str:
     """The whole report as one HTML document."""
     by_department = report.summary_by("department")
@@ -123,10 +154,11 @@ def render_html(report: Report, *, with_names: bool = False) -> str:
             )
         department = finding.department or "-"
         department_name = report.names.departments.get(department, "")
-        quotes = "".join(
-            f'<div class="quote">{escape(s.quote)}</div><div class="meta">{escape(s.document)} '
-            f"{escape(s.section)}</div>"
-            for s in finding.sources
+        quotes = "".join(_quote(s) for s in finding.sources)
+        figures = (
+            f'<div class="figures">依据数据：{escape(figure_list(finding.figures))}</div>'
+            if finding.figures
+            else ""
         )
         rows.append(
             f'<tr class="{kind}"><td>{escape(department)}<br>{escape(department_name)}</td>'
@@ -137,7 +169,7 @@ def render_html(report: Report, *, with_names: bool = False) -> str:
             f"{'<br>' + escape(finding.period) if finding.period else ''}</td>"
             f"<td>{escape(finding.due.isoformat()) if finding.due else '-'}</td>"
             f'<td>{escape(finding.message)}{officers}<div class="meta">'
-            f"{escape(finding.message_en)}</div></td>"
+            f"{escape(finding.message_en)}</div>{figures}</td>"
             f"<td>{quotes}</td>"
             f'<td class="fix">{escape(finding.fix)}</td></tr>'
         )
@@ -156,10 +188,11 @@ def render_html(report: Report, *, with_names: bool = False) -> str:
     exemption_items = "".join(
         f"<li>{escape(e.rule)} · {escape(e.department or '-')} · {escape(e.subject_type)} "
         f"{escape(e.subject_id)}:{escape(e.reason)}"
-        + "".join(f'<div class="quote">{escape(s.quote)}</div>' for s in e.sources)
+        + "".join(_quote(s) for s in e.sources)
         + "</li>"
         for e in report.exempt
     )
+    readings = _readings(report)
     return f"""<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
@@ -197,6 +230,7 @@ def render_html(report: Report, *, with_names: bool = False) -> str:
 <tbody>
 {chr(10).join(rows) if rows else '<tr><td colspan="8">没有发现 no findings</td></tr>'}
 </tbody></table>
+{readings}
 {f"<h2>豁免 exemptions</h2><ul>{exemption_items}</ul>" if exemption_items else ""}
 {f"<h2>警告 warnings</h2><ul>{warning_items}</ul>" if warning_items else ""}
 </body>

@@ -13,6 +13,8 @@ from typing import Any, Protocol
 import polars as pl
 
 from ._dates import day_end
+from ._errors import UsageError
+from ._figures import figure_label
 from ._findings import EXEMPTION_COLUMNS
 from ._order import natural_sorted, sort_frame
 from ._rulebase import RuleBase, Severity, SourceRef, Status, status_label
@@ -102,6 +104,9 @@ class Finding:
         fix: What would fix it, in Chinese.
         fix_en: The same in English.
         sources: The sources it quotes: document, section, verbatim quote.
+        note: The rule's 解读: which words of the text were read how, and why (Chinese).
+        note_en: The same in English.
+        title_en: The rule's title in English.
     """
 
     rule: str
@@ -120,6 +125,9 @@ class Finding:
     fix: str
     fix_en: str
     sources: tuple[SourceRef, ...] = field(default=())
+    note: str = ""
+    note_en: str = ""
+    title_en: str = ""
 
     @property
     def quote(self) -> str:
@@ -158,26 +166,59 @@ class Finding:
             "message_en": self.message_en,
             "fix": self.fix,
             "fix_en": self.fix_en,
-            "sources": [_source_data(s) for s in self.sources],
+            "note": self.note,
+            "note_en": self.note_en,
+            "sources": [source_data(s) for s in self.sources],
         }
 
-    def explain(self) -> str:
-        """A few lines a person reads: the rule, the figures, the quote, the fix."""
-        lines = [
-            f"[{self.rule}] {self.title}({status_label(self.severity, self.status)})",
-            f"  {self.message}",
-            f"  {self.message_en}",
-        ]
+    def explain(self, lang: str = "zh") -> str:
+        """A few lines a person reads: the rule, the finding, its figures, the quote (with its
+        reading where the source copy lost characters), the rule's 解读 and the fix.
+
+        ``lang="zh"`` (default) gives the Chinese, with the finding's English beside it;
+        ``lang="en"`` the English: title, message, figure names, reading note and fix.
+        """
+        english = _english(lang)
+        if english:
+            lines = [
+                f"[{self.rule}] {self.title_en or self.title} ("
+                + (
+                    self.status.value
+                    if self.status == Status.PENDING
+                    else f"{self.severity.value}, {self.status.value}"
+                )
+                + ")",
+                f"  {self.message_en}",
+            ]
+        else:
+            lines = [
+                f"[{self.rule}] {self.title}({status_label(self.severity, self.status)})",
+                f"  {self.message}",
+                f"  {self.message_en}",
+            ]
         if self.figures:
-            figures = ", ".join(f"{k}={_plain(v)}" for k, v in self.figures.items())
-            lines.append(f"  依据数据 figures: {figures}")
+            lines.append(
+                ("  figures: " if english else "  依据数据：") + figure_list(self.figures, lang)
+            )
+        colon = ": " if english else "："
         if self.due:
-            lines.append(f"  期限 due: {self.due.isoformat()} 23:59:59 (Asia/Shanghai)")
+            lines.append(
+                f"  {'due' if english else '期限'}{colon}{self.due.isoformat()} 23:59:59"
+                " (Asia/Shanghai)"
+            )
         for source in self.sources:
-            lines.append(f"  原文 source: {source.document} {source.section}")
-            lines.append(f"    「{source.quote}」")
-        lines.append(f"  整改 fix: {self.fix}")
-        lines.append(f"    {self.fix_en}")
+            lines.append(
+                f"  {'source' if english else '原文'}{colon}{source.document} {source.section}"
+            )
+            lines.append(f"    {source.quoted(lang)}")
+        note = self.note_en if english else self.note
+        if note:
+            lines.append(f"  {'reading' if english else '解读'}{colon}{note}")
+        if english:
+            lines.append(f"  fix: {self.fix_en}")
+        else:
+            lines.append(f"  整改：{self.fix}")
+            lines.append(f"    {self.fix_en}")
         return "\n".join(lines)
 
 
@@ -203,6 +244,9 @@ def finding_of(rule: Describes, row: Mapping[str, Any], figures: dict[str, Any])
         fix=rule.fix,
         fix_en=rule.fix_en,
         sources=tuple(_sources_for(rule, row["subject_id"], figures)),
+        note=getattr(rule, "note", ""),
+        note_en=getattr(rule, "note_en", ""),
+        title_en=rule.title_en,
     )
 
 
@@ -238,7 +282,7 @@ class Exemption:
             "figures": dict(self.figures),
             "reason": self.reason,
             "reason_en": self.reason_en,
-            "sources": [s.model_dump() for s in self.sources],
+            "sources": [source_data(s) for s in self.sources],
         }
 
     def explain(self) -> str:
@@ -251,7 +295,7 @@ class Exemption:
         ]
         for source in self.sources:
             lines.append(f"  原文 source: {source.document} {source.section}")
-            lines.append(f"    「{source.quote}」")
+            lines.append(f"    {source.quoted()}")
         return "\n".join(lines)
 
 
@@ -260,13 +304,35 @@ def due_moment_text(due: date) -> str:
     return day_end(due).isoformat()
 
 
-def _source_data(source: SourceRef) -> dict[str, Any]:
-    return dict(_source_dump(source))
+def _english(lang: str) -> bool:
+    if lang not in ("zh", "en"):
+        raise UsageError(f"lang is zh or en; got {lang!r}")
+    return lang == "en"
+
+
+def figure_list(figures: Mapping[str, Any], lang: str = "zh") -> str:
+    """A finding's figures named by their labels: ``持证人数 1，要求 2`` (``lang="en"``:
+    ``certified 1, required 2``)."""
+    separator = ", " if lang == "en" else "，"
+    none = "none" if lang == "en" else "无"
+    return separator.join(
+        f"{figure_label(k, lang)} {none if v is None else _plain(v)}" for k, v in figures.items()
+    )
+
+
+def source_data(source: SourceRef) -> dict[str, Any]:
+    """A source as plain data; with ``read_as`` (and ``read_as_en``) where the source copy lost
+    characters of the quote."""
+    return dict(_source_data(source))
 
 
 @lru_cache(maxsize=4096)
-def _source_dump(source: SourceRef) -> dict[str, Any]:
-    return source.model_dump()
+def _source_data(source: SourceRef) -> dict[str, Any]:
+    data = source.model_dump()
+    if source.lost():
+        data["read_as"] = source.reading()
+        data["read_as_en"] = source.reading("en").strip()
+    return data
 
 
 def _plain(value: Any) -> str:
@@ -351,6 +417,12 @@ class Report:
             reason_en=reason_en,
             sources=tuple(rule.sources),
         )
+
+    def reading_of(self, rule_id: str) -> tuple[str, str, str]:
+        """A rule's title and its 解读, in Chinese and in English (empty for a data-quality
+        check, which has none)."""
+        _, rule = self._describers[rule_id]
+        return rule.title, getattr(rule, "note", ""), getattr(rule, "note_en", "")
 
     def __iter__(self) -> Iterator[Finding]:
         return iter(self.findings)
@@ -464,18 +536,20 @@ class Report:
         """The ids of every rule (and data-quality check) evaluated, in natural order."""
         return natural_sorted(self._describers)
 
-    def explain(self, finding: Finding, *, with_names: bool = False) -> str:
+    def explain(self, finding: Finding, *, with_names: bool = False, lang: str = "zh") -> str:
         """A few lines a person reads about one finding: the rule, the figures, the quote,
-        the fix (and, ``with_names``, the names of the officers it concerns).
+        its 解读, the fix (and, ``with_names``, the names of the officers it concerns);
+        ``lang="en"`` in English.
 
         Examples:
             >>> print(report.explain(report.findings[0]))  # doctest: +SKIP
             [D1] ...
         """
-        text = finding.explain()
+        text = finding.explain(lang)
         named = self.names.officers_in(finding) if with_names else {}
         if named:
-            text += "\n  人员 officers: " + "、".join(f"{i} {n}" for i, n in named.items())
+            label = "officers" if lang == "en" else "人员"
+            text += f"\n  {label}: " + "、".join(f"{i} {n}" for i, n in named.items())
         return text
 
     def to_frame(self, *, with_names: bool = False) -> pl.DataFrame:

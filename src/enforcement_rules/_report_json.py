@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from ._report import due_moment_text, source_data
+
 if TYPE_CHECKING:
     from ._report import Report
 
@@ -59,11 +61,10 @@ def _rows(report: Report, with_names: bool) -> pl.Series:
         text = sources.get(finding.sources)
         if text is None:
             text = json.dumps(
-                [s.model_dump() for s in finding.sources], ensure_ascii=False, separators=(",", ":")
+                [source_data(s) for s in finding.sources], ensure_ascii=False, separators=(",", ":")
             )
             sources[finding.sources] = text
         source_texts.append(text)
-    from ._report import due_moment_text
 
     dues = report.frame["due"].drop_nulls().unique().to_list()
     columns: dict[str, list[Any]] = {
@@ -72,6 +73,8 @@ def _rows(report: Report, with_names: bool) -> pl.Series:
         "message_en": [f.message_en for f in findings],
         "fix": [f.fix for f in findings],
         "fix_en": [f.fix_en for f in findings],
+        "note": [f.note for f in findings],
+        "note_en": [f.note_en for f in findings],
         "sources": source_texts,
     }
     if with_names:
@@ -107,7 +110,7 @@ def _rows(report: Report, with_names: bool) -> pl.Series:
             pl.lit(',"figures":'),
             pl.col("figures"),
             pl.lit(","),
-            _inner("message", "message_en", "fix", "fix_en"),
+            _inner("message", "message_en", "fix", "fix_en", "note", "note_en"),
             pl.lit(',"sources":'),
             pl.col("sources"),
             *([pl.lit(',"officer_names":'), pl.col("officer_names")] if with_names else []),

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 import polars as pl
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from ._chinese import ChineseText
 from ._fields import enum_field
 from ._vocab import Level, canonical_domain, label, parse_enum
 
@@ -222,12 +223,39 @@ class Period(Spec):
         return f"{self.start.isoformat()} – {self.end.isoformat() if self.end else '…'}"
 
 
+# The places where a source copy lost characters (``lost_characters`` of documents.yaml), by
+# document id: filled when the documents are loaded, so every quote can show its reading.
+LOST_CHARACTERS: dict[str, tuple[tuple[str, str], ...]] = {}
+
+
 class SourceRef(Spec):
     """Where a rule comes from: a document id, its section, and a verbatim quote."""
 
     document: str
     section: str
     quote: str = Field(min_length=2)
+
+    def lost(self) -> list[tuple[str, str]]:
+        """The words of the quote whose characters the source copy lost: (as written, read as)."""
+        return [(w, r) for w, r in LOST_CHARACTERS.get(self.document, ()) if w in self.quote]
+
+    def reading(self, lang: str = "zh") -> str:
+        """How the quote is read where characters were lost (empty when none were), e.g.
+        ``（原文缺字：「20246月底前」读作「2024年6月底前」）``."""
+        lost = self.lost()
+        if not lost:
+            return ""
+        if lang == "en":
+            return (
+                " (characters lost in the source copy: "
+                + "; ".join(f"{w} reads {r}" for w, r in lost)
+                + ")"
+            )
+        return "（原文缺字：" + "；".join(f"「{w}」读作「{r}」" for w, r in lost) + "）"
+
+    def quoted(self, lang: str = "zh") -> str:
+        """The quote in 「」, with its reading where characters were lost."""
+        return f"「{self.quote}」{self.reading(lang)}"
 
 
 class RuleBase(Spec):
@@ -248,8 +276,12 @@ class RuleBase(Spec):
     applies_to: Selector = Field(default_factory=Selector)
     in_force: Period | None = None
     sources: list[SourceRef] = Field(min_length=1)
-    note: str = Field(min_length=1, description="How ambiguous wording was read")
-    fix: str = Field(description="What would fix a finding, in Chinese")
+    note: ChineseText = Field(
+        min_length=1,
+        description="解读: which words of the text were read how, and why, in Chinese",
+    )
+    note_en: str = Field(min_length=1, description="The 解读 in English")
+    fix: ChineseText = Field(description="What would fix a finding, in Chinese")
     fix_en: str
 
     # Set by subclasses: the record type a finding of this kind is about, for listings.

@@ -23,6 +23,7 @@ from typing import TypeVar
 
 from pydantic import Field, ValidationError
 
+from ._chinese import ChineseText
 from ._errors import RuleError, UsageError
 from ._kinds import RULE_ADAPTER
 from ._rulebase import DepartmentView, Period, RuleBase, Selector, Spec
@@ -44,7 +45,8 @@ class PackSpec(Spec):
     documents: list[str] = Field(min_length=1)
     applies_to: Selector
     in_force: Period
-    description: str = ""
+    description: ChineseText = Field(description="Whom and when the pack applies to, in Chinese")
+    description_en: str = Field(min_length=1)
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from pydantic import Field, ValidationError
 
+from ._chinese import ChineseText
 from ._errors import RuleError
-from ._rulebase import Period, Spec
+from ._rulebase import LOST_CHARACTERS, Period, Spec
 from ._yamlfile import read_yaml
 
 DOCUMENTS_FILE = "documents.yaml"
@@ -37,7 +38,8 @@ class SourceDocument(Spec):
     sector: list[str]
     period: Period
     lost_characters: list[LostCharacters]
-    notes: str
+    notes: ChineseText
+    notes_en: str
     text: str = Field(default="", exclude=True, repr=False)
 
     def contains(self, quote: str) -> bool:
@@ -83,4 +85,8 @@ def load_documents(folder: Path) -> dict[str, SourceDocument]:
                 line=located.line_of((position, "id")),
             )
         documents[document.id] = document.model_copy(update={"text": raw.decode("utf-8")})
+    for document in documents.values():
+        LOST_CHARACTERS[document.id] = tuple(
+            (lost.as_written, lost.read_as) for lost in document.lost_characters
+        )
     return documents

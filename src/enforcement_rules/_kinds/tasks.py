@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 import polars as pl
 from pydantic import Field, model_validator
 
+from .._chinese import ChineseText
 from .._rulebase import DepartmentView, Selector, Severity, SourceRef, Spec, Status
 from ._words import listed, period_zh
 from .schedule import (
@@ -47,10 +48,13 @@ class Task(Spec):
         default_factory=list, description="Rules that check this task on other records"
     )
     severity: Severity | None = None
-    note: str | None = None
+    note: ChineseText | None = Field(default=None, description="解读 of this row, in Chinese")
+    note_en: str | None = None
 
     @model_validator(mode="after")
     def _one_way_of_tracking(self) -> Task:
+        if (self.note is None) != (self.note_en is None):
+            raise ValueError(f"task {self.id}: 'note' (Chinese) and 'note_en' go together")
         if self.tracked_by and (self.due is not None or self.continuous):
             raise ValueError(f"task {self.id}: 'tracked_by' or a due day/continuous, not both")
         return self

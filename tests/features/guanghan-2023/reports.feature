@@ -35,7 +35,7 @@
       | S1   | GH-SCJG | guanghan-rotation-report | 2024-06-30T16:00:00Z      |
     当 以 2024-12-31 为评估日评估规则包 guanghan-2023
     那么 规则 G3.report 对 GH-SCJG 报告 逾期
-    而且 该发现的 submitted 为 2024-07-01
+    而且 该发现的 报送日期 为 2024-07-01
     而且 规则 G3.report 对 GH-SFJ 没有发现
 
   场景: 没有报送的材料在期限过后为缺失,期限前为未到期

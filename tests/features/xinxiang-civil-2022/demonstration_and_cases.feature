@@ -38,7 +38,7 @@
       | S1   | XX-MZJ | xinxiang-typical-case | 2023-06-01 |
     当 以 2024-01-31 为评估日评估规则包 xinxiang-civil-2022
     那么 规则 X4.cultivate 对 XX-MZJ 在 2023 报告 不符合
-    而且 该发现的 count 为 3
+    而且 该发现的 次数 为 3
     而且 规则 X4.recommend 对 XX-MZJ 在 2023 报告 不符合
     而且 规则 X5.city 对 XX-MZJ 在 2023 报告 不符合
     而且 规则 X5.county 对 XX-HX-MZ 在 2023 报告 缺失

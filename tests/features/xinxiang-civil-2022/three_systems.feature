@@ -42,6 +42,6 @@
     那么 规则 X12.record 对 A1 报告 不符合
     而且 规则 X12.record 对 A2 报告 缺失
     而且 规则 X12.review 对 A1 报告 逾期
-    而且 该发现的 days_after 为 2
+    而且 该发现的 迟延天数 为 2
     而且 规则 X12.publicity 对 A2 报告 缺失
     而且 规则 X12.publicity 对 A1 没有发现

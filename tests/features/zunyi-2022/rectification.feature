@@ -28,7 +28,7 @@
       | E2   | ZY-CSGL | 上海路路段 | 《城市建筑垃圾管理规定》第十四条 | 2022-05-16   | 2022-06-01   |
     当 以 2022-11-30 为评估日评估规则包 zunyi-2022
     那么 规则 Z12 对 E2 报告 不完整
-    而且 该发现的 lacking 为 technical_review_on
+    而且 该发现的 缺项 为 technical_review_on
     而且 该发现的说明包含「缺少:技术审核」
     而且 该发现的期限为 2022-06-30
 
@@ -39,7 +39,7 @@
       | E3   | ZY-CSGL | 老城大十字 | 2022-04-01   | 2022-12-15   |
     当 以 2022-11-30 为评估日评估规则包 zunyi-2022
     那么 规则 Z12 对 E3 报告 不完整
-    而且 该发现的 lacking 为 legal_basis、technical_review_on、location_published_on
+    而且 该发现的 缺项 为 legal_basis、technical_review_on、location_published_on
 
   @Z12
   场景: 自查整改期间缺项为未到期
@@ -72,7 +72,7 @@
       | W2   | ZY-CSGL | 高坪街道城市管理服务中心 | 《贵州省城市管理综合行政执法条例》 | 2022-05-05     |
     当 以 2022-11-30 为评估日评估规则包 zunyi-2022
     那么 规则 Z13 对 W2 报告 不完整
-    而且 该发现的 lacking 为 published_on
+    而且 该发现的 缺项 为 published_on
     而且 该发现的说明包含「缺少:向社会公示」
 
   @Z13
