@@ -19,6 +19,7 @@ import polars as pl
 from ._calendar import Calendar, calendar
 from ._contest import contest
 from ._coverage import COVERAGE_DIR, coverage
+from ._diff import ReportDiff, diff_frames, read_report_json
 from ._errors import EnforcementRulesError, InputError, UsageError
 from ._evaluate import evaluate
 from ._export import write_csv_folder, write_json, write_jsonl, write_workbook
@@ -125,6 +126,27 @@ def _parser() -> argparse.ArgumentParser:
         help="indent JSON by N spaces (default: compact, one line)",
     )
     check.set_defaults(handler=_check)
+
+    compare = commands.add_parser(
+        "diff",
+        help="compare two JSON reports: findings new, resolved and still open "
+        "(exit 1 if a new finding is a violation)",
+        description="Compare two reports written by `check --format json` (an earlier and a "
+        "later one): which findings are new, which were resolved, which are still open, per "
+        "department and per rule. A finding is the same in both when its rule, subject (type "
+        "and id) and period are.",
+    )
+    compare.add_argument("old", help="the earlier report (JSON)")
+    compare.add_argument("new", help="the later report (JSON)")
+    compare.add_argument("--format", choices=["table", "json"], default="table")
+    compare.add_argument(
+        "--limit",
+        type=int,
+        default=TABLE_LIMIT,
+        metavar="N",
+        help=f"list at most N new and N resolved findings (default {TABLE_LIMIT}; 0: all)",
+    )
+    compare.set_defaults(handler=_diff)
 
     convert = commands.add_parser(
         "convert",
@@ -435,6 +457,78 @@ def _filters(args: argparse.Namespace) -> str:
 def _wrote(path: str | Path, what: str) -> None:
     """Say on standard error what a command wrote, and where."""
     print(f"已写入 wrote {path}: {what}", file=sys.stderr)
+
+
+def _diff(args: argparse.Namespace) -> int:
+    old, old_as_of = read_report_json(args.old)
+    new, new_as_of = read_report_json(args.new)
+    result = diff_frames(old, new, old_as_of, new_as_of)
+    if args.format == "json":
+        _write(json.dumps(result.to_dict(), ensure_ascii=False, default=str), None)
+    else:
+        _write(_diff_table(result, args.old, args.new, args.limit), None, table=True)
+    opened = result.new.filter(
+        (pl.col("severity") == Severity.VIOLATION.value)
+        & (pl.col("status") != Status.PENDING.value)
+    )
+    return EXIT_VIOLATIONS if opened.height else EXIT_OK
+
+
+def _diff_table(result: ReportDiff, old: str, new: str, limit: int) -> str:
+    counts = result.counts()
+    lines = [
+        f"比较 compare: {old}(评估日 as of {result.old_as_of})→ {new}(评估日 as of "
+        f"{result.new_as_of})",
+        f"新增 new {counts['new']:,},已解决 resolved {counts['resolved']:,},"
+        f"仍未解决 still open {counts['still_open']:,}",
+    ]
+    headers = ["新增 new", "已解决 resolved", "仍未解决 open"]
+    names = dict(
+        pl.concat(
+            [f.select("department", "department_name") for f in (result.new, result.resolved)]
+            + [result.still_open.select("department", "department_name")]
+        )
+        .drop_nulls()
+        .unique("department")
+        .iter_rows()
+    )
+    for column, title in (("department", "按部门 by department"), ("rule", "按规则 by rule")):
+        rows = [
+            [
+                row[column] or "-",
+                *(f"{row[n]:,}" for n in ("new", "resolved", "still_open")),
+                names.get(row[column] or "", "") if column == "department" else "",
+            ]
+            for row in result.by(column).iter_rows(named=True)
+        ]
+        if rows:
+            label = "部门" if column == "department" else "规则"
+            lines += [
+                "",
+                title,
+                render_table([label, *headers, "名称" if label == "部门" else ""], rows),
+            ]
+    for frame, title in (
+        (result.new, "新增的发现 new findings"),
+        (result.resolved, "已解决 resolved"),
+    ):
+        if not frame.height:
+            continue
+        shown = frame.head(limit) if limit else frame
+        rows = [
+            [
+                row["rule"],
+                status_label(Severity(row["severity"]), Status(row["status"])),
+                row["department"] or "-",
+                f"{row['subject_type']} {row['subject_id']}",
+                row["message"] or "",
+            ]
+            for row in shown.iter_rows(named=True)
+        ]
+        lines += ["", title, render_table(["规则", "结论", "部门", "对象", "说明"], rows)]
+        if shown.height < frame.height:
+            lines.append(f"…… 另有 {frame.height - shown.height:,} 项未列出 more not listed")
+    return "\n".join(lines)
 
 
 def _format_of(output: str | None) -> str:

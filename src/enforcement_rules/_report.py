@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import polars as pl
 
@@ -18,6 +18,9 @@ from ._figures import figure_label
 from ._findings import EXEMPTION_COLUMNS
 from ._order import natural_sorted, sort_frame
 from ._rulebase import RuleBase, Severity, SourceRef, Status, status_label
+
+if TYPE_CHECKING:
+    from ._diff import ReportDiff
 
 REPORT_COLUMNS: dict[str, pl.DataType] = {
     "rule": pl.String(),
@@ -517,6 +520,36 @@ class Report:
             warnings=self.warnings,
             exemptions=self.exemptions.filter(exempt),
             names=self.names,
+        )
+
+    def diff(self, earlier: Report) -> ReportDiff:
+        """This evaluation against an ``earlier`` one: findings new since then, resolved
+        since then, and still open, each a polars DataFrame, with counts per department and
+        rule (``.by("department")``). A finding is the same in both when its rule, subject
+        (type, id and department) and period are.
+
+        Examples:
+            >>> march = er.evaluate(records, as_of="2024-03-31")  # doctest: +SKIP
+            >>> april = er.evaluate(records, as_of="2024-04-30")  # doctest: +SKIP
+            >>> april.diff(march).counts()  # doctest: +SKIP
+            {'new': 4, 'resolved': 1, 'still_open': 12}
+        """
+        from ._diff import diff_frames
+
+        return diff_frames(
+            earlier.diff_frame(),
+            self.diff_frame(),
+            earlier.as_of.isoformat(),
+            self.as_of.isoformat(),
+        )
+
+    def diff_frame(self) -> pl.DataFrame:
+        """The findings as ``diff`` compares them: identity, department, status, message."""
+        return self.frame.with_columns(
+            pl.col("department")
+            .replace_strict(self.names.departments, default=None, return_dtype=pl.String)
+            .alias("department_name"),
+            pl.Series("message", [f.message for f in self.findings], dtype=pl.String),
         )
 
     def head(self, n: int) -> Report:
