@@ -24,7 +24,9 @@ def _keys(frame: object) -> set[tuple[str, ...]]:
     import polars as pl
 
     assert isinstance(frame, pl.DataFrame)
-    return set(frame.select("rule", "subject_type", "subject_id", "department", "period").iter_rows())
+    return set(
+        frame.select("rule", "subject_type", "subject_id", "department", "period").iter_rows()
+    )
 
 
 def test_a_finding_is_the_same_across_runs_by_rule_subject_department_and_period(
