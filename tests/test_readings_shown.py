@@ -58,7 +58,9 @@ def test_explain_in_english_gives_the_english_reading_and_figure_names(report: e
 def test_the_json_report_carries_the_reading_and_the_restored_quote(report: er.Report) -> None:
     data = json.loads(report.to_json())
     d5 = next(f for f in data["findings"] if f["rule"] == "D5")
-    assert d5["note"] == RULES.rules["D5"].note and d5["note_en"] == RULES.rules["D5"].note_en
+    reading = data["readings"]["D5"]
+    assert reading["note"] == RULES.rules["D5"].note
+    assert reading["note_en"] == RULES.rules["D5"].note_en
     assert "读作「2023年12月底前」" in d5["sources"][0]["read_as"]
 
 
@@ -88,3 +90,12 @@ def test_the_rules_command_shows_the_chinese_reading_by_default_and_english_on_r
     assert main(["rules", "--pack", "dawukou-2024", "--format", "json"]) == 0
     rules = json.loads(capsys.readouterr().out)
     assert {"note", "note_en", "fix", "fix_en"} <= set(rules[0])
+
+
+def test_the_calendar_shows_the_reading_of_lost_characters() -> None:
+    records = er.Records.from_text_rows({"部门": [UNIT]})
+    result = er.calendar(records, as_of="2024-05-01", packs=["dawukou-2024"])
+    entry = next(e for e in result.entries if e.rule == "D2.report")
+    assert "读作「2024年6月底前」" in entry.to_dict()["sources"][0]["read_as"]
+    ics = result.to_ics().replace("\r\n ", "")
+    assert "（原文缺字：「20246月底前」读作「2024年6月底前」）" in ics

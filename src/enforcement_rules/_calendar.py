@@ -20,6 +20,7 @@ from ._errors import UsageError
 from ._kinds.schedule import Obligation
 from ._order import natural_key
 from ._records import Records
+from ._report import source_data
 from ._rulebase import Severity, SourceRef, Status
 from ._rules import RuleSet, load_rules
 
@@ -89,7 +90,7 @@ class CalendarEntry:
             "message": self.message,
             "message_en": self.message_en,
             "fix": self.fix,
-            "sources": [s.model_dump() for s in self.sources],
+            "sources": [source_data(s) for s in self.sources],
         }
 
 

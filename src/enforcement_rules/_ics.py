@@ -69,7 +69,7 @@ def _description(entry: CalendarEntry) -> str:
     ]
     for source in entry.sources:
         lines.append(f"原文 source: {source.document} {source.section}")
-        lines.append(f"「{source.quote}」")
+        lines.append(source.quoted())
     lines.append(f"整改 fix: {entry.fix}")
     return "\n".join(lines)
 

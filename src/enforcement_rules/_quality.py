@@ -48,14 +48,14 @@ UNKNOWN_REFERENCE = QualityCheck(
     id="data-quality.unknown-reference",
     title="引用了不存在的记录",
     title_en="A reference to a record that is not there",
-    fix="补充被引用的记录,或更正引用的编号。",
+    fix="补充被引用的记录，或更正引用的编号。",
     fix_en="Add the record referred to, or correct the id that refers to it.",
 )
 DUPLICATE_ID = QualityCheck(
     id="data-quality.duplicate-id",
     title="记录编号重复",
     title_en="Two records with one id",
-    fix="为每条记录使用唯一编号,删除或合并重复的记录。",
+    fix="为每条记录使用唯一编号，删除或合并重复的记录。",
     fix_en="Give every record its own id; remove or merge the duplicates.",
 )
 CHECKS = {c.id: c for c in (UNKNOWN_REFERENCE, DUPLICATE_ID)}

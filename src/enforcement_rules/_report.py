@@ -169,8 +169,6 @@ class Finding:
             "message_en": self.message_en,
             "fix": self.fix,
             "fix_en": self.fix_en,
-            "note": self.note,
-            "note_en": self.note_en,
             "sources": [source_data(s) for s in self.sources],
         }
 
@@ -710,11 +708,24 @@ class Report:
                 "by_department": self.counts("department"),
             },
             "warnings": self.warnings,
+            "readings": self._readings(),
             "exemptions": [e.to_dict() for e in self.exempt],
         }
         if findings:
             data["findings"] = [self._finding_data(f, with_names) for f in self.findings]
         return data
+
+    def _readings(self) -> dict[str, dict[str, str]]:
+        """The 解读 of each rule with findings or exemptions, once per rule."""
+        rules = dict.fromkeys(
+            [*self.frame["rule"].unique(maintain_order=True), *self.exemptions["rule"].unique()]
+        )
+        readings = {}
+        for rule in rules:
+            title, note, note_en = self.reading_of(rule)
+            if note:
+                readings[rule] = {"title": title, "note": note, "note_en": note_en}
+        return readings
 
     def _finding_data(self, finding: Finding, with_names: bool) -> dict[str, Any]:
         data = finding.to_dict()

@@ -73,8 +73,6 @@ def _rows(report: Report, with_names: bool) -> pl.Series:
         "message_en": [f.message_en for f in findings],
         "fix": [f.fix for f in findings],
         "fix_en": [f.fix_en for f in findings],
-        "note": [f.note for f in findings],
-        "note_en": [f.note_en for f in findings],
         "sources": source_texts,
     }
     if with_names:
@@ -110,7 +108,7 @@ def _rows(report: Report, with_names: bool) -> pl.Series:
             pl.lit(',"figures":'),
             pl.col("figures"),
             pl.lit(","),
-            _inner("message", "message_en", "fix", "fix_en", "note", "note_en"),
+            _inner("message", "message_en", "fix", "fix_en"),
             pl.lit(',"sources":'),
             pl.col("sources"),
             *([pl.lit(',"officer_names":'), pl.col("officer_names")] if with_names else []),
