@@ -524,7 +524,14 @@ _QUOTED_WORDS = re.compile(r"「([^」]+)」")
 def reading_rows(text: str, source: er.SourceDocument) -> list[tuple[str, str]]:
     """A 解读 cut into its reading decisions, one per sentence: (the words of the source text
     it reads, quoted in 「」, or empty; the sentence)."""
-    sentences = [part + "。" for part in text.split("。") if part.strip()]
+    sentences, depth, start = [], 0, 0
+    for position, char in enumerate(text):
+        depth += {"「": 1, "」": -1}.get(char, 0)
+        if char == "。" and depth == 0:
+            sentences.append(text[start : position + 1].strip())
+            start = position + 1
+    if text[start:].strip():
+        sentences.append(text[start:].strip())
     return [
         (
             "、".join(

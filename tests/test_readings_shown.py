@@ -4,7 +4,9 @@ finding: explain(), the rules command, the check table, the HTML report and the 
 from __future__ import annotations
 
 import json
+import re
 from html import escape
+from pathlib import Path
 
 import pytest
 
@@ -99,3 +101,14 @@ def test_the_calendar_shows_the_reading_of_lost_characters() -> None:
     assert "读作「2024年6月底前」" in entry.to_dict()["sources"][0]["read_as"]
     ics = result.to_ics().replace("\r\n ", "")
     assert "（原文缺字：「20246月底前」读作「2024年6月底前」）" in ics
+
+
+def test_the_readings_page_lists_every_reading_of_every_rule() -> None:
+    page = (Path(__file__).resolve().parents[1] / "docs" / "readings.md").read_text("utf-8")
+    page = re.sub(r"\\(.)", r"\1", page)  # Markdown escapes
+    for rule in RULES:
+        assert f"[{rule.id}](sources/" in page, rule.id
+        for sentence in rule.note.split("。"):
+            assert sentence.strip() in page, (rule.id, sentence)
+    assert "| [D2.report](sources/dawukou-2024.md#rule-d2-report)" in page
+    assert "| 「20246月底前」 | 「20246月底前」系原文网页缺字" in page

@@ -20,11 +20,13 @@ from ._calendar import Calendar, calendar
 from ._contest import contest
 from ._coverage import COVERAGE_DIR, coverage
 from ._diff import ReportDiff, diff_frames, read_report_json
-from ._errors import EnforcementRulesError, InputError, UsageError
+from ._errors import EnforcementRulesError, UsageError
 from ._evaluate import evaluate
 from ._export import write_csv_folder, write_json, write_jsonl, write_workbook
 from ._load import load
+from ._models import RECORD_TYPES
 from ._obligations import department_obligations, obligations
+from ._output import refuse_overwriting, silence, write_text
 from ._progress import step
 from ._records import json_schema
 from ._report import Finding, Report, source_data
@@ -32,10 +34,12 @@ from ._rulebase import SEVERITY_LABELS, STATUS_LABELS, RuleBase, Severity, Statu
 from ._rules import default_rules_dir, load_rules
 from ._scope import campaign_scope, render_scope
 from ._table import fit_lines, render_table
+from ._terminal import printable
 from ._watch import watch
-from ._writers import EXCEL_FINDINGS_LIMIT, excel_left_out, findings_table
+from ._writers import EXCEL_FINDINGS_LIMIT, excel_left_out, findings_csv
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, the shell's convention
 TABLE_LIMIT = 1000
 REPORT_FORMATS = ["table", "json", "csv", "xlsx", "html"]
 CONVERT_FORMATS = ["json", "jsonl", "csv", "xlsx"]
@@ -50,14 +54,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
         return handler(args)
-    except InputError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_ERROR
     except EnforcementRulesError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {printable(str(error))}", file=sys.stderr)
         return EXIT_ERROR
     except BrokenPipeError:  # output piped into `head`
+        silence(sys.stdout)
         return EXIT_OK
+    except KeyboardInterrupt:
+        print("已中断 interrupted (Ctrl-C)", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -278,7 +283,8 @@ def _parser() -> argparse.ArgumentParser:
 
     watching = commands.add_parser(
         "watch",
-        help="follow records (JSON Lines on standard input); print findings as they arise",
+        help="follow records (JSON Lines on standard input); print findings as they arise "
+        "and a resolving line when one stops holding",
     )
     _pack_option(watching)
     watching.add_argument(
@@ -390,6 +396,7 @@ def _check(args: argparse.Namespace) -> int:
         raise UsageError("--summary prints a table: leave out --format and --output")
     if args.limit < 0 or (args.indent is not None and args.indent < 0):
         raise UsageError("--limit and --indent take a number of 0 or more")
+    refuse_overwriting([args.output], [args.file])
     with step(f"读取 loading {args.file}"):
         records = load(args.file)
     with step("核查 evaluating"):
@@ -418,7 +425,7 @@ def _check(args: argparse.Namespace) -> int:
             )
         _write(text, args.output, table=True)
     elif output_format == "csv" and not args.output:
-        _write(findings_table(report, with_names=names).write_csv().rstrip("\n"), None)
+        _write(findings_csv(report, with_names=names).rstrip("\n"), None)
     elif output_format == "json" and not args.output:
         _write(report.to_json(with_names=names, indent=args.indent), None)
     elif output_format == "html" and not args.output:
@@ -456,7 +463,7 @@ def _filters(args: argparse.Namespace) -> str:
 
 def _wrote(path: str | Path, what: str) -> None:
     """Say on standard error what a command wrote, and where."""
-    print(f"已写入 wrote {path}: {what}", file=sys.stderr)
+    print(printable(f"已写入 wrote {path}: {what}"), file=sys.stderr)
 
 
 def _diff(args: argparse.Namespace) -> int:
@@ -539,6 +546,10 @@ def _format_of(output: str | None) -> str:
 
 
 def _convert(args: argparse.Namespace) -> int:
+    written = [args.target]
+    if args.target_format == "csv":
+        written += [Path(args.target) / f"{kind}.csv" for kind in RECORD_TYPES]
+    refuse_overwriting(written, [args.source])
     records = load(args.source)
     if args.target_format == "csv":
         written = write_csv_folder(
@@ -726,6 +737,7 @@ def _rule_text(pack: str, rule: RuleBase, lang: str) -> str:
 
 
 def _calendar(args: argparse.Namespace) -> int:
+    refuse_overwriting([args.ics, args.output], [args.file])
     with step(f"读取 loading {args.file}"):
         records = load(args.file)
     known = [r.id for p in load_rules().select(args.pack) for r in p.rules]
@@ -739,7 +751,7 @@ def _calendar(args: argparse.Namespace) -> int:
         skip_rule=args.skip_rule,
     )
     if args.ics:
-        Path(args.ics).write_bytes(result.to_ics().encode("utf-8"))
+        write_text(args.ics, result.to_ics())
         _wrote(args.ics, f"{len(result)} 个日程 events (iCalendar)")
     if args.format == "json":
         _write(result.to_json(), args.output)
@@ -891,21 +903,26 @@ def _contest(args: argparse.Namespace) -> int:
 
 
 def _watch(args: argparse.Namespace) -> int:
-    if isinstance(sys.stdin, io.TextIOWrapper):
-        sys.stdin.reconfigure(encoding="utf-8-sig")
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(encoding="utf-8", line_buffering=True)
-    return watch(args.pack, args.as_of, args.pending, sys.stdin, sys.stdout, sys.stderr)
+    lines = getattr(sys.stdin, "buffer", sys.stdin)  # bytes: each line decoded on its own
+    return watch(args.pack, args.as_of, args.pending, lines, sys.stdout, sys.stderr)
 
 
 def _write(text: str, output: str | None, *, table: bool = False) -> None:
-    """``text`` to the file ``output`` or to standard output; a ``table`` shown in a terminal
-    is fitted to its width."""
+    """``text`` to ``output`` (written whole, ``_output``) or to standard output, control
+    characters escaped (``_terminal``); a ``table`` shown in a terminal is fitted to its
+    width."""
     if output:
-        Path(output).write_text(text + "\n", encoding="utf-8")
-    else:
-        sys.stdout.write((fit_lines(text) if table else text) + "\n")
+        write_text(output, printable(text) + "\n")
+        return
+    out = sys.stdout
+    try:
+        out.write((fit_lines(printable(text)) if table else printable(text)) + "\n")
+        out.flush()
+    except BrokenPipeError:  # piped into `head`: the command ends with its own status
+        silence(out)
 
 
 if __name__ == "__main__":

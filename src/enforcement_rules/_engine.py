@@ -34,6 +34,7 @@ from __future__ import annotations
 import importlib
 import itertools
 import json
+import re
 import sys
 import threading
 from collections.abc import Mapping
@@ -144,15 +145,26 @@ def none_of(name: str, values: list[str]) -> Condition:
 
 # -- the engine ---------------------------------------------------------------------------
 
-_encoder = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":"))
+_encoder = json.JSONEncoder(
+    ensure_ascii=False, check_circular=False, allow_nan=False, separators=(",", ":")
+)
+# durable's JSON parser refuses a number in exponent form without a fraction (Python writes
+# 1e-05 and 1e+16; it reads 1.0e-05 and 1.0e+16): such floats are rewritten in the text
+_PLAIN_FLOATS = (1e-4, 1e16)
+_STRING_OR_BARE_EXPONENT = re.compile(r'"(?:[^"\\]|\\.)*"|(?<![\d.])(-?\d+)(?=[eE])')
 
 
 def encode(event: Mapping[str, Any]) -> str:
     """An event as the engine reads it: JSON text (plain values, no ``id``, ``sid`` or
-    ``engine_ready`` key: durable-rules reads those itself)."""
+    ``engine_ready`` key: durable-rules reads those itself). A number that is not finite
+    raises ``ValueError``: the engine cannot compare it."""
     if "id" in event or "sid" in event or _READY in event:
         raise ValueError(f"an event carries no 'id', 'sid' or '{_READY}' field")
-    return _encoder.encode(event)
+    text = _encoder.encode(event)
+    low, high = _PLAIN_FLOATS
+    if any(type(v) is float and v and not low <= abs(v) < high for v in event.values()):
+        text = _STRING_OR_BARE_EXPONENT.sub(lambda m: m[0] if m[1] is None else m[1] + ".0", text)
+    return text
 
 
 def _never_run(closure: Any) -> None:

@@ -18,9 +18,12 @@ import polars as pl
 from ._columnar import SPECS
 from ._columns import COLUMN_ALIASES, LIST_JOINER, TYPE_ALIASES
 from ._dates import TIMEZONE
+from ._errors import UsageError
 from ._models import RECORD_TYPES
 from ._optional import require
+from ._output import write_file, write_text
 from ._records import MOMENT_SUFFIX, Records
+from ._spreadsheet import formula_safe_text, workbook
 from ._vocab import ALIASES
 
 Headers = Literal["en", "zh"]
@@ -113,6 +116,17 @@ def text_table(
     return frame.select(exprs)
 
 
+def _formula_safe(table: pl.DataFrame, kind: str) -> pl.DataFrame:
+    """The text fields of ``table`` written as text where they would start a formula
+    (``_spreadsheet``); numbers, dates and enumerations are left as they are."""
+    text = [
+        name
+        for name, spec in SPECS[kind].items()
+        if spec.value.kind in ("text", "str") or spec.shape == "map"
+    ]
+    return table.with_columns(formula_safe_text(pl.col(name)).alias(name) for name in text)
+
+
 def _headed(table: pl.DataFrame, kind: str, headers: Headers) -> pl.DataFrame:
     if headers == "en":
         return table
@@ -134,14 +148,17 @@ def write_csv_folder(
     """One CSV file per record type (``officers.csv``...); every type with ``every_type``
     (empty ones hold only their header: a template). The files written."""
     target = Path(folder)
-    target.mkdir(parents=True, exist_ok=True)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise UsageError(f"{target}: is a file; give a folder to write the CSV files in") from None
+    except OSError as error:
+        raise UsageError(f"{target}: cannot make the folder ({error.strerror})") from None
     written = []
     for kind in _kinds(records, every_type):
-        path = target / f"{kind}.csv"
-        table = text_table(records, kind, words=headers)
+        table = _formula_safe(text_table(records, kind, words=headers), kind)
         text = _headed(table, kind, headers).write_csv(line_terminator="\n")
-        path.write_bytes(text.encode(encoding))
-        written.append(path)
+        written.append(write_file(target / f"{kind}.csv", text.encode(encoding)))
     return written
 
 
@@ -150,17 +167,19 @@ def write_workbook(
 ) -> Path:
     """An Excel workbook, one sheet per record type (named in Chinese with ``headers="zh"``);
     dates are date cells, numbers numbers, lists joined with 、."""
-    xlsxwriter = require("xlsxwriter", "writing Excel workbooks")
-    target = Path(path)
-    with xlsxwriter.Workbook(str(target)) as workbook:
-        for kind in _kinds(records, every_type):
-            sheet = chinese_type_name(kind) if headers == "zh" else kind
-            table = text_table(records, kind, typed_dates=True, words=headers)
-            table = _headed(table, kind, headers)
-            table.write_excel(
-                workbook, worksheet=sheet, autofit=True, dtype_formats={pl.Date: "yyyy-mm-dd"}
-            )
-    return target
+    require("xlsxwriter", "writing Excel workbooks")
+
+    def write(temporary: Path) -> None:
+        with workbook(temporary) as book:
+            for kind in _kinds(records, every_type):
+                sheet = chinese_type_name(kind) if headers == "zh" else kind
+                table = text_table(records, kind, typed_dates=True, words=headers)
+                table = _headed(_formula_safe(table, kind), kind, headers)
+                table.write_excel(
+                    book, worksheet=sheet, autofit=True, dtype_formats={pl.Date: "yyyy-mm-dd"}
+                )
+
+    return write_file(path, write)
 
 
 def plain_records(records: Records) -> dict[str, list[dict[str, Any]]]:
@@ -194,18 +213,14 @@ def plain_records(records: Records) -> dict[str, list[dict[str, Any]]]:
 
 
 def write_json(records: Records, path: str | Path) -> Path:
-    target = Path(path)
     text = json.dumps(plain_records(records), ensure_ascii=False, indent=2)
-    target.write_text(text + "\n", encoding="utf-8")
-    return target
+    return write_text(path, text + "\n")
 
 
 def write_jsonl(records: Records, path: str | Path) -> Path:
-    target = Path(path)
     lines = [
         json.dumps({"type": kind, **record}, ensure_ascii=False)
         for kind, rows in plain_records(records).items()
         for record in rows
     ]
-    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return target
+    return write_text(path, "\n".join(lines) + "\n")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from ._dates import day_end
 from ._rulebase import SEVERITY_LABELS, STATUS_LABELS
+from ._terminal import printable
 
 if TYPE_CHECKING:
     from ._calendar import Calendar, CalendarEntry
@@ -24,12 +25,16 @@ LINE_OCTETS = 75
 
 
 def escape_text(value: str) -> str:
-    """A TEXT value escaped (RFC 5545 3.3.11): backslash, semicolon, comma, newline."""
+    """A TEXT value escaped (RFC 5545 3.3.11): backslash, semicolon, comma, and a line break
+    (``\\r\\n``, ``\\n`` or a bare ``\\r``) as ``\\n``; any other control character, which a
+    TEXT value cannot hold, is written as ``\\uXXXX`` (``_terminal.printable``), so no value
+    can end a content line and start another (a forged event)."""
+    lines = value.replace("\r\n", "\n").replace("\r", "\n")
     return (
-        value.replace("\\", "\\\\")
+        printable(lines)
+        .replace("\\", "\\\\")
         .replace(";", "\\;")
         .replace(",", "\\,")
-        .replace("\r\n", "\\n")
         .replace("\n", "\\n")
     )
 

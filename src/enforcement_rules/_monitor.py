@@ -9,6 +9,7 @@ ruleset decides on. Findings are the same ``Finding`` objects ``evaluate`` repor
 from __future__ import annotations
 
 import functools
+import math
 import threading
 import weakref
 from collections.abc import Callable, Iterable, Mapping
@@ -18,9 +19,9 @@ from typing import Any
 
 from ._dates import day_start, moment_of
 from ._engine import Engine, encode
-from ._errors import UsageError
+from ._errors import InputError, Problem, UsageError
 from ._live import UNSUPPORTED, LiveState, Observation, Tracker, tracker_class
-from ._one_record import parse_record
+from ._one_record import _SINGULAR_OF, parse_record
 from ._records import MOMENT_SUFFIX
 from ._report import Finding, finding_of
 from ._rulebase import Status
@@ -45,9 +46,16 @@ class Monitor:
     as soon as it arises.
 
     ``packs``: the packs to follow (default: every pack). ``on_finding``: called with each
-    finding when it arises or its status changes (``pending`` ones only with
-    ``pending=True``), in order, before ``post``/``advance_to`` returns. ``start``: the clock's
-    first moment (a day is read as its last moment, as an as-of day is; default: unset).
+    finding when it arises, when its status changes, or, once given, when its figures or
+    department change (``pending`` ones only with ``pending=True``), in order, before
+    ``post``/``advance_to`` returns. ``on_resolved``: called, in the same order, with a
+    finding ``on_finding`` was given when it stops holding (withdrawn, now pending while
+    pending ones are not told, or told again under another department). A consumer keeping
+    what ``on_finding`` gives by rule, subject, period and department, and dropping what
+    ``on_resolved`` gives, holds ``findings()`` (less the pending ones unless
+    ``pending=True``; with ``keep_findings=False``, plus the findings about acts).
+    ``start``: the clock's first moment (a day is read as its last moment, as an as-of day
+    is; default: unset).
     ``keep_findings=False``: findings about single acts go to ``on_finding`` only and are not
     kept for ``findings()``, so memory stays flat however many acts are posted; findings about
     officers and periods are always kept, since they change as records arrive.
@@ -79,6 +87,7 @@ class Monitor:
         packs: Iterable[str] | None = None,
         *,
         on_finding: Callable[[Finding], object] | None = None,
+        on_resolved: Callable[[Finding], object] | None = None,
         start: date | datetime | str | None = None,
         pending: bool = False,
         keep_findings: bool = True,
@@ -107,10 +116,14 @@ class Monitor:
         self._engine = Engine({t.rule.id: t.ruleset() for t in self._trackers})
         self._release = weakref.finalize(self, self._engine.close)
         self._on_finding = on_finding
+        self._on_resolved = on_resolved
         self._pending = pending
         self._keep = keep_findings
         self._findings: dict[_Key, Finding] = {}
         self._arisen: list[Finding] = []
+        # what on_finding was told and still stands: withdrawn, it goes to on_resolved
+        self._shown: dict[_Key, Finding] = {}
+        self._told: list[tuple[bool, Finding]] = []  # (arisen or resolved, finding), in order
         self._lock = threading.RLock()
         self._delivering: int | None = None
         self._closed = False
@@ -127,13 +140,16 @@ class Monitor:
     def post(self, record: Mapping[str, Any], record_type: str | None = None) -> list[Finding]:
         """Take in one record; the findings it gave rise to (those ``on_finding`` receives).
 
-        A malformed record raises ``InputError`` and changes nothing.
+        A malformed record raises ``InputError`` and changes nothing: it is validated
+        completely (the contract's model, then what the rules engine can compare: finite
+        numbers within ±2**53, integers within 64 bits, text without lone surrogates, a moment
+        that exists in Asia/Shanghai) before anything is taken in.
         """
         with self._lock:
             self._usable("post")
             try:
                 name, row = parse_record(record, record_type)
-                moment = _act_moment(name, row)
+                moment = _admitted(name, row)
                 if moment is not None and (self.clock is None or moment > self.clock):
                     self._advance(moment)
                 change = self._state.apply(name, row)
@@ -143,6 +159,7 @@ class Monitor:
                     self._decide_all(tracker.on_change(change))
             except BaseException:
                 self._arisen.clear()
+                self._told.clear()
                 raise
             finally:
                 self._encoded.clear()
@@ -164,6 +181,7 @@ class Monitor:
                     self._advance(target)
             except BaseException:
                 self._arisen.clear()
+                self._told.clear()
                 raise
             finally:
                 self._encoded.clear()
@@ -259,27 +277,54 @@ class Monitor:
             decided = self._engine.decide(tracker.rule.id, encoded[1])
         if decided is None:
             self._findings.pop(key, None)
+            self._withdraw(key)
             return
         status = Status(decided)
         figures = observation.figures()
-        previous = self._findings.get(key)
-        if previous is not None and previous.status == status and previous.figures == figures:
+        shown = self._shown.get(key)
+        previous = self._findings.get(key) or shown
+        if (
+            previous is not None
+            and previous.status == status
+            and previous.figures == figures
+            and previous.department == observation.department
+            and previous.due == observation.due
+        ):
             return
         finding = _finding(observation, status, figures)
-        if self._keep or not tracker.about_acts:
+        kept = self._keep or not tracker.about_acts
+        if kept:
             self._findings[key] = finding
-        if (previous is None or previous.status != status) and (
-            status != Status.PENDING or self._pending
-        ):
+        if status == Status.PENDING and not self._pending:
+            self._withdraw(key)  # what was told no longer stands as told
+        elif previous is None or previous.status != status or shown is not None:
+            # told when it arises, changes status, or, told already, changes its figures
+            if shown is not None and shown.department != finding.department:
+                self._withdraw(key)  # told under another department
             self._arisen.append(finding)
+            self._told.append((True, finding))
+            # a finding about an act not kept is told once, unless its rule may judge the act
+            # again as the clock moves (a review dated later)
+            if kept or tracker.holds(observation.subject_id):
+                self._shown[key] = finding
+            else:
+                self._shown.pop(key, None)
+
+    def _withdraw(self, key: _Key) -> None:
+        shown = self._shown.pop(key, None)
+        if shown is not None:
+            self._told.append((False, shown))
 
     def _deliver(self) -> list[Finding]:
         arisen, self._arisen = self._arisen, []
-        if self._on_finding is not None:
+        told, self._told = self._told, []
+        if self._on_finding is not None or self._on_resolved is not None:
             self._delivering = threading.get_ident()
             try:
-                for finding in arisen:
-                    self._on_finding(finding)
+                for raised, finding in told:
+                    tell = self._on_finding if raised else self._on_resolved
+                    if tell is not None:
+                        tell(finding)
             finally:
                 self._delivering = None
         return arisen
@@ -312,6 +357,70 @@ def _moment(value: date | datetime | str, name: str) -> datetime:
         return moment_of(value)
     except ValueError as error:
         raise UsageError(f"{name}: expected {error}; got {value!r}") from None
+
+
+_LARGEST_FLOAT = 2.0**53  # beyond it a float no longer holds every whole number
+_LARGEST_INT = 2**63 - 1
+_PLAIN = frozenset({bool, date})  # always comparable: skipped at once
+
+
+def _admitted(record_type: str, row: dict[str, Any]) -> datetime | None:
+    """Check what the contract's model leaves to the monitor: every value something the rules
+    engine can compare, and the act's moment. The act's moment (``None`` for a standing
+    record); ``InputError`` naming the record and the field otherwise."""
+    for field, value in row.items():
+        if value is None or value.__class__ in _PLAIN:
+            continue
+        if value.__class__ is str and value.isascii():
+            continue
+        wrong = _not_comparable(value)
+        if wrong is not None:
+            raise _refused(record_type, row, field, wrong[0], wrong[1])
+    try:
+        return _act_moment(record_type, row)
+    except (OverflowError, ValueError) as error:
+        field = DATED[record_type]
+        raise _refused(
+            record_type,
+            row,
+            field,
+            "a moment within the years 1 to 9999 in Asia/Shanghai",
+            f"{row.get(field + MOMENT_SUFFIX) or row.get(field)} ({error})",
+        ) from None
+
+
+def _not_comparable(value: object) -> tuple[str, str] | None:
+    """What was expected and what was found, when ``value`` (or an item of it) is not one the
+    rules engine can compare."""
+    if isinstance(value, str):
+        if not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as error:
+                return "text of valid Unicode", f"a lone surrogate at character {error.start + 1}"
+    elif isinstance(value, bool):
+        pass
+    elif isinstance(value, float):
+        if not math.isfinite(value) or abs(value) > _LARGEST_FLOAT:
+            return "a finite number within ±2**53", repr(value)
+    elif isinstance(value, int):
+        if abs(value) > _LARGEST_INT:
+            return "an integer within ±(2**63 - 1)", f"an integer of {len(str(value))} digits"
+    elif isinstance(value, list | tuple | dict):
+        items = (*value.keys(), *value.values()) if isinstance(value, dict) else value
+        for item in items:
+            wrong = _not_comparable(item)
+            if wrong is not None:
+                return wrong
+    return None
+
+
+def _refused(
+    record_type: str, row: dict[str, Any], field: str, expected: str, got: str
+) -> InputError:
+    singular = _SINGULAR_OF.get(record_type, record_type)
+    where = f"{singular} (id={row['id']})" if row.get("id") is not None else singular
+    return InputError([Problem(None, where, field, expected, got)])
 
 
 def _act_moment(record_type: str, row: dict[str, Any]) -> datetime | None:

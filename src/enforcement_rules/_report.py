@@ -17,6 +17,7 @@ from ._errors import UsageError
 from ._figures import figure_label
 from ._findings import EXEMPTION_COLUMNS
 from ._order import natural_sorted, sort_frame
+from ._output import write_text
 from ._rulebase import RuleBase, Severity, SourceRef, Status, status_label
 
 if TYPE_CHECKING:
@@ -652,7 +653,7 @@ class Report:
 
         html = render_html(self, with_names=with_names)
         if path is not None:
-            Path(path).write_text(html, encoding="utf-8")
+            write_text(path, html)
         return html
 
     def summary_by(self, by: str) -> pl.DataFrame:
@@ -754,9 +755,7 @@ class Report:
             from ._report_json import write_report_json
 
             return write_report_json(self, path, with_names=with_names)
-        target = Path(path)
-        target.write_text(self.to_json(indent=indent, with_names=with_names) + "\n", "utf-8")
-        return target
+        return write_text(path, self.to_json(indent=indent, with_names=with_names) + "\n")
 
 
 def _sources_for(rule: Describes, subject_id: str, figures: dict[str, Any]) -> list[SourceRef]:

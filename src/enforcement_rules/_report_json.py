@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from ._output import write_file
 from ._report import due_moment_text, source_data
 
 if TYPE_CHECKING:
@@ -24,22 +25,24 @@ def report_json(report: Report, *, with_names: bool = False) -> str:
 
 def write_report_json(report: Report, path: str | Path, *, with_names: bool = False) -> Path:
     """The same text as ``report_json``, written to ``path`` in UTF-8 straight from the
-    encoded columns."""
-    target = Path(path)
+    encoded columns, whole or not at all (``_output``)."""
     head, tail = _frame(report, with_names)
     rows = _rows(report, with_names).to_frame()
-    with target.open("wb") as out:
-        out.write(head.encode("utf-8"))
-        if rows.height:
-            # one JSON object a row, unquoted; a comma after every row but the last
-            rows.head(-1).write_csv(
-                out, include_header=False, quote_style="never", line_terminator=","
-            )
-            rows.tail(1).write_csv(
-                out, include_header=False, quote_style="never", line_terminator=""
-            )
-        out.write((tail + "\n").encode("utf-8"))
-    return target
+
+    def write(temporary: Path) -> None:
+        with temporary.open("wb") as out:
+            out.write(head.encode("utf-8"))
+            if rows.height:
+                # one JSON object a row, unquoted; a comma after every row but the last
+                rows.head(-1).write_csv(
+                    out, include_header=False, quote_style="never", line_terminator=","
+                )
+                rows.tail(1).write_csv(
+                    out, include_header=False, quote_style="never", line_terminator=""
+                )
+            out.write((tail + "\n").encode("utf-8"))
+
+    return write_file(path, write)
 
 
 def _frame(report: Report, with_names: bool) -> tuple[str, str]:

@@ -15,6 +15,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ._terminal import printable
+
 _GAP = 2  # columns between two cells
 _NARROWEST = 4  # a cut column keeps this many
 _NARROWEST_WRAPPED = 24  # the wrapped column keeps this many
@@ -44,6 +46,7 @@ def render_table(
     """Columns separated by two spaces, a rule under the headers; fitted to ``width``
     (default ``terminal_width()``): the last column wraps, the others are cut with "…"."""
     width = terminal_width() if width is None else width
+    rows = [[printable(cell, one_line=True) for cell in row] for row in rows]
     naturals = [
         max([cell_len(h), *(cell_len(row[i]) for row in rows)]) for i, h in enumerate(headers)
     ]

@@ -1,14 +1,21 @@
 """``enforcement-rules watch``: records as JSON Lines on standard input, findings as JSON Lines
-on standard output as soon as they arise.
+on standard output as soon as they arise, and withdrawn when they stop holding.
 
 Each input line is one record with a ``type`` field naming its record type (``"actions"`` or
-``"action"``), or ``{"type": "advance_to", "moment": "2025-01-01"}`` to move the clock. Each
-output line is one finding (``Finding.to_dict()``). A line that cannot be taken in gets an
-error line on standard error, ``{"line": 7, "error": "..."}``, and the stream goes on. The
-first line on standard error notes the rules of the packs the monitor does not follow.
+``"action"``), or ``{"type": "advance_to", "moment": "2025-01-01"}`` to move the clock. Lines
+are read as UTF-8 bytes and split at line feeds only (``\\r\\n`` too; never at U+2028 or
+U+0085, which are text inside a record). Each output line is one event: a finding that arose
+or changed status, ``{"event": "raised", ...Finding.to_dict()}``, or a finding printed earlier
+that stopped holding, ``{"event": "resolved", "finding": {...}}``; replaying them, keyed by
+rule, subject id, period and department, gives the monitor's findings at that moment (and the
+findings about acts). A line that cannot be taken in (not UTF-8, not JSON, nested too deep, a
+malformed record, a value the rules engine cannot compare) gets an error line on standard
+error, ``{"line": 7, "error": "..."}``, changes nothing, and the stream goes on. The first line
+on standard error notes the rules of the packs the monitor does not follow.
 
-Exit codes: 0 no violation reported, 1 violations reported, 2 some line was refused (or the
-command could not start).
+Exit codes: 0 no violation printed, 1 violations printed, 2 some line was refused (or the
+command could not start). When the reader of the output goes away (``watch | head -1``) the
+stream stops quietly, with the status of what was printed until then.
 """
 
 from __future__ import annotations
@@ -20,17 +27,22 @@ from typing import Any, TextIO
 from ._errors import InputError, Problem, UsageError
 from ._loaders.jsonl import TYPE_FIELD
 from ._monitor import Monitor
+from ._output import silence
 from ._report import Finding
+from ._terminal import json_line
 
 ADVANCE = "advance_to"
 """The ``type`` of a line that moves the clock (its ``moment``: a day or a date-time)."""
+RAISED, RESOLVED = "raised", "resolved"
+"""The ``event`` of an output line: a finding arose (or changed status), or stopped holding."""
+_BOM = b"\xef\xbb\xbf"
 
 
 def watch(
     packs: Sequence[str] | None,
     start: str | None,
     pending: bool,
-    lines: Iterable[str],
+    lines: Iterable[bytes | str],
     out: TextIO,
     err: TextIO,
 ) -> int:
@@ -39,8 +51,11 @@ def watch(
 
     def emit(finding: Finding) -> None:
         nonlocal violations
+        _line(out, {"event": RAISED, **finding.to_dict()})
         violations += finding.is_violation
-        _line(out, finding.to_dict())
+
+    def resolve(finding: Finding) -> None:
+        _line(out, {"event": RESOLVED, "finding": finding.to_dict()})
 
     def refuse(number: int, message: str) -> None:
         nonlocal refused
@@ -48,31 +63,67 @@ def watch(
         _line(err, {"line": number, "error": message})
 
     with Monitor(
-        packs, on_finding=emit, start=start, pending=pending, keep_findings=False
+        packs,
+        on_finding=emit,
+        on_resolved=resolve,
+        start=start,
+        pending=pending,
+        keep_findings=False,
     ) as monitor:
-        if monitor.skipped:
-            skipped: dict[str, dict[str, Any]] = {}
-            for rule, kind, reason in monitor.skipped:
-                skipped.setdefault(kind, {"rules": [], "reason": reason})["rules"].append(rule)
-            _line(err, {"note": "rules not followed live, by kind", "skipped": skipped})
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as error:
-                refuse(number, f"expected a JSON object; {error.msg} at column {error.colno}")
-                continue
-            try:
-                if isinstance(data, dict) and data.get(TYPE_FIELD) == ADVANCE:
-                    monitor.advance_to(data.get("moment"))  # type: ignore[arg-type]
-                else:
-                    monitor.post(data)
-            except InputError as error:
-                refuse(number, _problems(error.problems))
-            except UsageError as error:
-                refuse(number, str(error))
+        try:
+            if monitor.skipped:
+                skipped: dict[str, dict[str, Any]] = {}
+                for rule, kind, reason in monitor.skipped:
+                    skipped.setdefault(kind, {"rules": [], "reason": reason})["rules"].append(rule)
+                _line(err, {"note": "rules not followed live, by kind", "skipped": skipped})
+            for number, line in enumerate(lines, start=1):
+                try:
+                    data = _record(line, first=number == 1)
+                except ValueError as error:
+                    refuse(number, str(error))
+                    continue
+                if data is None:
+                    continue
+                try:
+                    if isinstance(data, dict) and data.get(TYPE_FIELD) == ADVANCE:
+                        monitor.advance_to(data.get("moment"))  # type: ignore[arg-type]
+                    else:
+                        monitor.post(data)  # type: ignore[arg-type]
+                except InputError as error:
+                    refuse(number, _problems(error.problems))
+                except UsageError as error:
+                    refuse(number, str(error))
+        except BrokenPipeError:  # the reader went away: stop, with what was printed
+            silence(out)
+            return 1 if violations else 0
     return 2 if refused else 1 if violations else 0
+
+
+def _record(line: bytes | str, *, first: bool) -> object:
+    """The JSON value of one line (``None`` for a blank line); ``ValueError`` saying why it
+    cannot be read."""
+    if isinstance(line, bytes):
+        if first and line.startswith(_BOM):
+            line = line[len(_BOM) :]
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise ValueError(
+                f"expected UTF-8 text; byte 0x{line[error.start]:02x} at column "
+                f"{error.start + 1} is not UTF-8 (a line in GB18030 or another encoding?)"
+            ) from None
+    else:
+        text = line.removeprefix("\ufeff") if first else line
+    if not text.strip(" \t\r\n"):
+        return None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"expected a JSON object; {error.msg} at column {error.colno}") from None
+    except RecursionError:
+        raise ValueError("expected a JSON object; it is nested too deep to read") from None
+    except ValueError as error:  # an integer of more than 4,300 digits
+        raise ValueError(f"expected a JSON object; {error}") from None
 
 
 def _problems(problems: list[Problem]) -> str:
@@ -84,5 +135,5 @@ def _problems(problems: list[Problem]) -> str:
 
 
 def _line(stream: TextIO, data: object) -> None:
-    stream.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
+    stream.write(json_line(data) + "\n")
     stream.flush()

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from ._optional import require
+from ._output import write_file
+from ._spreadsheet import formula_safe, workbook
 from ._table import display_width
 
 if TYPE_CHECKING:
@@ -80,13 +82,18 @@ def findings_table(report: Report, *, with_names: bool = False) -> pl.DataFrame:
     return frame.select([*COLUMNS, *(["officer_names"] if with_names else [])])
 
 
+def findings_csv(report: Report, *, with_names: bool = False) -> str:
+    """The findings as CSV text, text cells that would start a formula written as text
+    (``_spreadsheet``)."""
+    return formula_safe(findings_table(report, with_names=with_names)).write_csv(
+        line_terminator="\n"
+    )
+
+
 def write_csv(report: Report, path: str | Path, *, with_names: bool = False) -> Path:
     """The findings as CSV, in UTF-8 with a byte-order mark so that spreadsheet programs
-    read the Chinese correctly."""
-    target = Path(path)
-    text = findings_table(report, with_names=with_names).write_csv(line_terminator="\n")
-    target.write_bytes(text.encode("utf-8-sig"))
-    return target
+    read the Chinese correctly; written whole or not at all (``_output``)."""
+    return write_file(path, findings_csv(report, with_names=with_names).encode("utf-8-sig"))
 
 
 def write_excel(
@@ -101,42 +108,43 @@ def write_excel(
 
     Rows are streamed (xlsxwriter's constant memory mode); text is written as text, never
     read as a formula, a number or a link."""
-    xlsxwriter = require("xlsxwriter", "writing Excel reports")
-    target = Path(path)
+    require("xlsxwriter", "writing Excel reports")
     shown = report.head(limit) if limit is not None and len(report) > limit else report
     sheets = {
         FINDINGS_SHEET: findings_table(shown, with_names=with_names),
         DEPARTMENT_SHEET: report.summary_by("department"),
         RULE_SHEET: report.summary_by("rule"),
     }
-    options = {
-        "constant_memory": True,
-        "strings_to_formulas": False,
-        "strings_to_numbers": False,
-        "strings_to_urls": False,
-        "default_date_format": "yyyy-mm-dd",
-    }
-    with xlsxwriter.Workbook(str(target), options) as workbook:
-        bold = workbook.add_format({"bold": True})
-        for name, frame in sheets.items():
-            sheet = workbook.add_worksheet(name)
-            headers = [LABELS.get(c, c) for c in frame.columns]
-            for index, width in enumerate(_column_widths(frame, headers)):
-                sheet.set_column(index, index, width)
-            sheet.freeze_panes(1, 0)
-            sheet.write_row(0, 0, headers, bold)
-            text = sheet.write_string
-            for number, row in enumerate(frame.iter_rows(), start=1):
-                for column, value in enumerate(row):
-                    if value.__class__ is str:
-                        text(number, column, value)
-                    elif value is not None:
-                        sheet.write(number, column, value)
-            if frame.height:
-                sheet.autofilter(0, 0, frame.height, frame.width - 1)
-            if name == FINDINGS_SHEET and len(shown) < len(report):
-                sheet.write_string(frame.height + 1, 0, excel_left_out(len(report), len(shown)))
-    return target
+
+    def write(temporary: Path) -> None:
+        with workbook(temporary, streamed=True) as book:
+            bold = book.add_format({"bold": True})
+            for name, frame in sheets.items():
+                sheet = book.add_worksheet(name)
+                _write_sheet(sheet, formula_safe(frame), bold)
+                if name == FINDINGS_SHEET and len(shown) < len(report):
+                    note = excel_left_out(len(report), len(shown))
+                    sheet.write_string(frame.height + 1, 0, note)
+
+    return write_file(path, write)
+
+
+def _write_sheet(sheet: Any, frame: pl.DataFrame, bold: Any) -> None:
+    """A sheet row by row (xlsxwriter's constant memory mode writes each row as it comes)."""
+    headers = [LABELS.get(c, c) for c in frame.columns]
+    for index, width in enumerate(_column_widths(frame, headers)):
+        sheet.set_column(index, index, width)
+    sheet.freeze_panes(1, 0)
+    sheet.write_row(0, 0, headers, bold)
+    text = sheet.write_string
+    for number, row in enumerate(frame.iter_rows(), start=1):
+        for column, value in enumerate(row):
+            if value.__class__ is str:
+                text(number, column, value)
+            elif value is not None:
+                sheet.write(number, column, value)
+    if frame.height:
+        sheet.autofilter(0, 0, frame.height, frame.width - 1)
 
 
 def excel_left_out(total: int, written: int) -> str:

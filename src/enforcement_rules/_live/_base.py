@@ -516,6 +516,11 @@ class Tracker:
     def on_clock(self, before: datetime | None, after: datetime) -> Iterable[Observation]:
         return ()
 
+    def holds(self, subject_id: str) -> bool:
+        """For a tracker ``about_acts``: whether it holds the act to judge it again as the clock
+        moves (its finding may yet be withdrawn without the act being posted again)."""
+        return False
+
     def observation(
         self,
         subject_id: str,

@@ -45,6 +45,9 @@ class _SystemsTracker(_ActTracker):
             del self._waiting[row["id"]]
         return [self.observe(row, _event(row, today)) for row in come]
 
+    def holds(self, subject_id: str) -> bool:
+        return subject_id in self._waiting
+
     def observe(self, row: dict[str, Any], event: dict[str, Any]) -> Observation:
         today = self.state.today
         dated: date | None = row[self.dated_by] if self.dated_by else None

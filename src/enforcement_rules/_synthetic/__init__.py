@@ -23,6 +23,7 @@ import polars as pl
 
 from .._errors import UsageError
 from .._optional import require
+from .._output import write_text
 from .._records import MOMENT_SUFFIX, Records
 from .._rules import RuleSet, load_rules
 
@@ -171,7 +172,5 @@ def generate_province(
         "formats": wanted,
         "counts": counts,
     }
-    (target / "province.json").write_text(
-        json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
+    write_text(target / "province.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
     return counts
