@@ -19,7 +19,7 @@ from enforcement_rules._dates import month_end
 from enforcement_rules._monitor import DATED
 from enforcement_rules._rulebase import Period
 from enforcement_rules._rules import Pack
-from enforcement_rules._vocab import ActivityKind, Education
+from enforcement_rules._vocab import ActivityKind, Education, InspectionMethod
 from monitoring import differences, needs_engine, replay, supported_findings
 
 pytestmark = needs_engine
@@ -220,6 +220,17 @@ DEPARTMENTS = [
         "henan-transport-2021",
     ),
     ("ZY-SFJ", "遵义市司法局", ZY, "city", "司法行政", "zunyi-2022"),
+    # organises the case-file review of its area, the street below among it (Z6)
+    ("ZY-HHQ", "红花岗区司法局", [*ZY, "红花岗区"], "county", "司法行政", "zunyi-2022"),
+    # a detachment under a bureau: not a responsible unit of the Henan task table
+    (
+        "HN-ZZ-ZD",
+        "郑州市交通运输局综合行政执法支队",
+        ["河南省", "郑州市"],
+        "city",
+        "交通运输",
+        "henan-transport-2021",
+    ),
     ("ZY-HB", "遵义市生态环境局", ZY, "city", "生态环境", "zunyi-2022"),
     (
         "ZY-LC",
@@ -233,6 +244,7 @@ DEPARTMENTS = [
 DOMAINS = ["综合行政执法", "交通运输", "市场监管", "民政", "生态环境", "司法行政"]
 ACTION_KINDS = ["penalty", "coercion", "inspection", "permit"]
 COVERS = [*ACTION_KINDS, "行政处罚", "行政检查", "其他"]
+METHODS = [*(m.value for m in InspectionMethod), "双随机抽查", "日常巡查"]
 ACTIVITY_KINDS = [*(kind.value for kind in ActivityKind), "会商", "案卷评查"]
 STAGES = [None, "mid_term", "中期", "final", "终期评估"]
 CAMPAIGNS = [
@@ -363,6 +375,10 @@ def record_sets(draw: st.DrawFn) -> tuple[dict[str, list[dict[str, Any]]], list[
                 "participants": draw(st.lists(st.sampled_from(people), max_size=4, unique=True)),
                 **optional("domain", st.sampled_from(DOMAINS)),
                 **optional("exception_basis", st.just("行政处罚法第四十二条")),
+                **optional(
+                    "method", st.sampled_from([*(m.value for m in InspectionMethod), "双随机抽查"])
+                ),
+                **optional("enterprise", st.booleans()),
                 **draw(systems_fields()),
             }
         )
