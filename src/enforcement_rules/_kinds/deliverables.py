@@ -35,6 +35,7 @@ from .schedule import (
     months_after,
     not_open,
     periods_frame,
+    quarter_of,
     quarter_periods,
     schedule_frame,
 )
@@ -396,10 +397,7 @@ class QuarterlyDeliverable(_Deliverable):
         return quarter_periods(period.start, horizon(period, ctx.as_of))
 
     def _with_periods(self, subs: pl.DataFrame, items: pl.DataFrame) -> pl.DataFrame:
-        inferred = pl.format(
-            "{}-Q{}", pl.col("submitted_on").dt.year(), pl.col("submitted_on").dt.quarter()
-        )
-        return subs.with_columns(pl.coalesce("period", inferred).alias("period"))
+        return subs.with_columns(pl.coalesce("period", quarter_of("submitted_on")).alias("period"))
 
     def _when(self) -> str:
         return "每季度末前"

@@ -28,6 +28,7 @@ from .schedule import (
     empty_schedule,
     horizon,
     not_open,
+    quarter_of,
     quarter_periods,
     schedule_frame,
 )
@@ -208,12 +209,7 @@ class TaskTable(Obligation):
             "task",
             "department",
             "completed_on",
-            pl.coalesce(
-                "period",
-                pl.format(
-                    "{}-Q{}", pl.col("completed_on").dt.year(), pl.col("completed_on").dt.quarter()
-                ),
-            ).alias("label"),
+            pl.coalesce("period", quarter_of("completed_on")).alias("label"),
         )
         once = reports.group_by("task", "department").agg(
             pl.col("completed_on").min().alias("completed"), pl.len().alias("reports")
