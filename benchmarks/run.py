@@ -30,6 +30,7 @@ import json
 import os
 import platform
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -121,7 +122,58 @@ def child_compare(folder: str, repeat: int) -> dict[str, Any]:
     }
 
 
-CHILDREN = {"load": child_load, "evaluate": child_evaluate, "compare": child_compare}
+def child_outputs(folder: str, repeat: int) -> dict[str, Any]:
+    """Time to write the report in each format (the findings worded once beforehand, as
+    every writer needs them), and the size of each file."""
+    import enforcement_rules as er
+
+    report = er.evaluate(er.load(folder), AS_OF)
+    start = time.perf_counter()
+    report.findings  # noqa: B018 - worded once, as a cached property
+    result: dict[str, Any] = {"word_s": time.perf_counter() - start}
+    out = Path(tempfile.mkdtemp(prefix="er-outputs-"))
+    writers = {
+        "csv": lambda: report.to_csv(out / "report.csv"),
+        "json": lambda: report.write_json(out / "report.json"),
+        "xlsx": lambda: report.to_excel(out / "report.xlsx"),
+        "html": lambda: report.to_html(out / "report.html"),
+    }
+    for name, write in writers.items():
+        result[f"{name}_s"], _ = best(write, repeat)
+        result[f"{name}_bytes"] = (out / f"report.{name}").stat().st_size
+    result["folder"] = str(out)
+    return result
+
+
+CHILDREN = {
+    "load": child_load,
+    "evaluate": child_evaluate,
+    "compare": child_compare,
+    "outputs": child_outputs,
+}
+
+
+def first_screen(page: Path) -> float | None:
+    """Seconds headless Chromium takes to open ``page`` and capture its first screen (the
+    browser's own start included), or None without Chromium."""
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        return None
+    with tempfile.TemporaryDirectory() as profile:
+        command = [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            f"--user-data-dir={profile}",
+            f"--screenshot={Path(profile) / 'shot.png'}",
+            "--window-size=1400,900",
+            page.as_uri(),
+        ]
+        start = time.perf_counter()
+        subprocess.run(command, capture_output=True, check=False, timeout=300)
+        return time.perf_counter() - start
 
 
 def run_child(kind: str, folder: Path, repeat: int) -> dict[str, Any]:
@@ -263,6 +315,13 @@ def main() -> None:
         compared = run_child("compare", parquet, args.repeat)
         with tempfile.TemporaryDirectory() as work:
             whole = end_to_end(parquet, Path(work) / "report.csv")
+        outputs = run_child("outputs", parquet, 1)
+        written = Path(outputs["folder"])
+        with tempfile.TemporaryDirectory() as work:
+            blank = Path(work) / "blank.html"
+            blank.write_text("<!DOCTYPE html><title>-</title>", encoding="utf-8")
+            browser_start = first_screen(blank)
+        screen = first_screen(written / "report.html")
         counts = loaded_csv["records"]
         figures[scale] = {"evaluate": evaluated, "whole": whole}
         print(f"== scale {scale:g}: " + ", ".join(f"{k} {v:,}" for k, v in counts.items() if v))
@@ -291,6 +350,18 @@ def main() -> None:
             f"  end to end, check → report.csv  {whole['seconds']:8.2f} s"
             f"   (peak RSS {whole['rss']:,.0f} MiB, {whole['bytes'] / 2**20:,.0f} MiB written)"
         )
+        print(f"  word the findings               {outputs['word_s']:8.2f} s")
+        for name in ("csv", "json", "xlsx", "html"):
+            print(
+                f"  write {name:<4}                      {outputs[name + '_s']:8.2f} s"
+                f"   {outputs[name + '_bytes'] / 2**20:,.1f} MiB"
+            )
+        if screen is not None and browser_start is not None:
+            print(
+                f"  Chromium, first screen of html  {screen:8.2f} s"
+                f"   (a blank page: {browser_start:.2f} s)"
+            )
+        shutil.rmtree(written, ignore_errors=True)
         print(flush=True)
     if 0.1 in figures and 1.0 in figures:
         small, large = figures[0.1], figures[1.0]

@@ -3,7 +3,8 @@ the report.
 
 Given: a step ``<记录类型>:`` with a table adds records of that type (headers as in the
 contract or their Chinese names; list cells separated with 、).
-Given also: ``规则 <id> 施行至 YYYY-MM-DD`` evaluates with that rule in force to that day.
+Given also: ``规则 <id> 施行至 YYYY-MM-DD`` evaluates with that rule in force to that day;
+``工作日历只收录至 YYYY 年`` holds the working-day calendar to the years up to YYYY.
 When: ``以 YYYY-MM-DD 为评估日评估`` evaluates every pack, ``…评估规则包 <id>`` one pack.
 Then: ``规则 <id> 没有发现``, ``规则 <id> 对 <对象> 报告 <结论>``, ``该发现的 <数据> 为 <值>``…
 """
@@ -19,6 +20,7 @@ import pytest
 from pytest_bdd import given, parsers, then, when
 
 import enforcement_rules as er
+from enforcement_rules import _dates
 from enforcement_rules._figures import FIGURES, KEYS_BY_LABEL
 from enforcement_rules._quality import CHECKS as QUALITY_CHECKS
 from enforcement_rules._rulebase import STATUS_LABELS, Period, RuleBase
@@ -66,6 +68,15 @@ def _table(datatable: list[list[str]]) -> list[dict[str, str]]:
 @given(parsers.re(r"(?P<table_name>[^\s:：]+)[:：]"))
 def records_table(world: World, table_name: str, datatable: list[list[str]]) -> None:
     world.rows.setdefault(table_name, []).extend(_table(datatable))
+
+
+@given(parsers.re(r"工作日历只收录至 (?P<year>\d{4}) 年"))
+def calendar_known_to(year: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hold the working-day calendar to the years up to ``year``, as an installed release
+    that knows no later year would, so the scenario does not move with a newer release."""
+    first, last = _dates.working_day_years()
+    assert int(year) <= last, f"the installed calendar knows {first}–{last} only"
+    monkeypatch.setattr(_dates, "WORKING_DAY_YEARS", (first, int(year)))
 
 
 @given(parsers.re(r"规则 (?P<rule>\S+) 施行至 (?P<end>\d{4}-\d{2}-\d{2})"))

@@ -149,7 +149,7 @@ def test_the_calendar_command_prints_per_department_and_writes_the_ics(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     target = tmp_path / "calendar.ics"
-    code, out, _ = run(
+    code, out, err = run(
         capsys,
         "calendar",
         str(EXAMPLE),
@@ -166,7 +166,7 @@ def test_the_calendar_command_prints_per_department_and_writes_the_ics(
     parsed = icalendar.Calendar.from_ical(target.read_bytes())
     expected = er.calendar(RECORDS, as_of="2024-12-31", department="DWK-ZJJT")
     assert [e.decoded("DTSTART") for e in parsed.walk("VEVENT")] == [e.due for e in expected]
-    assert f"→ {target}" in out
+    assert f"已写入 wrote {target}: {len(expected)} 个日程 events" in err
 
 
 def test_the_calendar_command_writes_json(capsys: pytest.CaptureFixture[str]) -> None:

@@ -88,3 +88,35 @@ def test_the_site_builds_with_mkdocs_in_strict_mode(tmp_path: Path) -> None:
     for name in ("evaluate", "Report", "Finding", "calendar", "InputError"):
         assert re.search(rf'id="enforcement_rules\.{name}"', api), name
     assert (site / "getting-started" / "legal-staff" / "index.html").exists()
+    assert not _external_resources(site)
+
+
+_FETCHED = re.compile(
+    r"<(?:script|img|iframe|source|audio|video|embed)\b[^>]*\ssrc=[\"']?(?:https?:)?//"
+    r"|<link\b[^>]*\shref=[\"']?(?:https?:)?//"
+    r"|url\(\s*[\"']?(?:https?:)?//"
+    r"|@import\s+[\"']?(?:url\()?[\"']?(?:https?:)?//",
+    re.IGNORECASE,
+)
+
+
+def _external_resources(site: Path) -> list[str]:
+    """Pages and assets of the built site that make a browser fetch from another host (a
+    font, a script, a style sheet, an image): the site works where those hosts are blocked.
+    Links a reader may follow are not fetches."""
+    found = []
+    for path in site.rglob("*"):
+        if path.suffix in (".html", ".css", ".js") and path.is_file():
+            text = path.read_text(encoding="utf-8", errors="replace")
+            found += [f"{path.relative_to(site)}: {m[:80]}" for m in _FETCHED.findall(text)]
+    return found
+
+
+def test_the_check_for_external_resources_finds_a_web_font(tmp_path: Path) -> None:
+    (tmp_path / "index.html").write_text(
+        '<link rel="stylesheet" href="https://fonts.googleapis.com/css?family=Noto+Sans">'
+        '<a href="https://github.com/x">a link is not a fetch</a>',
+        encoding="utf-8",
+    )
+    (tmp_path / "a.css").write_text("@import url('//cdn.example/x.css');", encoding="utf-8")
+    assert len(_external_resources(tmp_path)) == 2

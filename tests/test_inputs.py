@@ -329,3 +329,22 @@ def test_a_missing_optional_dependency_names_the_extra(
     (tmp_path / "records.xlsx").write_bytes(b"")
     with pytest.raises(er.MissingDependency, match=r"enforcement-rules\[excel\]"):
         er.load(tmp_path / "records.xlsx")
+
+
+def test_a_csv_read_by_pandas_with_its_defaults_loads_when_its_columns_mean_what_the_contract_says(
+    tmp_path: Path,
+) -> None:
+    import pandas as pd
+
+    folder = Path(__file__).parents[1] / "examples" / "dawukou-2024" / "csv"
+    officers = pd.read_csv(folder / "officers.csv")  # 录用日期 is empty: a column of NaN
+    assert officers["录用日期"].dtype == "float64" and officers["录用日期"].isna().all()
+    loaded = er.Records.from_frames({"officers": officers})
+    assert loaded.officers["hired_on"].null_count() == loaded.officers.height
+    assert loaded.officers["id"].to_list() == er.load(folder).officers["id"].to_list()
+    numbered = pd.DataFrame({"编号": [1, 2], "所属部门": ["D", "D"], "用工": ["在编", "在编"]})
+    with pytest.raises(er.InputError, match="expected a column of texts; got a column of Int64"):
+        er.Records.from_frames({"officers": numbered})  # ids read as numbers stay refused
+    partly = officers.assign(录用日期=[1.5] + [float("nan")] * (len(officers) - 1))
+    with pytest.raises(er.InputError, match="录用日期"):
+        er.Records.from_frames({"officers": partly})  # a column with a value keeps its type

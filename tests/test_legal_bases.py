@@ -309,10 +309,13 @@ def test_an_act_that_needs_the_unknown_year_is_one_warning_and_the_rest_is_judge
     assert report.filter(rule="H6.record").findings == []
 
 
-def test_the_reliability_page_names_the_years_the_installed_calendar_holds() -> None:
-    # a newer chinesecalendar release moves the edge: the page (and the Gherkin scenarios at
-    # the edge of 2026) are then brought up to date with it
+def test_the_reliability_page_names_the_years_of_the_lowest_calendar_required() -> None:
+    # the page describes chinesecalendar 1.11.0 (2004–2026), the lowest release pyproject
+    # requires; a newer release only moves the edge later
     first, last = WORKING_DAY_YEARS
     page = (ROOT / "docs" / "reliability.md").read_text(encoding="utf-8")
-    assert f"**{first}–{last}**" in page
-    assert f"晚于 {last}-12-31" in page
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert '"chinesecalendar>=1.11"' in pyproject
+    assert "**2004–2026** in chinesecalendar 1.11.0" in page
+    assert "晚于 2026-12-31" in page
+    assert first <= 2004 and last >= 2026

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -15,6 +16,7 @@ import pytest
 
 import enforcement_rules as er
 from enforcement_rules._cli import main
+from enforcement_rules._order import natural_key
 from enforcement_rules._writers import DEPARTMENT_SHEET, FINDINGS_SHEET, RULE_SHEET
 
 ROOT = Path(__file__).parents[1]
@@ -131,11 +133,51 @@ def test_an_xlsx_report_needs_an_output_file(capsys: pytest.CaptureFixture[str])
 
 def test_the_html_report_is_one_file_that_fetches_nothing(report: er.Report) -> None:
     html = report.to_html()
-    for reference in ("http:", "https:", "//", "<script", "<link", "src=", "@import", "url("):
+    for reference in ("http:", "https:", "//", "<link", "src=", "@import", "url(", "fetch("):
         assert reference not in html.replace("<!DOCTYPE html>", ""), reference
+    assert html.count("<script") == 2  # the data and the inline script, nothing loaded
     assert "<svg" in html and "<style>" in html
     for finding in report:
         assert finding.quote in html and finding.subject_id in html
+
+
+def test_the_embedded_data_cannot_close_its_script_element_and_is_compressed_when_large(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import base64
+    import gzip
+
+    from enforcement_rules import _html
+
+    data = {"findings": [["</script><script>alert(1)</script>", "<!--", "「中文」"]]}
+    element = _html._embedded(data)
+    body = element[element.index(">") + 1 : element.rindex("</script>")]
+    assert "<" not in body and json.loads(body) == data
+    monkeypatch.setattr(_html, "COMPRESS_ABOVE", 10)
+    element = _html._embedded(data)
+    assert 'data-encoding="gzip-base64"' in element
+    packed = json.loads(element[element.index(">") + 1 : element.rindex("</script>")])
+    assert json.loads(gzip.decompress(base64.b64decode(packed))) == data
+
+
+def test_the_html_summary_folds_all_but_the_twenty_largest_into_one_bar() -> None:
+    from enforcement_rules._html import TOP, _chart_rows
+
+    summary = pl.DataFrame(
+        {
+            "rule": [f"R{i}" for i in range(30)],
+            "findings": list(range(1, 31)),
+            "violations": list(range(1, 31)),
+            "warnings": [0] * 30,
+            "pending": [0] * 30,
+        }
+    )
+    rows = _chart_rows(summary, "rule", "", "规则")
+    assert len(rows) == TOP + 1
+    assert [label for label, _ in rows[:3]] == ["R29", "R28", "R27"]
+    assert rows[-1][0].startswith("其余 10 个规则") and rows[-1][1]["violations"] == sum(
+        range(1, 11)
+    )
 
 
 def _chromium() -> str | None:
@@ -165,14 +207,28 @@ def _headless(browser: str, *args: str) -> subprocess.CompletedProcess[str]:
         )
 
 
-def test_the_html_report_renders_in_headless_chromium(report: er.Report, tmp_path: Path) -> None:
+def _browser() -> str:
     browser = _chromium()
     if browser is None:
         if os.environ.get("CI"):
             pytest.fail("Chromium is not installed; .ci/run installs it (apt-get install chromium)")
         pytest.skip("Chromium is not installed (apt-get install chromium); CI runs this test")
-    page = report.to_html(tmp_path / "report.html")
-    assert page
+    return browser
+
+
+def _rendered(browser: str, url: str, *extra: str) -> str:
+    """The page's DOM once its script has run (virtual time lets the data load first)."""
+    return _headless(browser, "--virtual-time-budget=10000", *extra, "--dump-dom", url).stdout
+
+
+def _rows(dom: str) -> list[str]:
+    body = dom[dom.index('id="findings-body"') : dom.index("</tbody>", dom.index("findings-body"))]
+    return re.findall(r"<tr class=\"(\w+)\">(.*?)</tr>", body)
+
+
+def test_the_html_report_renders_in_headless_chromium(report: er.Report, tmp_path: Path) -> None:
+    browser = _browser()
+    report.to_html(tmp_path / "report.html")
     url = (tmp_path / "report.html").as_uri()
     shot = tmp_path / "report.png"
     result = _headless(browser, f"--screenshot={shot}", "--window-size=1400,2000", url)
@@ -181,7 +237,71 @@ def test_the_html_report_renders_in_headless_chromium(report: er.Report, tmp_pat
     assert png.startswith(b"\x89PNG") and len(png) > 20_000  # a page with content, not blank
     width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
     assert (width, height) == (1400, 2000)
-    dom = _headless(browser, "--dump-dom", url).stdout
+    dom = _rendered(browser, url)
+    assert 'data-ready="1"' in dom
     assert f'<b id="count-findings">{len(report)}</b>' in dom
-    assert dom.count("<tr class=") == len(report)
+    assert len(_rows(dom)) == 50  # the first page
+    assert 'id="page">1 / 2<' in dom
     assert "行政执法证件人员需按照执法证件授权范围,不少于2人持证执法" in dom
+
+
+def test_the_html_findings_filter_sort_and_page_in_the_browser(
+    report: er.Report, tmp_path: Path
+) -> None:
+    browser = _browser()
+    report.to_html(tmp_path / "report.html")
+    url = (tmp_path / "report.html").as_uri()
+    dom = _rendered(browser, url + "#rule=D3")
+    rows = _rows(dom)
+    assert len(rows) == report.counts("rule")["D3"] and all(">D3<" in r for _, r in rows)
+    dom = _rendered(browser, url + "#department=DWK-ZJJT&status=" + "未到期")
+    expected = len(report.filter(department="DWK-ZJJT", status="pending"))
+    assert [kind for kind, _ in _rows(dom)] == ["pending"] * expected
+    dom = _rendered(browser, url + "#page=2")
+    assert len(_rows(dom)) == len(report) - 50 and 'id="page">2 / 2<' in dom
+    dom = _rendered(browser, url + "#q=O013")
+    assert _rows(dom) and all("O013" in r for _, r in _rows(dom))
+    dom = _rendered(browser, url + "#sort=rule&desc=1")
+    first = re.findall(r"<td><div>(?:<a [^>]*>)?([^<]+)<", _rows(dom)[0][1])[1]
+    assert first == max(report.counts("rule"), key=natural_key)
+
+
+def test_the_compressed_html_report_reads_its_data_in_the_browser(
+    report: er.Report, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from enforcement_rules import _html
+
+    browser = _browser()
+    monkeypatch.setattr(_html, "COMPRESS_ABOVE", 100)
+    html = report.to_html(tmp_path / "report.html")
+    assert 'data-encoding="gzip-base64"' in html
+    dom = _rendered(browser, (tmp_path / "report.html").as_uri() + "#page=2")
+    assert len(_rows(dom)) == len(report) - 50
+
+
+def test_nothing_in_the_html_report_overflows_a_390_pixel_window(
+    report: er.Report, tmp_path: Path
+) -> None:
+    browser = _browser()
+    html = report.to_html()
+    # headless windows are at least 500 pixels wide: the page is shown in a 390-pixel frame,
+    # and tells the frame's parent how wide its content is once its script has run
+    probe = (
+        "<script>setInterval(function () { if (document.body.dataset.ready) parent.postMessage("
+        '"width=" + innerWidth + " " + document.documentElement.clientWidth + " " + '
+        'document.documentElement.scrollWidth, "*"); }, 50);'
+        "</script>"
+    )
+    (tmp_path / "report.html").write_text(html.replace("</body>", probe + "</body>"), "utf-8")
+    frame = (
+        '<!DOCTYPE html><html><head><title>waiting</title></head><body style="margin:0">'
+        '<iframe src="report.html" width="390" height="844" style="border:0"></iframe>'
+        "<script>addEventListener('message', function (e) { document.title = e.data; });"
+        "</script></body></html>"
+    )
+    (tmp_path / "phone.html").write_text(frame, "utf-8")
+    dom = _rendered(browser, (tmp_path / "phone.html").as_uri(), "--allow-file-access-from-files")
+    found = re.search(r"<title>width=(\d+) (\d+) (\d+)</title>", dom)
+    assert found, re.findall(r"<title>[^<]*", dom)
+    window, visible, content = map(int, found.groups())
+    assert window == 390 and content <= visible  # no horizontal scrolling

@@ -124,7 +124,7 @@ def test_the_command_writes_the_province_and_names_the_day_to_evaluate_as_of(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     status = main(["generate", "--scale", str(SMALL), "--out", str(tmp_path), "--format", "csv"])
-    out = capsys.readouterr().out
+    out = capsys.readouterr().err  # what a command wrote is said on standard error
     assert status == 0
     assert (tmp_path / "csv" / "actions.csv").exists()
     assert not (tmp_path / "parquet").exists()

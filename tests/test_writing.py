@@ -46,13 +46,19 @@ def hostile(tmp_path: Path) -> Path:
 
 
 def cells(path: Path) -> tuple[list[str], str]:
-    """The text cells of a workbook and its first sheet's XML (formulas are ``<f>``)."""
+    """The text cells of a workbook (shared, or inline where rows are streamed) and its
+    sheets' XML (formulas are ``<f>``)."""
     with zipfile.ZipFile(path) as book:
-        strings = book.read("xl/sharedStrings.xml").decode("utf-8")
-        sheets = "".join(
-            book.read(n).decode("utf-8") for n in book.namelist() if n.startswith("xl/worksheets/")
+        names = book.namelist()
+        strings = (
+            book.read("xl/sharedStrings.xml").decode("utf-8")
+            if "xl/sharedStrings.xml" in names
+            else ""
         )
-    return re.findall(r"<t[^>]*>([^<]*)</t>", strings), sheets
+        sheets = "".join(
+            book.read(n).decode("utf-8") for n in names if n.startswith("xl/worksheets/")
+        )
+    return re.findall(r"<t[^>]*>([^<]*)</t>", strings + sheets), sheets
 
 
 def starts_formula(text: str) -> bool:
@@ -219,13 +225,15 @@ def test_a_writer_failing_midway_leaves_the_previous_workbook_whole(
     report = er.evaluate(er.load(EXAMPLE), as_of="2024-12-31")
     target = report.to_excel(tmp_path / "report.xlsx")
     before = target.read_bytes()
-    written = pl.DataFrame.write_excel
+    from enforcement_rules import _writers
 
-    def killed(self: pl.DataFrame, workbook: Any, **options: Any) -> Any:
-        written(self, workbook, **options)
+    written = _writers._write_sheet
+
+    def killed(sheet: Any, frame: pl.DataFrame, bold: Any) -> None:
+        written(sheet, frame, bold)
         raise RuntimeError("killed while writing")
 
-    monkeypatch.setattr(pl.DataFrame, "write_excel", killed)
+    monkeypatch.setattr(_writers, "_write_sheet", killed)
     with pytest.raises(RuntimeError, match="killed"):
         report.to_excel(target)
     assert target.read_bytes() == before

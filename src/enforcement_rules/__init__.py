@@ -17,6 +17,7 @@ DataFrames, and a report is written as JSON, CSV, Excel, HTML or a DataFrame:
 
 from ._calendar import Calendar, CalendarEntry, calendar
 from ._contest import Contest, contest
+from ._diff import ReportDiff
 from ._errors import (
     EnforcementRulesError,
     InputError,
@@ -55,6 +56,7 @@ __all__ = [
     "Problem",
     "Records",
     "Report",
+    "ReportDiff",
     "RuleBase",
     "RuleError",
     "RuleSet",

@@ -18,6 +18,7 @@ from ._context import Context
 from ._dates import as_of_day, day_end
 from ._errors import UsageError
 from ._kinds.schedule import Obligation
+from ._order import natural_key
 from ._records import Records
 from ._report import source_data
 from ._rulebase import Severity, SourceRef, Status
@@ -100,7 +101,8 @@ class Calendar:
         self.as_of = as_of
         self.packs = packs
         self.entries = sorted(
-            entries, key=lambda e: (e.department, e.due, e.rule, e.item, e.period or "")
+            entries,
+            key=lambda e: (e.department, e.due, natural_key(e.rule), e.item, e.period or ""),
         )
 
     def __iter__(self) -> Iterator[CalendarEntry]:
@@ -111,6 +113,34 @@ class Calendar:
 
     def __repr__(self) -> str:
         return f"Calendar(as_of={self.as_of.isoformat()}, entries={len(self)})"
+
+    def filter(
+        self,
+        *,
+        rule: str | Iterable[str] | None = None,
+        department: str | Iterable[str] | None = None,
+        status: str | Iterable[str] | None = None,
+        severity: str | Iterable[str] | None = None,
+        skip_rule: str | Iterable[str] | None = None,
+    ) -> Calendar:
+        """The entries that match every criterion given (any of its values);
+        ``skip_rule`` leaves those rules out."""
+
+        wanted = {"rule": rule, "department": department, "status": status, "severity": severity}
+        chosen = {name: _as_set(values) for name, values in wanted.items() if values is not None}
+        skipped = _as_set(skip_rule or ())
+
+        def keeps(entry: CalendarEntry) -> bool:
+            values = {
+                "rule": entry.rule,
+                "department": entry.department,
+                "status": entry.status.value,
+                "severity": entry.severity.value,
+            }
+            return entry.rule not in skipped and all(values[n] in v for n, v in chosen.items())
+
+        kept = [entry for entry in self.entries if keeps(entry)]
+        return Calendar(as_of=self.as_of, packs=self.packs, entries=kept)
 
     def departments(self) -> list[str]:
         """Department ids with entries, in order."""
@@ -178,6 +208,10 @@ _FRAME_SCHEMA = {
     "message": pl.String(),
     "quote": pl.String(),
 }
+
+
+def _as_set(values: str | Iterable[str]) -> set[str]:
+    return {values} if isinstance(values, str) else set(values)
 
 
 def calendar(

@@ -11,14 +11,17 @@ import io
 import json
 import sys
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from importlib import metadata
 from pathlib import Path
-from typing import TextIO
+
+import polars as pl
 
 from . import _engine
 from ._calendar import Calendar, calendar
 from ._contest import contest
 from ._coverage import COVERAGE_DIR, coverage
+from ._diff import ReportDiff, diff_frames, read_report_json
 from ._errors import EnforcementRulesError, UsageError
 from ._evaluate import evaluate
 from ._export import write_csv_folder, write_json, write_jsonl, write_workbook
@@ -26,18 +29,20 @@ from ._load import load
 from ._models import RECORD_TYPES
 from ._obligations import department_obligations, obligations
 from ._output import refuse_overwriting, silence, write_text
+from ._progress import step
 from ._records import json_schema
 from ._report import Finding, Report, source_data
-from ._rulebase import SEVERITY_LABELS, STATUS_LABELS, RuleBase, Severity, Status
+from ._rulebase import SEVERITY_LABELS, STATUS_LABELS, RuleBase, Severity, Status, status_label
 from ._rules import default_rules_dir, load_rules
 from ._scope import campaign_scope, render_scope
-from ._table import render_table
+from ._table import fit_lines, render_table
 from ._terminal import printable
 from ._watch import watch
-from ._writers import findings_csv
+from ._writers import EXCEL_FINDINGS_LIMIT, excel_left_out, findings_csv
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, the shell's convention
+TABLE_LIMIT = 1000
 REPORT_FORMATS = ["table", "json", "csv", "xlsx", "html"]
 CONVERT_FORMATS = ["json", "jsonl", "csv", "xlsx"]
 
@@ -82,6 +87,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Check a host system's records against the rules of Chinese "
         "administrative-enforcement policy documents (行政执法).",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check = commands.add_parser("check", help="evaluate records as of a day (exit 1 on violations)")
@@ -115,7 +121,53 @@ def _parser() -> argparse.ArgumentParser:
         help="refuse records with referential problems (unknown references, repeated ids) "
         "instead of reporting them as data-quality findings",
     )
+    _filter_options(check)
+    check.add_argument(
+        "--pending",
+        action="store_true",
+        help="list findings not yet due in the table too (they are counted in its header, and "
+        "always written to JSON, CSV, Excel and HTML)",
+    )
+    check.add_argument(
+        "--summary",
+        action="store_true",
+        help="print counts per rule and per department and rule instead of the findings",
+    )
+    check.add_argument(
+        "--limit",
+        type=int,
+        default=TABLE_LIMIT,
+        metavar="N",
+        help=f"list at most N findings in the table (default {TABLE_LIMIT}; 0: all)",
+    )
+    check.add_argument(
+        "--indent",
+        type=int,
+        metavar="N",
+        help="indent JSON by N spaces (default: compact, one line)",
+    )
     check.set_defaults(handler=_check)
+
+    compare = commands.add_parser(
+        "diff",
+        help="compare two JSON reports: findings new, resolved and still open "
+        "(exit 1 if a new finding is a violation)",
+        description="Compare two reports written by `check --format json` (an earlier and a "
+        "later one): which findings are new, which were resolved, which are still open, per "
+        "department and per rule. A finding is the same in both when its rule, subject (type "
+        "and id) and period are.",
+    )
+    compare.add_argument("old", help="the earlier report (JSON)")
+    compare.add_argument("new", help="the later report (JSON)")
+    compare.add_argument("--format", choices=["table", "json"], default="table")
+    compare.add_argument(
+        "--limit",
+        type=int,
+        default=TABLE_LIMIT,
+        metavar="N",
+        help=f"list at most N new and N resolved findings (default {TABLE_LIMIT}; 0: all)",
+    )
+    compare.set_defaults(handler=_diff)
 
     convert = commands.add_parser(
         "convert",
@@ -218,7 +270,7 @@ def _parser() -> argparse.ArgumentParser:
         help="the day to evaluate as of (a day in Asia/Shanghai)",
     )
     _pack_option(cal)
-    cal.add_argument("--department", metavar="ID", help="only this department")
+    _filter_options(cal)
     cal.add_argument(
         "--within",
         type=int,
@@ -306,15 +358,59 @@ def _parser() -> argparse.ArgumentParser:
 def _generate(args: argparse.Namespace) -> int:
     from ._synthetic import AS_OF, generate_province
 
-    counts = generate_province(
-        args.out, scale=args.scale, seed=args.seed, formats=args.formats or ["parquet", "csv"]
-    )
+    with step(f"生成 generating a synthetic province (scale {args.scale:g}) in {args.out}"):
+        counts = generate_province(
+            args.out, scale=args.scale, seed=args.seed, formats=args.formats or ["parquet", "csv"]
+        )
     held = ", ".join(f"{kind} {count:,}" for kind, count in counts.items())
-    print(f"synthetic province (scale {args.scale:g}, seed {args.seed}) written to {args.out}")
-    print(f"  {held}")
-    print(f"  evaluate as of {AS_OF.isoformat()}, e.g.:")
-    print(f"  enforcement-rules check {Path(args.out) / 'parquet'} --as-of {AS_OF.isoformat()}")
+    _wrote(args.out, f"synthetic province (scale {args.scale:g}, seed {args.seed})")
+    print(f"  {held}", file=sys.stderr)
+    print(f"  evaluate as of {AS_OF.isoformat()}, e.g.:", file=sys.stderr)
+    print(
+        f"  enforcement-rules check {Path(args.out) / 'parquet'} --as-of {AS_OF.isoformat()}",
+        file=sys.stderr,
+    )
     return EXIT_OK
+
+
+def _version() -> str:
+    try:
+        return metadata.version("enforcement-rules")
+    except metadata.PackageNotFoundError:  # imported from a source tree, not installed
+        return "unknown"
+
+
+def _filter_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--rule", action="append", metavar="ID", help="only this rule (repeatable)")
+    parser.add_argument(
+        "--department", action="append", metavar="ID", help="only this department (repeatable)"
+    )
+    parser.add_argument(
+        "--status",
+        action="append",
+        choices=[s.value for s in Status],
+        help="only this status (repeatable)",
+    )
+    parser.add_argument(
+        "--severity",
+        action="append",
+        choices=[s.value for s in Severity],
+        help="only this severity (repeatable)",
+    )
+    parser.add_argument(
+        "--skip-rule",
+        action="append",
+        metavar="ID",
+        help="leave this rule out (repeatable), e.g. one that reports the same thing many times",
+    )
+
+
+def _known_rules(named: list[str] | None, known: Iterable[str], option: str) -> None:
+    unknown = sorted(set(named or ()) - set(known))
+    if unknown:
+        raise UsageError(
+            f"{option}: unknown rule {', '.join(unknown)} (see: enforcement-rules rules)"
+        )
 
 
 def _pack_option(parser: argparse.ArgumentParser) -> None:
@@ -330,23 +426,150 @@ def _check(args: argparse.Namespace) -> int:
     output_format = args.format or _format_of(args.output)
     if output_format == "xlsx" and not args.output:
         raise UsageError("--format xlsx writes a workbook: give it a file with --output")
+    if args.summary and output_format != "table":
+        raise UsageError("--summary prints a table: leave out --format and --output")
+    if args.limit < 0 or (args.indent is not None and args.indent < 0):
+        raise UsageError("--limit and --indent take a number of 0 or more")
     refuse_overwriting([args.output], [args.file])
-    records = load(args.file)
-    report = evaluate(records, as_of=args.as_of, packs=args.pack, strict=args.strict)
+    with step(f"读取 loading {args.file}"):
+        records = load(args.file)
+    with step("核查 evaluating"):
+        report = evaluate(records, as_of=args.as_of, packs=args.pack, strict=args.strict)
+    for option, named in (("--rule", args.rule), ("--skip-rule", args.skip_rule)):
+        _known_rules(named, report.rules, option)
+    report = report.filter(
+        rule=args.rule,
+        department=args.department,
+        status=args.status,
+        severity=args.severity,
+        skip_rule=args.skip_rule,
+    )
     names = args.with_names
-    if output_format == "xlsx":
-        report.to_excel(args.output, with_names=names)
-    elif output_format == "csv" and args.output:
-        report.to_csv(args.output, with_names=names)
-    elif output_format == "csv":
+    if output_format == "table":
+        if args.summary:
+            text = _summary_table(report, records.counts(), _filters(args))
+        else:
+            text = _report_table(
+                report,
+                records.counts(),
+                with_names=names,
+                pending=args.pending,
+                limit=args.limit,
+                filters=_filters(args),
+            )
+        _write(text, args.output, table=True)
+    elif output_format == "csv" and not args.output:
         _write(findings_csv(report, with_names=names).rstrip("\n"), None)
-    elif output_format == "html":
-        _write(report.to_html(with_names=names).rstrip("\n"), args.output)
-    elif output_format == "json":
-        _write(report.to_json(with_names=names), args.output)
+    elif output_format == "json" and not args.output:
+        _write(report.to_json(with_names=names, indent=args.indent), None)
+    elif output_format == "html" and not args.output:
+        _write(report.to_html(with_names=names).rstrip("\n"), None)
     else:
-        _write(_report_table(report, records.counts(), with_names=names), args.output)
+        with step(f"写入 writing {args.output}"):
+            if output_format == "xlsx":
+                report.to_excel(args.output, with_names=names)
+            elif output_format == "csv":
+                report.to_csv(args.output, with_names=names)
+            elif output_format == "html":
+                report.to_html(args.output, with_names=names)
+            else:
+                report.write_json(args.output, with_names=names, indent=args.indent)
+        _wrote(args.output, f"{len(report):,} 项发现 findings ({output_format})")
+        if output_format == "xlsx" and len(report) > EXCEL_FINDINGS_LIMIT:
+            print(excel_left_out(len(report), EXCEL_FINDINGS_LIMIT), file=sys.stderr)
     return EXIT_VIOLATIONS if report.has_violations else EXIT_OK
+
+
+def _filters(args: argparse.Namespace) -> str:
+    chosen = [
+        f"{option} {', '.join(values)}"
+        for option, values in (
+            ("rule", args.rule),
+            ("department", args.department),
+            ("status", args.status),
+            ("severity", args.severity),
+            ("skip-rule", args.skip_rule),
+        )
+        if values
+    ]
+    return "; ".join(chosen)
+
+
+def _wrote(path: str | Path, what: str) -> None:
+    """Say on standard error what a command wrote, and where."""
+    print(printable(f"已写入 wrote {path}: {what}"), file=sys.stderr)
+
+
+def _diff(args: argparse.Namespace) -> int:
+    old, old_as_of = read_report_json(args.old)
+    new, new_as_of = read_report_json(args.new)
+    result = diff_frames(old, new, old_as_of, new_as_of)
+    if args.format == "json":
+        _write(json.dumps(result.to_dict(), ensure_ascii=False, default=str), None)
+    else:
+        _write(_diff_table(result, args.old, args.new, args.limit), None, table=True)
+    opened = result.new.filter(
+        (pl.col("severity") == Severity.VIOLATION.value)
+        & (pl.col("status") != Status.PENDING.value)
+    )
+    return EXIT_VIOLATIONS if opened.height else EXIT_OK
+
+
+def _diff_table(result: ReportDiff, old: str, new: str, limit: int) -> str:
+    counts = result.counts()
+    lines = [
+        f"比较 compare: {old}(评估日 as of {result.old_as_of})→ {new}(评估日 as of "
+        f"{result.new_as_of})",
+        f"新增 new {counts['new']:,},已解决 resolved {counts['resolved']:,},"
+        f"仍未解决 still open {counts['still_open']:,}",
+    ]
+    headers = ["新增 new", "已解决 resolved", "仍未解决 open"]
+    names = dict(
+        pl.concat(
+            [f.select("department", "department_name") for f in (result.new, result.resolved)]
+            + [result.still_open.select("department", "department_name")]
+        )
+        .drop_nulls()
+        .unique("department")
+        .iter_rows()
+    )
+    for column, title in (("department", "按部门 by department"), ("rule", "按规则 by rule")):
+        rows = [
+            [
+                row[column] or "-",
+                *(f"{row[n]:,}" for n in ("new", "resolved", "still_open")),
+                names.get(row[column] or "", "") if column == "department" else "",
+            ]
+            for row in result.by(column).iter_rows(named=True)
+        ]
+        if rows:
+            label = "部门" if column == "department" else "规则"
+            lines += [
+                "",
+                title,
+                render_table([label, *headers, "名称" if label == "部门" else ""], rows),
+            ]
+    for frame, title in (
+        (result.new, "新增的发现 new findings"),
+        (result.resolved, "已解决 resolved"),
+    ):
+        if not frame.height:
+            continue
+        shown = frame.head(limit) if limit else frame
+        rows = [
+            [
+                row["rule"],
+                status_label(Severity(row["severity"]), Status(row["status"])),
+                row["department"] or "-",
+                f"{row['subject_type']} {row['subject_id']}",
+                row["message"] or "",
+            ]
+            for row in shown.iter_rows(named=True)
+        ]
+        lines += ["", title, render_table(["规则", "结论", "部门", "对象", "说明"], rows)]
+        if shown.height < frame.height:
+            lines.append(f"…… 另有 {frame.height - shown.height:,} 项未列出 more not listed")
+    return "\n".join(lines)
 
 
 def _format_of(output: str | None) -> str:
@@ -370,39 +593,64 @@ def _convert(args: argparse.Namespace) -> int:
             encoding=args.encoding,
             every_type=args.every_type,
         )
-        print(f"{len(written)} file(s) written to {args.target}: {records!r}")
+        _wrote(args.target, f"{len(written)} 个文件 file(s), {records!r}")
     elif args.target_format == "xlsx":
         write_workbook(records, args.target, headers=args.headers, every_type=args.every_type)
-        print(f"{args.target} written: {records!r}")
+        _wrote(args.target, repr(records))
     elif args.target_format == "jsonl":
         write_jsonl(records, args.target)
-        print(f"{args.target} written: {records!r}")
+        _wrote(args.target, repr(records))
     else:
         write_json(records, args.target)
-        print(f"{args.target} written: {records!r}")
+        _wrote(args.target, repr(records))
     return EXIT_OK
 
 
-def _report_table(report: Report, counts: dict[str, int], *, with_names: bool = False) -> str:
+def _header(report: Report, counts: dict[str, int], filters: str) -> list[str]:
     by_status = report.counts("status")
     warnings = report.frame.filter(
         (report.frame["severity"] == Severity.WARNING.value)
         & (report.frame["status"] != Status.PENDING.value)
     ).height
-    held = ", ".join(f"{name} {n}" for name, n in counts.items() if n)
+    held = ", ".join(f"{name} {n:,}" for name, n in counts.items() if n)
     lines = [
         f"评估日 as of {report.as_of.isoformat()} · 规则包 packs: {', '.join(report.packs)}",
         f"记录 records: {held or '无 none'}",
-        f"发现 findings: {len(report)}(违规 violations {report.violation_count},"
-        f"提示 warnings {warnings},未到期 pending {by_status.get(Status.PENDING.value, 0)})",
-        "",
     ]
-    findings = report.findings
+    if filters:
+        lines.append(f"筛选 filters: {filters}")
+    lines.append(
+        f"发现 findings: {len(report):,}(违规 violations {report.violation_count:,},"
+        f"提示 warnings {warnings:,},未到期 pending {by_status.get(Status.PENDING.value, 0):,})"
+    )
+    return lines
+
+
+def _report_table(
+    report: Report,
+    counts: dict[str, int],
+    *,
+    with_names: bool = False,
+    pending: bool = False,
+    limit: int = TABLE_LIMIT,
+    filters: str = "",
+) -> str:
+    lines = _header(report, counts, filters)
+    due = [s.value for s in Status if s != Status.PENDING]
+    listed = report if pending else report.filter(status=due)
+    left_out = len(report) - len(listed)
+    if left_out:
+        lines.append(
+            f"未到期的 {left_out:,} 项未列出 pending findings not listed: --pending lists them"
+        )
+    lines.append("")
+    shown = listed.head(limit) if limit else listed
+    findings = shown.findings
     if findings:
         rows = [
             [
                 f.rule,
-                f"{SEVERITY_LABELS[f.severity]}·{STATUS_LABELS[f.status]}",
+                status_label(f.severity, f.status),
                 f.department or "-",
                 f"{f.subject_type} {f.subject_id}",
                 f.message + _names_of(report, f, with_names),
@@ -410,18 +658,25 @@ def _report_table(report: Report, counts: dict[str, int], *, with_names: bool = 
             for f in findings
         ]
         lines.append(render_table(["规则", "结论", "部门", "对象", "说明"], rows))
+        if len(shown) < len(listed):
+            lines.append(
+                f"…… 另有 {len(listed) - len(shown):,} 项未列出 more not listed: --limit 0 lists "
+                "all, --summary counts them, --output FILE writes them all"
+            )
         lines += ["", "原文 sources:"]
-        shown: set[str] = set()
+        quoted: set[str] = set()
         for f in findings:
-            if f.rule in shown or not f.sources:
+            if f.rule in quoted or not f.sources:
                 continue
-            shown.add(f.rule)
+            quoted.add(f.rule)
             source = f.sources[0]
             lines.append(f"  {f.rule}  {f.title}")
             lines.append(f"      {source.quoted()}（{source.document} {source.section}）")
             if f.note:
                 lines.append(f"      解读：{f.note}")
             lines.append(f"      整改：{f.fix}")
+    elif len(report):
+        lines.append("没有列出的发现 no findings listed.")
     else:
         lines.append("没有发现 no findings.")
     if report.exempt:
@@ -434,6 +689,30 @@ def _report_table(report: Report, counts: dict[str, int], *, with_names: bool = 
             )
     if report.warnings:
         lines += ["", "警告 warnings:"] + [f"  - {w}" for w in report.warnings]
+    return "\n".join(lines)
+
+
+def _summary_table(report: Report, counts: dict[str, int], filters: str) -> str:
+    lines = [*_header(report, counts, filters), "", "按规则 by rule"]
+    numbers = ["findings", "violations", "warnings", "pending"]
+    number_headers = ["发现", "违规", "提示", "未到期"]
+    by_rule = report.summary_by("rule").filter(pl.col("findings") > 0)
+    rows = [
+        [row["rule"], *(f"{row[n]:,}" for n in numbers), row["title"] or ""]
+        for row in by_rule.iter_rows(named=True)
+    ]
+    lines.append(render_table(["规则", *number_headers, "标题"], rows))
+    lines += ["", "按部门和规则 by department and rule"]
+    rows = [
+        [
+            row["department"] or "-",
+            row["rule"],
+            *(f"{row[n]:,}" for n in numbers),
+            report.names.departments.get(row["department"] or "", ""),
+        ]
+        for row in report.summary().iter_rows(named=True)
+    ]
+    lines.append(render_table(["部门", "规则", *number_headers, "名称"], rows))
     return "\n".join(lines)
 
 
@@ -466,7 +745,8 @@ def _rules(args: argparse.Namespace) -> int:
         ]
         _write(json.dumps(data, ensure_ascii=False, indent=2), None)
         return EXIT_OK
-    _write("\n\n".join(_rule_text(p.id, r, args.lang) for p in packs for r in p.rules), None)
+    text = "\n\n".join(_rule_text(p.id, r, args.lang) for p in packs for r in p.rules)
+    _write(text, None, table=True)
     return EXIT_OK
 
 
@@ -492,20 +772,27 @@ def _rule_text(pack: str, rule: RuleBase, lang: str) -> str:
 
 def _calendar(args: argparse.Namespace) -> int:
     refuse_overwriting([args.ics, args.output], [args.file])
-    records = load(args.file)
-    result = calendar(
-        records,
-        as_of=args.as_of,
-        packs=args.pack,
+    with step(f"读取 loading {args.file}"):
+        records = load(args.file)
+    known = [r.id for p in load_rules().select(args.pack) for r in p.rules]
+    for option, named in (("--rule", args.rule), ("--skip-rule", args.skip_rule)):
+        _known_rules(named, known, option)
+    result = calendar(records, as_of=args.as_of, packs=args.pack, within=args.within).filter(
+        rule=args.rule,
         department=args.department,
-        within=args.within,
+        status=args.status,
+        severity=args.severity,
+        skip_rule=args.skip_rule,
     )
     if args.ics:
         write_text(args.ics, result.to_ics())
-    text = result.to_json() if args.format == "json" else _calendar_table(result)
-    if args.ics and args.format == "table":
-        text += f"\n\niCalendar: {len(result)} 个日程 events → {args.ics}"
-    _write(text, args.output)
+        _wrote(args.ics, f"{len(result)} 个日程 events (iCalendar)")
+    if args.format == "json":
+        _write(result.to_json(), args.output)
+    else:
+        _write(_calendar_table(result), args.output, table=True)
+    if args.output:
+        _wrote(args.output, f"{len(result)} 个条目 entries ({args.format})")
     return EXIT_OK
 
 
@@ -551,7 +838,11 @@ def _obligations(args: argparse.Namespace) -> int:
             _write(json.dumps([o.to_dict() for o in listed], ensure_ascii=False, indent=2), None)
             return EXIT_OK
         rows = [[o.item, o.record_type, o.rule, o.when, o.title, o.owers] for o in listed]
-        _write(render_table(["编号", "记录", "规则", "期限", "事项", "责任单位"], rows), None)
+        _write(
+            render_table(["编号", "记录", "规则", "期限", "事项", "责任单位"], rows),
+            None,
+            table=True,
+        )
         return EXIT_OK
     records = load(args.file)
     applies = department_obligations(records, packs, args.department)
@@ -563,7 +854,7 @@ def _obligations(args: argparse.Namespace) -> int:
     rows = [
         [a.department, a.rule, a.item, "是" if a.applies else "否", a.why, a.title] for a in applies
     ]
-    _write(render_table(["部门", "规则", "编号", "适用", "依据", "事项"], rows), None)
+    _write(render_table(["部门", "规则", "编号", "适用", "依据", "事项"], rows), None, table=True)
     return EXIT_OK
 
 
@@ -621,6 +912,7 @@ def _coverage(args: argparse.Namespace) -> int:
                 rows,
             ),
             None,
+            table=True,
         )
     incomplete = any(r.count("unclassified") or r.stale for r in reports)
     return EXIT_VIOLATIONS if incomplete else EXIT_OK
@@ -631,7 +923,7 @@ def _scope(args: argparse.Namespace) -> int:
     if args.format == "json":
         _write(json.dumps(frame.to_dicts(), ensure_ascii=False, indent=2), None)
     else:
-        _write(render_scope(frame), None)
+        _write(render_scope(frame), None, table=True)
     return EXIT_OK
 
 
@@ -640,7 +932,7 @@ def _contest(args: argparse.Namespace) -> int:
     if args.format == "json":
         _write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str), None)
     else:
-        _write(result.render(), None)
+        _write(result.render(), None, table=True)
     return EXIT_OK
 
 
@@ -658,15 +950,16 @@ def _engine_command(args: argparse.Namespace) -> int:
     return _engine.report(sys.stdout)
 
 
-def _write(text: str, output: str | None, stream: TextIO | None = None) -> None:
-    """``text`` to ``output`` (written whole, ``_output``) or the terminal, control characters
-    escaped (``_terminal``)."""
+def _write(text: str, output: str | None, *, table: bool = False) -> None:
+    """``text`` to ``output`` (written whole, ``_output``) or to standard output, control
+    characters escaped (``_terminal``); a ``table`` shown in a terminal is fitted to its
+    width."""
     if output:
         write_text(output, printable(text) + "\n")
         return
-    out = stream or sys.stdout
+    out = sys.stdout
     try:
-        out.write(printable(text) + "\n")
+        out.write((fit_lines(printable(text)) if table else printable(text)) + "\n")
         out.flush()
     except BrokenPipeError:  # piped into `head`: the command ends with its own status
         silence(out)

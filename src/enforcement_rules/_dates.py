@@ -215,14 +215,20 @@ def _known_years() -> tuple[int, int]:
 
 
 WORKING_DAY_YEARS = _known_years()
-"""The first and last year whose working days the Chinese holiday calendar knows."""
+"""The first and last year whose working days the Chinese holiday calendar knows (read where
+used, through ``working_day_years()``, so that a test can hold the calendar to a fixed year)."""
+
+
+def working_day_years() -> tuple[int, int]:
+    """The first and last year whose working days the calendar knows."""
+    return WORKING_DAY_YEARS
 
 
 def is_working_day(day: date) -> bool:
     """Whether ``day`` is a working day (工作日) in China: not a weekend day or a statutory
     holiday, unless an adjusted working day (调休). Raises ``CalendarError`` outside
     ``WORKING_DAY_YEARS``."""
-    first, last = WORKING_DAY_YEARS
+    first, last = working_day_years()
     if not first <= day.year <= last:
         raise CalendarError(
             f"{day.isoformat()}: the Chinese working-day calendar (chinesecalendar "
@@ -246,7 +252,7 @@ def count_working_days(day: date, count: int) -> WorkingDayCount:
     calendar knows them."""
     if count < 1:
         raise ValueError("a count of one working day or more")
-    first, last = WORKING_DAY_YEARS
+    first, last = working_day_years()
     current, counted, exact = day, 0, True
     while counted < count:
         current += timedelta(days=1)
@@ -259,7 +265,7 @@ def count_working_days(day: date, count: int) -> WorkingDayCount:
 
 def last_known_day() -> date:
     """The last day whose working-day status the calendar knows (31 December of its last year)."""
-    return year_end(WORKING_DAY_YEARS[1])
+    return year_end(working_day_years()[1])
 
 
 def add_working_days(day: date, count: int) -> date:
@@ -271,7 +277,7 @@ def add_working_days(day: date, count: int) -> date:
     """
     reached = count_working_days(day, count)
     if not reached.exact:
-        first, last = WORKING_DAY_YEARS
+        first, last = working_day_years()
         raise CalendarError(
             f"{count} working day(s) after {day.isoformat()}: the Chinese working-day calendar "
             f"(chinesecalendar {_package_version()}) knows {first}–{last} only; the count reaches "

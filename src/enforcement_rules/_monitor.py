@@ -22,6 +22,7 @@ from ._engine import Engine, encode
 from ._errors import InputError, Problem, UsageError
 from ._live import UNSUPPORTED, LiveState, Observation, Tracker, tracker_class
 from ._one_record import _SINGULAR_OF, parse_record
+from ._order import natural_key
 from ._records import MOMENT_SUFFIX
 from ._report import Finding, finding_of
 from ._rulebase import Status
@@ -349,9 +350,15 @@ def _finding(observation: Observation, status: Status, figures: dict[str, Any]) 
     return finding_of(rule, row, figures)
 
 
-def _report_order(finding: Finding) -> tuple[tuple[bool, str], ...]:
-    values = (finding.department, finding.rule, finding.subject_id, finding.period)
-    return (*((v is None, v or "") for v in values), (False, finding.status.value))
+def _report_order(finding: Finding) -> tuple[tuple[bool, Any], ...]:
+    """The report's order: department, rule (naturally: D2 before D12), subject, period."""
+    return (
+        (finding.department is None, finding.department or ""),
+        (False, natural_key(finding.rule)),
+        (False, finding.subject_id),
+        (finding.period is None, finding.period or ""),
+        (False, finding.status.value),
+    )
 
 
 def _moment(value: date | datetime | str, name: str) -> datetime:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import polars as pl
 
@@ -16,8 +16,12 @@ from ._dates import day_end
 from ._errors import UsageError
 from ._figures import figure_label
 from ._findings import EXEMPTION_COLUMNS
+from ._order import natural_sorted, sort_frame
 from ._output import write_text
-from ._rulebase import SEVERITY_LABELS, STATUS_LABELS, RuleBase, Severity, SourceRef, Status
+from ._rulebase import RuleBase, Severity, SourceRef, Status, status_label
+
+if TYPE_CHECKING:
+    from ._diff import ReportDiff
 
 REPORT_COLUMNS: dict[str, pl.DataType] = {
     "rule": pl.String(),
@@ -160,7 +164,7 @@ class Finding:
             },
             "period": self.period,
             "due": self.due.isoformat() if self.due else None,
-            "due_moment": self.due_moment.isoformat() if self.due_moment else None,
+            "due_moment": due_moment_text(self.due) if self.due else None,
             "figures": dict(self.figures),
             "message": self.message,
             "message_en": self.message_en,
@@ -179,14 +183,18 @@ class Finding:
         english = _english(lang)
         if english:
             lines = [
-                f"[{self.rule}] {self.title_en or self.title} ({self.severity.value}, "
-                f"{self.status.value})",
+                f"[{self.rule}] {self.title_en or self.title} ("
+                + (
+                    self.status.value
+                    if self.status == Status.PENDING
+                    else f"{self.severity.value}, {self.status.value}"
+                )
+                + ")",
                 f"  {self.message_en}",
             ]
         else:
             lines = [
-                f"[{self.rule}] {self.title}({SEVERITY_LABELS[self.severity]}·"
-                f"{STATUS_LABELS[self.status]})",
+                f"[{self.rule}] {self.title}({status_label(self.severity, self.status)})",
                 f"  {self.message}",
                 f"  {self.message_en}",
             ]
@@ -293,6 +301,11 @@ class Exemption:
         return "\n".join(lines)
 
 
+@lru_cache(maxsize=4096)
+def due_moment_text(due: date) -> str:
+    return day_end(due).isoformat()
+
+
 def _english(lang: str) -> bool:
     if lang not in ("zh", "en"):
         raise UsageError(f"lang is zh or en; got {lang!r}")
@@ -312,6 +325,11 @@ def figure_list(figures: Mapping[str, Any], lang: str = "zh") -> str:
 def source_data(source: SourceRef) -> dict[str, Any]:
     """A source as plain data; with ``read_as`` (and ``read_as_en``) where the source copy lost
     characters of the quote."""
+    return dict(_source_data(source))
+
+
+@lru_cache(maxsize=4096)
+def _source_data(source: SourceRef) -> dict[str, Any]:
     data = source.model_dump()
     if source.lost():
         data["read_as"] = source.reading()
@@ -357,13 +375,13 @@ class Report:
     ) -> None:
         self.as_of = as_of
         self.packs = packs
-        self.frame = frame.select(list(REPORT_COLUMNS)).sort(ORDER, nulls_last=True)
+        self.frame = sort_frame(frame.select(list(REPORT_COLUMNS)), ORDER)
         self._describers = describers
         self.warnings = warnings
         if exemptions is None or exemptions.width == 0:
             exemptions = pl.DataFrame(schema=EXEMPTION_REPORT_COLUMNS)
-        self.exemptions = exemptions.select(list(EXEMPTION_REPORT_COLUMNS)).sort(
-            "department", "rule", "subject_id", nulls_last=True
+        self.exemptions = sort_frame(
+            exemptions.select(list(EXEMPTION_REPORT_COLUMNS)), ["department", "rule", "subject_id"]
         )
         self.names = names or Names()
 
@@ -434,14 +452,13 @@ class Report:
 
     def counts(self, by: str) -> dict[str | None, int]:
         """Number of findings per value of a column: ``rule``, ``department``, ``status``..."""
-        grouped = self.frame.group_by(by).len().sort(by, nulls_last=True)
+        grouped = sort_frame(self.frame.group_by(by).len(), [by])
         return dict(zip(grouped[by].to_list(), grouped["len"].to_list(), strict=True))
 
     def summary(self) -> pl.DataFrame:
         """Per department and rule: findings, violations, pending, warnings."""
-        return (
-            self.frame.group_by("department", "rule")
-            .agg(
+        return sort_frame(
+            self.frame.group_by("department", "rule").agg(
                 pl.len().alias("findings"),
                 _violation().sum().alias("violations"),
                 (pl.col("status") == Status.PENDING.value).sum().alias("pending"),
@@ -451,8 +468,8 @@ class Report:
                 )
                 .sum()
                 .alias("warnings"),
-            )
-            .sort("department", "rule", nulls_last=True)
+            ),
+            ["department", "rule"],
         )
 
     # -- views --------------------------------------------------------------------
@@ -460,32 +477,40 @@ class Report:
     def filter(
         self,
         *,
-        rule: str | None = None,
-        department: str | None = None,
-        status: str | None = None,
-        severity: str | None = None,
-        subject_id: str | None = None,
+        rule: str | Iterable[str] | None = None,
+        department: str | Iterable[str] | None = None,
+        status: str | Iterable[str] | None = None,
+        severity: str | Iterable[str] | None = None,
+        subject_id: str | Iterable[str] | None = None,
+        skip_rule: str | Iterable[str] | None = None,
     ) -> Report:
-        """A report holding only the findings that match every criterion given."""
+        """A report holding only the findings that match every criterion given; each takes
+        one value or several (any of them matches). ``skip_rule`` leaves those rules out.
+
+        Examples:
+            >>> report.filter(department="DWK-SCJG", status=["late", "missing"])  # doctest: +SKIP
+            >>> report.filter(skip_rule="XZCF.47")  # doctest: +SKIP
+        """
+        wanted = {
+            "rule": rule,
+            "department": department,
+            "status": status,
+            "severity": severity,
+            "subject_id": subject_id,
+        }
         condition = pl.lit(True)
-        for column, value in (
-            ("rule", rule),
-            ("department", department),
-            ("status", status),
-            ("severity", severity),
-            ("subject_id", subject_id),
-        ):
+        for column, value in wanted.items():
             if value is not None:
-                condition &= pl.col(column) == value
+                condition &= pl.col(column).is_in(_values(value))
         # An exemption has no status or severity: a filter on either leaves none.
         exempt = pl.lit(status is None and severity is None)
-        for column, value in (
-            ("rule", rule),
-            ("department", department),
-            ("subject_id", subject_id),
-        ):
-            if value is not None:
-                exempt &= pl.col(column) == value
+        for column in ("rule", "department", "subject_id"):
+            chosen = wanted[column]
+            if chosen is not None:
+                exempt &= pl.col(column).is_in(_values(chosen))
+        if skip_rule is not None:
+            condition &= ~pl.col("rule").is_in(_values(skip_rule))
+            exempt &= ~pl.col("rule").is_in(_values(skip_rule))
         return Report(
             as_of=self.as_of,
             packs=self.packs,
@@ -495,6 +520,53 @@ class Report:
             exemptions=self.exemptions.filter(exempt),
             names=self.names,
         )
+
+    def diff(self, earlier: Report) -> ReportDiff:
+        """This evaluation against an ``earlier`` one: findings new since then, resolved
+        since then, and still open, each a polars DataFrame, with counts per department and
+        rule (``.by("department")``). A finding is the same in both when its rule, subject
+        (type, id and department) and period are.
+
+        Examples:
+            >>> march = er.evaluate(records, as_of="2024-03-31")  # doctest: +SKIP
+            >>> april = er.evaluate(records, as_of="2024-04-30")  # doctest: +SKIP
+            >>> april.diff(march).counts()  # doctest: +SKIP
+            {'new': 4, 'resolved': 1, 'still_open': 12}
+        """
+        from ._diff import diff_frames
+
+        return diff_frames(
+            earlier.diff_frame(),
+            self.diff_frame(),
+            earlier.as_of.isoformat(),
+            self.as_of.isoformat(),
+        )
+
+    def diff_frame(self) -> pl.DataFrame:
+        """The findings as ``diff`` compares them: identity, department, status, message."""
+        return self.frame.with_columns(
+            pl.col("department")
+            .replace_strict(self.names.departments, default=None, return_dtype=pl.String)
+            .alias("department_name"),
+            pl.Series("message", [f.message for f in self.findings], dtype=pl.String),
+        )
+
+    def head(self, n: int) -> Report:
+        """A report holding the first ``n`` findings (in the report's order)."""
+        return Report(
+            as_of=self.as_of,
+            packs=self.packs,
+            frame=self.frame.head(n),
+            describers=self._describers,
+            warnings=self.warnings,
+            exemptions=self.exemptions,
+            names=self.names,
+        )
+
+    @property
+    def rules(self) -> list[str]:
+        """The ids of every rule (and data-quality check) evaluated, in natural order."""
+        return natural_sorted(self._describers)
 
     def explain(self, finding: Finding, *, with_names: bool = False, lang: str = "zh") -> str:
         """A few lines a person reads about one finding: the rule, the figures, the quote,
@@ -563,12 +635,15 @@ class Report:
 
         return write_csv(self, path, with_names=with_names)
 
-    def to_excel(self, path: str | Path, *, with_names: bool = False) -> Path:
-        """Write an Excel workbook: the findings, a summary per department and one per rule
-        (needs the ``excel`` extra)."""
+    def to_excel(
+        self, path: str | Path, *, with_names: bool = False, limit: int | None = 100_000
+    ) -> Path:
+        """Write an Excel workbook: the findings (at most ``limit``, ``None`` for all; the
+        sheet's last row names how many are left out), a summary per department and one per
+        rule of every finding (needs the ``excel`` extra)."""
         from ._writers import write_excel
 
-        return write_excel(self, path, with_names=with_names)
+        return write_excel(self, path, with_names=with_names, limit=limit)
 
     def to_html(self, path: str | Path | None = None, *, with_names: bool = False) -> str:
         """A self-contained HTML report (one file, nothing loaded from the network): counts
@@ -613,24 +688,17 @@ class Report:
                 .alias("title")
             )
         number = ["findings", "violations", "warnings", "pending"]
-        return (
-            counts.with_columns(pl.col(number).fill_null(0).cast(pl.Int64))
-            .select(by, pl.exclude(by, *number), *number)
-            .sort(by, nulls_last=True)
+        return sort_frame(
+            counts.with_columns(pl.col(number).fill_null(0).cast(pl.Int64)).select(
+                by, pl.exclude(by, *number), *number
+            ),
+            [by],
         )
 
-    def to_dict(self, *, with_names: bool = False) -> dict[str, Any]:
-        """Everything, as plain data; ``with_names`` adds each finding's ``officer_names``."""
-        findings = []
-        for finding in self.findings:
-            data = finding.to_dict()
-            data["subject"]["department_name"] = self.names.departments.get(
-                finding.department or ""
-            )
-            if with_names:
-                data["officer_names"] = self.names.officers_in(finding)
-            findings.append(data)
-        return {
+    def to_dict(self, *, with_names: bool = False, findings: bool = True) -> dict[str, Any]:
+        """Everything, as plain data; ``with_names`` adds each finding's ``officer_names``
+        (``findings=False`` leaves the findings out: the counts, warnings and exemptions)."""
+        data: dict[str, Any] = {
             "as_of": self.as_of.isoformat(),
             "packs": self.packs,
             "counts": {
@@ -643,8 +711,10 @@ class Report:
             "warnings": self.warnings,
             "readings": self._readings(),
             "exemptions": [e.to_dict() for e in self.exempt],
-            "findings": findings,
         }
+        if findings:
+            data["findings"] = [self._finding_data(f, with_names) for f in self.findings]
+        return data
 
     def _readings(self) -> dict[str, dict[str, str]]:
         """The 解读 of each rule with findings or exemptions, once per rule."""
@@ -658,17 +728,44 @@ class Report:
                 readings[rule] = {"title": title, "note": note, "note_en": note_en}
         return readings
 
-    def to_json(self, *, indent: int | None = 2, with_names: bool = False) -> str:
-        """``to_dict()`` as JSON text (Chinese kept as written)."""
+    def _finding_data(self, finding: Finding, with_names: bool) -> dict[str, Any]:
+        data = finding.to_dict()
+        data["subject"]["department_name"] = self.names.departments.get(finding.department or "")
+        if with_names:
+            data["officer_names"] = self.names.officers_in(finding)
+        return data
+
+    def to_json(self, *, indent: int | None = None, with_names: bool = False) -> str:
+        """``to_dict()`` as JSON text (Chinese kept as written), compact unless ``indent``
+        (spaces) is given."""
+        if indent is None:
+            from ._report_json import report_json
+
+            return report_json(self, with_names=with_names)
         return json.dumps(
             self.to_dict(with_names=with_names), ensure_ascii=False, indent=indent, default=str
         )
+
+    def write_json(
+        self, path: str | Path, *, indent: int | None = None, with_names: bool = False
+    ) -> Path:
+        """Write ``to_json()`` to ``path`` (UTF-8); compact JSON is written straight from
+        the encoded columns, fast at any size."""
+        if indent is None:
+            from ._report_json import write_report_json
+
+            return write_report_json(self, path, with_names=with_names)
+        return write_text(path, self.to_json(indent=indent, with_names=with_names) + "\n")
 
 
 def _sources_for(rule: Describes, subject_id: str, figures: dict[str, Any]) -> list[SourceRef]:
     """A rule's sources for one finding (a task table quotes the task's row first)."""
     sources_for = getattr(rule, "sources_for", None)
     return list(sources_for(subject_id, figures)) if sources_for else list(rule.sources)
+
+
+def _values(value: str | Iterable[str]) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
 
 
 def _violation() -> pl.Expr:

@@ -53,6 +53,14 @@ STATUS_LABELS = {
 SEVERITY_LABELS = {Severity.VIOLATION: "违规", Severity.WARNING: "提示"}
 
 
+def status_label(severity: Severity, status: Status) -> str:
+    """How a finding's conclusion reads: 「违规·逾期」, 「提示·不符合」; a finding not yet due
+    is 「未到期」 whatever its severity (it is no breach yet)."""
+    if status == Status.PENDING:
+        return STATUS_LABELS[status]
+    return f"{SEVERITY_LABELS[severity]}·{STATUS_LABELS[status]}"
+
+
 class Spec(BaseModel):
     """Base of rule-file models: strict about unknown keys, lax about YAML's own types."""
 

@@ -38,8 +38,15 @@ def formula_safe(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def workbook(path: Path) -> Any:
-    """An xlsxwriter workbook writing every string as a string (never a formula or a link)."""
+def workbook(path: Path, *, streamed: bool = False) -> Any:
+    """An xlsxwriter workbook writing every string as a string (never a formula or a link);
+    ``streamed``: each row is written out as it comes (constant memory, rows in order)."""
     xlsxwriter = require("xlsxwriter", "writing Excel workbooks")
-    options = {"strings_to_formulas": False, "strings_to_urls": False}
+    options: dict[str, Any] = {"strings_to_formulas": False, "strings_to_urls": False}
+    if streamed:
+        options |= {
+            "constant_memory": True,
+            "strings_to_numbers": False,
+            "default_date_format": "yyyy-mm-dd",
+        }
     return xlsxwriter.Workbook(str(path), options)

@@ -10,7 +10,7 @@ import polars as pl
 from pydantic import Field, model_validator
 
 from .._chinese import ChineseText
-from .._dates import WORKING_DAY_YEARS, WorkingDayCount, count_working_days, last_known_day
+from .._dates import WorkingDayCount, count_working_days, last_known_day, working_day_years
 from .._findings import finding_frame
 from .._rulebase import RuleBase, Severity, SourceRef, Spec, Status
 from .._vocab import ActionKind
@@ -284,7 +284,7 @@ class DecisionPublicity(_ActionRule):
         within_zh, within_en = period.words()
         published = figures.get("publicized_on")
         if _exact_day(due) is None:
-            first, last = WORKING_DAY_YEARS
+            first, last = working_day_years()
             year_zh = (
                 f"期限日{due}，落在已安装的工作日历（收录 {first}–{last} 年）尚未收录其节假日安排"
                 f"（国务院办公厅节假日安排）的年份"
@@ -342,7 +342,7 @@ def due_words(due: WorkingDayCount | None) -> str | None:
 
 def calendar_reason() -> str:
     """Why an act cannot be judged (its ``reason`` figure)."""
-    first, last = WORKING_DAY_YEARS
+    first, last = working_day_years()
     return f"工作日历只收录 {first}–{last} 年的节假日安排"
 
 

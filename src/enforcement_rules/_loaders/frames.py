@@ -23,7 +23,7 @@ def as_polars(frame: Any, name: str, origin: str) -> pl.DataFrame:
     if type(frame).__module__.split(".")[0] == "pandas":
         require("pyarrow", "reading pandas DataFrames")
         try:
-            return pl.from_pandas(frame, include_index=False)
+            return _empty_as_null(pl.from_pandas(frame, include_index=False))
         except (TypeError, ValueError, pl.exceptions.PolarsError, ImportError) as error:
             reason = str(error).splitlines()[0] if str(error) else type(error).__name__
             raise InputError(
@@ -32,6 +32,18 @@ def as_polars(frame: Any, name: str, origin: str) -> pl.DataFrame:
     raise InputError(
         [Problem(origin, name, None, "a polars or pandas DataFrame", type(frame).__name__)]
     )
+
+
+def _empty_as_null(frame: pl.DataFrame) -> pl.DataFrame:
+    """pandas reads a CSV column with no value in it as floats, all NaN: such a column is
+    empty (a column of nulls), whatever the field's type. A column with any value keeps its
+    type, so ids read as numbers are still refused."""
+    empty = [
+        name
+        for name, dtype in frame.schema.items()
+        if dtype.is_float() and frame.height and frame[name].null_count() == frame.height
+    ]
+    return frame.with_columns(pl.lit(None).alias(name) for name in empty) if empty else frame
 
 
 def from_frames(frames: Mapping[str, Any], *, origin: str = "<frames>") -> Records:
