@@ -17,6 +17,7 @@ from ._errors import UsageError
 from ._figures import figure_label
 from ._findings import EXEMPTION_COLUMNS
 from ._order import natural_sorted, sort_frame
+from ._punctuation import chinese_punctuation
 from ._output import write_text
 from ._rulebase import RuleBase, Severity, SourceRef, Status, status_label
 
@@ -229,6 +230,7 @@ def finding_of(rule: Describes, row: Mapping[str, Any], figures: dict[str, Any])
     report (``rule``, ``pack``, ``severity``, ``status``, ``subject_type``, ``subject_id``,
     ``department``, ``period``, ``due``)."""
     message, message_en = rule.describe(row["subject_id"], figures)
+    message = chinese_punctuation(message)
     return Finding(
         rule=row["rule"],
         title=rule.title,
@@ -406,6 +408,7 @@ class Report:
             raise TypeError(f"{row['rule']} is not a rule and grants no exemption")
         figures = json.loads(row["figures"]) if row["figures"] else {}
         reason, reason_en = rule.describe_exemption(row["subject_id"], figures)
+        reason = chinese_punctuation(reason)
         return Exemption(
             rule=row["rule"],
             title=rule.title,
