@@ -62,6 +62,10 @@ def test_the_excel_report_has_findings_and_a_summary_per_department_and_rule(
     assert findings.height == len(report)
     departments = book.load_sheet(DEPARTMENT_SHEET).to_polars()
     assert departments.height == len(report.names.departments)  # those without findings too
+    rules = book.load_sheet(RULE_SHEET).to_polars()
+    d3 = rules.filter(pl.col(rules.columns[0]) == "D3")
+    assert d3["解读 reading"].to_list() == [er.load_rules().rules["D3"].note]
+    assert d3["reading (English)"].to_list() == [er.load_rules().rules["D3"].note_en]
     counted = dict(zip(departments[:, 0], departments["发现 findings"], strict=True))
     assert counted == {k: v for k, v in report.counts("department").items() if k} | {
         k: 0 for k in report.names.departments if k not in report.counts("department")
@@ -258,7 +262,7 @@ def test_the_html_findings_filter_sort_and_page_in_the_browser(
     dom = _rendered(browser, url + "#q=O013")
     assert _rows(dom) and all("O013" in r for _, r in _rows(dom))
     dom = _rendered(browser, url + "#sort=rule&desc=1")
-    first = re.findall(r"<td><div>([^<]+)</div>", _rows(dom)[0][1])[1]
+    first = re.findall(r"<td><div>(?:<a [^>]*>)?([^<]+)<", _rows(dom)[0][1])[1]
     assert first == max(report.counts("rule"), key=natural_key)
 
 

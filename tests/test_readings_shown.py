@@ -75,6 +75,8 @@ def test_the_html_report_shows_each_rules_reading_and_the_readings_of_lost_chara
     assert escape(RULES.rules["D2.report"].note_en) in html
     assert "「20246月底前」读作「2024年6月底前」" in html
     assert "报送次数" in html
+    assert '<a href="#reading-D2.report">D2.report</a>' in html
+    assert '<div class="rule" id="reading-D2.report">' in html
 
 
 def test_the_rules_command_shows_the_chinese_reading_by_default_and_english_on_request(

@@ -155,6 +155,11 @@ def test_control_characters_are_shown_escaped_in_tables_and_errors(
     assert main(["check", str(records), "--as-of", "2024-12-31"]) == 1
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\r" not in out and "\\u001b[2J" in out
+    assert main(["calendar", str(records), "--as-of", "2024-12-31"]) == 0
+    out = capsys.readouterr().out
+    assert "\r" not in out and "END:VEVENT\\u000dBEGIN:VEVENT" in out  # a department's name
+    assert main(["obligations", str(records)]) == 0
+    assert "\r" not in capsys.readouterr().out
     broken = json.loads(records.read_text(encoding="utf-8"))
     broken["actions"][2]["date"] = "2024-02-30"
     records.write_text(json.dumps(broken, ensure_ascii=False), encoding="utf-8")

@@ -163,21 +163,29 @@ def _chart_rows(
     return rows
 
 
-def _summary_table(summary: pl.DataFrame, table_id: str) -> str:
+def _summary_table(summary: pl.DataFrame, table_id: str, read: frozenset[str] = frozenset()) -> str:
+    """A summary table; a rule in ``read`` links to its 解读 below."""
     head = "".join(f"<th>{escape(LABELS.get(c, c))}</th>" for c in summary.columns)
     body = []
     for row in summary.iter_rows():
         cells = "".join(
             f'<td class="n">{v:,}</td>'
             if isinstance(v, int)
+            else f'<td><a href="#reading-{escape(v)}">{escape(v)}</a></td>'
+            if index == 0 and v in read
             else f"<td>{escape(str(v or '-'))}</td>"
-            for v in row
+            for index, v in enumerate(row)
         )
         body.append(f"<tr>{cells}</tr>")
     return (
         f'<div class="scroll full"><table id="{table_id}"><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(body)}</tbody></table></div>"
     )
+
+
+def _read(report: Report, by_rule: pl.DataFrame) -> frozenset[str]:
+    """The rules with a 解读 (a data-quality check has none)."""
+    return frozenset(r for r in by_rule["rule"] if report.reading_of(r)[1])
 
 
 def _status_table(report: Report) -> str:
@@ -230,7 +238,7 @@ def findings_data(report: Report, *, with_names: bool = False) -> dict[str, Any]
                 indexes.append(known[source])
             sources[finding.sources] = indexes
         if finding.rule not in rules:
-            rules[finding.rule] = [finding.title, finding.fix]
+            rules[finding.rule] = [finding.title, finding.fix, "1" if finding.note else ""]
         officers = ""
         if with_names:
             officers = "、".join(f"{i} {n}" for i, n in report.names.officers_in(finding).items())
@@ -361,7 +369,7 @@ def render_html(report: Report, *, with_names: bool = False) -> str:
 {_summary_table(by_department, "by-department")}</div>
 <h2>按规则 by rule</h2>
 <div class="pair"><div>{rule_chart}</div>
-{_summary_table(by_rule, "by-rule")}</div>
+{_summary_table(by_rule, "by-rule", _read(report, by_rule))}</div>
 <h2 id="findings">发现 findings</h2>
 <div class="filters">
 <select id="filter-department" aria-label="部门 department"></select>

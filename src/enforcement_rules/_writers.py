@@ -59,6 +59,8 @@ LABELS = {
     "quote": "原文 quote",
     "source": "出处 source",
     "fix": "整改 fix",
+    "note": "解读 reading",
+    "note_en": "reading (English)",
     "officer_names": "人员 officers",
     "findings": "发现 findings",
     "violations": "违规 violations",
@@ -113,7 +115,7 @@ def write_excel(
     sheets = {
         FINDINGS_SHEET: findings_table(shown, with_names=with_names),
         DEPARTMENT_SHEET: report.summary_by("department"),
-        RULE_SHEET: report.summary_by("rule"),
+        RULE_SHEET: _with_readings(report, report.summary_by("rule")),
     }
 
     def write(temporary: Path) -> None:
@@ -165,6 +167,15 @@ def _column_widths(frame: pl.DataFrame, headers: list[str]) -> list[float]:
         cells = [display_width(str(v)) for v in sample[column].to_list() if v is not None]
         widths.append(min(60, max([display_width(header), *cells]) + 2))
     return widths
+
+
+def _with_readings(report: Report, by_rule: pl.DataFrame) -> pl.DataFrame:
+    """The summary per rule with each rule's 解读 (Chinese) and its English."""
+    readings = {rule: report.reading_of(rule) for rule in by_rule["rule"]}
+    return by_rule.with_columns(
+        pl.Series("note", [readings[r][1] or None for r in by_rule["rule"]], dtype=pl.String),
+        pl.Series("note_en", [readings[r][2] or None for r in by_rule["rule"]], dtype=pl.String),
+    )
 
 
 def to_pandas(report: Report, *, with_names: bool = False) -> Any:

@@ -75,7 +75,15 @@
       td.appendChild(text("div", D.departments[f[0]] || "", "meta"));
       tr.appendChild(td);
       td = document.createElement("td");
-      td.appendChild(text("div", f[1]));
+      if (D.rules[f[1]][2]) {
+        var link = text("a", f[1]);
+        link.href = "#reading-" + f[1];
+        var line = document.createElement("div");
+        line.appendChild(link);
+        td.appendChild(line);
+      } else {
+        td.appendChild(text("div", f[1]));
+      }
       td.appendChild(text("div", D.rules[f[1]][0], "meta"));
       tr.appendChild(td);
       tr.appendChild(text("td", f[3], "status"));

@@ -12,6 +12,7 @@ The same scale and seed give the same tables, and the same files byte for byte. 
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections.abc import Iterable
@@ -23,7 +24,7 @@ import polars as pl
 
 from .._errors import UsageError
 from .._optional import require
-from .._output import write_text
+from .._output import write_file, write_text
 from .._records import MOMENT_SUFFIX, Records
 from .._rules import RuleSet, load_rules
 
@@ -135,6 +136,10 @@ def contract_tables(records: Records) -> dict[str, pl.DataFrame]:
     }
 
 
+def _parquet(frame: pl.DataFrame, path: Path) -> None:
+    frame.write_parquet(path, compression="zstd", statistics=False)
+
+
 def generate_province(
     out: str | Path,
     *,
@@ -161,7 +166,7 @@ def generate_province(
         folder = target / "parquet"
         folder.mkdir(exist_ok=True)
         for kind, frame in contract_tables(records).items():
-            frame.write_parquet(folder / f"{kind}.parquet", compression="zstd", statistics=False)
+            write_file(folder / f"{kind}.parquet", functools.partial(_parquet, frame))
     if "csv" in wanted:
         write_csv_folder(records, target / "csv")
     manifest = {
