@@ -14,12 +14,12 @@ from typing import Any
 
 import polars as pl
 
+from ._chinese import full_width
 from ._context import Context
 from ._dates import as_of_day, day_end
 from ._errors import UsageError
 from ._kinds.schedule import Obligation
 from ._order import natural_key
-from ._punctuation import chinese_punctuation
 from ._records import Records
 from ._report import source_data
 from ._rulebase import Severity, SourceRef, Status
@@ -276,7 +276,7 @@ def _entry(
 ) -> CalendarEntry:
     figures = json.loads(row["figures"]) if row["figures"] else {}
     message, message_en = rule.describe(row["subject_id"], figures)
-    message = chinese_punctuation(message)
+    message = full_width(message)
     due: date = row["due"]
     return CalendarEntry(
         department=row["department"],

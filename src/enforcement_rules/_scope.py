@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import polars as pl
 
+from ._chinese import full_width
 from ._context import Context
 from ._errors import UsageError
 from ._kinds.campaign import CampaignScope
-from ._punctuation import chinese_punctuation
 from ._records import Records
 from ._rules import RuleSet, load_rules, rule_of_kind
 from ._table import render_table
@@ -46,7 +46,7 @@ def campaign_scope(
     words = combos.with_columns(
         pl.Series(
             "reason_text",
-            [chinese_punctuation(rule.reason_words(*c)[0]) for c in combos.iter_rows()],
+            [full_width(rule.reason_words(*c)[0]) for c in combos.iter_rows()],
             dtype=pl.String,
         )
     )
