@@ -11,6 +11,8 @@ Pages written:
   full the first time, linked after) with their Gherkin scenarios, and the reasons for what
   was judged not checkable;
 - ``docs/sources/index.md``: the coverage of every document and an index of the rules;
+- ``docs/sources/exceptions.md``: the register of recognised exceptions to the two-officer
+  rules (``rules/national/exceptions.yaml``), for legal staff, Chinese first;
 - ``docs/readings.md`` (解读一览): every reading decision of every pack in one table;
 - ``docs/reference/records.md`` (the record contract from the JSON Schema, with examples),
   ``docs/reference/kinds.md`` (each rule kind and its parameters) and
@@ -50,7 +52,7 @@ from enforcement_rules._kinds import KINDS
 from enforcement_rules._kinds.tasks import Task, TaskTable
 from enforcement_rules._rulebase import RuleBase, Selector
 from enforcement_rules._rules import default_rules_dir
-from enforcement_rules._vocab import label
+from enforcement_rules._vocab import BasisLevel, label
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -516,6 +518,80 @@ def source_index(docs: list[DocumentCoverage], ruleset: er.RuleSet) -> str:
     return "\n".join(out) + "\n"
 
 
+def exceptions_page(ruleset: er.RuleSet) -> str:
+    """The register of recognised exceptions, as legal staff read it."""
+    from enforcement_rules._kinds.personnel import CertifiedParticipants
+
+    honouring = [r for r in ruleset if isinstance(r, CertifiedParticipants) and r.exception_levels]
+    out = [
+        GENERATED,
+        "",
+        "# 认可的例外登记 Recognised exceptions",
+        "",
+        "两人执法的规则允许「另有规定」的例外。执法行为记录中的「例外依据」（`exception_basis`）"
+        "不因写了什么就被采信：只有引用了本登记中的条文（法律名称和条号），该条允许该行为"
+        "（行为类型、领域、程序），且该条的效力层级是规则认可的层级时，该行为才只需一名具备资格的"
+        "执法人员，列为豁免。其他依据不豁免，发现中写明所载依据及不予认可的理由。",
+        "",
+        "本页由 `rules/national/exceptions.yaml` 生成。法制人员增补条文只需在该文件中增加一项"
+        "（条文须逐字引自 `rules/sources/` 中收录的文本），无需改动程序；"
+        "载入时校验字段并核对引文。",
+        "",
+        "## 哪些规则认可哪些层级 Which rules accept which levels",
+        "",
+        "| 规则 | 标题 | 认可的例外层级 |",
+        "|---|---|---|",
+    ]
+    for rule in honouring:
+        document = rule.sources[0].document
+        levels = "、".join(label(BasisLevel(level)) for level in rule.exception_levels)
+        out.append(
+            f"| [{rule.id}]({document}.md#{anchor('rule', rule.id)}) | {md(rule.title)} "
+            f"| {levels} |"
+        )
+    allowing = [p for p in ruleset.exceptions.provisions if p.allows]
+    refusing = [p for p in ruleset.exceptions.provisions if not p.allows]
+    for heading, provisions in (
+        ("## 允许少于两人的条文 Provisions that allow fewer officers", allowing),
+        ("## 经审查不允许少于两人的条文 Provisions examined that do not", refusing),
+    ):
+        out += ["", heading]
+        for provision in provisions:
+            out += ["", f"### {provision.id} {md(provision.cited())}", ""]
+            out += [f"- 效力层级：{label(provision.level)}"]
+            if provision.also_named:
+                out += [f"- 记录中也写作：{'、'.join(md(n) for n in provision.also_named)}"]
+            allows = "；".join(a.describe() for a in provision.allows) or "不允许少于两名执法人员"
+            out += [f"- 允许：{md(allows)}", ""]
+            for source in provision.sources:
+                title = ruleset.documents[source.document].title
+                out += [f"> {md(source.quote)}", ">", f"> —— {md(title)} {md(source.section)}", ""]
+            out += [f"**解读** {md(provision.note)}", ""]
+            if provision.note_en:
+                out += [f"*Reading.* {md(prose(provision.note_en))}", ""]
+    out += [
+        "",
+        "## 依据层级的判断 How a basis's level is read",
+        "",
+        "记录载明依据层级（`basis_level`：法律、行政法规、地方性法规、规章、规范性文件）的，"
+        "从其所载；未载的，按依据名称判断，看不出的不作推测，以数据质量提示"
+        "（`data-quality.basis-level-unknown`）列出：",
+        "",
+        "| 名称 | 层级 |",
+        "|---|---|",
+        "| 《…法》（不含「办法」） | 法律 |",
+        "| 《…条例》，名称以省级或市、州、县名开头，或为自治条例、单行条例 | 地方性法规 |",
+        "| 《…条例》，其他 | 行政法规 |",
+        "| 《…规定》《…办法》《…规则》《…细则》 "
+        "| 规章（以「中华人民共和国」开头或含「关于」的：不明） |",
+        "| 《…通知》《…规程》《…意见》《…方案》《…指引》《…指南》《…批复》《…函》《…纪要》"
+        "《…要点》《…制度》 | 规范性文件 |",
+        "| 其他（决定、公告等） | 不明 |",
+        "",
+        "电子技术监控设备的依据须为法律、行政法规（遵义 Z12：「没有法律、行政法规规定」）；"
+        "委托执法的依据须为法律、法规或规章（遵义 Z13，依行政处罚法第二十条）。",
+    ]
+    return "\n".join(out) + "\n"
 # -- the readings of every pack, in one table -------------------------------------------------
 
 _QUOTED_WORDS = re.compile(r"「([^」]+)」")
@@ -853,6 +929,7 @@ def pages() -> dict[Path, str]:
         DOCS / "reference" / "kinds.md": kinds_page(),
         DOCS / "reference" / "cli.md": cli_page(),
         DOCS / "sources" / "index.md": source_index(documents, ruleset),
+        DOCS / "sources" / "exceptions.md": exceptions_page(ruleset),
         DOCS / "readings.md": readings_page(ruleset),
     }
     for doc in documents:

@@ -20,6 +20,7 @@ import enforcement_rules as er
 from enforcement_rules._figures import FIGURES, KEYS_BY_LABEL
 from enforcement_rules._quality import CHECKS as QUALITY_CHECKS
 from enforcement_rules._rulebase import STATUS_LABELS
+from enforcement_rules._vocab import ALIASES
 
 STATUS_BY_LABEL = {label: status for status, label in STATUS_LABELS.items()}
 
@@ -148,6 +149,13 @@ def _same(actual: Any, written: str) -> bool:
         return [str(a) for a in actual] == items
     if isinstance(actual, dict):
         return actual == json.loads(written)
+    # an enumeration's value written as its Chinese word (依据层级 为 规范性文件)
+    if any(
+        word == written and member.value == actual
+        for e in ALIASES.values()
+        for word, member in e.items()
+    ):
+        return True
     return str(actual) == written
 
 

@@ -181,7 +181,13 @@ def test_certified_participants_are_counted_as_a_plain_reading_counts_them(
             for officer, acts in taking_part.items()
         }
         certified = sum(judged.values())
-        exempt = rule.exempt_with_exception_basis and action["exception_basis"] is not None
+        basis = action["exception_basis"]
+        exempt = basis is not None and (
+            RULES.exceptions.judge(
+                basis, action["basis_level"], action["kind"], action["domain"], action["procedure"]
+            ).exempt_level
+            in rule.accepted
+        )
         required = 1 if exempt else rule.minimum_certified
         participants = len(action["participants"])
         if certified < required or (rule.every_participant and certified < participants):

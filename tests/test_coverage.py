@@ -82,15 +82,16 @@ def test_a_task_table_row_is_cited_where_it_is_judged_and_explained_where_it_is_
                     assert item.entry.not_checkable is not None, (task.id, item.sentence.text)
 
 
-def test_a_law_register_covers_exactly_the_articles_its_rules_quote() -> None:
+def test_a_law_register_covers_exactly_the_articles_its_rules_and_exceptions_quote() -> None:
     article = re.compile(r"^第[一二三四五六七八九十百零]+条")
     for document in RULES.documents.values():
         if not document.file.endswith(".md"):
             continue
+        sources = [source for rule in RULES for _, source in rule.quoted()]
+        sources += [s for provision in RULES.exceptions.provisions for s in provision.sources]
         quoted = {
             match.group(0)
-            for rule in RULES
-            for _, source in rule.quoted()
+            for source in sources
             if source.document == document.id and (match := article.match(source.section))
         }
         register = COVERAGE[document.id].register

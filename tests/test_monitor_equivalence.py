@@ -128,6 +128,60 @@ def test_a_summary_due_a_month_after_each_evaluation_agrees_with_evaluate() -> N
     compare(data, month_ends(date(2023, 1, 1), date(2026, 3, 31)))
 
 
+def test_publication_due_in_working_days_and_exception_bases_agree_with_evaluate() -> None:
+    # 广汉: a decision is pending until its period (7 or 20 working days, holidays skipped)
+    # has passed, missing after it, late when published after it; 大武口 公安: an exception
+    # basis exempts only when the register holds it and it allows the act
+    departments = [
+        {"id": "GH-ZHZF", "name": "广汉市综合行政执法局", "region": ["四川省", "德阳市", "广汉市"]}
+        | {"level": "county", "domain": "综合行政执法"},
+        {"id": "DWK-GAJ", "name": "石嘴山市公安局大武口区分局"}
+        | {"region": ["宁夏回族自治区", "石嘴山市", "大武口区"], "level": "county"}
+        | {"domain": "公安"},
+    ]
+    officers = [
+        {"id": o, "department": d, "employment": "staff"}
+        for o, d in (("P1", "GH-ZHZF"), ("P2", "GH-ZHZF"), ("Q1", "DWK-GAJ"))
+    ]
+    certificates = [
+        {"id": f"K{o}", "officer": o, "valid_from": "2022-01-01", "valid_to": "2027-12-31"}
+        for o in ("P1", "P2", "Q1")
+    ]
+    acts = [
+        ("A1", "2024-09-29", "permit", "2024-10-14"),
+        ("A2", "2024-09-29", "permit", "2024-10-15"),
+        ("A3", "2024-09-29", "inspection", None),
+        ("A4", "2024-10-30", "penalty", None),
+        ("A5", "2024-10-31", "penalty", "2024-11-20"),
+    ]
+    actions: list[dict[str, Any]] = [
+        {"id": a, "department": "GH-ZHZF", "date": day, "kind": kind, "participants": ["P1", "P2"]}
+        | {"recorded": True, "publicized_on": published}
+        for a, day, kind, published in acts
+    ]
+    bases = [
+        ("B1", "《中华人民共和国道路交通安全法》第一百零七条", "summary"),
+        ("B2", "《中华人民共和国道路交通安全法》第一百零七条", "ordinary"),
+        ("B3", "《中华人民共和国行政处罚法》第五十一条、第五十二条", "summary"),
+        ("B4", "《大武口区公安分局现场执法工作规程》", "summary"),
+        ("B5", "市局会议决定", "summary"),
+    ]
+    actions += [
+        {"id": a, "department": "DWK-GAJ", "date": "2024-10-10", "kind": "penalty"}
+        | {"participants": ["Q1"], "procedure": procedure, "exception_basis": basis}
+        | {"recorded": True, "publicized_on": "2024-10-11"}
+        for a, basis, procedure in bases
+    ]
+    data = {
+        "departments": departments,
+        "officers": officers,
+        "certificates": certificates,
+        "actions": actions,
+    }
+    days = [date(2024, 10, 1) + timedelta(days=n) for n in range(0, 60, 3)]
+    compare(data, sorted({*days, date(2024, 10, 14), date(2024, 10, 15), date(2024, 12, 31)}))
+
+
 # -- generated record sets --------------------------------------------------------------
 #
 # Departments of every pack, officers, certificates and trainings, and the records the other

@@ -101,6 +101,7 @@ def test_a_publication_dated_after_the_decision_withdraws_its_finding_when_its_d
         on_finding=told.raised,
         on_resolved=told.resolve,
         keep_findings=False,
+        pending=True,
     ) as monitor:
         monitor.post(
             {
@@ -121,7 +122,9 @@ def test_a_publication_dated_after_the_decision_withdraws_its_finding_when_its_d
         }
         monitor.post({**action("A1", "2024-05-10"), "department": "GH", **review}, "actions")
         held = {(k[0], k[1]): f.status for k, f in told.held.items()}
-        assert held[("G13.review", "A1")] == held[("G13.publicity", "A1")] == er.Status.MISSING
+        assert held[("G13.review", "A1")] == er.Status.MISSING
+        # its publication is due within 7 working days of the decision: pending meanwhile
+        assert held[("G13.publicity", "A1")] == er.Status.PENDING
         monitor.advance_to("2024-06-30")  # the publication and the review have come
         held = {(k[0], k[1]): f.status for k, f in told.held.items()}
         assert ("G13.publicity", "A1") not in held and told.resolved == 1

@@ -131,6 +131,7 @@ COLUMN_ALIASES: dict[str, dict[str, str]] = {
         "全过程记录": "recorded",
         "公示日期": "publicized_on",
         "例外依据": "exception_basis",
+        "例外依据层级": "basis_level",
     },
     "submissions": {
         "编号": "id",
@@ -192,6 +193,7 @@ COLUMN_ALIASES: dict[str, dict[str, str]] = {
         "地点": "location",
         "设置地点": "location",
         "法律依据": "legal_basis",
+        "依据层级": "basis_level",
         "法制审核日期": "legal_review_on",
         "技术审核日期": "technical_review_on",
         "地点公布日期": "location_published_on",
@@ -203,6 +205,7 @@ COLUMN_ALIASES: dict[str, dict[str, str]] = {
         "受委托组织": "entrusted",
         "受委托方": "entrusted",
         "法律依据": "legal_basis",
+        "依据层级": "basis_level",
         "委托书签订日期": "agreement_signed_on",
         "公示日期": "published_on",
     },

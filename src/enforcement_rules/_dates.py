@@ -8,6 +8,12 @@ Readings fixed for the whole project:
 - "一个月内" after an event: the same day number of the next month, or that month's last day
   when it has no such day (31 January + 1 month = 28 or 29 February).
 
+- "N个工作日内" after an event: the Nth working day after the event's day (the event's day
+  is not counted), working days as the State Council's holiday arrangements make them: no
+  weekend or statutory holiday, and the weekend days made working days (调休) counted. The
+  calendar comes from the ``chinesecalendar`` package, which knows the years in
+  ``WORKING_DAY_YEARS``; a count reaching another year raises ``CalendarError``.
+
 Nothing here reads today's date: every evaluation passes its as-of day in.
 """
 
@@ -16,7 +22,10 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta
 
+import chinese_calendar
 import pendulum
+
+from ._errors import CalendarError
 
 TIMEZONE = "Asia/Shanghai"
 _TZ = pendulum.timezone(TIMEZONE)
@@ -193,3 +202,51 @@ def _plain(moment: pendulum.DateTime) -> datetime:
         moment.microsecond,
         tzinfo=_TZ,
     )
+
+
+def _known_years() -> tuple[int, int]:
+    years = sorted({day.year for day in chinese_calendar.holidays})
+    return years[0], years[-1]
+
+
+WORKING_DAY_YEARS = _known_years()
+"""The first and last year whose working days the Chinese holiday calendar knows."""
+
+
+def is_working_day(day: date) -> bool:
+    """Whether ``day`` is a working day (工作日) in China: not a weekend day or a statutory
+    holiday, unless an adjusted working day (调休). Raises ``CalendarError`` outside
+    ``WORKING_DAY_YEARS``."""
+    first, last = WORKING_DAY_YEARS
+    if not first <= day.year <= last:
+        raise CalendarError(
+            f"{day.isoformat()}: the Chinese working-day calendar (chinesecalendar "
+            f"{_package_version()}) knows {first}–{last} only; a later release of the package "
+            f"may know {day.year}"
+        )
+    return bool(chinese_calendar.is_workday(day))
+
+
+def add_working_days(day: date, count: int) -> date:
+    """The ``count``-th working day after ``day`` ("…之日起N个工作日内": ``day`` not counted).
+
+    >>> add_working_days(date(2024, 9, 29), 7)  # 1–7 October off, Saturday 12 October worked
+    datetime.date(2024, 10, 14)
+    """
+    if count < 1:
+        raise ValueError("a count of one working day or more")
+    current, counted = day, 0
+    while counted < count:
+        current += timedelta(days=1)
+        if is_working_day(current):
+            counted += 1
+    return current
+
+
+def _package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("chinesecalendar")
+    except PackageNotFoundError:  # pragma: no cover - installed with the library
+        return "?"

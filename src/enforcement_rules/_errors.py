@@ -69,6 +69,11 @@ class UsageError(EnforcementRulesError):
     """An argument is not usable: an unknown pack id, a malformed as-of date, ..."""
 
 
+class CalendarError(EnforcementRulesError):
+    """A count of working days (工作日) reaches a year the Chinese holiday calendar does not
+    know: its statutory holidays and adjusted working days are published year by year."""
+
+
 class MonitorUnavailable(EnforcementRulesError):
     """The live monitor needs durable-rules, which is not importable on this Python."""
 

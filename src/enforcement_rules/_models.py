@@ -15,6 +15,7 @@ from ._fields import Day, DayOrMoment, PeriodLabel, Text, UniqueTexts, enum_fiel
 from ._vocab import (
     ActionKind,
     ActivityKind,
+    BasisLevel,
     CertificateStatus,
     Education,
     Employment,
@@ -29,6 +30,7 @@ StatusField = enum_field(CertificateStatus)
 ActionKindField = enum_field(ActionKind)
 ProcedureField = enum_field(Procedure)
 ActivityKindField = enum_field(ActivityKind)
+BasisLevelField = enum_field(BasisLevel)
 
 NonNegativeInt = Annotated[int, Field(ge=0)]
 Year = Annotated[int, Field(ge=1949, le=2200)]
@@ -131,7 +133,15 @@ class Action(Record):
     )
     publicized_on: Day | None = None
     exception_basis: Text | None = Field(
-        default=None, description="The law that allows fewer officers, if one does"
+        default=None,
+        description="The provision that allows fewer officers, cited by statute and article "
+        "(e.g. 《中华人民共和国道路交通安全法》第一百零七条); it exempts the act only when the "
+        "register of recognised exceptions holds it and it allows the act",
+    )
+    basis_level: BasisLevelField | None = Field(  # type: ignore[valid-type]
+        default=None,
+        description="The level of exception_basis (法律, 行政法规, 地方性法规, 规章, 规范性文件); "
+        "when absent, read from its title",
     )
 
 
@@ -232,6 +242,11 @@ class MonitoringDevice(Record):
     department: Text
     location: Text
     legal_basis: Text | None = None
+    basis_level: BasisLevelField | None = Field(  # type: ignore[valid-type]
+        default=None,
+        description="The level of legal_basis (法律, 行政法规, 地方性法规, 规章, 规范性文件); "
+        "when absent, read from its title",
+    )
     legal_review_on: Day | None = None
     technical_review_on: Day | None = None
     location_published_on: Day | None = None
@@ -244,6 +259,11 @@ class Entrustment(Record):
     department: Text
     entrusted: Text
     legal_basis: Text | None = None
+    basis_level: BasisLevelField | None = Field(  # type: ignore[valid-type]
+        default=None,
+        description="The level of legal_basis (法律, 行政法规, 地方性法规, 规章, 规范性文件); "
+        "when absent, read from its title",
+    )
     agreement_signed_on: Day | None = None
     published_on: Day | None = None
 

@@ -94,10 +94,11 @@ class Monitor:
         keep_findings: bool = True,
         rules: RuleSet | None = None,
     ) -> None:
-        selected = (rules if rules is not None else load_rules()).select(packs)
+        ruleset = rules if rules is not None else load_rules()
+        selected = ruleset.select(packs)
         first = None if start is None else _moment(start, "start")
         self.packs = [pack.id for pack in selected]
-        self._state = LiveState()
+        self._state = LiveState(ruleset.exceptions)
         self._trackers: list[Tracker] = []
         self.skipped: list[tuple[str, str, str]] = []
         """Rules of the packs the monitor does not follow: (rule id, kind, reason)."""

@@ -14,6 +14,7 @@ import polars as pl
 
 from ._errors import Problem
 from ._findings import finding_frame
+from ._legal_basis import derived_level
 from ._records import Records
 from ._rulebase import Severity, SourceRef, Status
 
@@ -31,6 +32,15 @@ class QualityCheck:
     severity: Severity = Severity.WARNING
 
     def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
+        if self.id == BASIS_LEVEL_UNKNOWN.id:
+            return (
+                f"{figures['record_type']} 记录 {subject_id} 的 {figures['field']}"
+                f"「{figures['basis']}」从名称看不出效力层级，记录也未载明（basis_level），"
+                f"有关规则不据此判断其层级。",
+                f"{figures['record_type']} record {subject_id}: the level of its "
+                f"{figures['field']} {figures['basis']!r} shows neither in its title nor in "
+                f"basis_level, so no rule judges its level.",
+            )
         if self.id == UNKNOWN_REFERENCE.id:
             return (
                 f"{figures['record_type']} 记录 {subject_id} 的 {figures['field']} 引用了不存在的"
@@ -58,7 +68,22 @@ DUPLICATE_ID = QualityCheck(
     fix="为每条记录使用唯一编号，删除或合并重复的记录。",
     fix_en="Give every record its own id; remove or merge the duplicates.",
 )
-CHECKS = {c.id: c for c in (UNKNOWN_REFERENCE, DUPLICATE_ID)}
+BASIS_LEVEL_UNKNOWN = QualityCheck(
+    id="data-quality.basis-level-unknown",
+    title="法律依据的效力层级不明",
+    title_en="A legal basis of unknown level",
+    fix="在记录的 basis_level（依据层级）中载明法律、行政法规、地方性法规、规章或规范性文件，"
+    "或以《名称》第…条的形式写明依据。",
+    fix_en="State the basis's level in basis_level (law, administrative regulation, local "
+    "regulation, rules, normative document), or cite it as 《title》第…条.",
+)
+CHECKS = {c.id: c for c in (UNKNOWN_REFERENCE, DUPLICATE_ID, BASIS_LEVEL_UNKNOWN)}
+# (table, column naming a legal basis): the bases whose level the rules read
+_BASES = [
+    ("actions", "exception_basis"),
+    ("monitoring_devices", "legal_basis"),
+    ("entrustments", "legal_basis"),
+]
 
 # (table, column holding the reference, table referred to, whether the column is a list)
 _REFERENCES = [
@@ -165,6 +190,30 @@ def quality_findings(records: Records) -> pl.DataFrame:
                 figures={"record_type": pl.lit(table), "count": pl.col("count")},
             ).with_columns(pl.lit(DUPLICATE_ID.id).alias("rule"))
         )
+    for table, column in _BASES:
+        frame = records.table(table)
+        named = frame.filter(pl.col(column).is_not_null() & pl.col("basis_level").is_null())
+        if named.height == 0:
+            continue
+        texts = named.get_column(column).unique()
+        unknown = [t for t in texts if derived_level(t) is None]
+        unclear = named.filter(pl.col(column).is_in(unknown))
+        if unclear.height == 0:
+            continue
+        frames.append(
+            finding_frame(
+                unclear,
+                subject_type=table.removesuffix("s"),
+                subject_id=pl.col("id"),
+                department=pl.col("department"),
+                status=Status.NOT_MET.value,
+                figures={
+                    "record_type": pl.lit(table),
+                    "field": pl.lit(column),
+                    "basis": pl.col(column),
+                },
+            ).with_columns(pl.lit(BASIS_LEVEL_UNKNOWN.id).alias("rule"))
+        )
     if not frames:
         return pl.DataFrame()
     return pl.concat(frames).with_columns(
@@ -184,6 +233,8 @@ def quality_problems(quality: pl.DataFrame, origin: str) -> list[Problem]:
     """Data-quality findings as input problems (for strict evaluation)."""
     problems = []
     for row in quality.iter_rows(named=True):
+        if row["rule"] == BASIS_LEVEL_UNKNOWN.id:
+            continue  # a basis of unknown level is not judged; the records are still usable
         figures = json.loads(row["figures"])
         record = f"{figures['record_type']} record {row['subject_id']}"
         if row["rule"] == UNKNOWN_REFERENCE.id:

@@ -6,6 +6,7 @@ Layout of a rules folder::
     sources/<file>                the verbatim texts
     coverage/<document>.yaml      every sentence of a document, classified (_coverage)
     <pack-id>/pack.yaml           a pack: title, documents, the departments it applies to
+    <pack-id>/exceptions.yaml     recognised exceptions to the two-officer rules (_exceptions)
     <pack-id>/<anything>.yaml     a list of rules of that pack
 
 Every rule is validated by the model of its ``kind``; every quote must stand verbatim in its
@@ -25,6 +26,7 @@ from pydantic import Field, ValidationError
 
 from ._chinese import ChineseText
 from ._errors import RuleError, UsageError
+from ._exceptions import EXCEPTIONS_FILE, ExceptionRegister, RecognisedProvision
 from ._kinds import RULE_ADAPTER
 from ._rulebase import DepartmentView, Period, RuleBase, Selector, Spec
 from ._sources import SourceDocument, load_documents
@@ -51,10 +53,12 @@ class PackSpec(Spec):
 
 @dataclass(frozen=True)
 class Pack:
-    """A pack and its rules, in file order."""
+    """A pack and its rules, in file order, with the register of recognised exceptions of the
+    rules folder it was loaded from (shared by every pack of it)."""
 
     spec: PackSpec
     rules: tuple[RuleBase, ...] = field(default=())
+    exceptions: ExceptionRegister = field(default_factory=ExceptionRegister)
 
     @property
     def id(self) -> str:
@@ -84,8 +88,15 @@ class Pack:
 class RuleSet:
     """Every pack, rule and source document of a rules folder."""
 
-    def __init__(self, documents: dict[str, SourceDocument], packs: list[Pack]) -> None:
+    def __init__(
+        self,
+        documents: dict[str, SourceDocument],
+        packs: list[Pack],
+        exceptions: ExceptionRegister | None = None,
+    ) -> None:
         self.documents = documents
+        self.exceptions = exceptions if exceptions is not None else ExceptionRegister()
+        """The recognised exceptions to the two-officer rules (``exceptions.yaml``)."""
         self.packs = {p.id: p for p in packs}
         self.rules = {r.id: r for p in packs for r in p.rules}
         self._pack_of = {r.id: p for p in packs for r in p.rules}
@@ -138,7 +149,8 @@ def load_rules(folder: str | Path | None = None) -> RuleSet:
 
 def _load(folder: Path) -> RuleSet:
     documents = load_documents(folder / "sources")
-    packs: list[Pack] = []
+    loaded: list[tuple[PackSpec, list[RuleBase]]] = []
+    provisions: list[RecognisedProvision] = []
     seen: dict[str, str] = {}
     for pack_dir in sorted(p for p in folder.iterdir() if p.is_dir() and p.name not in NOT_PACKS):
         if not (pack_dir / PACK_FILE).is_file():
@@ -147,6 +159,9 @@ def _load(folder: Path) -> RuleSet:
         rules: list[RuleBase] = []
         for path in sorted(pack_dir.glob("*.yaml")):
             if path.name == PACK_FILE:
+                continue
+            if path.name == EXCEPTIONS_FILE:
+                provisions.extend(_provisions_of(folder, path, documents, provisions))
                 continue
             for rule in _rules_of(folder, path, documents):
                 if rule.id in seen:
@@ -157,14 +172,16 @@ def _load(folder: Path) -> RuleSet:
                 seen[rule.id] = _display(folder, path)
                 rules.append(rule)
         _check_links(spec.id, rules, seen)
-        packs.append(Pack(spec, tuple(rules)))
+        loaded.append((spec, rules))
+    register = ExceptionRegister(provisions)
+    packs = [Pack(spec, tuple(rules), register) for spec, rules in loaded]
     for rule in (r for p in packs for r in p.rules):
         unknown = [ref for ref in rule.references() if ref not in seen]
         if unknown:
             raise RuleError(
                 seen[rule.id], f"rule {rule.id} names rules that do not exist: {', '.join(unknown)}"
             )
-    return RuleSet(documents, packs)
+    return RuleSet(documents, packs, register)
 
 
 def _check_links(pack: str, rules: list[RuleBase], files: dict[str, str]) -> None:
@@ -236,6 +253,57 @@ def _rules_of(folder: Path, path: Path, documents: dict[str, SourceDocument]) ->
                 )
         rules.append(rule)
     return rules
+
+
+def _provisions_of(
+    folder: Path,
+    path: Path,
+    documents: dict[str, SourceDocument],
+    earlier: list[RecognisedProvision],
+) -> list[RecognisedProvision]:
+    """The recognised provisions of an ``exceptions.yaml``, validated, their quotes checked."""
+    located = read_yaml(path, _display(folder, path))
+    if not isinstance(located.data, list):
+        raise RuleError(located.file, "expected a list of recognised provisions", line=1)
+    ids = {p.id for p in earlier}
+    provisions = []
+    for position, entry in enumerate(located.data):
+        try:
+            provision = RecognisedProvision.model_validate(entry)
+        except ValidationError as error:
+            first = error.errors(include_url=False)[0]
+            field_name = ".".join(str(p) for p in first["loc"]) or "(entry)"
+            message = str(first["msg"]).removeprefix("Value error, ")
+            raise RuleError(
+                located.file,
+                f"provision {position}: field '{field_name}': {message}",
+                line=located.line_of((position, *first["loc"])),
+            ) from None
+        if provision.id in ids:
+            raise RuleError(
+                located.file,
+                f"provision id {provision.id} is used twice",
+                line=located.line_of((position, "id")),
+            )
+        ids.add(provision.id)
+        for number, source in enumerate(provision.sources):
+            document = documents.get(source.document)
+            if document is None:
+                raise RuleError(
+                    located.file,
+                    f"provision {provision.id}: unknown document {source.document}; known: "
+                    + ", ".join(documents),
+                    line=located.line_of((position, "sources", number, "document")),
+                )
+            if not document.contains(source.quote):
+                raise RuleError(
+                    located.file,
+                    f"provision {provision.id}: the quote is not verbatim in {document.file}: "
+                    f"{source.quote[:40]}…",
+                    line=located.line_of((position, "sources", number, "quote")),
+                )
+        provisions.append(provision)
+    return provisions
 
 
 def _rule_error(located: LocatedYaml, error: ValidationError, prefix: tuple[int, ...]) -> RuleError:

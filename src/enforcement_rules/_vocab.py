@@ -59,6 +59,16 @@ class Procedure(StrEnum):
     SUMMARY = "summary"
 
 
+class BasisLevel(StrEnum):
+    """The level (效力层级) of a legal basis a record names, from a law down."""
+
+    LAW = "law"  # 法律: by the National People's Congress or its Standing Committee
+    ADMINISTRATIVE_REGULATION = "administrative_regulation"  # 行政法规: by the State Council
+    LOCAL_REGULATION = "local_regulation"  # 地方性法规 (and 自治条例、单行条例)
+    ADMINISTRATIVE_RULES = "administrative_rules"  # 规章: of a ministry or a people's government
+    NORMATIVE_DOCUMENT = "normative_document"  # 规范性文件: any other document of an authority
+
+
 class ActivityKind(StrEnum):
     LEADERSHIP_LEGAL_STUDY = "leadership_legal_study"
     LEGAL_LECTURE = "legal_lecture"
@@ -131,6 +141,18 @@ ALIASES: dict[type[StrEnum], dict[str, StrEnum]] = {
         "其他": ActionKind.OTHER,
     },
     Procedure: {"普通程序": Procedure.ORDINARY, "简易程序": Procedure.SUMMARY},
+    BasisLevel: {
+        "法律": BasisLevel.LAW,
+        "行政法规": BasisLevel.ADMINISTRATIVE_REGULATION,
+        "地方性法规": BasisLevel.LOCAL_REGULATION,
+        "自治条例": BasisLevel.LOCAL_REGULATION,
+        "单行条例": BasisLevel.LOCAL_REGULATION,
+        "规章": BasisLevel.ADMINISTRATIVE_RULES,
+        "部门规章": BasisLevel.ADMINISTRATIVE_RULES,
+        "地方政府规章": BasisLevel.ADMINISTRATIVE_RULES,
+        "规范性文件": BasisLevel.NORMATIVE_DOCUMENT,
+        "行政规范性文件": BasisLevel.NORMATIVE_DOCUMENT,
+    },
     ActivityKind: {
         "领导班子集中学法": ActivityKind.LEADERSHIP_LEGAL_STUDY,
         "法治专题讲座": ActivityKind.LEGAL_LECTURE,

@@ -29,6 +29,7 @@ import polars as pl
 from .._dates import day_end, day_start, local_day, microseconds
 from .._engine import Condition, at_least, at_most
 from .._engine import field as other_field
+from .._exceptions import ExceptionRegister, Judgement
 from .._kinds.campaign import CampaignScope
 from .._rulebase import DepartmentView, Period, RuleBase, Severity
 from .._vocab import CertificateStatus, Employment
@@ -162,11 +163,14 @@ class ActSummary:
     ``participants``, ``certified`` (a certificate valid that day), ``certified_in_domain``
     (valid and covering the action's domain), ``auxiliary``, ``exited`` (participants whose
     certificates covering the day had all been suspended, withdrawn or cancelled) and
-    ``exception_basis`` (the action names a law allowing fewer officers).
+    ``exempt_level`` (the level of a recognised provision the action cites that allows it
+    with fewer officers, ``""`` when none does); ``judgement``: its exception basis read
+    against the register of recognised exceptions.
     """
 
     row: dict[str, Any]
     event: dict[str, Any]
+    judgement: Judgement | None
     uncertified: list[str]
     uncertified_in_domain: list[str]
     auxiliary: list[str]
@@ -176,7 +180,8 @@ class ActSummary:
 class LiveState:
     """The standing records, the running tallies and the clock of one monitor."""
 
-    def __init__(self) -> None:
+    def __init__(self, exceptions: ExceptionRegister | None = None) -> None:
+        self.exceptions = exceptions if exceptions is not None else ExceptionRegister()
         self.departments: dict[str, dict[str, Any]] = {}
         self.officers: dict[str, dict[str, Any]] = {}
         self.certificates: dict[str, dict[str, dict[str, Any]]] = {}  # officer -> id -> row
@@ -425,11 +430,20 @@ class LiveState:
             "certified_in_domain": participants - len(uncertified_in_domain),
             "auxiliary": len(auxiliary),
             "exited": len(exited),
-            "exception_basis": row["exception_basis"] is not None,
         }
+        basis = row["exception_basis"]
+        judgement = (
+            None
+            if basis is None
+            else self.exceptions.judge(
+                basis, row["basis_level"], row["kind"], domain, row["procedure"]
+            )
+        )
+        event["exempt_level"] = judgement.exempt_level if judgement else ""
         return ActSummary(
             row=row,
             event=event,
+            judgement=judgement,
             uncertified=sorted(uncertified),
             uncertified_in_domain=sorted(uncertified_in_domain),
             auxiliary=sorted(auxiliary),

@@ -12,10 +12,10 @@ from .._engine import (
     any_of,
     at_least,
     at_most,
-    equals,
     field,
     greater,
     less,
+    none_of,
     one_of,
 )
 from .._kinds.personnel import CertificateExit, CertifiedParticipants, NoAuxiliaryParticipants
@@ -74,11 +74,12 @@ class CertifiedParticipantsTracker(_ActTracker):
         rule = self.rule
         certified = "certified_in_domain" if rule.certificate_covers_domain else "certified"
         too_few = less(certified, rule.minimum_certified)
-        if rule.exempt_with_exception_basis:
-            # a law allowing fewer officers lowers the count to one, as evaluate reads it
+        if rule.exception_levels:
+            # a recognised law allowing fewer officers lowers the count to one, as evaluate
+            # reads it
             too_few = any_of(
-                all_of(equals("exception_basis", False), too_few),
-                all_of(equals("exception_basis", True), less(certified, 1)),
+                all_of(none_of("exempt_level", rule.accepted), too_few),
+                all_of(one_of("exempt_level", rule.accepted), less(certified, 1)),
             )
         failing = too_few
         if rule.every_participant:
@@ -89,7 +90,7 @@ class CertifiedParticipantsTracker(_ActTracker):
         row, event = summary.row, summary.event
         rule = self.rule
         in_domain = rule.certificate_covers_domain
-        exempt = rule.exempt_with_exception_basis and event["exception_basis"]
+        exempt = event["exempt_level"] in rule.accepted
         figures = {
             "date": row["date"].isoformat(),
             "kind": row["kind"],
@@ -99,8 +100,16 @@ class CertifiedParticipantsTracker(_ActTracker):
             "required": 1 if exempt else rule.minimum_certified,
             "uncertified": summary.uncertified_in_domain if in_domain else summary.uncertified,
         }
-        if rule.exempt_with_exception_basis:
-            figures["exception_basis"] = row["exception_basis"]
+        if rule.exception_levels:
+            judgement = summary.judgement
+            figures |= {
+                "exception_basis": row["exception_basis"],
+                "basis_level": judgement.level.value if judgement and judgement.level else None,
+                "basis_provision": judgement.provision if judgement else None,
+                "basis_verdict": judgement.verdict(rule.exception_levels).value
+                if judgement
+                else None,
+            }
         return figures
 
 

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from .._engine import Condition, all_of, at_most, field, greater
-from .._kinds.registers import NAMED_BY, RegisterCompleteness
+from .._kinds.registers import NAMED_BY, RegisterCompleteness, basis_level_of
 from .._rulebase import Status
 from ._base import (
     Alarms,
@@ -74,6 +74,7 @@ class RegisterCompletenessTracker(Tracker):
         if entry["department"] not in counted:
             return self.outside(entry["id"])
         today = self.state.today
+        level = basis_level_of(entry["legal_basis"], entry["basis_level"])
         lacking = []
         for part in self.rule.required:
             value = entry[part]
@@ -81,17 +82,22 @@ class RegisterCompletenessTracker(Tracker):
                 self.alarms.at(start_moment(value), entry["id"], self.state.now)
                 if today is None or value > today:
                     lacking.append(part)
-            elif value is None:
+            elif value is None or (part == "legal_basis" and self.rule.basis_falls_short(level)):
                 lacking.append(part)
         event = {"today": self.state.day, "lacking": len(lacking)}
         if self.rule.due is not None:
             event |= {"due": due_moment(self.rule.due), "now": self.state.now}
-        name = entry[NAMED_BY[self.rule.record_type]]
+        figures: dict[str, Any] = {
+            "name": entry[NAMED_BY[self.rule.record_type]],
+            "lacking": lacking,
+        }
+        if self.rule.basis_levels:
+            figures |= {"legal_basis": entry["legal_basis"], "basis_level": level}
         return self.labelled(
             entry["id"],
             entry["department"],
             event,
-            lambda: {"name": name, "lacking": lacking},
+            lambda: figures,
             due=self.rule.due,
             subject_type=self.rule.record_type.removesuffix("s"),
         )

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any, ClassVar
 
 from .._dates import local_day
-from .._engine import Condition, all_of, any_of, at_most, equals, field, greater
+from .._engine import Condition, all_of, any_of, at_least, at_most, equals, field, greater, less
 from .._kinds.systems import DecisionPublicity, MajorDecisionReview, WholeProcessRecord
 from .._rulebase import Status
 from ._base import Change, Observation
@@ -138,12 +138,81 @@ class MajorDecisionReviewTracker(_SystemsTracker):
 
 
 class DecisionPublicityTracker(_SystemsTracker):
+    """With a due period, an unpublished decision is pending until its due day has passed and
+    missing after it: such an action is held until the clock passes its due day and judged
+    again then; one published after its due day is late."""
+
     rule: DecisionPublicity
     dated_by: ClassVar[str | None] = "publicized_on"
 
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self._pending: dict[str, dict[str, Any]] = {}  # action id -> row, until its due day
+
     def ruleset(self) -> dict[str, Condition]:
         scope = self.scope(self.rule.action_kinds)
-        return {Status.MISSING.value: all_of(*scope, _not_counted("publicized_on"))}
+        if not self.rule.due_within:
+            return {Status.MISSING.value: all_of(*scope, _not_counted("publicized_on"))}
+        unpublished = all_of(*scope, greater("due", _NEVER), _not_counted("publicized_on"))
+        return {
+            Status.PENDING.value: all_of(unpublished, at_least("due", field("today"))),
+            Status.MISSING.value: all_of(unpublished, less("due", field("today"))),
+            Status.LATE.value: all_of(
+                *scope,
+                greater("due", _NEVER),
+                greater("publicized_on", _NEVER),
+                at_most("publicized_on", field("today")),
+                greater("publicized_on", field("due")),
+            ),
+        }
+
+    def on_change(self, change: Change) -> Iterable[Observation]:
+        self._pending.pop(change.row["id"], None)
+        return super().on_change(change)
+
+    def on_clock(self, before: datetime | None, after: datetime) -> Iterable[Observation]:
+        observed = list(super().on_clock(before, after))
+        today = local_day(after)
+        seen = {o.subject_id for o in observed}
+        passed = [r for r in self._pending.values() if self._due(r) < today]
+        for row in passed:
+            del self._pending[row["id"]]
+        return observed + [
+            self.observe(row, _event(row, today)) for row in passed if row["id"] not in seen
+        ]
+
+    def _due(self, row: dict[str, Any]) -> date:
+        due = self.rule.due_of(row["id"], row["kind"], row["decided_on"] or row["date"])
+        assert due is not None  # held only when the rule gives the act's kind a period
+        return due
+
+    def observe(self, row: dict[str, Any], event: dict[str, Any]) -> Observation:
+        if not self.rule.due_within:
+            return super().observe(row, event)
+        decided = row["decided_on"] or row["date"]
+        due = self.rule.due_of(row["id"], row["kind"], decided)
+        today = self.state.today
+        if due is not None and (today is None or due >= today):
+            self._pending[row["id"]] = row
+        else:
+            self._pending.pop(row["id"], None)
+        event = dict(event, due=_ordinal(due))
+        dated: date | None = row["publicized_on"]
+        if dated is not None and (today is None or dated > today):
+            self._waiting[row["id"]] = row
+        counted = dated if dated is not None and today is not None and dated <= today else None
+        return self.observation(
+            row["id"],
+            row["department"],
+            event,
+            lambda: {
+                "kind": row["kind"],
+                "decided_on": decided.isoformat(),
+                "due": due.isoformat() if due else None,
+                "publicized_on": counted.isoformat() if counted else None,
+            },
+            due=due,
+        )
 
     def figures_of(
         self, row: dict[str, Any], decided: date, counted: date | None

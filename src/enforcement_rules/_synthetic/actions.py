@@ -36,7 +36,12 @@ PARTICIPANT_SHARES = {1: 0.05, 2: 0.72, 3: 0.16, 4: 0.07}
 AUXILIARY_SHARE = 0.015  # auxiliary staff take part in the act
 SUMMARY_SHARE = 0.35  # of penalties
 EXCEPTION_SHARE = 0.7  # of one-officer summary penalties: the law that allows it is named
-EXCEPTION_BASIS = "《中华人民共和国行政处罚法》第五十一条"
+# the basis named: the traffic law the register recognises (exempt where the act is a 公安
+# department's), or the summary-procedure article, which allows no fewer officers
+EXCEPTION_BASES = (
+    "《中华人民共和国道路交通安全法》第一百零七条",
+    "《中华人民共和国行政处罚法》第五十一条",
+)
 MAJOR_SHARE = 0.03  # of penalties and coercive measures
 REVIEW_SHARES = {"before": 0.92, "after": 0.04}  # of major decisions; the rest have none
 RECORDED_SHARES = {True: 0.955, False: 0.015, None: 0.03}
@@ -134,7 +139,9 @@ def actions(
             "recorded": recorded,
             "publicized_on": as_dates(publicized, rng.random(count) < PUBLICIZED_SHARE),
             "exception_basis": pl.select(
-                pl.when(pl.Series(exception)).then(pl.lit(EXCEPTION_BASIS))
+                pl.when(pl.Series(exception)).then(
+                    pl.Series(np.array(EXCEPTION_BASES)[rng.integers(0, 2, count)])
+                )
             ).to_series(),
         }
     )
