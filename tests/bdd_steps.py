@@ -3,6 +3,8 @@ the report.
 
 Given: a step ``<记录类型>:`` with a table adds records of that type (headers as in the
 contract or their Chinese names; list cells separated with 、).
+Given also: ``规则 <id> 施行至 YYYY-MM-DD`` evaluates with that rule in force to that day;
+``工作日历只收录至 YYYY 年`` holds the working-day calendar to the years up to YYYY.
 When: ``以 YYYY-MM-DD 为评估日评估`` evaluates every pack, ``…评估规则包 <id>`` one pack.
 Then: ``规则 <id> 没有发现``, ``规则 <id> 对 <对象> 报告 <结论>``, ``该发现的 <数据> 为 <值>``…
 """
@@ -11,15 +13,18 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import pytest
 from pytest_bdd import given, parsers, then, when
 
 import enforcement_rules as er
+from enforcement_rules import _dates
 from enforcement_rules._figures import FIGURES, KEYS_BY_LABEL
 from enforcement_rules._quality import CHECKS as QUALITY_CHECKS
-from enforcement_rules._rulebase import STATUS_LABELS
+from enforcement_rules._rulebase import STATUS_LABELS, Period, RuleBase
+from enforcement_rules._rules import Pack
 from enforcement_rules._vocab import ALIASES
 
 STATUS_BY_LABEL = {label: status for status, label in STATUS_LABELS.items()}
@@ -33,6 +38,7 @@ class World:
     finding: er.Finding | None = None
     as_of: str | None = None
     exemption: er.Exemption | None = None
+    in_force_to: dict[str, str] = field(default_factory=dict)  # rule id -> last day in force
 
     def findings(
         self, rule: str, subject: str | None = None, period: str | None = None
@@ -64,13 +70,45 @@ def records_table(world: World, table_name: str, datatable: list[list[str]]) -> 
     world.rows.setdefault(table_name, []).extend(_table(datatable))
 
 
+@given(parsers.re(r"工作日历只收录至 (?P<year>\d{4}) 年"))
+def calendar_known_to(year: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hold the working-day calendar to the years up to ``year``, as an installed release
+    that knows no later year would, so the scenario does not move with a newer release."""
+    first, last = _dates.working_day_years()
+    assert int(year) <= last, f"the installed calendar knows {first}–{last} only"
+    monkeypatch.setattr(_dates, "WORKING_DAY_YEARS", (first, int(year)))
+
+
+@given(parsers.re(r"规则 (?P<rule>\S+) 施行至 (?P<end>\d{4}-\d{2}-\d{2})"))
+def rule_in_force_to(world: World, rule: str, end: str) -> None:
+    assert rule in er.load_rules().rules, f"no rule {rule!r}"
+    world.in_force_to[rule] = end
+
+
+def _ruleset(world: World) -> er.RuleSet | None:
+    """The shipped rules, with the periods in force the scenario extends (``施行至``)."""
+    if not world.in_force_to:
+        return None
+    shipped = er.load_rules()
+
+    def extended(rule: RuleBase, pack: Pack) -> RuleBase:
+        if rule.id not in world.in_force_to:
+            return rule
+        start = (rule.in_force or pack.in_force).start
+        end = date.fromisoformat(world.in_force_to[rule.id])
+        return rule.model_copy(update={"in_force": Period(start=start, end=end)})
+
+    packs = [Pack(p.spec, tuple(extended(r, p) for r in p.rules)) for p in shipped.packs.values()]
+    return er.RuleSet(shipped.documents, packs)
+
+
 @when(parsers.re(r"以 (?P<as_of>\S+) 为评估日评估(规则包 (?P<packs>.+))?"))
 def evaluate(world: World, as_of: str, packs: str | None) -> None:
     records = er.Records.from_text_rows(world.rows)
     pack_ids = [p.strip() for p in packs.split("、")] if packs else None
     world.as_of = as_of
     try:
-        world.report = er.evaluate(records, as_of=as_of, packs=pack_ids)
+        world.report = er.evaluate(records, as_of=as_of, packs=pack_ids, rules=_ruleset(world))
     except er.EnforcementRulesError as error:
         world.error = error
         return

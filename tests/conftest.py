@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from enforcement_rules import _engine
 from enforcement_rules._rules import default_rules_dir
 
 pytest_plugins = ["bdd_steps"]
@@ -38,3 +41,17 @@ def stale_register(rules_copy: Path) -> Path:
     assert "执法考试全员参与," in text
     register.write_text(text.replace("执法考试全员参与,", "执法考试全员参加,", 1), encoding="utf-8")
     return rules_copy
+
+
+@pytest.fixture
+def engine_installed() -> None:
+    """Skip a test of the live monitor where durable-rules is not installed at all, saying
+    how to install it; with CI set, fail instead (CI builds the engine on every Python it
+    runs). An engine that is installed but broken is not skipped: its tests fail."""
+    if _engine.installed():
+        return
+    version = ".".join(map(str, sys.version_info[:3]))
+    reason = f"durable-rules is not installed for Python {version}: {_engine.install_hint()}"
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI installs it)")
+    pytest.skip(reason)

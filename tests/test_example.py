@@ -25,7 +25,9 @@ def test_the_example_shows_late_missing_and_incomplete_obligations_and_their_cal
     records = er.load(ROOT / "examples/dawukou-2024/records.json")
     report = er.evaluate(records, as_of="2025-01-31")
     statuses = {(f.rule, f.department, f.status.value) for f in report}
-    assert ("D5", "DWK-ZJJT", "late") in statuses  # 31 December against the stricter 30th
+    assert ("D5", "DWK-ZJJT", "late") in statuses  # owed by the end of 2024, sent in 2025
+    assert ("D14", "DWK-ZJJT", "missing") in statuses  # no training plan for 2024
+    assert ("D17", "DWK-SCJG", "not_met") in statuses  # an everyday enterprise inspection
     assert ("D6", "DWK-XHZ", "missing") in statuses
     assert ("D10", "DWK-SCJG", "late") in statuses  # 2025-01-15T16:30Z is the 16th in Shanghai
     assert ("D10", "DWK-ZJJT", "incomplete") in statuses  # sent, not published

@@ -5,16 +5,24 @@ periods counted in Chinese working days."""
 from __future__ import annotations
 
 import shutil
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
 import enforcement_rules as er
-from enforcement_rules._dates import WORKING_DAY_YEARS, add_working_days, is_working_day
+from enforcement_rules._dates import (
+    WORKING_DAY_YEARS,
+    add_working_days,
+    count_working_days,
+    is_working_day,
+    last_known_day,
+)
 from enforcement_rules._errors import CalendarError
 from enforcement_rules._kinds.systems import DecisionPublicity
 from enforcement_rules._legal_basis import article_numbers, chinese_number, cite, derived_level
+from enforcement_rules._rulebase import Period
+from enforcement_rules._rules import Pack
 from enforcement_rules._vocab import BasisLevel
 
 ROOT = Path(__file__).parents[1]
@@ -195,12 +203,119 @@ def test_working_days_skip_holidays_and_count_adjusted_working_days() -> None:
     assert add_working_days(date(2024, 12, 31), 7) == date(2025, 1, 10)
 
 
-def test_a_count_beyond_the_years_the_calendar_knows_is_a_located_error() -> None:
+def test_a_count_beyond_the_years_the_calendar_knows_gives_the_earliest_day_it_can_be() -> None:
     first, last = WORKING_DAY_YEARS
     assert first <= 2024 <= last
+    # within the years known: exact
+    assert count_working_days(date(2024, 9, 29), 7) == (date(2024, 10, 14), True)
+    # 28 December of the last year (a Monday in 2026): 29–31 December counted, four more in a
+    # year unknown, one a day at most
+    monday = date(last, 12, 28) - timedelta(days=date(last, 12, 28).weekday())
+    counted = sum(
+        is_working_day(monday + timedelta(days=n))
+        for n in range(1, (date(last, 12, 31) - monday).days + 1)
+    )
+    assert count_working_days(monday, 7) == (
+        date(last, 12, 31) + timedelta(days=7 - counted),
+        False,
+    )
+    assert last_known_day() == date(last, 12, 31)
+    # the direct API still refuses to guess
     with pytest.raises(CalendarError, match=f"knows {first}–{last} only"):
         is_working_day(date(last + 1, 1, 4))
+    with pytest.raises(CalendarError, match="pip install -U chinesecalendar"):
+        add_working_days(date(last, 12, 28), 7)
     rule = RULES.rules["G13.publicity"]
     assert isinstance(rule, DecisionPublicity)
-    with pytest.raises(CalendarError, match=r"rule G13\.publicity: .*action A9"):
-        rule.due_of("A9", "penalty", date(last, 12, 28))
+    due = rule.due_of("penalty", date(last, 12, 28))
+    assert due is not None and not due.exact and due.day > date(last, 12, 31)
+
+
+def _publicity_in_force_to(end: date) -> er.RuleSet:
+    """The shipped rules with 河南 H6.publicity in force to ``end`` (the plan ended in 2023): a
+    publication rule judging acts at the edge of the working-day calendar."""
+    packs = []
+    for pack in RULES.packs.values():
+        rules = tuple(
+            r.model_copy(update={"in_force": Period(start=pack.in_force.start, end=end)})
+            if r.id == "H6.publicity"
+            else r
+            for r in pack.rules
+        )
+        packs.append(Pack(pack.spec, rules))
+    return er.RuleSet(RULES.documents, packs)
+
+
+def _publicity_records(acts: list[tuple[str, str, str | None]]) -> er.Records:
+    return er.Records.from_dicts(
+        {
+            "departments": [
+                {"id": "XX-JT", "name": "新乡市交通运输局", "region": ["河南省", "新乡市"]}
+                | {"level": "city", "domain": "交通运输"}
+            ],
+            "officers": [{"id": "T1", "department": "XX-JT", "employment": "staff"}],
+            "actions": [
+                {"id": a, "department": "XX-JT", "date": day, "kind": "penalty"}
+                | {"participants": ["T1"], "recorded": True}
+                | ({"publicized_on": published} if published else {})
+                for a, day, published in acts
+            ],
+        }
+    )
+
+
+def test_a_decision_due_past_the_calendar_is_pending_not_an_error() -> None:
+    # before the fix, evaluating as of 2026-12-31 raised CalendarError and stopped everything
+    last = date(WORKING_DAY_YEARS[1], 12, 31)
+    decided = (last - timedelta(days=3)).isoformat()
+    records = _publicity_records(
+        [("A1", decided, None), ("A2", decided, last.isoformat()), ("A3", "2026-06-01", None)]
+    )
+    rules = _publicity_in_force_to(date(last.year + 1, 12, 31))
+    report = er.evaluate(records, last, packs=["henan-transport-2021"], rules=rules)
+    found = {f.subject_id: f for f in report.filter(rule="H6.publicity").findings}
+    assert set(found) == {"A1", "A3"}
+    assert found["A1"].status is er.Status.PENDING
+    assert found["A1"].due is None
+    assert found["A1"].figures["due"] == f"晚于 {last.isoformat()}"
+    assert "国务院办公厅节假日安排" in found["A1"].message
+    assert f"after {last.isoformat()}" in found["A1"].message_en
+    assert found["A3"].status is er.Status.MISSING  # judged as usual
+
+
+def test_an_act_that_needs_the_unknown_year_is_one_warning_and_the_rest_is_judged() -> None:
+    last = date(WORKING_DAY_YEARS[1], 12, 31)
+    decided = (last - timedelta(days=3)).isoformat()
+    records = _publicity_records(
+        [
+            ("A1", decided, None),
+            ("A2", decided, (last + timedelta(days=30)).isoformat()),
+            ("A3", "2026-06-01", None),
+        ]
+    )
+    rules = _publicity_in_force_to(date(last.year + 1, 12, 31))
+    report = er.evaluate(
+        records, last + timedelta(days=45), packs=["henan-transport-2021"], rules=rules
+    )
+    found = {f.subject_id: f for f in report.filter(rule="H6.publicity").findings}
+    for act in ("A1", "A2"):
+        assert found[act].status is er.Status.NOT_MET
+        assert found[act].severity is er.Severity.WARNING
+        assert "python -m pip install -U chinesecalendar" in found[act].message
+        assert "cannot be judged" in found[act].message_en
+    assert found["A3"].status is er.Status.MISSING
+    assert found["A3"].severity is er.Severity.VIOLATION
+    # other rules are judged as usual
+    assert report.filter(rule="H6.record").findings == []
+
+
+def test_the_reliability_page_names_the_years_of_the_lowest_calendar_required() -> None:
+    # the page describes chinesecalendar 1.11.0 (2004–2026), the lowest release pyproject
+    # requires; a newer release only moves the edge later
+    first, last = WORKING_DAY_YEARS
+    page = (ROOT / "docs" / "reliability.md").read_text(encoding="utf-8")
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert '"chinesecalendar>=1.11"' in pyproject
+    assert "**2004–2026** in chinesecalendar 1.11.0" in page
+    assert "晚于 2026-12-31" in page
+    assert first <= 2004 and last >= 2026

@@ -5,16 +5,25 @@ memory held by facts and by closed hosts, threads, and Pythons it does not run o
 from __future__ import annotations
 
 import gc
+import importlib
+import io
 import os
+import platform
+import re
+import shlex
 import subprocess
 import sys
 import threading
+import tomllib
+import types
+from importlib import metadata
 from pathlib import Path
 
 import pytest
 
 import enforcement_rules as er
 from enforcement_rules import _engine
+from enforcement_rules._cli import main
 from monitoring import action, certificate, needs_engine, officer, standing, training
 
 ROOT = Path(__file__).parents[1]
@@ -199,7 +208,7 @@ def test_a_monitor_used_from_several_threads_gives_the_findings_of_one_thread() 
         assert shared.findings() == expected
 
 
-def test_without_durable_rules_the_monitor_says_why_and_the_rest_works() -> None:
+def test_without_durable_rules_the_monitor_names_the_command_for_this_python() -> None:
     script = (
         "import sys; sys.modules['durable'] = None; sys.modules['durable_rules_engine'] = None\n"
         "import enforcement_rules as er\n"
@@ -212,11 +221,12 @@ def test_without_durable_rules_the_monitor_says_why_and_the_rest_works() -> None
     )
     result = python(script)
     assert result.returncode == 0, result.stderr
-    assert "pip install 'enforcement-rules[live]'" in result.stdout
+    assert "not installed" in result.stdout
+    assert f"{shlex.quote(sys.executable)} -m enforcement_rules engine install" in result.stdout
     assert "enforcement_rules.evaluate" in result.stdout
 
 
-def test_where_durable_rules_does_not_import_the_monitor_names_the_python_and_evaluate(
+def test_where_durable_rules_does_not_import_the_monitor_names_the_error_and_the_command(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     def fails(name: str) -> object:
@@ -229,6 +239,133 @@ def test_where_durable_rules_does_not_import_the_monitor_names_the_python_and_ev
     message = str(unavailable.value)
     assert f"Python {sys.version_info.major}.{sys.version_info.minor}" in message
     assert "PyEval_CallObject" in message and "evaluate(records, as_of)" in message
+    assert f"{shlex.quote(sys.executable)} -m enforcement_rules engine install" in message
+
+
+@needs_engine
+def test_an_engine_that_imports_but_answers_wrongly_fails_its_self_test_and_is_unavailable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    native = importlib.import_module("durable_rules_engine")
+    # every event answered "no rule fired": the module imports, and its answers are wrong
+    broken = types.SimpleNamespace(**vars(native))
+    broken.assert_event = lambda handle, event: (1, 0)
+
+    def imports(name: str) -> object:
+        return broken if name == "durable_rules_engine" else importlib.import_module(name)
+
+    monkeypatch.setattr(_engine, "_modules", None)
+    monkeypatch.setattr(_engine, "_import", imports)
+    with pytest.raises(er.MonitorUnavailable) as unavailable:
+        er.Monitor()
+    message = str(unavailable.value)
+    assert "self-test" in message
+    assert f"{shlex.quote(sys.executable)} -m enforcement_rules engine install" in message
+    out = io.StringIO()
+    assert _engine.report(out) == 2
+    assert "self-test" in out.getvalue() and "engine install" in out.getvalue()
+
+
+@needs_engine
+def test_the_self_test_runs_once_and_a_working_engine_reports_so(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(_engine, "_modules", None)
+    tests = []
+    real = _engine._self_test
+    monkeypatch.setattr(_engine, "_self_test", lambda modules: tests.append(real(modules)))
+    dawukou().close()
+    dawukou().close()
+    assert len(tests) == 1
+    assert main(["engine", "status"]) == 0
+    out = capsys.readouterr().out
+    assert f"durable-rules {metadata.version('durable-rules')}" in out
+    assert platform.python_version() in out and "passed its self-test" in out
+
+
+def test_engine_status_without_durable_rules_names_the_command_and_exits_2() -> None:
+    script = (
+        "import sys; sys.modules['durable'] = None; sys.modules['durable_rules_engine'] = None\n"
+        "from enforcement_rules._cli import main\n"
+        "sys.exit(main(['engine']))\n"
+    )
+    result = python(script)
+    assert result.returncode == 2, result.stderr
+    assert f"{shlex.quote(sys.executable)} -m enforcement_rules engine install" in result.stdout
+
+
+@pytest.mark.parametrize("version", [(3, 11), (3, 12), (3, 13), (3, 14)])
+def test_the_install_command_defines_the_removed_call_only_where_python_removed_it(
+    version: tuple[int, int],
+) -> None:
+    argv, env = _engine.install_command(version)
+    assert argv[:4] == [sys.executable, "-m", "pip", "install"]
+    # a wheel built earlier without the define must be neither downloaded, reused nor kept
+    assert {"--no-binary", "--no-cache-dir", "--force-reinstall"} <= set(argv)
+    assert argv[argv.index("--no-binary") + 1] == "durable-rules"
+    assert argv[-1] == _engine.REQUIREMENT
+    if version >= (3, 13):
+        assert env["CC"].endswith(" -DPyEval_CallObject=PyObject_CallObject")
+        assert env["CC"].split()[0] in {"gcc", "cc", "clang", os.environ.get("CC", "gcc")}
+    else:
+        assert env == {}
+
+
+def test_the_live_extra_and_the_install_command_ask_for_the_same_durable_rules() -> None:
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"
+    ]
+    # an extra cannot set CC: on 3.13+ the extra leaves durable-rules to `engine install`
+    assert extras["live"] == [f'{_engine.REQUIREMENT}; python_version < "3.13"']
+
+
+def test_engine_install_says_what_it_runs_and_why_then_checks_in_a_new_interpreter(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[tuple[list[str], dict[str, str]]] = []
+
+    def run(argv: list[str], env: dict[str, str]) -> int:
+        calls.append((argv, env))
+        return 0
+
+    monkeypatch.setattr(_engine, "_run", run)
+    monkeypatch.setattr(sys, "version_info", (3, 13, 0, "final", 0))
+    out = io.StringIO()
+    assert _engine.install(out, io.StringIO()) == 0
+    text = out.getvalue()
+    (pip, pip_env), (check, _) = calls
+    assert pip == _engine.install_command((3, 13))[0]
+    assert pip_env["CC"].endswith("-DPyEval_CallObject=PyObject_CallObject")
+    assert "PyEval_CallObject" in text and "removed" in text
+    assert shlex.join(pip) in text and "CC=" in text
+    assert check == [sys.executable, "-m", "enforcement_rules", "engine", "status"]
+
+
+def test_engine_install_reports_a_failed_build_with_what_it_needs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_engine, "_run", lambda argv, env: 1)
+    err = io.StringIO()
+    assert _engine.install(io.StringIO(), err) == 2
+    assert "C compiler" in err.getvalue() and "exit status 1" in err.getvalue()
+
+
+def test_python_m_enforcement_rules_runs_the_command() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "enforcement_rules", "engine", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0 and "install" in result.stdout
+
+
+def test_no_module_but_the_engine_names_durable_rules_in_an_import() -> None:
+    importing = re.compile(r"^\s*(?:import|from)\s+durable|[\"']durable[._]", re.MULTILINE)
+    sources = (ROOT / "src" / "enforcement_rules").rglob("*.py")
+    named = {p.name for p in sources if importing.search(p.read_text(encoding="utf-8"))}
+    assert named == {"_engine.py"}
 
 
 def test_nothing_but_the_monitor_imports_durable_rules() -> None:

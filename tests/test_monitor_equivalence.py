@@ -15,11 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import enforcement_rules as er
-from enforcement_rules._dates import month_end
+from enforcement_rules._dates import WORKING_DAY_YEARS, month_end
 from enforcement_rules._monitor import DATED
 from enforcement_rules._rulebase import Period
 from enforcement_rules._rules import Pack
-from enforcement_rules._vocab import ActivityKind, Education
+from enforcement_rules._vocab import ActivityKind, Education, InspectionMethod
 from monitoring import differences, needs_engine, replay, supported_findings
 
 pytestmark = needs_engine
@@ -182,6 +182,53 @@ def test_publication_due_in_working_days_and_exception_bases_agree_with_evaluate
     compare(data, sorted({*days, date(2024, 10, 14), date(2024, 10, 15), date(2024, 12, 31)}))
 
 
+def test_publication_due_past_the_working_day_calendar_agrees_with_evaluate() -> None:
+    # 河南交通运输 H6.publicity: a due day past the calendar's last year is pending while the
+    # clock is before the earliest day it can be; after it, an act whose outcome depends on
+    # the unknown year is a warning; acts due within the known years are judged as usual
+    last = date(WORKING_DAY_YEARS[1], 12, 31)
+    department = {"id": "XX-JT", "name": "新乡市交通运输局", "region": ["河南省", "新乡市"]}
+    officers = [{"id": o, "department": "XX-JT", "employment": "staff"} for o in ("T1", "T2")]
+    certificates = [
+        {"id": f"K{o}", "officer": o, "valid_from": "2022-01-01", "valid_to": "2030-12-31"}
+        for o in ("T1", "T2")
+    ]
+    acts = [
+        ("A1", last - timedelta(days=3), "penalty", None),
+        ("A2", last - timedelta(days=3), "penalty", last + timedelta(days=4)),
+        ("A3", last - timedelta(days=3), "penalty", last + timedelta(days=20)),
+        ("A4", last - timedelta(days=3), "inspection", None),
+        ("A5", last - timedelta(days=21), "penalty", None),
+        ("A6", last - timedelta(days=21), "penalty", last - timedelta(days=9)),
+        ("A7", last + timedelta(days=10), "penalty", None),
+    ]
+    data = {
+        "departments": [department | {"level": "city", "domain": "交通运输"}],
+        "officers": officers,
+        "certificates": certificates,
+        "actions": [
+            {"id": a, "department": "XX-JT", "date": day.isoformat(), "kind": kind}
+            | {"participants": ["T1", "T2"], "recorded": True}
+            | ({"publicized_on": published.isoformat()} if published else {})
+            for a, day, kind, published in acts
+        ],
+    }
+    # the plan behind H6 ended in 2023: here its publication rule runs on, as a host's would
+    henan = RULES.packs["henan-transport-2021"]
+    rules = tuple(
+        r.model_copy(
+            update={
+                "in_force": Period(start=henan.in_force.start, end=last.replace(year=last.year + 1))
+            }
+        )
+        if r.id == "H6.publicity"
+        else r
+        for r in henan.rules
+    )
+    days = [last + timedelta(days=n) for n in range(-25, 60)]
+    compare(data, days, er.RuleSet(RULES.documents, [Pack(henan.spec, rules)]))
+
+
 # -- generated record sets --------------------------------------------------------------
 #
 # Departments of every pack, officers, certificates and trainings, and the records the other
@@ -220,6 +267,17 @@ DEPARTMENTS = [
         "henan-transport-2021",
     ),
     ("ZY-SFJ", "遵义市司法局", ZY, "city", "司法行政", "zunyi-2022"),
+    # organises the case-file review of its area, the street below among it (Z6)
+    ("ZY-HHQ", "红花岗区司法局", [*ZY, "红花岗区"], "county", "司法行政", "zunyi-2022"),
+    # a detachment under a bureau: not a responsible unit of the Henan task table
+    (
+        "HN-ZZ-ZD",
+        "郑州市交通运输局综合行政执法支队",
+        ["河南省", "郑州市"],
+        "city",
+        "交通运输",
+        "henan-transport-2021",
+    ),
     ("ZY-HB", "遵义市生态环境局", ZY, "city", "生态环境", "zunyi-2022"),
     (
         "ZY-LC",
@@ -233,6 +291,7 @@ DEPARTMENTS = [
 DOMAINS = ["综合行政执法", "交通运输", "市场监管", "民政", "生态环境", "司法行政"]
 ACTION_KINDS = ["penalty", "coercion", "inspection", "permit"]
 COVERS = [*ACTION_KINDS, "行政处罚", "行政检查", "其他"]
+METHODS = [*(m.value for m in InspectionMethod), "双随机抽查", "日常巡查"]
 ACTIVITY_KINDS = [*(kind.value for kind in ActivityKind), "会商", "案卷评查"]
 STAGES = [None, "mid_term", "中期", "final", "终期评估"]
 CAMPAIGNS = [
@@ -363,6 +422,10 @@ def record_sets(draw: st.DrawFn) -> tuple[dict[str, list[dict[str, Any]]], list[
                 "participants": draw(st.lists(st.sampled_from(people), max_size=4, unique=True)),
                 **optional("domain", st.sampled_from(DOMAINS)),
                 **optional("exception_basis", st.just("行政处罚法第四十二条")),
+                **optional(
+                    "method", st.sampled_from([*(m.value for m in InspectionMethod), "双随机抽查"])
+                ),
+                **optional("enterprise", st.booleans()),
                 **draw(systems_fields()),
             }
         )

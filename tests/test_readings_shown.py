@@ -37,7 +37,7 @@ def test_explain_shows_the_chinese_reading_and_the_reading_of_lost_characters(
     report: er.Report,
 ) -> None:
     text = _finding(report, "D2.report").explain()
-    assert "解读：「20246月底前」系原文网页缺字" in text
+    assert "解读：「20246月底前」是网页缺字" in text
     assert "「20246月底前,完成对本部门行政执法队伍的全员轮训" in text
     assert "（原文缺字：「20246月底前」读作「2024年6月底前」）" in text
     assert "整改：向区司法局报送" in text
@@ -113,4 +113,4 @@ def test_the_readings_page_lists_every_reading_of_every_rule() -> None:
         for sentence in rule.note.split("。"):
             assert sentence.strip() in page, (rule.id, sentence)
     assert "| [D2.report](sources/dawukou-2024.md#rule-d2-report)" in page
-    assert "| 「20246月底前」 | 「20246月底前」系原文网页缺字" in page
+    assert "| 「20246月底前」 | 「20246月底前」是网页缺字" in page

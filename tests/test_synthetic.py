@@ -98,9 +98,11 @@ def test_every_obligation_of_the_rules_is_owed_and_mostly_met_some_late_or_missi
     per_rule = judged.group_by("rule").agg(
         pl.len().alias("items"), (pl.col("status") == "met").mean().alias("met")
     )
-    for rule, items, met in per_rule.iter_rows():
-        if items >= 10:  # a rule owed by one or two units may be missed by both
-            assert 0.5 < met < 1, rule
+    # Each rule owed by ten or more units is mostly met; some items are late or missing (with
+    # some 18 items each, a rule may by chance be met by every unit: the share is over all).
+    shares = {rule: met for rule, items, met in per_rule.iter_rows() if items >= 10}
+    assert all(met > 0.5 for met in shares.values()), shares
+    assert sum(met < 1 for met in shares.values()) > len(shares) / 2, shares
     assert {"met", "late", "missing", "incomplete", "pending"} <= set(calendar["status"])
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
+from . import _engine
 from ._calendar import Calendar, calendar
 from ._contest import contest
 from ._coverage import COVERAGE_DIR, coverage
@@ -297,6 +298,24 @@ def _parser() -> argparse.ArgumentParser:
         "--pending", action="store_true", help="also print findings not yet due (pending)"
     )
     watching.set_defaults(handler=_watch)
+
+    engine = commands.add_parser(
+        "engine",
+        help="whether the live monitor's engine (durable-rules) works on this Python; install it",
+        description="status (the default): whether durable-rules imports on this interpreter "
+        "and passes a self-test (exit 0), or why not and the command that installs it (exit 2). "
+        "install: build durable-rules from source with pip for this interpreter, saying what "
+        "runs and why (on Python 3.13+ with the define its C extension needs), then check it.",
+    )
+    engine.add_argument(
+        "action",
+        nargs="?",
+        choices=["status", "install"],
+        default="status",
+        metavar="{status,install}",
+        help="status (default): check the engine; install: build and install it",
+    )
+    engine.set_defaults(handler=_engine_command)
 
     gen = commands.add_parser(
         "generate",
@@ -908,6 +927,12 @@ def _watch(args: argparse.Namespace) -> int:
             stream.reconfigure(encoding="utf-8", line_buffering=True)
     lines = getattr(sys.stdin, "buffer", sys.stdin)  # bytes: each line decoded on its own
     return watch(args.pack, args.as_of, args.pending, lines, sys.stdout, sys.stderr)
+
+
+def _engine_command(args: argparse.Namespace) -> int:
+    if args.action == "install":
+        return _engine.install(sys.stdout, sys.stderr)
+    return _engine.report(sys.stdout)
 
 
 def _write(text: str, output: str | None, *, table: bool = False) -> None:

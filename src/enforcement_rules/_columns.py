@@ -131,6 +131,8 @@ COLUMN_ALIASES: dict[str, dict[str, str]] = {
         "全过程记录": "recorded",
         "公示日期": "publicized_on",
         "例外依据": "exception_basis",
+        "检查方式": "method",
+        "涉企": "enterprise",
         "例外依据层级": "basis_level",
     },
     "submissions": {
@@ -177,6 +179,8 @@ COLUMN_ALIASES: dict[str, dict[str, str]] = {
         "理论业务知识比例": "theory_percent",
         "执法文书纠错比例": "document_percent",
         "执法流程纠错比例": "procedure_percent",
+        "初赛试卷": "preliminary",
+        "初赛": "preliminary",
     },
     "contest_teams": {
         "编号": "id",

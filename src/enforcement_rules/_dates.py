@@ -12,7 +12,10 @@ Readings fixed for the whole project:
   is not counted), working days as the State Council's holiday arrangements make them: no
   weekend or statutory holiday, and the weekend days made working days (调休) counted. The
   calendar comes from the ``chinesecalendar`` package, which knows the years in
-  ``WORKING_DAY_YEARS``; a count reaching another year raises ``CalendarError``.
+  ``WORKING_DAY_YEARS``. A count that reaches another year is not guessed: ``count_working_days``
+  gives the earliest day the Nth working day can be (each unknown day read as a working day, a
+  day being at most one), so a due day past the calendar is known to fall after its last day;
+  ``add_working_days`` raises ``CalendarError`` there.
 
 Nothing here reads today's date: every evaluation passes its as-of day in.
 """
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple
 
 import chinese_calendar
 import pendulum
@@ -210,14 +214,20 @@ def _known_years() -> tuple[int, int]:
 
 
 WORKING_DAY_YEARS = _known_years()
-"""The first and last year whose working days the Chinese holiday calendar knows."""
+"""The first and last year whose working days the Chinese holiday calendar knows (read where
+used, through ``working_day_years()``, so that a test can hold the calendar to a fixed year)."""
+
+
+def working_day_years() -> tuple[int, int]:
+    """The first and last year whose working days the calendar knows."""
+    return WORKING_DAY_YEARS
 
 
 def is_working_day(day: date) -> bool:
     """Whether ``day`` is a working day (工作日) in China: not a weekend day or a statutory
     holiday, unless an adjusted working day (调休). Raises ``CalendarError`` outside
     ``WORKING_DAY_YEARS``."""
-    first, last = WORKING_DAY_YEARS
+    first, last = working_day_years()
     if not first <= day.year <= last:
         raise CalendarError(
             f"{day.isoformat()}: the Chinese working-day calendar (chinesecalendar "
@@ -227,20 +237,52 @@ def is_working_day(day: date) -> bool:
     return bool(chinese_calendar.is_workday(day))
 
 
+class WorkingDayCount(NamedTuple):
+    """The Nth working day after a day (``exact``), or, when the count reaches a year the
+    calendar does not know, the earliest day it can be (``exact`` false): each day of such a
+    year is read as a working day, so the real Nth working day is this day or later."""
+
+    day: date
+    exact: bool
+
+
+def count_working_days(day: date, count: int) -> WorkingDayCount:
+    """Count ``count`` working days after ``day`` (``day`` not counted), as far as the
+    calendar knows them."""
+    if count < 1:
+        raise ValueError("a count of one working day or more")
+    first, last = working_day_years()
+    current, counted, exact = day, 0, True
+    while counted < count:
+        current += timedelta(days=1)
+        if first <= current.year <= last:
+            counted += bool(chinese_calendar.is_workday(current))
+        else:
+            counted, exact = counted + 1, False
+    return WorkingDayCount(current, exact)
+
+
+def last_known_day() -> date:
+    """The last day whose working-day status the calendar knows (31 December of its last year)."""
+    return year_end(working_day_years()[1])
+
+
 def add_working_days(day: date, count: int) -> date:
     """The ``count``-th working day after ``day`` ("…之日起N个工作日内": ``day`` not counted).
+    Raises ``CalendarError`` when the count reaches a year the calendar does not know.
 
     >>> add_working_days(date(2024, 9, 29), 7)  # 1–7 October off, Saturday 12 October worked
     datetime.date(2024, 10, 14)
     """
-    if count < 1:
-        raise ValueError("a count of one working day or more")
-    current, counted = day, 0
-    while counted < count:
-        current += timedelta(days=1)
-        if is_working_day(current):
-            counted += 1
-    return current
+    reached = count_working_days(day, count)
+    if not reached.exact:
+        first, last = working_day_years()
+        raise CalendarError(
+            f"{count} working day(s) after {day.isoformat()}: the Chinese working-day calendar "
+            f"(chinesecalendar {_package_version()}) knows {first}–{last} only; the count reaches "
+            f"a year it does not know (python -m pip install -U chinesecalendar)"
+        )
+    return reached.day
 
 
 def _package_version() -> str:

@@ -32,19 +32,30 @@ How the engine's sharp edges (durable-rules 2.0.28) are handled here:
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import itertools
 import json
+import os
+import platform
 import re
+import shlex
+import subprocess
 import sys
+import sysconfig
 import threading
 from collections.abc import Mapping
+from importlib import metadata
 from types import ModuleType
-from typing import Any
+from typing import Any, TextIO
 
 from ._errors import MonitorUnavailable
 
 Condition = dict[str, Any]
 """A condition on one event, in durable-rules' JSON ruleset form."""
+
+REQUIREMENT = "durable-rules>=2.0.28,<2.1"
+"""The durable-rules the ``live`` extra and ``engine install`` install (2.0.28 is its last
+release, 2020)."""
 
 _SERIAL = itertools.count(1)
 _SERIAL_LOCK = threading.Lock()
@@ -53,38 +64,80 @@ _READY = "engine_ready"  # the rule, and the event field, that create each sessi
 _NOT_HANDLED, _OBSERVED, _QUEUED = 1, 2, 3  # what the C engine answers besides 0 (done)
 _modules: tuple[ModuleType, type] | None = None
 _import = importlib.import_module
+_BATCH = "enforcement_rules.evaluate(records, as_of) checks records in batch without it."
+
+
+def installed() -> bool:
+    """Whether durable-rules' C extension is installed for this Python (working or not)."""
+    return importlib.util.find_spec("durable_rules_engine") is not None
+
+
+def _python() -> str:
+    return f"Python {platform.python_version()} ({sys.executable})"
+
+
+def install_hint() -> str:
+    """The command that builds and installs durable-rules for this very interpreter."""
+    return f"{shlex.quote(sys.executable)} -m enforcement_rules engine install"
 
 
 def _durable() -> tuple[ModuleType, type]:
-    """durable-rules' C extension and our host class, or ``MonitorUnavailable`` saying why."""
+    """durable-rules' C extension and our host class, once they have passed the self-test;
+    or ``MonitorUnavailable`` saying why and naming the command that installs them."""
     global _modules
     if _modules is None:
-        version = f"{sys.version_info.major}.{sys.version_info.minor}"
-        try:
-            engine = _import("durable.engine")
-            native = _import("durable_rules_engine")
-        except ModuleNotFoundError:
-            raise MonitorUnavailable(
-                "the live monitor needs durable-rules, which is not installed: "
-                "pip install 'enforcement-rules[live]' (Python 3.11 and 3.12). "
-                "enforcement_rules.evaluate(records, as_of) checks records in batch without it."
-            ) from None
-        except Exception as error:  # the C extension fails to load on Python 3.13+
-            raise MonitorUnavailable(
-                f"the live monitor needs durable-rules, which does not import on Python "
-                f"{version} ({type(error).__name__}: {error}); it works on Python 3.11 and 3.12. "
-                f"enforcement_rules.evaluate(records, as_of) checks records in batch on every "
-                f"supported Python."
-            ) from None
-
-        class Host(engine.Host):  # type: ignore[name-defined,misc]
-            """durable's host without its background dispatch threads (see above)."""
-
-            def _run(self) -> None:
-                pass
-
-        _modules = (native, Host)
+        modules = _load()
+        _self_test(modules)
+        _modules = modules
     return _modules
+
+
+def _load() -> tuple[ModuleType, type]:
+    try:
+        engine = _import("durable.engine")
+        native = _import("durable_rules_engine")
+    except ModuleNotFoundError:
+        raise MonitorUnavailable(
+            f"the live monitor needs durable-rules, which is not installed for {_python()}; "
+            f"install it with: {install_hint()}. {_BATCH}"
+        ) from None
+    except Exception as error:  # e.g. built for 3.13+ without the define (install_command)
+        raise MonitorUnavailable(
+            f"the live monitor needs durable-rules, which is installed but does not import on "
+            f"{_python()} ({type(error).__name__}: {error}); build it again with: "
+            f"{install_hint()}. {_BATCH}"
+        ) from None
+
+    class Host(engine.Host):  # type: ignore[name-defined,misc]
+        """durable's host without its background dispatch threads (see above)."""
+
+        def _run(self) -> None:
+            pass
+
+    return native, Host
+
+
+def _self_test(modules: tuple[ModuleType, type]) -> None:
+    """One ruleset, one event that fires its rule and one that fires none: an engine that
+    imports but answers wrongly (or raises) is unavailable, not trusted."""
+    try:
+        rules = {"low": less("n", 2), "high": all_of(at_least("n", 5), equals("x", "是"))}
+        engine = Engine({"self_test": rules}, modules=modules)
+        try:
+            answers = [engine.decide("self_test", encode(event)) for event in _SELF_TEST]
+        finally:
+            engine.close()
+    except Exception as error:
+        answers = [f"{type(error).__name__}: {error}"]
+    if answers != ["low", None, "high"]:
+        raise MonitorUnavailable(
+            f"the live monitor needs durable-rules, which imports on {_python()} but failed its "
+            f"self-test (expected the answers ['low', None, 'high'], got {answers}); "
+            f"build it again with: {install_hint()}. {_BATCH}"
+        )
+
+
+_SELF_TEST: list[dict[str, Any]] = [{"n": 1}, {"n": 3, "x": "是"}, {"n": 7, "x": "是"}]
 
 
 # -- conditions ---------------------------------------------------------------------------
@@ -179,8 +232,11 @@ The conditions of one ruleset must exclude each other: an event fires at most on
 class Engine:
     """One durable-rules host holding its own rulesets, under names no other engine uses."""
 
-    def __init__(self, rulesets: Rulesets) -> None:
-        native, host = _durable()
+    def __init__(
+        self, rulesets: Rulesets, *, modules: tuple[ModuleType, type] | None = None
+    ) -> None:
+        """``modules``: durable-rules as ``_load`` gives it, for the self-test alone."""
+        native, host = modules or _durable()
         self._native = native
         with _SERIAL_LOCK:
             serial = next(_SERIAL)
@@ -262,3 +318,78 @@ class Engine:
             self._native.delete_state(handle, _SESSION)
             self._native.delete_ruleset(handle)
         self._host = None
+
+
+# -- installing and checking it -----------------------------------------------------------
+
+_DEFINE = "-DPyEval_CallObject=PyObject_CallObject"
+
+
+def install_command(
+    version: tuple[int, int] | None = None,
+) -> tuple[list[str], dict[str, str]]:
+    """The pip command that builds durable-rules from source for this interpreter, and the
+    environment variables it adds. durable-rules' binding calls ``PyEval_CallObject``, which
+    Python 3.13 removed; there the compiler reads that name as ``PyObject_CallObject``, the
+    call it stood for. Its setup.py ignores CFLAGS, so the define rides on CC. No wheel is
+    used or cached: one built earlier without the define would import nowhere."""
+    major, minor = version or sys.version_info[:2]
+    argv = [
+        sys.executable,
+        *("-m", "pip", "install", "--no-binary", "durable-rules"),
+        *("--no-cache-dir", "--force-reinstall", REQUIREMENT),
+    ]
+    env = {}
+    if (major, minor) >= (3, 13):
+        compiler = os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc"
+        env["CC"] = f"{compiler} {_DEFINE}"
+    return argv, env
+
+
+def _run(argv: list[str], env: dict[str, str]) -> int:
+    return subprocess.run(argv, env={**os.environ, **env}, check=False).returncode
+
+
+def install(out: TextIO, err: TextIO) -> int:
+    """``enforcement-rules engine install``: build and install durable-rules for this
+    interpreter, saying what runs and why, then check it in a new interpreter."""
+    argv, env = install_command()
+    if env:
+        why = (
+            "durable-rules builds from source, and its C extension calls PyEval_CallObject, "
+            "which Python 3.13 removed: it is compiled with that name read as "
+            "PyObject_CallObject (its setup.py ignores CFLAGS, so the define rides on CC)"
+        )
+    else:
+        why = "durable-rules builds from source, as it is on this Python"
+    print(f"{_python()}: {why}.", file=out)
+    print("running: " + shlex.join([f"{k}={v}" for k, v in env.items()] + argv), file=out)
+    out.flush()
+    status = _run(argv, env)
+    if status != 0:
+        print(
+            f"error: pip failed (exit status {status}); building durable-rules needs a C "
+            f"compiler (gcc) and this Python's headers (Python.h)",
+            file=err,
+        )
+        return 2
+    check = [sys.executable, "-m", "enforcement_rules", "engine", "status"]
+    print("checking it in a new interpreter: " + shlex.join(check), file=out)
+    out.flush()
+    return 0 if _run(check, {}) == 0 else 2
+
+
+def report(out: TextIO) -> int:
+    """``enforcement-rules engine status``: whether durable-rules imports on this
+    interpreter and passes the self-test (0), or why not and how to install it (2)."""
+    try:
+        _durable()
+    except MonitorUnavailable as error:
+        print(f"unavailable: {error}", file=out)
+        return 2
+    print(
+        f"durable-rules {metadata.version('durable-rules')} works on {_python()}: it imports "
+        f"and passed its self-test (a ruleset answering three events)",
+        file=out,
+    )
+    return 0

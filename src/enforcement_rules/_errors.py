@@ -4,7 +4,7 @@
   ``InputError``        the records a host system provided are malformed
   ``RuleError``         a rule file, pack or source document is malformed
   ``UsageError``        an argument to the API or the CLI is not usable (unknown pack, bad date)
-  ``MonitorUnavailable`` the live monitor's engine cannot run on this Python
+  ``MonitorUnavailable`` the live monitor's engine is missing or broken on this Python
 """
 
 from __future__ import annotations
@@ -75,7 +75,8 @@ class CalendarError(EnforcementRulesError):
 
 
 class MonitorUnavailable(EnforcementRulesError):
-    """The live monitor needs durable-rules, which is not importable on this Python."""
+    """The live monitor needs durable-rules, which is not installed, does not import or failed
+    its self-test on this Python; the message names the command that installs it here."""
 
 
 class MissingDependency(EnforcementRulesError):

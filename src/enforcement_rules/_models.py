@@ -19,6 +19,7 @@ from ._vocab import (
     CertificateStatus,
     Education,
     Employment,
+    InspectionMethod,
     Level,
     Procedure,
 )
@@ -29,6 +30,7 @@ EducationField = enum_field(Education)
 StatusField = enum_field(CertificateStatus)
 ActionKindField = enum_field(ActionKind)
 ProcedureField = enum_field(Procedure)
+InspectionMethodField = enum_field(InspectionMethod)
 ActivityKindField = enum_field(ActivityKind)
 BasisLevelField = enum_field(BasisLevel)
 
@@ -143,6 +145,15 @@ class Action(Record):
         description="The level of exception_basis (法律, 行政法规, 地方性法规, 规章, 规范性文件); "
         "when absent, read from its title",
     )
+    method: InspectionMethodField | None = Field(  # type: ignore[valid-type]
+        default=None,
+        description="For an inspection, how it was started: random (双随机抽查), routine "
+        "(日常巡查), special (专项检查), complaint (投诉举报核查), referral (转办交办), key "
+        "(重点监管), other",
+    )
+    enterprise: bool | None = Field(
+        default=None, description="Whether its object is an enterprise (涉企)"
+    )
 
 
 class Submission(Record):
@@ -224,6 +235,9 @@ class ExamPaper(Record):
     theory_percent: Annotated[float, Field(ge=0, le=100)]
     document_percent: Annotated[float, Field(ge=0, le=100)]
     procedure_percent: Annotated[float, Field(ge=0, le=100)]
+    preliminary: bool | None = Field(
+        default=None, description="The contest's preliminary online paper (大比武初赛在线考试)"
+    )
 
 
 class ContestTeam(Record):

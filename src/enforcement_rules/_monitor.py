@@ -74,7 +74,8 @@ class Monitor:
     The monitor is safe to use from several threads (one lock; ``on_finding`` is called
     while it is held and may read ``findings()`` but not post). It holds a durable-rules host:
     ``close()`` it, or use it as a context manager. It needs durable-rules (the ``live``
-    extra, Python 3.11 and 3.12); elsewhere creating one raises ``MonitorUnavailable``.
+    extra, or ``enforcement-rules engine install``); creating one raises ``MonitorUnavailable``
+    where it is missing or broken.
 
     >>> import enforcement_rules as er
     >>> with er.Monitor(packs=["dawukou-2024"], on_finding=print) as monitor:  # doctest: +SKIP

@@ -54,6 +54,18 @@ class ActionKind(StrEnum):
     OTHER = "other"
 
 
+class InspectionMethod(StrEnum):
+    """How an inspection was started (行政检查方式)."""
+
+    RANDOM = "random"  # 双随机抽查: objects and inspectors drawn at random, results public
+    ROUTINE = "routine"  # 日常巡查: a routine inspection chosen by the inspectors
+    SPECIAL = "special"  # 专项检查: a targeted campaign
+    COMPLAINT = "complaint"  # 投诉举报核查: checking a complaint or report
+    REFERRAL = "referral"  # 转办交办: referred or assigned by another authority
+    KEY = "key"  # 重点监管: full-coverage key supervision of a special sector
+    OTHER = "other"
+
+
 class Procedure(StrEnum):
     ORDINARY = "ordinary"
     SUMMARY = "summary"
@@ -81,6 +93,9 @@ class ActivityKind(StrEnum):
     DELEGATION_EVALUATION = "delegation_evaluation"
     PLAN_EVALUATION = "plan_evaluation"
     CONSULTATION_MEETING = "consultation_meeting"
+    STANDARDIZATION_PILOT = "standardization_pilot"
+    SUPERVISOR_APPOINTMENT = "supervisor_appointment"
+    PUBLICITY = "publicity"
 
 
 # Chinese words (and a few common variants) accepted for each enumeration value.
@@ -141,6 +156,22 @@ ALIASES: dict[type[StrEnum], dict[str, StrEnum]] = {
         "其他": ActionKind.OTHER,
     },
     Procedure: {"普通程序": Procedure.ORDINARY, "简易程序": Procedure.SUMMARY},
+    InspectionMethod: {
+        "双随机抽查": InspectionMethod.RANDOM,
+        "双随机、一公开": InspectionMethod.RANDOM,
+        "双随机": InspectionMethod.RANDOM,
+        "随机抽查": InspectionMethod.RANDOM,
+        "日常巡查": InspectionMethod.ROUTINE,
+        "日常检查": InspectionMethod.ROUTINE,
+        "专项检查": InspectionMethod.SPECIAL,
+        "投诉举报核查": InspectionMethod.COMPLAINT,
+        "投诉举报": InspectionMethod.COMPLAINT,
+        "转办交办": InspectionMethod.REFERRAL,
+        "上级交办": InspectionMethod.REFERRAL,
+        "重点监管": InspectionMethod.KEY,
+        "重点检查": InspectionMethod.KEY,
+        "其他": InspectionMethod.OTHER,
+    },
     BasisLevel: {
         "法律": BasisLevel.LAW,
         "行政法规": BasisLevel.ADMINISTRATIVE_REGULATION,
@@ -165,6 +196,10 @@ ALIASES: dict[type[StrEnum], dict[str, StrEnum]] = {
         "赋权事项评估": ActivityKind.DELEGATION_EVALUATION,
         "实施情况评估": ActivityKind.PLAN_EVALUATION,
         "会商": ActivityKind.CONSULTATION_MEETING,
+        "规范化建设试点": ActivityKind.STANDARDIZATION_PILOT,
+        "聘请行政执法监督员": ActivityKind.SUPERVISOR_APPOINTMENT,
+        "聘请监督员": ActivityKind.SUPERVISOR_APPOINTMENT,
+        "宣传活动": ActivityKind.PUBLICITY,
     },
 }
 

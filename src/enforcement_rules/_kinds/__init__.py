@@ -21,13 +21,14 @@ from .deliverables import (
     YearlyDeliverable,
 )
 from .education import EducationShare, ExamAverage, ExamTaken, NewRecruitEducation
+from .inspections import InspectionMethodRule
 from .personnel import CertificateExit, CertifiedParticipants, NoAuxiliaryParticipants
 from .quotas import ActivityMinutes, Quota
 from .registers import RegisterCompleteness
 from .staffing import StaffRatio
 from .systems import DecisionPublicity, MajorDecisionReview, WholeProcessRecord
 from .tasks import TaskTable
-from .training import RotationTraining, TrainingHours, TrainingParticipation
+from .training import RotationTraining, TrainingHours, TrainingParticipation, TrainingTaken
 
 KINDS: tuple[type[RuleBase], ...] = (
     CertifiedParticipants,
@@ -36,6 +37,7 @@ KINDS: tuple[type[RuleBase], ...] = (
     TrainingParticipation,
     TrainingHours,
     RotationTraining,
+    TrainingTaken,
     CampaignScope,
     ExamTaken,
     ExamAverage,
@@ -49,6 +51,7 @@ KINDS: tuple[type[RuleBase], ...] = (
     WholeProcessRecord,
     MajorDecisionReview,
     DecisionPublicity,
+    InspectionMethodRule,
     NewRecruitEducation,
     EducationShare,
     Deliverable,

@@ -13,7 +13,7 @@ from pydantic import Field
 from .._dates import has_ended
 from .._fields import enum_field
 from .._findings import empty_findings, finding_frame
-from .._rulebase import RuleBase, Spec, Status
+from .._rulebase import RuleBase, SourceRef, Spec, Status
 from .._vocab import Employment, label
 from ._certified import with_certified
 from ._words import listed, number
@@ -274,7 +274,9 @@ class ContestRanking(RuleBase):
 class ContestTies(RuleBase):
     """Teams tied on a cut-off place of the ``ranking`` rule: the finalists' last place, or a
     prize's last place. The text does not say how a tie is settled, so the tied teams are
-    reported (``incomplete``) and none is placed above the others."""
+    reported (``incomplete``) and none is placed above the others. ``sources``: the first is
+    the sentence of the finalists' cut, a second (if any) the sentence of the final's prizes;
+    a tie in the final cites the second first."""
 
     kind: Literal["contest_ties"]
     ranking: str
@@ -283,6 +285,11 @@ class ContestTies(RuleBase):
 
     def linked_rules(self) -> dict[str, tuple[str, str]]:
         return {"ranking": (self.ranking, "contest_ranking")}
+
+    def sources_for(self, subject_id: str, figures: dict[str, Any]) -> list[SourceRef]:
+        if figures.get("stage") == FINAL and len(self.sources) > 1:
+            return [self.sources[1], self.sources[0], *self.sources[2:]]
+        return list(self.sources)
 
     def _ranking(self, ctx: Context) -> ContestRanking:
         rule = next(r for r in ctx.pack_of(self).rules if r.id == self.ranking)
@@ -490,8 +497,9 @@ def _problem_zh(code: str, allowed: str) -> str:
 
 
 class ExamPaperWeights(RuleBase):
-    """Each exam paper (of ``exams``; every paper when empty) sets its questions in the
-    shares given, in percent, within ``tolerance`` percentage points."""
+    """Each exam paper (of ``exams``; every paper when empty; only those marked
+    ``preliminary`` with ``preliminary_only``) sets its questions in the shares given, in
+    percent, within ``tolerance`` percentage points."""
 
     kind: Literal["exam_paper_weights"]
     theory_percent: float = Field(ge=0, le=100)
@@ -499,6 +507,9 @@ class ExamPaperWeights(RuleBase):
     procedure_percent: float = Field(ge=0, le=100)
     tolerance: float = Field(default=0, ge=0)
     exams: list[str] = Field(default_factory=list)
+    preliminary_only: bool = Field(
+        default=False, description="Only the contest's preliminary papers (preliminary true)"
+    )
 
     subject_type: ClassVar[str] = "exam_paper"
 
@@ -506,6 +517,8 @@ class ExamPaperWeights(RuleBase):
         papers = ctx.records.table("exam_papers")
         if self.exams:
             papers = papers.filter(pl.col("exam").is_in(self.exams))
+        if self.preliminary_only:
+            papers = papers.filter(pl.col("preliminary").fill_null(False))
         targets = {
             "theory_percent": self.theory_percent,
             "document_percent": self.document_percent,

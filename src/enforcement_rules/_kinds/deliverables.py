@@ -35,6 +35,7 @@ from .schedule import (
     months_after,
     not_open,
     periods_frame,
+    quarter_of,
     quarter_periods,
     schedule_frame,
 )
@@ -344,6 +345,11 @@ class YearlyDeliverable(_Deliverable):
     kind: Literal["yearly_deliverable"]
     due_each_year: str = Field(description="MM-DD, e.g. 01-15")
     covers: Literal["previous_year", "current_year"]
+    catch_up: bool = Field(
+        default=False,
+        description="A due day that passed in the year the period in force began, before it "
+        "began, is owed by 31 December of that year instead of not at all",
+    )
 
     @field_validator("due_each_year")
     @classmethod
@@ -358,6 +364,8 @@ class YearlyDeliverable(_Deliverable):
         rows = []
         for year in range(period.start.year, last.year + 1):
             due = month_day(year, month, day)
+            if self.catch_up and due < period.start and year == period.start.year:
+                due = date(year, 12, 31)  # passed before the text: owed by its year's end
             if not (period.start <= due <= last):
                 continue
             covered = year - 1 if self.covers == "previous_year" else year
@@ -374,7 +382,8 @@ class YearlyDeliverable(_Deliverable):
     def _when(self) -> str:
         month, day = parse_month_day(self.due_each_year)
         covered = "上一年度" if self.covers == "previous_year" else "当年"
-        return f"每年{month}月{day}日前({covered})"
+        late_start = ";起始当年该日已过的,当年12月31日前" if self.catch_up else ""
+        return f"每年{month}月{day}日前({covered}{late_start})"
 
 
 class QuarterlyDeliverable(_Deliverable):
@@ -388,10 +397,7 @@ class QuarterlyDeliverable(_Deliverable):
         return quarter_periods(period.start, horizon(period, ctx.as_of))
 
     def _with_periods(self, subs: pl.DataFrame, items: pl.DataFrame) -> pl.DataFrame:
-        inferred = pl.format(
-            "{}-Q{}", pl.col("submitted_on").dt.year(), pl.col("submitted_on").dt.quarter()
-        )
-        return subs.with_columns(pl.coalesce("period", inferred).alias("period"))
+        return subs.with_columns(pl.coalesce("period", quarter_of("submitted_on")).alias("period"))
 
     def _when(self) -> str:
         return "每季度末前"

@@ -22,7 +22,7 @@ from pydantic import Field, field_validator, model_validator
 from .._dates import month_day
 from .._fields import enum_field
 from .._findings import finding_frame
-from .._rulebase import RuleBase, Spec, Status
+from .._rulebase import RuleBase, Selector, Spec, Status
 from .._vocab import ALIASES, ActionKind, ActivityKind, label, parse_enum
 from ._words import kinds_zh, listed, period_zh
 from .deliverables import OBLIGATION_ID, parse_month_day, stage_of, submissions_of
@@ -91,6 +91,12 @@ class Quota(Obligation):
         description="The activities must cover every enforcement kind of the department's "
         "actions from this day to the due day (案卷评查全覆盖)",
     )
+    area_activities_by: Selector | None = Field(
+        default=None,
+        description="Departments whose activities count also for every department of their "
+        "area (a region within or equal to theirs): the county 司法局 organising the review "
+        "of its area",
+    )
 
     record_type: ClassVar[str] = "activities"
 
@@ -105,9 +111,14 @@ class Quota(Obligation):
         if self.within is not None and self.per != "year":
             raise ValueError("'within' only with per: year")
         if self.obligation is not None and (
-            self.stage is not None or self.covers_action_kinds_since is not None
+            self.stage is not None
+            or self.covers_action_kinds_since is not None
+            or self.area_activities_by is not None
         ):
-            raise ValueError("'stage' and 'covers_action_kinds_since' only count activities")
+            raise ValueError(
+                "'stage', 'covers_action_kinds_since' and 'area_activities_by' only count "
+                "activities"
+            )
         return self
 
     @property
@@ -169,7 +180,7 @@ class Quota(Obligation):
         items = for_departments(ctx.departments(self), self._periods(ctx))
         if items.height == 0:
             return empty_schedule()
-        records = self._records(ctx)
+        records = self._with_area(ctx, self._records(ctx))
         paired = items.join(records, on="department", how="inner")
         if self.obligation is not None and self.per in ("quarter", "year"):
             # A submission naming its period counts there; otherwise by its day.
@@ -246,6 +257,36 @@ class Quota(Obligation):
             figures=figures,
         )
 
+    def _with_area(self, ctx: Context, records: pl.DataFrame) -> pl.DataFrame:
+        """The records, and those of each area's organiser again under every department of
+        its area (``area_activities_by``)."""
+        if self.area_activities_by is None:
+            return records
+        places = ctx.department_table.select(
+            pl.col("id").alias("department"), pl.col("region").list.join("/").alias("place")
+        )
+        organisers = places.filter(
+            pl.col("department").is_in(ctx.selected(self.area_activities_by))
+        ).rename({"department": "organiser", "place": "area"})
+        owers = places.filter(pl.col("department").is_in(ctx.departments(self)))
+        reached = (
+            owers.join(organisers, how="cross")
+            .filter(
+                (pl.col("organiser") != pl.col("department"))
+                & (
+                    (pl.col("place") == pl.col("area"))
+                    | pl.col("place").str.starts_with(pl.col("area") + "/")
+                )
+            )
+            .select("organiser", "department")
+        )
+        shared = (
+            records.rename({"department": "organiser"})
+            .join(reached, on="organiser", how="inner")
+            .select(records.columns)
+        )
+        return pl.concat([records, shared])
+
     def _with_coverage(self, ctx: Context, rows: pl.DataFrame) -> pl.DataFrame:
         since = self.covers_action_kinds_since
         if since is None:
@@ -300,6 +341,8 @@ class Quota(Obligation):
             details.append(f"阶段 stage={self.stage}")
         if self.covers_action_kinds_since:
             details.append(f"须覆盖自 {self.covers_action_kinds_since} 起的全部执法类型")
+        if self.area_activities_by is not None:
+            details.append(f"本地区组织单位({self.area_activities_by.describe()})的活动同样计入")
         return [
             Owed(
                 record_type="activities" if self.activity is not None else "submissions",

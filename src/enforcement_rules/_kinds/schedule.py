@@ -143,6 +143,14 @@ def quarter_periods(first: date, last: date) -> pl.DataFrame:
     return periods_frame(rows)
 
 
+def quarter_of(day: str) -> pl.Expr:
+    """The label (``2024-Q2``) of the quarter a date column's day falls in."""
+    # Not pl.format: in polars 2.1 it panics ("assertion failed: i < self.len()") on a column
+    # whose first chunk is empty, as filtering a concatenated table can leave it (polars
+    # does not keep chunks non-empty, cf. pola-rs/polars#28495); concat_str does not.
+    return pl.concat_str(pl.col(day).dt.year(), pl.lit("-Q"), pl.col(day).dt.quarter())
+
+
 def year_periods(first: date, last: date) -> pl.DataFrame:
     """One row per calendar year with a day from ``first`` to ``last``."""
     rows = []

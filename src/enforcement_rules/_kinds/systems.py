@@ -10,10 +10,9 @@ import polars as pl
 from pydantic import Field, model_validator
 
 from .._chinese import ChineseText
-from .._dates import add_working_days
-from .._errors import CalendarError
+from .._dates import WorkingDayCount, count_working_days, last_known_day, working_day_years
 from .._findings import finding_frame
-from .._rulebase import RuleBase, SourceRef, Spec, Status
+from .._rulebase import RuleBase, Severity, SourceRef, Spec, Status
 from .._vocab import ActionKind
 from ._words import kinds_zh
 from .personnel import ActionKindName, _actions_in_scope
@@ -149,11 +148,12 @@ class DuePeriod(Spec):
     def covers(self, kind: str) -> bool:
         return not self.action_kinds or kind in {ActionKind(k).value for k in self.action_kinds}
 
-    def due(self, decided: date) -> date:
-        """The last day to publish a decision taken on ``decided``."""
+    def due(self, decided: date) -> WorkingDayCount:
+        """The last day to publish a decision taken on ``decided``, or, in working days past the
+        calendar's years, the earliest day it can be (``exact`` false)."""
         if self.working_days is not None:
-            return add_working_days(decided, self.working_days)
-        return decided + timedelta(days=self.days or 0)
+            return count_working_days(decided, self.working_days)
+        return WorkingDayCount(decided + timedelta(days=self.days or 0), exact=True)
 
     def words(self) -> tuple[str, str]:
         """The period in words: (Chinese, English)."""
@@ -171,6 +171,13 @@ class DecisionPublicity(_ActionRule):
     period has passed an unpublished decision is ``pending``; after it, ``missing``; one
     published after it is ``late``. Without ``due_within``, an unpublished decision is
     ``missing`` as soon as it is taken.
+
+    A count of working days reaching a year the working-day calendar does not hold gives a due
+    day known only to fall after the calendar's last day (the ``due`` figure ``晚于 2026-12-31``,
+    no due column), no earlier than the day reached when every unknown day counts: up to that
+    day the decision is ``pending`` unpublished and not late published. Beyond it the outcome
+    depends on the unknown year: the act gets one warning (``not_met``, severity ``warning``,
+    a ``reason`` figure) that it cannot be judged until a newer calendar is installed.
     """
 
     kind: Literal["decision_publicity"]
@@ -194,19 +201,12 @@ class DecisionPublicity(_ActionRule):
         """The due period of an act of ``kind`` (``None``: none given)."""
         return next((p for p in self.due_within if p.covers(kind)), None)
 
-    def due_of(self, action: str, kind: str, decided: date) -> date | None:
-        """The last day to publish ``action``'s decision; a located ``CalendarError`` when the
-        working-day calendar does not reach it."""
+    def due_of(self, kind: str, decided: date) -> WorkingDayCount | None:
+        """The last day to publish a decision of ``kind`` taken on ``decided`` (``None``: no
+        period for the kind), or the earliest it can be when the working-day calendar does not
+        reach it (``exact`` false)."""
         period = self.period_for(kind)
-        if period is None:
-            return None
-        try:
-            return period.due(decided)
-        except CalendarError as error:
-            raise CalendarError(
-                f"rule {self.id}: the publication of action {action} (decided {decided}) is due "
-                f"within {period.words()[1]}: {error}"
-            ) from None
+        return None if period is None else period.due(decided)
 
     def check(self, ctx: Context) -> pl.DataFrame:
         rows = self._actions(ctx, "decided_on", "publicized_on").with_columns(
@@ -221,18 +221,31 @@ class DecisionPublicity(_ActionRule):
                 status=Status.MISSING.value,
                 figures={"kind": pl.col("kind"), "decided_on": pl.col("decided")},
             )
-        distinct = rows.group_by("kind", "decided").agg(pl.col("id").first())
-        dues = [self.due_of(a, k, d) for k, d, a in distinct.iter_rows()]
-        lookup = distinct.select("kind", "decided").with_columns(
-            pl.Series("due", dues, dtype=pl.Date)
+        distinct = rows.select("kind", "decided").unique(maintain_order=True)
+        dues = [self.due_of(k, d) for k, d in distinct.iter_rows()]
+        lookup = distinct.with_columns(
+            # the due day, or the earliest it can be (see ``exact``)
+            pl.Series("due", [d.day if d else None for d in dues], dtype=pl.Date),
+            pl.Series("exact", [d.exact if d else True for d in dues], dtype=pl.Boolean),
+            pl.Series("due_words", [due_words(d) for d in dues], dtype=pl.String),
         )
         rows = rows.join(lookup, on=["kind", "decided"], how="left", maintain_order="left")
         unpublished = pl.col("publicized").is_null()
         rows = rows.filter(
             (unpublished | (pl.col("publicized") > pl.col("due"))).fill_null(unpublished)
         )
-        return finding_frame(
-            rows,
+        # past the calendar's years: pending while the as-of day is not after the earliest day
+        # the due day can be; otherwise the outcome depends on days the calendar does not know
+        undecided = ~pl.col("exact") & ~(unpublished & (pl.col("due") >= ctx.as_of))
+        judged, unknown = rows.filter(~undecided), rows.filter(undecided)
+        figures = {
+            "kind": pl.col("kind"),
+            "decided_on": pl.col("decided"),
+            "due": pl.col("due_words"),
+            "publicized_on": pl.col("publicized"),
+        }
+        found = finding_frame(
+            judged,
             subject_type="action",
             subject_id=pl.col("id"),
             department=pl.col("department"),
@@ -241,13 +254,24 @@ class DecisionPublicity(_ActionRule):
             .when(pl.col("due").is_not_null() & (pl.col("due") >= ctx.as_of))
             .then(pl.lit(Status.PENDING.value))
             .otherwise(pl.lit(Status.MISSING.value)),
-            due=pl.col("due"),
-            figures={
-                "kind": pl.col("kind"),
-                "decided_on": pl.col("decided"),
-                "due": pl.col("due"),
-                "publicized_on": pl.col("publicized"),
-            },
+            due=pl.when(pl.col("exact")).then(pl.col("due")),
+            figures=figures,
+        )
+        if unknown.height == 0:
+            return found
+        cannot_judge = finding_frame(
+            unknown,
+            subject_type="action",
+            subject_id=pl.col("id"),
+            department=pl.col("department"),
+            status=Status.NOT_MET.value,
+            figures=figures | {"reason": pl.lit(calendar_reason())},
+        )
+        return pl.concat(
+            [
+                found.with_columns(pl.lit(None, dtype=pl.String).alias("severity")),
+                cannot_judge.with_columns(pl.lit(Severity.WARNING.value).alias("severity")),
+            ]
         )
 
     def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
@@ -258,11 +282,39 @@ class DecisionPublicity(_ActionRule):
         if due is None or period is None:
             return head_zh + "没有公示记录。", head_en + " has not been publicised."
         within_zh, within_en = period.words()
-        if figures.get("publicized_on"):
+        published = figures.get("publicized_on")
+        if _exact_day(due) is None:
+            first, last = working_day_years()
+            year_zh = (
+                f"期限日{due}，落在已安装的工作日历（收录 {first}–{last} 年）尚未收录其节假日安排"
+                f"（国务院办公厅节假日安排）的年份"
+            )
+            year_en = (
+                f"its due day is {_due_en(due)}, in a year whose holiday arrangement "
+                f"(国务院办公厅节假日安排) the installed calendar ({first}–{last}) does not "
+                f"yet hold"
+            )
+            if figures.get("reason") is None:  # the as-of day comes before any day it can be
+                return (
+                    f"{head_zh}尚无公示记录；公示期限为作出之日起 {within_zh}，{year_zh}，"
+                    f"期限尚未届满。",
+                    f"{head_en} has no publicity record; it is due within {within_en} of the "
+                    f"decision: {year_en}, so it is not yet due.",
+                )
+            state_zh = f"于 {published} 公示" if published else "尚无公示记录"
+            state_en = f"was publicised on {published}" if published else "has no publicity record"
             return (
-                f"{head_zh}于 {figures['publicized_on']} 公示，晚于作出之日起 {within_zh}的期限"
-                f"（{due}）。",
-                f"{head_en} was publicised on {figures['publicized_on']}, after the {within_en} "
+                f"{head_zh}{state_zh}；公示期限为作出之日起 {within_zh}，{year_zh}，无法判断"
+                f"{'该公示' if published else ''}是否逾期。请运行「{CALENDAR_UPDATE}」更新工作日历"
+                f"后重新评估。",
+                f"{head_en} {state_en}; it is due within {within_en} of the decision: {year_en}, "
+                f"so whether it is late cannot be judged. Run `{CALENDAR_UPDATE}` for a newer "
+                f"calendar and evaluate again.",
+            )
+        if published:
+            return (
+                f"{head_zh}于 {published} 公示，晚于作出之日起 {within_zh}的期限（{due}）。",
+                f"{head_en} was publicised on {published}, after the {within_en} "
                 f"from the decision ({due}).",
             )
         return (
@@ -270,3 +322,37 @@ class DecisionPublicity(_ActionRule):
             f"{head_en} has no publicity record; it is due within {within_en} of the decision "
             f"(by {due}).",
         )
+
+
+CALENDAR_UPDATE = "python -m pip install -U chinesecalendar"
+"""The command that brings a newer working-day calendar (one release a year, after the State
+Council publishes the next year's holiday arrangement)."""
+
+
+def due_words(due: WorkingDayCount | None) -> str | None:
+    """The due day as a figure: ``2024-10-14``; past the calendar, ``晚于 2026-12-31`` (or, for
+    a count that starts before the calendar's first year, ``不早于`` the earliest day)."""
+    if due is None:
+        return None
+    if due.exact:
+        return due.day.isoformat()
+    last = last_known_day()
+    return f"晚于 {last.isoformat()}" if due.day > last else f"不早于 {due.day.isoformat()}"
+
+
+def calendar_reason() -> str:
+    """Why an act cannot be judged (its ``reason`` figure)."""
+    first, last = working_day_years()
+    return f"工作日历只收录 {first}–{last} 年的节假日安排"
+
+
+def _exact_day(words: str) -> date | None:
+    try:
+        return date.fromisoformat(words)
+    except ValueError:
+        return None
+
+
+def _due_en(words: str) -> str:
+    when, _, day = words.partition(" ")
+    return f"after {day}" if when == "晚于" else f"{day} or later"

@@ -4,7 +4,9 @@ A task's deadline is a day ("2021年底前"), "持续开展" (carried on continu
 every calendar quarter of the period in force), both ("2022年3月,完成后持续开展": the day,
 then every quarter after it), another rule that checks the same requirement on better
 records (``tracked_by``), or none (listed: the text sets no date). Each responsible unit
-reports its own completion (``task_reports``); one unit reporting does not cover another.
+reports its own completion (``task_reports``); one unit reporting does not cover another,
+except for a task the area owes once (``area_wide``: "大武口区要培育…亮点1个"), which a report
+of any of its responsible units completes for all of them.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from .schedule import (
     empty_schedule,
     horizon,
     not_open,
+    quarter_of,
     quarter_periods,
     schedule_frame,
 )
@@ -47,6 +50,11 @@ class Task(Spec):
     tracked_by: list[str] = Field(
         default_factory=list, description="Rules that check this task on other records"
     )
+    area_wide: bool = Field(
+        default=False,
+        description="Owed once by the area (a count or product of the whole area): a report "
+        "of any responsible unit completes it for all",
+    )
     severity: Severity | None = None
     note: ChineseText | None = Field(default=None, description="解读 of this row, in Chinese")
     note_en: str | None = None
@@ -57,6 +65,8 @@ class Task(Spec):
             raise ValueError(f"task {self.id}: 'note' (Chinese) and 'note_en' go together")
         if self.tracked_by and (self.due is not None or self.continuous):
             raise ValueError(f"task {self.id}: 'tracked_by' or a due day/continuous, not both")
+        if self.area_wide and (self.due is None or self.continuous):
+            raise ValueError(f"task {self.id}: 'area_wide' needs a due day, and not continuous")
         return self
 
     @property
@@ -191,28 +201,40 @@ class TaskTable(Obligation):
         return pl.concat([f.cast(_PERIOD_SCHEMA) for f in frames])  # type: ignore[arg-type]
 
     def schedule(self, ctx: Context) -> pl.DataFrame:
-        items = self._owers(ctx).join(self._periods(ctx), on="task", how="inner")
+        owers = self._owers(ctx)
+        items = owers.join(self._periods(ctx), on="task", how="inner")
         if items.height == 0:
             return empty_schedule()
         reports = dated(ctx.records.table("task_reports"), "completed_on", ctx.as_of).select(
             "task",
             "department",
             "completed_on",
-            pl.coalesce(
-                "period",
-                pl.format(
-                    "{}-Q{}", pl.col("completed_on").dt.year(), pl.col("completed_on").dt.quarter()
-                ),
-            ).alias("label"),
+            pl.coalesce("period", quarter_of("completed_on")).alias("label"),
         )
         once = reports.group_by("task", "department").agg(
             pl.col("completed_on").min().alias("completed"), pl.len().alias("reports")
         )
+        # A task the area owes once: the reports of every responsible unit count for each.
+        area = [t.id for t in self.tasks if t.area_wide]
+        area_reports = (
+            reports.filter(pl.col("task").is_in(area))
+            .join(owers.select("task", "department"), on=["task", "department"], how="semi")
+            .group_by("task")
+            .agg(pl.col("completed_on").min().alias("completed"), pl.len().alias("reports"))
+        )
         quarterly = reports.group_by("task", "department", "label").agg(
             pl.col("completed_on").min().alias("completed"), pl.len().alias("reports")
         )
-        dated_items = items.filter(pl.col("period").is_null()).join(
-            once, on=["task", "department"], how="left"
+        one_off = items.filter(pl.col("period").is_null())
+        dated_items = pl.concat(
+            [
+                one_off.filter(~pl.col("task").is_in(area)).join(
+                    once, on=["task", "department"], how="left"
+                ),
+                one_off.filter(pl.col("task").is_in(area)).join(
+                    area_reports, on="task", how="left"
+                ),
+            ]
         )
         quarter_items = items.filter(pl.col("period").is_not_null()).join(
             quarterly,
@@ -273,6 +295,13 @@ class TaskTable(Obligation):
                 "every quarter).",
             )
         if not figures["completed"]:
+            if task is not None and task.area_wide:
+                return (
+                    f"{head_zh}:该任务由全区完成一项,截至评估日没有任何责任单位报告完成;"
+                    f"期限 {due}。",
+                    f"{head_en}: owed once by the area, and no responsible unit reported it "
+                    f"done by the evaluation day; due {due}.",
+                )
             return (
                 f"{head_zh}截至评估日未报告完成;期限 {due}。",
                 f"{head_en}: no completion reported by the evaluation day; due {due}.",

@@ -1,4 +1,5 @@
-"""Training: participation each year, hours each year, and the full rotation by a day."""
+"""Training: participation each year, hours each year, the full rotation by a day, and any
+training by a day (a study stage)."""
 
 from __future__ import annotations
 
@@ -248,4 +249,33 @@ class RotationTraining(DoneByDue):
             f"执法人员 {subject_id} 在 {figures['counted_from']} 至 {due} 期间没有全员轮训记录。",
             f"Officer {subject_id} has no rotation training between {figures['counted_from']} "
             f"and {due}.",
+        )
+
+
+class TrainingTaken(DoneByDue):
+    """Each officer has a training record of any kind (a study session, a course) from
+    ``counted_from`` to ``due``: a stage of study every officer takes part in ("大学习"全覆盖).
+    An officer who entered enforcement after ``due`` is not required; one whose first training
+    came after it is ``late``."""
+
+    kind: Literal["training_taken"]
+
+    _after_due_figure: ClassVar[str] = "training_after_due"
+
+    def _events(self, ctx: Context) -> pl.DataFrame:
+        return ctx.trainings
+
+    def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
+        due = figures["due"]
+        if figures["training_after_due"]:
+            after = figures["training_after_due"]
+            return (
+                f"执法人员 {subject_id} 在 {figures['counted_from']} 至 {due} 期间没有学习培训记录,"
+                f"首次学习培训在 {after},晚于期限。",
+                f"Officer {subject_id} has no training between {figures['counted_from']} and "
+                f"{due}; the first came on {after}, after the deadline.",
+            )
+        return (
+            f"执法人员 {subject_id} 在 {figures['counted_from']} 至 {due} 期间没有学习培训记录。",
+            f"Officer {subject_id} has no training between {figures['counted_from']} and {due}.",
         )

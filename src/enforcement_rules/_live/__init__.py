@@ -25,6 +25,7 @@ from .education import (
     ExamTakenTracker,
     NewRecruitEducationTracker,
 )
+from .inspections import InspectionMethodTracker
 from .personnel import (
     CertificateExitTracker,
     CertifiedParticipantsTracker,
@@ -39,7 +40,12 @@ from .systems import (
     WholeProcessRecordTracker,
 )
 from .tasks import TaskTableTracker
-from .training import RotationTrainingTracker, TrainingHoursTracker, TrainingParticipationTracker
+from .training import (
+    RotationTrainingTracker,
+    TrainingHoursTracker,
+    TrainingParticipationTracker,
+    TrainingTakenTracker,
+)
 
 TRACKERS: dict[str, type[Tracker]] = {
     "certified_participants": CertifiedParticipantsTracker,
@@ -48,9 +54,11 @@ TRACKERS: dict[str, type[Tracker]] = {
     "training_participation": TrainingParticipationTracker,
     "training_hours": TrainingHoursTracker,
     "rotation_training": RotationTrainingTracker,
+    "training_taken": TrainingTakenTracker,
     "whole_process_record": WholeProcessRecordTracker,
     "major_decision_review": MajorDecisionReviewTracker,
     "decision_publicity": DecisionPublicityTracker,
+    "inspection_method": InspectionMethodTracker,
     "activity_minutes": ActivityMinutesTracker,
     "deliverable": DeliverableTracker,
     "yearly_deliverable": YearlyDeliverableTracker,

@@ -104,6 +104,7 @@ class Change:
     # trainings: the (officer, year) tallies and the officers' rotation days it changed
     officer_years: set[tuple[str, int]] = field(default_factory=set)
     rotation_officers: set[str] = field(default_factory=set)
+    trained_officers: set[str] = field(default_factory=set)
     summary: ActSummary | None = None
     # actions: the event of the three systems' rules, computed once (``_live.systems``)
     systems_event: dict[str, Any] | None = None
@@ -189,6 +190,7 @@ class LiveState:
         self.hours: dict[tuple[str, int], float] = {}
         self.sessions: dict[tuple[str, int], int] = {}
         self.rotations: dict[str, list[date]] = {}
+        self.training_days: dict[str, list[date]] = {}
         self._trainings: dict[str, tuple[str, date, float, bool]] = {}  # trainings with an id
         self._scopes: dict[str, frozenset[str]] = {}
         self._placements: dict[str, dict[str, dict[str, Any]]] = {}
@@ -352,6 +354,12 @@ class LiveState:
         self.hours[key] = self.hours.get(key, 0.0) + sign * hours
         self.sessions[key] = self.sessions.get(key, 0) + sign
         change.officer_years.add(key)
+        trained = self.training_days.setdefault(officer, [])
+        if sign > 0:
+            trained.append(day)
+        else:
+            trained.remove(day)
+        change.trained_officers.add(officer)
         if rotation:
             days = self.rotations.setdefault(officer, [])
             if sign > 0:

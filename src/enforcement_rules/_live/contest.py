@@ -210,6 +210,8 @@ class ExamPaperWeightsTracker(Tracker):
         # evaluate checks a rule only where it applies to some department
         if not self.departments() or (self.rule.exams and paper["exam"] not in self.rule.exams):
             return self.outside(paper["id"])
+        if self.rule.preliminary_only and not paper["preliminary"]:
+            return self.outside(paper["id"])
         targets = {share: getattr(self.rule, share) for share in self._SHARES}
         event = {f"{share}_off": abs(paper[share] - target) for share, target in targets.items()}
         return self.observation(

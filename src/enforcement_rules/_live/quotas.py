@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 
 from .._engine import Condition, all_of, any_of, at_least, at_most, equals, greater, less
 from .._kinds.quotas import _ACTION_KIND_WORDS, ActivityMinutes, Quota
-from .._rulebase import Status
+from .._rulebase import DepartmentView, Status
 from .._vocab import ActivityKind, parse_enum
 from ._base import Change, LiveState, Observation, Tracker, iso
 from .deliverables import stage_of_value
@@ -72,6 +72,7 @@ class QuotaTracker(ScheduleTracker):
         self.since = self.rule.covers_action_kinds_since
         self.records: ByDepartment[Counted] = ByDepartment()
         self.kinds_since: dict[str, dict[str, date]] = {}  # department -> action kind -> day
+        self._organisers: list[str] | None = None  # area_activities_by: kept until one changes
 
     def reading(self) -> frozenset[str]:
         counted = "activities" if self.rule.activity is not None else "submissions"
@@ -102,13 +103,61 @@ class QuotaTracker(ScheduleTracker):
     def on_change(self, change: Change) -> Iterable[Observation]:
         if change.record_type == "actions":  # the common case first: an action is cheap
             return self.on_action(change.row)
-        return super().on_change(change)
+        if change.record_type == "departments":
+            self._organisers = None
+        observations = list(super().on_change(change))
+        if change.record_type == "departments" and self.rule.area_activities_by is not None:
+            # a department moving in or out of an organiser's area, or becoming one
+            department = change.row["id"]
+            observations += [
+                o for d in list(self.items) if d != department for o in self.judge_department(d)
+            ]
+        return observations
 
     def on_record(self, change: Change) -> Iterable[Observation]:
         row = change.row
         counted = self.counted(change.record_type, row)
         departments = self.records.put(row["id"], row["department"], counted)
-        return [o for d in departments for o in self.judge_department(d)]
+        reached = [d for o in departments for d in self._area_of(o)]
+        return [
+            o for d in dict.fromkeys([*departments, *reached]) for o in self.judge_department(d)
+        ]
+
+    def _place(self, department: str) -> str | None:
+        row = self.state.departments.get(department)
+        return None if row is None else "/".join(row["region"])
+
+    def _is_organiser(self, department: str) -> bool:
+        selector = self.rule.area_activities_by
+        row = self.state.departments.get(department)
+        return selector is not None and row is not None and selector.matches(DepartmentView.of(row))
+
+    @staticmethod
+    def _within(place: str | None, area: str | None) -> bool:
+        return (
+            place is not None
+            and area is not None
+            and (place == area or place.startswith(area + "/"))
+        )
+
+    def _area_of(self, organiser: str) -> list[str]:
+        """The departments owing items whose area ``organiser`` organises (none unless it is
+        one of ``area_activities_by``)."""
+        if not self._is_organiser(organiser):
+            return []
+        area = self._place(organiser)
+        return [d for d in self.items if d != organiser and self._within(self._place(d), area)]
+
+    def _organisers_of(self, department: str) -> list[str]:
+        """The organisers whose activities count for ``department`` as well."""
+        if self.rule.area_activities_by is None:
+            return []
+        if self._organisers is None:
+            self._organisers = [o for o in self.state.departments if self._is_organiser(o)]
+        place = self._place(department)
+        return [
+            o for o in self._organisers if o != department and self._within(place, self._place(o))
+        ]
 
     def counted(self, record_type: str, row: dict[str, Any]) -> Counted | None:
         """What the quota counts of a record, as ``Quota._records`` reads it; ``None`` when it
@@ -141,7 +190,12 @@ class QuotaTracker(ScheduleTracker):
         by_label = self.rule.obligation is not None and self.rule.per in ("quarter", "year")
         inside: list[tuple[str, Counted]] = []
         after_due = 0
-        for record_id, counted in self.records.of(item.department).items():
+        held = [
+            (record_id, counted)
+            for source in (item.department, *self._organisers_of(item.department))
+            for record_id, counted in self.records.of(source).items()
+        ]
+        for record_id, counted in held:
             if by_label and counted.label is not None:  # a submission naming its period
                 if counted.label == item.period:
                     inside.append((record_id, counted))

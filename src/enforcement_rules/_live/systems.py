@@ -10,8 +10,14 @@ from typing import Any, ClassVar
 
 from .._dates import local_day
 from .._engine import Condition, all_of, any_of, at_least, at_most, equals, field, greater, less
-from .._kinds.systems import DecisionPublicity, MajorDecisionReview, WholeProcessRecord
-from .._rulebase import Status
+from .._kinds.systems import (
+    DecisionPublicity,
+    MajorDecisionReview,
+    WholeProcessRecord,
+    calendar_reason,
+    due_words,
+)
+from .._rulebase import Severity, Status
 from ._base import Change, Observation
 from .personnel import _ActTracker
 
@@ -140,7 +146,9 @@ class MajorDecisionReviewTracker(_SystemsTracker):
 class DecisionPublicityTracker(_SystemsTracker):
     """With a due period, an unpublished decision is pending until its due day has passed and
     missing after it: such an action is held until the clock passes its due day and judged
-    again then; one published after its due day is late."""
+    again then; one published after its due day is late. A due day past the working-day
+    calendar's years is known only to come on or after its earliest day (``due``, with
+    ``exact`` false): pending until then, and after it a warning that it cannot be judged."""
 
     rule: DecisionPublicity
     dated_by: ClassVar[str | None] = "publicized_on"
@@ -154,15 +162,22 @@ class DecisionPublicityTracker(_SystemsTracker):
         if not self.rule.due_within:
             return {Status.MISSING.value: all_of(*scope, _not_counted("publicized_on"))}
         unpublished = all_of(*scope, greater("due", _NEVER), _not_counted("publicized_on"))
+        published_after = all_of(
+            *scope,
+            greater("due", _NEVER),
+            greater("publicized_on", _NEVER),
+            at_most("publicized_on", field("today")),
+            greater("publicized_on", field("due")),
+        )
         return {
             Status.PENDING.value: all_of(unpublished, at_least("due", field("today"))),
-            Status.MISSING.value: all_of(unpublished, less("due", field("today"))),
-            Status.LATE.value: all_of(
-                *scope,
-                greater("due", _NEVER),
-                greater("publicized_on", _NEVER),
-                at_most("publicized_on", field("today")),
-                greater("publicized_on", field("due")),
+            Status.MISSING.value: all_of(
+                unpublished, less("due", field("today")), equals("exact", True)
+            ),
+            Status.LATE.value: all_of(published_after, equals("exact", True)),
+            Status.NOT_MET.value: all_of(
+                equals("exact", False),
+                any_of(all_of(unpublished, less("due", field("today"))), published_after),
             ),
         }
 
@@ -182,36 +197,46 @@ class DecisionPublicityTracker(_SystemsTracker):
         ]
 
     def _due(self, row: dict[str, Any]) -> date:
-        due = self.rule.due_of(row["id"], row["kind"], row["decided_on"] or row["date"])
+        due = self.rule.due_of(row["kind"], row["decided_on"] or row["date"])
         assert due is not None  # held only when the rule gives the act's kind a period
-        return due
+        return due.day
 
     def observe(self, row: dict[str, Any], event: dict[str, Any]) -> Observation:
         if not self.rule.due_within:
             return super().observe(row, event)
         decided = row["decided_on"] or row["date"]
-        due = self.rule.due_of(row["id"], row["kind"], decided)
+        due = self.rule.due_of(row["kind"], decided)
         today = self.state.today
-        if due is not None and (today is None or due >= today):
+        if due is not None and (today is None or due.day >= today):
             self._pending[row["id"]] = row
         else:
             self._pending.pop(row["id"], None)
-        event = dict(event, due=_ordinal(due))
+        exact = due is None or due.exact
+        event = dict(event, due=_ordinal(due.day if due else None), exact=exact)
         dated: date | None = row["publicized_on"]
         if dated is not None and (today is None or dated > today):
             self._waiting[row["id"]] = row
         counted = dated if dated is not None and today is not None and dated <= today else None
-        return self.observation(
+        # the outcome depends on days the calendar does not know (the NOT_MET condition)
+        unknown = (
+            not exact
+            and due is not None
+            and today is not None
+            and (counted > due.day if counted is not None else due.day < today)
+        )
+        figures = {
+            "kind": row["kind"],
+            "decided_on": decided.isoformat(),
+            "due": due_words(due),
+            "publicized_on": counted.isoformat() if counted else None,
+        }
+        return self.labelled(
             row["id"],
             row["department"],
             event,
-            lambda: {
-                "kind": row["kind"],
-                "decided_on": decided.isoformat(),
-                "due": due.isoformat() if due else None,
-                "publicized_on": counted.isoformat() if counted else None,
-            },
-            due=due,
+            lambda: (figures | {"reason": calendar_reason()}) if unknown else figures,
+            due=due.day if due is not None and due.exact else None,
+            severity=Severity.WARNING if unknown else None,
         )
 
     def figures_of(

@@ -99,11 +99,53 @@ class TaskTableTracker(ScheduleTracker):
             self.reports.setdefault(key, {})[report] = (day, covers)
             if key != before:
                 touched.append(key)
-        return [o for task, d in touched for o in self.judge_department(d, task)]
+        return [o for task, d in self._sharing(touched) for o in self.judge_department(d, task)]
+
+    def _sharing(self, touched: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """The (task, department) pairs a report touches: for a task the area owes once,
+        every department that owes it."""
+        pairs: list[tuple[str, str]] = []
+        for task_id, department in touched:
+            task = self.rule.task(task_id)
+            if task is not None and task.area_wide:
+                pairs += [(task_id, d) for d in self._owing(task_id)]
+            else:
+                pairs.append((task_id, department))
+        return list(dict.fromkeys(pairs))
+
+    def _owing(self, task_id: str) -> list[str]:
+        """The departments in scope whose items include the task."""
+        return [
+            department
+            for department, items in self.items.items()
+            if any(item.task == task_id for item in items.values())
+        ]
+
+    def refresh(self, department: str) -> list[Observation]:
+        observations = super().refresh(department)
+        # A department entering or leaving a task the area owes once changes whose reports
+        # count for the others.
+        for task in self.rule.tasks:
+            if task.area_wide and self.reports.get((task.id, department)):
+                observations += [
+                    o
+                    for d in self._owing(task.id)
+                    if d != department
+                    for o in self.judge_department(d, task.id)
+                ]
+        return observations
 
     def judge(self, item: Item) -> Observation:
         assert item.task is not None
-        held = self.reports.get((item.task, item.department), {}).values()
+        task = self.rule.task(item.task)
+        if task is not None and task.area_wide:  # owed once: any owing unit's reports count
+            held = [
+                report
+                for department in self._owing(item.task)
+                for report in self.reports.get((item.task, department), {}).values()
+            ]
+        else:
+            held = list(self.reports.get((item.task, item.department), {}).values())
         dated = item.period is None  # a due day: any report counts; else the quarter's
         days = [day for day, covers in held if dated or covers == item.period]
         completed = min(days, default=None)

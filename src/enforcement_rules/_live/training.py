@@ -14,6 +14,7 @@ from .._kinds.training import (
     RotationTraining,
     TrainingHours,
     TrainingParticipation,
+    TrainingTaken,
     _OfficerRule,
 )
 from .._rulebase import Status
@@ -300,3 +301,15 @@ class RotationTrainingTracker(DoneByDueTracker):
 
     def touched(self, change: Change) -> Iterable[str]:
         return change.rotation_officers
+
+
+class TrainingTakenTracker(DoneByDueTracker):
+    """Any training (a study stage), from the monitor's running tally of each officer's."""
+
+    rule: TrainingTaken
+
+    def days(self, officer_id: str) -> Iterable[date]:
+        return self.state.training_days.get(officer_id, ())
+
+    def touched(self, change: Change) -> Iterable[str]:
+        return change.trained_officers

@@ -170,8 +170,19 @@ def _quota(rule: Quota, items: pl.DataFrame, rng: np.random.Generator) -> tuple[
     )
 
 
-def _tasks(items: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
+def _tasks(rule: TaskTable, items: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
     frame, completed = _delivered(items, rng, TASK_OUTCOMES, early=60, late=60)
+    # A task the area owes once is reported (or not) once: by the first unit owing it.
+    area = [t.id for t in rule.tasks if t.area_wide]
+    first = items.filter(pl.col("subject_id").is_in(area)).unique(
+        "subject_id", keep="first", maintain_order=True
+    )
+    frame = frame.filter(
+        ~pl.col("subject_id").is_in(area)
+        | pl.struct("subject_id", "department").is_in(
+            first.select(pl.struct("subject_id", "department")).to_series().implode()
+        )
+    )
     return frame.select(
         pl.col("subject_id").alias("task"),
         "department",
@@ -226,7 +237,7 @@ def obligation_records(
                 table, frame = _quota(rule, _items(rule, ctx, as_of), rng)
                 found[table].append(frame)
             elif isinstance(rule, TaskTable):
-                found["task_reports"].append(_tasks(_items(rule, ctx, as_of), rng))
+                found["task_reports"].append(_tasks(rule, _items(rule, ctx, as_of), rng))
             elif isinstance(rule, ActivityMinutes):
                 found["activities"].append(_meetings(rule, ctx, as_of, rng))
     activities = _numbered("activities", found["activities"], "HD", as_of)
