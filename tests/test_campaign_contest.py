@@ -55,7 +55,7 @@ def test_contest_prints_the_ranking_with_the_tie_for_tenth_place_unbroken(
     assert code == 0
     assert "10=" in line_of(out, "10=   GY-T2") and "并列待定" in line_of(out, "10=   GY-T2")
     assert "并列待定" in line_of(out, "10=   ZY-T2")
-    assert "初赛第 10 名:GY-T2、ZY-T2 同为 255 分" in out
+    assert "初赛第 10 名：GY-T2、ZY-T2 同为 255 分" in out
     assert "二等奖/三等奖" in line_of(out, "5=    AS-T1")
     assert "无法计分" in line_of(out, "-     LPS-T2")
     assert "部门考试平均成绩" in out and "ZY-MZJ" in out

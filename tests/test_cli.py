@@ -164,9 +164,9 @@ def test_a_pending_finding_reads_not_yet_due_not_a_violation() -> None:
 
     report = er.evaluate(er.load(EXAMPLE), as_of="2024-12-31")
     pending = report.filter(status="pending").findings[0]
-    assert "(未到期)" in pending.explain().splitlines()[0]
+    assert "（未到期）" in pending.explain().splitlines()[0]
     late = report.filter(status="late").findings[0]
-    assert "(违规·逾期)" in late.explain().splitlines()[0]
+    assert "（违规·逾期）" in late.explain().splitlines()[0]
 
 
 def test_rule_ids_are_in_natural_order(capsys: pytest.CaptureFixture[str]) -> None:

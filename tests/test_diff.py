@@ -78,7 +78,9 @@ def test_the_diff_command_compares_two_json_reports_as_report_diff_does(
     assert data["identity"] == ["rule", "subject_type", "subject_id", "department", "period"]
     code = main(["diff", str(new), str(new)])
     out = capsys.readouterr().out
-    assert code == 0 and f"新增 new 0,已解决 resolved 0,仍未解决 still open {len(december)}" in out
+    assert (
+        code == 0 and f"新增 new 0，已解决 resolved 0，仍未解决 still open {len(december)}" in out
+    )
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ from typing import Any
 
 import polars as pl
 
+from ._chinese import full_width
 from ._context import Context
 from ._dates import as_of_day, day_end
 from ._errors import UsageError
@@ -275,6 +276,7 @@ def _entry(
 ) -> CalendarEntry:
     figures = json.loads(row["figures"]) if row["figures"] else {}
     message, message_en = rule.describe(row["subject_id"], figures)
+    message = full_width(message)
     due: date = row["due"]
     return CalendarEntry(
         department=row["department"],

@@ -518,9 +518,9 @@ def _diff(args: argparse.Namespace) -> int:
 def _diff_table(result: ReportDiff, old: str, new: str, limit: int) -> str:
     counts = result.counts()
     lines = [
-        f"比较 compare: {old}(评估日 as of {result.old_as_of})→ {new}(评估日 as of "
-        f"{result.new_as_of})",
-        f"新增 new {counts['new']:,},已解决 resolved {counts['resolved']:,},"
+        f"比较 compare: {old}（评估日 as of {result.old_as_of}）→ {new}（评估日 as of "
+        f"{result.new_as_of}）",
+        f"新增 new {counts['new']:,}，已解决 resolved {counts['resolved']:,}，"
         f"仍未解决 still open {counts['still_open']:,}",
     ]
     headers = ["新增 new", "已解决 resolved", "仍未解决 open"]
@@ -620,8 +620,8 @@ def _header(report: Report, counts: dict[str, int], filters: str) -> list[str]:
     if filters:
         lines.append(f"筛选 filters: {filters}")
     lines.append(
-        f"发现 findings: {len(report):,}(违规 violations {report.violation_count:,},"
-        f"提示 warnings {warnings:,},未到期 pending {by_status.get(Status.PENDING.value, 0):,})"
+        f"发现 findings: {len(report):,}（违规 violations {report.violation_count:,}，"
+        f"提示 warnings {warnings:,}，未到期 pending {by_status.get(Status.PENDING.value, 0):,}）"
     )
     return lines
 
@@ -798,13 +798,13 @@ def _calendar(args: argparse.Namespace) -> int:
 
 def _calendar_table(result: Calendar) -> str:
     statuses = Counter(e.status for e in result)
-    counted = ",".join(
+    counted = "，".join(
         f"{STATUS_LABELS[s]} {s.value} {statuses[s]}" for s in Status if statuses.get(s)
     )
     lines = [
         f"合规日历 compliance calendar · 评估日 as of {result.as_of.isoformat()} · "
         f"规则包 packs: {', '.join(result.packs)}",
-        f"条目 entries: {len(result)}" + (f"({counted})" if counted else ""),
+        f"条目 entries: {len(result)}" + (f"（{counted}）" if counted else ""),
     ]
     if not len(result):
         lines += ["", "没有条目 no entries."]
@@ -816,7 +816,7 @@ def _calendar_table(result: Calendar) -> str:
                 e.due.isoformat(),
                 f"{e.days_left:+d}",
                 STATUS_LABELS[e.status]
-                + ("(提示)" if e.severity == Severity.WARNING and e.status != Status.MET else ""),
+                + ("（提示）" if e.severity == Severity.WARNING and e.status != Status.MET else ""),
                 e.rule,
                 e.period or "-",
                 e.title,

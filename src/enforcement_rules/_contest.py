@@ -112,17 +112,17 @@ class Contest:
         else:
             lines.append("  尚无决赛成绩 no final scores yet.")
         if self.ties.height:
-            lines += ["", "并列 ties(文件未规定并列时如何取舍,需由组织方决定;未作排序):"]
+            lines += ["", "并列 ties（文件未规定并列时如何取舍，需由组织方决定；未作排序）："]
             for tie in self.ties.iter_rows(named=True):
                 lines.append(
-                    f"  {STAGE_LABELS[tie['stage']]}第 {tie['cut']} 名:"
-                    f"{'、'.join(tie['teams'])} 同为 {number(tie['score'])} 分,"
+                    f"  {STAGE_LABELS[tie['stage']]}第 {tie['cut']} 名："
+                    f"{'、'.join(tie['teams'])} 同为 {number(tie['score'])} 分，"
                     f"并列第 {tie['rank_min']}-{tie['rank_max']} 名"
                 )
         if self.exam_averages.height:
             lines += [
                 "",
-                f"部门考试平均成绩 exam averages(规则 {self.averages_rule},推荐参赛队伍的依据)",
+                f"部门考试平均成绩 exam averages（规则 {self.averages_rule}，推荐参赛队伍的依据）",
             ]
             rows = [
                 [

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import polars as pl
 
+from ._chinese import full_width
 from ._dates import day_end
 from ._errors import UsageError
 from ._figures import figure_label
@@ -194,7 +195,7 @@ class Finding:
             ]
         else:
             lines = [
-                f"[{self.rule}] {self.title}({status_label(self.severity, self.status)})",
+                f"[{self.rule}] {self.title}（{status_label(self.severity, self.status)}）",
                 f"  {self.message}",
                 f"  {self.message_en}",
             ]
@@ -229,6 +230,7 @@ def finding_of(rule: Describes, row: Mapping[str, Any], figures: dict[str, Any])
     report (``rule``, ``pack``, ``severity``, ``status``, ``subject_type``, ``subject_id``,
     ``department``, ``period``, ``due``)."""
     message, message_en = rule.describe(row["subject_id"], figures)
+    message = full_width(message)
     return Finding(
         rule=row["rule"],
         title=rule.title,
@@ -290,7 +292,7 @@ class Exemption:
     def explain(self) -> str:
         """A few lines a person reads: the rule, why the record is exempt, the quote."""
         lines = [
-            f"[{self.rule}] {self.title}(豁免 exempt)",
+            f"[{self.rule}] {self.title}（豁免 exempt）",
             f"  {self.reason}",
             f"  {self.reason_en}",
             f"  例外依据 basis: {self.basis}",
@@ -406,6 +408,7 @@ class Report:
             raise TypeError(f"{row['rule']} is not a rule and grants no exemption")
         figures = json.loads(row["figures"]) if row["figures"] else {}
         reason, reason_en = rule.describe_exemption(row["subject_id"], figures)
+        reason = full_width(reason)
         return Exemption(
             rule=row["rule"],
             title=rule.title,

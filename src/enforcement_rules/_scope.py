@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from ._chinese import full_width
 from ._context import Context
 from ._errors import UsageError
 from ._kinds.campaign import CampaignScope
@@ -45,7 +46,7 @@ def campaign_scope(
     words = combos.with_columns(
         pl.Series(
             "reason_text",
-            [rule.reason_words(*c)[0] for c in combos.iter_rows()],
+            [full_width(rule.reason_words(*c)[0]) for c in combos.iter_rows()],
             dtype=pl.String,
         )
     )
@@ -75,7 +76,7 @@ def campaign_scope(
             "name": view.name,
             "level": view.level.value,
             "domain": view.domain,
-            "reason_text": f"不在规则适用范围({scope_words})内",
+            "reason_text": f"不在规则适用范围（{scope_words}）内",
         }
         for view in ctx.department_views
         if view.id not in in_scope
@@ -134,7 +135,7 @@ def render_scope(frame: pl.DataFrame) -> str:
     if frame.height == 0:
         return "没有部门 no departments."
     counts = frame.group_by("verdict").len()
-    summary = ",".join(
+    summary = "，".join(
         f"{VERDICT_LABELS[v]} {n}"
         for v, n in sorted(counts.iter_rows(), key=lambda r: VERDICT_ORDER[r[0]])
     )
@@ -145,7 +146,7 @@ def render_scope(frame: pl.DataFrame) -> str:
         .unique()
         .sort("campaign")
     )
-    lines = [f"活动参加范围 campaign scope · 规则 {rule}({pack}):{summary}"]
+    lines = [f"活动参加范围 campaign scope · 规则 {rule}（{pack}）：{summary}"]
     lines += [f"  {c} = {n}" for c, n in campaigns.iter_rows()]
     rows = [
         [

@@ -152,7 +152,7 @@ def _write_sheet(sheet: Any, frame: pl.DataFrame, bold: Any) -> None:
 def excel_left_out(total: int, written: int) -> str:
     """The note a workbook holding part of the findings ends its findings sheet with."""
     return (
-        f"本表列出前 {written:,} 项发现,另有 {total - written:,} 项未列出(CSV、JSON 包含全部)。"
+        f"本表列出前 {written:,} 项发现，另有 {total - written:,} 项未列出（CSV、JSON 包含全部）。"
         f" The first {written:,} findings; {total - written:,} more are left out "
         "(CSV and JSON hold them all)."
     )
