@@ -639,7 +639,7 @@ class Report:
         return write_csv(self, path, with_names=with_names)
 
     def to_excel(
-        self, path: str | Path, *, with_names: bool = False, limit: int | None = 100_000
+        self, path: str | Path, *, with_names: bool = False, limit: int | None = 60_000
     ) -> Path:
         """Write an Excel workbook: the findings (at most ``limit``, ``None`` for all; the
         sheet's last row names how many are left out), a summary per department and one per
