@@ -899,7 +899,7 @@ def cli_page() -> str:
         "Exit codes: 0 no violations, 1 violations found (for `coverage`: a sentence unclassified "
         "or a register entry stale), 2 nothing was evaluated: bad input, bad rules, bad usage "
         "or an internal error, each told in one located message "
-        "([reliability](../reliability.md)).",
+        "([reliability](../reliability.md)); 130 interrupted (Ctrl-C), in one line.",
         "",
         "| command | what it does |",
         "|---|---|",

@@ -242,7 +242,7 @@ def test_watch_refuses_each_unreadable_line_and_goes_on(
     assert code == 2
     assert [e["line"] for e in err] == [4, 5, 6, 7, 8, 9]
     assert "UTF-8" in err[0]["error"] and "UTF-8" in err[1]["error"]
-    assert "nested too deep" in err[2]["error"]
+    assert "nested at most 32 deep" in err[2]["error"]
     assert [(f["rule"], f["subject"]["id"]) for f in out if f["subject"]["type"] == "action"] == [
         ("D3", "A1")
     ]
@@ -273,3 +273,21 @@ def test_watch_piped_into_head_stops_quietly_with_the_status_of_what_it_printed(
     done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=300)
     assert done.stdout.strip() == "1"  # violations were printed before the reader left
     assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
+
+
+def test_watch_keeps_the_json_limits_of_every_file_reader(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # a number of 31 digits and nesting 33 deep are refused by a JSON Lines file: so by watch
+    long_number = b'{"type": "department", "id": "X", "enforcement_staff": ' + b"9" * 31 + b"}"
+    deep = b'{"type": "officer", "id": "O9", "x": ' + b"[" * 33 + b"]" * 33 + b"}"
+    path = tmp_path / "records.jsonl"
+    path.write_bytes(long_number + b"\n" + deep + b"\n")
+    with pytest.raises(er.InputError) as refused:
+        er.load(path)
+    assert len(refused.value.problems) == 2
+    code, _, err = _watch(monkeypatch, capsys, long_number + b"\n" + deep + b"\n")
+    assert code == 2
+    assert [e["line"] for e in err] == [1, 2]
+    assert "at most 30 digits" in err[0]["error"]
+    assert "nested at most 32 deep" in err[1]["error"]

@@ -1,7 +1,7 @@
 """The ``enforcement-rules`` command.
 
 Exit codes: 0 no violations, 1 violations found, 2 nothing was evaluated: bad input, bad rules,
-bad usage, or an internal error (never 1, which means violations).
+bad usage, or an internal error (never 1, which means violations); 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
 from ._errors import InputError, Problem, UsageError
+from ._limits import JsonLimitError, parse_json
 from ._loaders.jsonl import TYPE_FIELD
 from ._monitor import Monitor
 from ._output import silence
@@ -117,13 +118,12 @@ def _record(line: bytes | str, *, first: bool) -> object:
     if not text.strip(" \t\r\n"):
         return None
     try:
-        return json.loads(text)
+        return parse_json(text)  # the limits every JSON reader keeps (digits, depth)
     except json.JSONDecodeError as error:
         raise ValueError(f"expected a JSON object; {error.msg} at column {error.colno}") from None
-    except RecursionError:
-        raise ValueError("expected a JSON object; it is nested too deep to read") from None
-    except ValueError as error:  # an integer of more than 4,300 digits
-        raise ValueError(f"expected a JSON object; {error}") from None
+    except JsonLimitError as error:
+        where = "" if error.position is None else f" (column {error.position + 1})"
+        raise ValueError(f"expected {error.expected}{where}") from None
 
 
 def _problems(problems: list[Problem]) -> str:
