@@ -592,6 +592,8 @@ def exceptions_page(ruleset: er.RuleSet) -> str:
         "委托执法的依据须为法律、法规或规章（遵义 Z13，依行政处罚法第二十条）。",
     ]
     return "\n".join(out) + "\n"
+
+
 # -- the readings of every pack, in one table -------------------------------------------------
 
 _QUOTED_WORDS = re.compile(r"「([^」]+)」")
@@ -778,7 +780,7 @@ def kinds_page() -> str:
         "how to add a kind.",
         "",
     ]
-    ruleset = er.load_rules()
+    ruleset = er.load_rules(installed=False)
     family = ""
     nested: set[type[BaseModel]] = set()
     for kind in KINDS:
@@ -923,7 +925,7 @@ def cli_page() -> str:
 
 
 def pages() -> dict[Path, str]:
-    ruleset = er.load_rules()
+    ruleset = er.load_rules(installed=False)
     scenarios = scenarios_by_rule()
     documents = coverage(ruleset, default_rules_dir())
     result = {

@@ -126,7 +126,7 @@ def test_a_rule_naming_a_scope_rule_that_is_not_there_fails_at_load(rules_copy: 
         encoding="utf-8",
     )
     with pytest.raises(er.RuleError) as caught:
-        er.load_rules(rules_copy)
+        er.load_rules(rules_copy, shipped=False)
     message = str(caught.value)
     assert "zunyi-2022/contest.yaml" in message and "Z8" in message
     assert "campaign_scope" in message and "Z99" in message
@@ -139,7 +139,7 @@ def test_a_tie_rule_naming_a_rule_of_another_kind_fails_at_load(rules_copy: Path
         encoding="utf-8",
     )
     with pytest.raises(er.RuleError, match="kind contest_ranking"):
-        er.load_rules(rules_copy)
+        er.load_rules(rules_copy, shipped=False)
 
 
 def _teams(totals: list[int]) -> er.Records:

@@ -125,7 +125,7 @@ def test_a_law_keeps_only_the_named_articles_and_stops_at_a_chapter_title() -> N
 def test_an_entry_that_no_longer_matches_its_sentence_is_stale_and_the_sentence_unclassified(
     stale_register: Path,
 ) -> None:
-    rules = er.load_rules(stale_register)
+    rules = er.load_rules(stale_register, shipped=False)
     result = {c.document.id: c for c in coverage(rules, stale_register)}
     zunyi = result["zunyi-2022"]
     assert [e.text[:8] for e in zunyi.stale] == ["执法考试全员参加"]
@@ -136,7 +136,9 @@ def test_an_entry_that_no_longer_matches_its_sentence_is_stale_and_the_sentence_
 
 def test_a_document_without_a_register_is_unclassified_throughout(rules_copy: Path) -> None:
     (rules_copy / "coverage" / "xinxiang-civil-2022.yaml").unlink()
-    result = {c.document.id: c for c in coverage(er.load_rules(rules_copy), rules_copy)}
+    result = {
+        c.document.id: c for c in coverage(er.load_rules(rules_copy, shipped=False), rules_copy)
+    }
     xinxiang = result["xinxiang-civil-2022"]
     assert xinxiang.count("unclassified") == len(xinxiang.sentences) > 0
 
@@ -157,7 +159,7 @@ def test_a_malformed_register_is_refused_with_file_and_reason(
     assert old in text
     register.write_text(text.replace(old, new, 1), encoding="utf-8")
     with pytest.raises(er.RuleError) as caught:
-        coverage(er.load_rules(rules_copy), rules_copy)
+        coverage(er.load_rules(rules_copy, shipped=False), rules_copy)
     assert "coverage/zunyi-2022.yaml" in str(caught.value) and message in str(caught.value)
 
 
@@ -177,14 +179,13 @@ def test_the_coverage_command_prints_each_document_and_exits_0(
 
 
 def test_the_coverage_command_exits_1_and_prints_stubs_for_unclassified_sentences(
-    stale_register: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    stale_register: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("enforcement_rules._cli.default_rules_dir", lambda: stale_register)
-    monkeypatch.setattr("enforcement_rules._cli.load_rules", lambda: er.load_rules(stale_register))
-    assert main(["coverage", "--pack", "zunyi-2022"]) == 1
+    only = ["--rules", str(stale_register), "--no-shipped"]
+    assert main(["coverage", "--pack", "zunyi-2022", *only]) == 1
     table = capsys.readouterr().out.splitlines()
     assert table[2].split()[-2:] == ["1", "1"]  # one unclassified, one stale
-    assert main(["coverage", "--unclassified"]) == 1
+    assert main(["coverage", "--unclassified", *only]) == 1
     stubs = capsys.readouterr().out
     assert stubs.startswith("# zunyi-2022 (coverage/zunyi-2022.yaml)")
     assert '  - text: "执法考试全员参与,各执法部门考试的平均成绩' in stubs and "# line 21" in stubs

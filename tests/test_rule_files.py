@@ -80,7 +80,7 @@ def test_a_rule_with_a_wrong_parameter_type_fails_at_load_with_file_line_and_fie
         rules_copy / "dawukou-2024" / "personnel.yaml", "minimum_hours: 60", "minimum_hours: sixty"
     )
     with pytest.raises(er.RuleError) as caught:
-        er.load_rules(rules_copy)
+        er.load_rules(rules_copy, shipped=False)
     message = str(caught.value)
     assert "dawukou-2024/personnel.yaml:9" in message
     assert "minimum_hours" in message
@@ -93,7 +93,7 @@ def test_a_quote_not_in_the_source_fails_at_load(rules_copy: Path) -> None:
         "quote: 行政执法证件人员需按照执法证件授权范围,不少于3人持证执法",
     )
     with pytest.raises(er.RuleError, match="not verbatim"):
-        er.load_rules(rules_copy)
+        er.load_rules(rules_copy, shipped=False)
 
 
 def test_an_unknown_kind_is_named_with_the_kinds_that_exist(rules_copy: Path) -> None:
@@ -103,7 +103,7 @@ def test_an_unknown_kind_is_named_with_the_kinds_that_exist(rules_copy: Path) ->
         "kind: certified_participant",
     )
     with pytest.raises(er.RuleError, match="kind") as caught:
-        er.load_rules(rules_copy)
+        er.load_rules(rules_copy, shipped=False)
     assert "certified_participants" in str(caught.value)
 
 
@@ -114,14 +114,14 @@ def test_an_unknown_key_in_a_rule_is_refused(rules_copy: Path) -> None:
         "every_participant: true\n  every_officer: true",
     )
     with pytest.raises(er.RuleError, match="every_officer"):
-        er.load_rules(rules_copy)
+        er.load_rules(rules_copy, shipped=False)
 
 
 def test_a_changed_source_text_is_refused(rules_copy: Path) -> None:
     path = rules_copy / "sources" / "dawukou-2024.txt"
     path.write_bytes(path.read_bytes() + b"\n")
     with pytest.raises(er.RuleError, match="sha256"):
-        er.load_rules(rules_copy)
+        er.load_rules(rules_copy, shipped=False)
 
 
 def test_a_duplicate_key_is_refused_with_its_line(rules_copy: Path) -> None:
@@ -131,7 +131,7 @@ def test_a_duplicate_key_is_refused_with_its_line(rules_copy: Path) -> None:
         "  minimum_hours: 60\n  minimum_hours: 70\n",
     )
     with pytest.raises(er.RuleError, match=r"personnel.yaml:10.*twice"):
-        er.load_rules(rules_copy)
+        er.load_rules(rules_copy, shipped=False)
 
 
 def test_a_task_rows_quote_not_in_the_source_fails_at_load_with_its_line(rules_copy: Path) -> None:
@@ -143,13 +143,13 @@ def test_a_task_rows_quote_not_in_the_source_fails_at_load_with_its_line(rules_c
     with pytest.raises(
         er.RuleError, match=r"obligations.yaml:\d+: rule H1: the quote is not verbatim"
     ):
-        er.load_rules(rules_copy)
+        er.load_rules(rules_copy, shipped=False)
 
 
 def test_a_task_tracked_by_a_rule_that_does_not_exist_fails_at_load(rules_copy: Path) -> None:
     _break(rules_copy / "dawukou-2024" / "tasks.yaml", "tracked_by: [D5]", "tracked_by: [D55]")
     with pytest.raises(er.RuleError, match="D55"):
-        er.load_rules(rules_copy)
+        er.load_rules(rules_copy, shipped=False)
 
 
 def test_a_task_naming_a_unit_the_table_does_not_define_fails_at_load(rules_copy: Path) -> None:
@@ -159,7 +159,7 @@ def test_a_task_naming_a_unit_the_table_does_not_define_fails_at_load(rules_copy
         "units: [厅执法处]",
     )
     with pytest.raises(er.RuleError, match="厅执法处"):
-        er.load_rules(rules_copy)
+        er.load_rules(rules_copy, shipped=False)
 
 
 def test_every_dated_row_of_the_task_tables_is_tracked_and_every_row_is_listed() -> None:

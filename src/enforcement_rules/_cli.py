@@ -33,7 +33,7 @@ from ._progress import step
 from ._records import json_schema
 from ._report import Finding, Report, source_data
 from ._rulebase import SEVERITY_LABELS, STATUS_LABELS, RuleBase, Severity, Status, status_label
-from ._rules import default_rules_dir, load_rules
+from ._rules import PACKS_GROUP, SHIPPED, RuleSet, load_rules
 from ._scope import campaign_scope, render_scope
 from ._table import fit_lines, render_table
 from ._terminal import printable
@@ -103,6 +103,7 @@ def _parser() -> argparse.ArgumentParser:
         help="the day to evaluate as of (a day in Asia/Shanghai)",
     )
     _pack_option(check)
+    _rules_options(check)
     check.add_argument(
         "--format",
         choices=REPORT_FORMATS,
@@ -207,6 +208,7 @@ def _parser() -> argparse.ArgumentParser:
         "rules", help="list the rules: id, title, source quote, 解读 (reading) and fix"
     )
     _pack_option(rules)
+    _rules_options(rules)
     rules.add_argument("--format", choices=["table", "json"], default="table")
     rules.add_argument(
         "--lang",
@@ -225,6 +227,7 @@ def _parser() -> argparse.ArgumentParser:
         "context, unclassified (exit 1 if any is unclassified or a register entry is stale)",
     )
     _pack_option(coverage)
+    _rules_options(coverage)
     coverage.add_argument(
         "--unclassified",
         action="store_true",
@@ -239,6 +242,7 @@ def _parser() -> argparse.ArgumentParser:
         "--pack", metavar="ID", help="the pack whose scope rule to apply (default: the only one)"
     )
     scope.add_argument("--format", choices=["table", "json"], default="table")
+    _rules_options(scope)
     scope.set_defaults(handler=_scope)
 
     ranking = commands.add_parser(
@@ -254,6 +258,7 @@ def _parser() -> argparse.ArgumentParser:
         help="leave out teams and exams dated after this day (default: every record)",
     )
     ranking.add_argument("--format", choices=["table", "json"], default="table")
+    _rules_options(ranking)
     ranking.set_defaults(handler=_contest)
 
     cal = commands.add_parser(
@@ -270,6 +275,7 @@ def _parser() -> argparse.ArgumentParser:
         help="the day to evaluate as of (a day in Asia/Shanghai)",
     )
     _pack_option(cal)
+    _rules_options(cal)
     _filter_options(cal)
     cal.add_argument(
         "--within",
@@ -293,6 +299,7 @@ def _parser() -> argparse.ArgumentParser:
         help="records: a .json or .jsonl file, an .xlsx workbook, or a folder of CSV files",
     )
     _pack_option(owed)
+    _rules_options(owed)
     owed.add_argument("--department", metavar="ID", help="only this department (with FILE)")
     owed.add_argument("--format", choices=["table", "json"], default="table")
     owed.set_defaults(handler=_obligations)
@@ -303,6 +310,7 @@ def _parser() -> argparse.ArgumentParser:
         "and a resolving line when one stops holding",
     )
     _pack_option(watching)
+    _rules_options(watching)
     watching.add_argument(
         "--as-of",
         metavar="START",
@@ -422,6 +430,36 @@ def _pack_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _rules_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--rules",
+        action="append",
+        metavar="DIR",
+        dest="rules_dirs",
+        help="also load the packs of this rules folder (laid out as the shipped rules/: pack "
+        "folders, sources/, coverage/; repeatable)",
+    )
+    parser.add_argument(
+        "--no-shipped",
+        action="store_true",
+        help="leave out the shipped packs (only those of --rules and installed packs)",
+    )
+    parser.add_argument(
+        "--no-installed-packs",
+        action="store_true",
+        help=f"leave out installed pack distributions (entry points {PACKS_GROUP})",
+    )
+
+
+def _ruleset(args: argparse.Namespace) -> RuleSet:
+    """The rules a command reads: shipped, installed and --rules folders, as chosen."""
+    return load_rules(
+        *(args.rules_dirs or ()),
+        shipped=not args.no_shipped,
+        installed=not args.no_installed_packs,
+    )
+
+
 def _check(args: argparse.Namespace) -> int:
     output_format = args.format or _format_of(args.output)
     if output_format == "xlsx" and not args.output:
@@ -431,10 +469,13 @@ def _check(args: argparse.Namespace) -> int:
     if args.limit < 0 or (args.indent is not None and args.indent < 0):
         raise UsageError("--limit and --indent take a number of 0 or more")
     refuse_overwriting([args.output], [args.file])
+    ruleset = _ruleset(args)
     with step(f"读取 loading {args.file}"):
         records = load(args.file)
     with step("核查 evaluating"):
-        report = evaluate(records, as_of=args.as_of, packs=args.pack, strict=args.strict)
+        report = evaluate(
+            records, as_of=args.as_of, packs=args.pack, strict=args.strict, rules=ruleset
+        )
     for option, named in (("--rule", args.rule), ("--skip-rule", args.skip_rule)):
         _known_rules(named, report.rules, option)
     report = report.filter(
@@ -722,13 +763,14 @@ def _names_of(report: Report, finding: Finding, with_names: bool) -> str:
 
 
 def _rules(args: argparse.Namespace) -> int:
-    ruleset = load_rules()
+    ruleset = _ruleset(args)
     packs = ruleset.select(args.pack)
     if args.format == "json":
         data = [
             {
                 "id": r.id,
                 "pack": p.id,
+                "origin": p.origin,
                 "kind": r.kind,
                 "title": r.title,
                 "title_en": r.title_en,
@@ -745,7 +787,11 @@ def _rules(args: argparse.Namespace) -> int:
         ]
         _write(json.dumps(data, ensure_ascii=False, indent=2), None)
         return EXIT_OK
-    text = "\n\n".join(_rule_text(p.id, r, args.lang) for p in packs for r in p.rules)
+    text = "\n\n".join(
+        _rule_text(p.id if p.origin == SHIPPED else f"{p.id} ({p.origin})", r, args.lang)
+        for p in packs
+        for r in p.rules
+    )
     _write(text, None, table=True)
     return EXIT_OK
 
@@ -774,10 +820,13 @@ def _calendar(args: argparse.Namespace) -> int:
     refuse_overwriting([args.ics, args.output], [args.file])
     with step(f"读取 loading {args.file}"):
         records = load(args.file)
-    known = [r.id for p in load_rules().select(args.pack) for r in p.rules]
+    ruleset = _ruleset(args)
+    known = [r.id for p in ruleset.select(args.pack) for r in p.rules]
     for option, named in (("--rule", args.rule), ("--skip-rule", args.skip_rule)):
         _known_rules(named, known, option)
-    result = calendar(records, as_of=args.as_of, packs=args.pack, within=args.within).filter(
+    result = calendar(
+        records, as_of=args.as_of, packs=args.pack, within=args.within, rules=ruleset
+    ).filter(
         rule=args.rule,
         department=args.department,
         status=args.status,
@@ -828,7 +877,7 @@ def _calendar_table(result: Calendar) -> str:
 
 
 def _obligations(args: argparse.Namespace) -> int:
-    ruleset = load_rules()
+    ruleset = _ruleset(args)
     packs = ruleset.select(args.pack)
     if args.file is None:
         if args.department:
@@ -864,15 +913,11 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _coverage(args: argparse.Namespace) -> int:
-    ruleset = load_rules()
+    ruleset = _ruleset(args)
     documents = None
     if args.pack:
         documents = {d for p in ruleset.select(args.pack) for d in p.spec.documents}
-    reports = [
-        c
-        for c in coverage(ruleset, default_rules_dir())
-        if documents is None or c.document.id in documents
-    ]
+    reports = [c for c in coverage(ruleset) if documents is None or c.document.id in documents]
     if args.unclassified:
         lines = []
         for report in reports:
@@ -919,7 +964,7 @@ def _coverage(args: argparse.Namespace) -> int:
 
 
 def _scope(args: argparse.Namespace) -> int:
-    frame = campaign_scope(load(args.file), pack=args.pack)
+    frame = campaign_scope(load(args.file), pack=args.pack, rules=_ruleset(args))
     if args.format == "json":
         _write(json.dumps(frame.to_dicts(), ensure_ascii=False, indent=2), None)
     else:
@@ -928,7 +973,7 @@ def _scope(args: argparse.Namespace) -> int:
 
 
 def _contest(args: argparse.Namespace) -> int:
-    result = contest(load(args.file), pack=args.pack, as_of=args.as_of)
+    result = contest(load(args.file), pack=args.pack, as_of=args.as_of, rules=_ruleset(args))
     if args.format == "json":
         _write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str), None)
     else:
@@ -941,7 +986,9 @@ def _watch(args: argparse.Namespace) -> int:
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(encoding="utf-8", line_buffering=True)
     lines = getattr(sys.stdin, "buffer", sys.stdin)  # bytes: each line decoded on its own
-    return watch(args.pack, args.as_of, args.pending, lines, sys.stdout, sys.stderr)
+    return watch(
+        args.pack, args.as_of, args.pending, lines, sys.stdout, sys.stderr, rules=_ruleset(args)
+    )
 
 
 def _engine_command(args: argparse.Namespace) -> int:

@@ -175,28 +175,37 @@ def load_register(path: Path, display: str) -> Register:
     return register
 
 
-def coverage(ruleset: RuleSet, folder: Path) -> list[DocumentCoverage]:
-    """Coverage of every source document by the registers in ``folder/coverage``.
+def coverage(ruleset: RuleSet, folder: Path | None = None) -> list[DocumentCoverage]:
+    """Coverage of every source document by the registers in ``folder/coverage`` (default: the
+    ``coverage/`` folders of every rules folder of ``ruleset``).
 
     A document with no register is reported with every sentence unclassified, unless it is a
     law (its sentences are in scope only through the articles a register names).
     """
+    places = [(folder, "")] if folder is not None else [(f.path, f.label) for f in ruleset.folders]
     registers: dict[str, Register] = {}
-    directory = folder / COVERAGE_DIR
-    if directory.is_dir():
+    register_files: dict[str, str] = {}
+    for place, label in places:
+        directory = place / COVERAGE_DIR
+        if not directory.is_dir():
+            continue
         for path in sorted(directory.glob("*.yaml")):
-            register = load_register(path, f"{COVERAGE_DIR}/{path.name}")
+            display = f"{label}{COVERAGE_DIR}/{path.name}"
+            register = load_register(path, display)
             if register.document not in ruleset.documents:
-                raise RuleError(
-                    f"{COVERAGE_DIR}/{path.name}", f"unknown document {register.document}", line=1
-                )
+                raise RuleError(display, f"unknown document {register.document}", line=1)
             unknown = {r for e in register.sentences for r in e.rules} - set(ruleset.rules)
             if unknown:
+                raise RuleError(display, f"unknown rule id(s): {', '.join(sorted(unknown))}")
+            if register.document in registers:
                 raise RuleError(
-                    f"{COVERAGE_DIR}/{path.name}",
-                    f"unknown rule id(s): {', '.join(sorted(unknown))}",
+                    display,
+                    f"document {register.document} also has a register: "
+                    f"{register_files[register.document]}",
+                    line=1,
                 )
             registers[register.document] = register
+            register_files[register.document] = display
     result = []
     for document in ruleset.documents.values():
         found = registers.get(document.id)

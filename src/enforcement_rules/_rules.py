@@ -11,15 +11,22 @@ Layout of a rules folder::
 
 Every rule is validated by the model of its ``kind``; every quote must stand verbatim in its
 document. A malformed file raises ``RuleError`` naming the file, line and field.
+
+Rules come from several folders of that layout: the shipped one, folders a host names
+(``load_rules(folder, …)``, ``--rules DIR``) and installed pack distributions, found by an entry
+point in the group ``enforcement_rules.packs``. Pack, rule and document ids are unique across
+every folder; a clash names both places.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
+from types import ModuleType
 from typing import TypeVar
 
 from pydantic import Field, ValidationError
@@ -29,12 +36,18 @@ from ._errors import RuleError, UsageError
 from ._exceptions import EXCEPTIONS_FILE, ExceptionRegister, RecognisedProvision
 from ._kinds import RULE_ADAPTER
 from ._rulebase import DepartmentView, Period, RuleBase, Selector, Spec
-from ._sources import SourceDocument, load_documents
+from ._sources import DOCUMENTS_FILE, SourceDocument, load_documents
 from ._yamlfile import LocatedYaml, read_yaml
 
 PACK_FILE = "pack.yaml"
 # Folders of ``rules/`` that are not packs: the source texts and the coverage registers.
 NOT_PACKS = frozenset({"sources", "coverage"})
+PACKS_GROUP = "enforcement_rules.packs"
+"""The entry-point group of installed pack distributions."""
+NO_INSTALLED_PACKS = "ENFORCEMENT_RULES_NO_INSTALLED_PACKS"
+"""An environment variable: when set (to anything but ``""`` or ``0``), installed pack
+distributions are not loaded."""
+SHIPPED = "shipped"
 R = TypeVar("R", bound=RuleBase)
 
 
@@ -52,13 +65,35 @@ class PackSpec(Spec):
 
 
 @dataclass(frozen=True)
+class RulesFolder:
+    """A folder of rules and where it comes from (``origin``): ``shipped``, the folder's path
+    (named by the host), or an installed distribution's name and version (``acme-packs 1.0``)."""
+
+    path: Path
+    origin: str = SHIPPED
+    label: str = ""
+    """What file names of the folder are prefixed with in messages (empty: relative names)."""
+
+    def display(self, path: Path) -> str:
+        """``path`` as messages name it."""
+        return self.label + str(path.relative_to(self.path))
+
+
+@dataclass(frozen=True)
 class Pack:
     """A pack and its rules, in file order, with the register of recognised exceptions of the
-    rules folder it was loaded from (shared by every pack of it)."""
+    rules it was loaded with (shared by every pack), and the folder it comes from."""
 
     spec: PackSpec
     rules: tuple[RuleBase, ...] = field(default=())
     exceptions: ExceptionRegister = field(default_factory=ExceptionRegister)
+    folder: RulesFolder | None = None
+
+    @property
+    def origin(self) -> str:
+        """Where the pack comes from: ``shipped``, its folder's path, or a distribution and
+        version."""
+        return self.folder.origin if self.folder is not None else SHIPPED
 
     @property
     def id(self) -> str:
@@ -86,15 +121,18 @@ class Pack:
 
 
 class RuleSet:
-    """Every pack, rule and source document of a rules folder."""
+    """Every pack, rule and source document of the rules folders loaded."""
 
     def __init__(
         self,
         documents: dict[str, SourceDocument],
         packs: list[Pack],
         exceptions: ExceptionRegister | None = None,
+        folders: Iterable[RulesFolder] = (),
     ) -> None:
         self.documents = documents
+        self.folders = tuple(folders)
+        """The folders loaded, in order (their ``coverage/`` registers are read by coverage)."""
         self.exceptions = exceptions if exceptions is not None else ExceptionRegister()
         """The recognised exceptions to the two-officer rules (``exceptions.yaml``)."""
         self.packs = {p.id: p for p in packs}
@@ -136,52 +174,121 @@ def default_rules_dir() -> Path:
     raise RuleError(str(packaged), "the shipped rules are missing; reinstall enforcement-rules")
 
 
-@lru_cache(maxsize=4)
-def _load_cached(folder: Path) -> RuleSet:
-    return _load(folder)
+def installed_folders() -> list[RulesFolder]:
+    """The rules folders of installed pack distributions, by entry-point name.
+
+    An entry point of the group ``enforcement_rules.packs`` names a module (its package's
+    ``rules/`` folder is the rules folder) or an attribute (``module:name``) holding the folder's
+    path, or a function returning it.
+    """
+    found = []
+    for point in sorted(metadata.entry_points(group=PACKS_GROUP), key=lambda p: p.name):
+        dist = point.dist
+        origin = f"{dist.name} {dist.version}" if dist is not None else point.name
+        where = f"entry point {point.name} = {point.value} ({origin})"
+        try:
+            target = point.load()
+            if isinstance(target, ModuleType):
+                path = Path(str(target.__file__)).parent / "rules"
+            else:
+                path = Path(target() if callable(target) else target)
+        except Exception as error:  # a broken third-party package: say which one
+            raise RuleError(
+                where, f"cannot load the pack: {type(error).__name__}: {error}"
+            ) from None
+        if not path.is_dir():
+            raise RuleError(where, f"the rules folder {path} does not exist")
+        found.append(RulesFolder(path.resolve(), origin, f"{path.resolve()}/"))
+    return found
 
 
-def load_rules(folder: str | Path | None = None) -> RuleSet:
-    """Load and validate a rules folder (default: the shipped rules)."""
-    path = Path(folder) if folder is not None else default_rules_dir()
-    return _load_cached(path.resolve())
+def _installed_wanted() -> bool:
+    return os.environ.get(NO_INSTALLED_PACKS, "") in ("", "0")
 
 
-def _load(folder: Path) -> RuleSet:
-    documents = load_documents(folder / "sources")
-    loaded: list[tuple[PackSpec, list[RuleBase]]] = []
+@lru_cache(maxsize=8)
+def _load_cached(folders: tuple[RulesFolder, ...]) -> RuleSet:
+    return _load(folders)
+
+
+def load_rules(*folders: str | Path, shipped: bool = True, installed: bool = True) -> RuleSet:
+    """Load and validate rules: the shipped packs, those of installed pack distributions
+    (``installed``; also off when ``ENFORCEMENT_RULES_NO_INSTALLED_PACKS`` is set) and the
+    ``folders`` given, each laid out as the shipped ``rules/`` folder. ``shipped=False`` leaves
+    the shipped packs out."""
+    chosen = [RulesFolder(default_rules_dir().resolve())] if shipped else []
+    if installed and _installed_wanted():
+        chosen += installed_folders()
+    for folder in folders:
+        path = Path(folder).resolve()
+        if not path.is_dir():
+            raise RuleError(str(folder), "no such rules folder")
+        chosen.append(RulesFolder(path, str(path), f"{path}/"))
+    if not chosen:
+        raise UsageError("no rules to load: name a rules folder, or keep the shipped packs")
+    if len(chosen) == 1:  # one folder: its files are named relative to it
+        chosen = [RulesFolder(chosen[0].path, chosen[0].origin)]
+    return _load_cached(tuple(chosen))
+
+
+def _load(folders: tuple[RulesFolder, ...]) -> RuleSet:
+    documents: dict[str, SourceDocument] = {}
+    document_files: dict[str, str] = {}
+    for folder in folders:
+        if not (folder.path / "sources").is_dir() and folder.origin != SHIPPED:
+            continue  # a host's folder may quote only the documents of other folders
+        index = folder.display(folder.path / "sources" / DOCUMENTS_FILE)
+        for document_id, document in load_documents(folder.path / "sources", folder.label).items():
+            if document_id in documents:
+                raise RuleError(
+                    index,
+                    f"document id {document_id} is also defined in {document_files[document_id]}",
+                )
+            documents[document_id] = document
+            document_files[document_id] = index
+    loaded: list[tuple[PackSpec, list[RuleBase], RulesFolder]] = []
+    pack_files: dict[str, str] = {}
     provisions: list[RecognisedProvision] = []
     seen: dict[str, str] = {}
-    for pack_dir in sorted(p for p in folder.iterdir() if p.is_dir() and p.name not in NOT_PACKS):
-        if not (pack_dir / PACK_FILE).is_file():
-            raise RuleError(f"{pack_dir.name}/", f"a pack folder needs a {PACK_FILE}")
-        spec = _pack_spec(folder, pack_dir, documents)
-        rules: list[RuleBase] = []
-        for path in sorted(pack_dir.glob("*.yaml")):
-            if path.name == PACK_FILE:
-                continue
-            if path.name == EXCEPTIONS_FILE:
-                provisions.extend(_provisions_of(folder, path, documents, provisions))
-                continue
-            for rule in _rules_of(folder, path, documents):
-                if rule.id in seen:
-                    raise RuleError(
-                        _display(folder, path),
-                        f"rule id {rule.id} is also defined in {seen[rule.id]}",
-                    )
-                seen[rule.id] = _display(folder, path)
-                rules.append(rule)
-        _check_links(spec.id, rules, seen)
-        loaded.append((spec, rules))
+    for folder in folders:
+        for pack_dir in sorted(
+            p for p in folder.path.iterdir() if p.is_dir() and p.name not in NOT_PACKS
+        ):
+            if not (pack_dir / PACK_FILE).is_file():
+                raise RuleError(
+                    folder.display(pack_dir) + "/", f"a pack folder needs a {PACK_FILE}"
+                )
+            spec = _pack_spec(folder, pack_dir, documents)
+            here = folder.display(pack_dir / PACK_FILE)
+            if spec.id in pack_files:
+                raise RuleError(here, f"pack id {spec.id} is also defined in {pack_files[spec.id]}")
+            pack_files[spec.id] = here
+            rules: list[RuleBase] = []
+            for path in sorted(pack_dir.glob("*.yaml")):
+                if path.name == PACK_FILE:
+                    continue
+                if path.name == EXCEPTIONS_FILE:
+                    provisions.extend(_provisions_of(folder, path, documents, provisions))
+                    continue
+                for rule in _rules_of(folder, path, documents):
+                    if rule.id in seen:
+                        raise RuleError(
+                            folder.display(path),
+                            f"rule id {rule.id} is also defined in {seen[rule.id]}",
+                        )
+                    seen[rule.id] = folder.display(path)
+                    rules.append(rule)
+            _check_links(spec.id, rules, seen)
+            loaded.append((spec, rules, folder))
     register = ExceptionRegister(provisions)
-    packs = [Pack(spec, tuple(rules), register) for spec, rules in loaded]
+    packs = [Pack(spec, tuple(rules), register, folder) for spec, rules, folder in loaded]
     for rule in (r for p in packs for r in p.rules):
         unknown = [ref for ref in rule.references() if ref not in seen]
         if unknown:
             raise RuleError(
                 seen[rule.id], f"rule {rule.id} names rules that do not exist: {', '.join(unknown)}"
             )
-    return RuleSet(documents, packs, register)
+    return RuleSet(documents, packs, register, folders)
 
 
 def _check_links(pack: str, rules: list[RuleBase], files: dict[str, str]) -> None:
@@ -198,12 +305,10 @@ def _check_links(pack: str, rules: list[RuleBase], files: dict[str, str]) -> Non
                 )
 
 
-def _display(folder: Path, path: Path) -> str:
-    return str(path.relative_to(folder))
-
-
-def _pack_spec(folder: Path, pack_dir: Path, documents: dict[str, SourceDocument]) -> PackSpec:
-    located = read_yaml(pack_dir / PACK_FILE, _display(folder, pack_dir / PACK_FILE))
+def _pack_spec(
+    folder: RulesFolder, pack_dir: Path, documents: dict[str, SourceDocument]
+) -> PackSpec:
+    located = read_yaml(pack_dir / PACK_FILE, folder.display(pack_dir / PACK_FILE))
     try:
         spec = PackSpec.model_validate(located.data)
     except ValidationError as error:
@@ -224,8 +329,10 @@ def _pack_spec(folder: Path, pack_dir: Path, documents: dict[str, SourceDocument
     return spec
 
 
-def _rules_of(folder: Path, path: Path, documents: dict[str, SourceDocument]) -> list[RuleBase]:
-    located = read_yaml(path, _display(folder, path))
+def _rules_of(
+    folder: RulesFolder, path: Path, documents: dict[str, SourceDocument]
+) -> list[RuleBase]:
+    located = read_yaml(path, folder.display(path))
     if not isinstance(located.data, list):
         raise RuleError(located.file, "expected a list of rules", line=1)
     rules = []
@@ -256,13 +363,13 @@ def _rules_of(folder: Path, path: Path, documents: dict[str, SourceDocument]) ->
 
 
 def _provisions_of(
-    folder: Path,
+    folder: RulesFolder,
     path: Path,
     documents: dict[str, SourceDocument],
     earlier: list[RecognisedProvision],
 ) -> list[RecognisedProvision]:
     """The recognised provisions of an ``exceptions.yaml``, validated, their quotes checked."""
-    located = read_yaml(path, _display(folder, path))
+    located = read_yaml(path, folder.display(path))
     if not isinstance(located.data, list):
         raise RuleError(located.file, "expected a list of recognised provisions", line=1)
     ids = {p.id for p in earlier}

@@ -47,10 +47,11 @@ class SourceDocument(Spec):
         return quote in self.text
 
 
-def load_documents(folder: Path) -> dict[str, SourceDocument]:
-    """Read ``documents.yaml`` and every text it names, checking each text's sha256."""
+def load_documents(folder: Path, label: str = "") -> dict[str, SourceDocument]:
+    """Read ``documents.yaml`` and every text it names, checking each text's sha256 (``label``
+    prefixes the file names in messages)."""
     index = folder / DOCUMENTS_FILE
-    located = read_yaml(index, display=f"sources/{DOCUMENTS_FILE}")
+    located = read_yaml(index, display=f"{label}sources/{DOCUMENTS_FILE}")
     if not isinstance(located.data, list):
         raise RuleError(located.file, "expected a list of documents", line=1)
     documents: dict[str, SourceDocument] = {}
@@ -75,7 +76,7 @@ def load_documents(folder: Path) -> dict[str, SourceDocument]:
             ) from None
         if hashlib.sha256(raw).hexdigest() != document.sha256:
             raise RuleError(
-                f"sources/{document.file}",
+                f"{label}sources/{document.file}",
                 "the text differs from the verbatim copy its sha256 pins; restore the original",
             )
         if document.id in documents:

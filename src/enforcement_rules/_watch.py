@@ -30,6 +30,7 @@ from ._loaders.jsonl import TYPE_FIELD
 from ._monitor import Monitor
 from ._output import silence
 from ._report import Finding
+from ._rules import RuleSet
 from ._terminal import json_line
 
 ADVANCE = "advance_to"
@@ -46,6 +47,7 @@ def watch(
     lines: Iterable[bytes | str],
     out: TextIO,
     err: TextIO,
+    rules: RuleSet | None = None,
 ) -> int:
     violations = 0
     refused = 0
@@ -70,6 +72,7 @@ def watch(
         start=start,
         pending=pending,
         keep_findings=False,
+        rules=rules,
     ) as monitor:
         try:
             if monitor.skipped:
