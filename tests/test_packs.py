@@ -93,7 +93,13 @@ sentences:
 def _records(path: Path) -> Path:
     data = {
         "departments": [
-            {"id": "MS-SFJ", "name": "某市司法局", "region": ["某省", "某市"], "level": "市", "domain": "司法行政"}
+            {
+                "id": "MS-SFJ",
+                "name": "某市司法局",
+                "region": ["某省", "某市"],
+                "level": "市",
+                "domain": "司法行政",
+            }
         ],
         "officers": [
             {
@@ -184,9 +190,9 @@ def test_a_clash_between_two_folders_names_both_files(tmp_path: Path) -> None:
     first = _pack_folder(tmp_path / "one")
     second = _pack_folder(tmp_path / "two", pack="other-2025")
     (second / "other-2025" / "personnel.yaml").write_text(
-        (first / "acme-2025" / "personnel.yaml").read_text(encoding="utf-8").replace(
-            "acme-2025", "other-2025"
-        ),
+        (first / "acme-2025" / "personnel.yaml")
+        .read_text(encoding="utf-8")
+        .replace("acme-2025", "other-2025"),
         encoding="utf-8",
     )
     message = (
@@ -249,3 +255,26 @@ def test_an_installed_pack_distribution_is_found_listed_and_can_be_turned_off(
     assert main(["check", str(records), "--as-of", "2025-06-30", "--no-installed-packs"]) == 0
     monkeypatch.setenv(NO_INSTALLED_PACKS, "1")
     assert "acme-2025" not in er.load_rules().packs
+
+
+def test_a_broken_installed_pack_is_a_located_error_naming_its_distribution(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = tmp_path / "site"
+    info = site / "broken_packs-1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: broken-packs\nVersion: 1.0\n", encoding="utf-8"
+    )
+    (info / "entry_points.txt").write_text(
+        f"[{PACKS_GROUP}]\nbroken = no_such_module_of_packs\n", encoding="utf-8"
+    )
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.delenv(NO_INSTALLED_PACKS, raising=False)
+    with pytest.raises(er.RuleError, match=r"broken-packs 1\.0.*cannot load the pack"):
+        er.load_rules()
+    assert main(["rules"]) == 2
+    assert "entry point broken = no_such_module_of_packs (broken-packs 1.0)" in (
+        capsys.readouterr().err
+    )
+    assert main(["rules", "--no-installed-packs", "--pack", "national"]) == 0
