@@ -100,6 +100,17 @@ def test_a_note_with_half_width_punctuation_fails_at_load(rules_copy: Path) -> N
         er.load_rules(rules_copy, shipped=False)
 
 
+def test_a_title_with_half_width_punctuation_fails_at_load(rules_copy: Path) -> None:
+    _replace(
+        rules_copy / "dawukou-2024" / "personnel.yaml",
+        "title: 按照执法证件授权范围，不少于2人持证执法",
+        "title: 按照执法证件授权范围,不少于2人持证执法",
+    )
+    with pytest.raises(er.RuleError, match="title") as caught:
+        er.load_rules(rules_copy, shipped=False)
+    assert "half-width" in str(caught.value)
+
+
 def test_a_rule_without_its_english_note_fails_at_load(rules_copy: Path) -> None:
     _replace(rules_copy / "dawukou-2024" / "personnel.yaml", "  note_en: >-", "  remark_en: >-")
     with pytest.raises(er.RuleError, match="note_en"):

@@ -265,7 +265,7 @@ class RuleBase(Spec):
 
     kind: str
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
-    title: str
+    title: ChineseText = Field(description="The rule in a line, in Chinese")
     title_en: str
     register_rows: list[str] = Field(
         default_factory=list,
