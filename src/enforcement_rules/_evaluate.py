@@ -26,6 +26,7 @@ def evaluate(
     *,
     rules: RuleSet | None = None,
     strict: bool = False,
+    partition_by: int | str | None = None,
 ) -> Report:
     """Check ``records`` against the rules of ``packs`` (default: every pack) as of a day.
 
@@ -38,6 +39,11 @@ def evaluate(
     id, a submission or task report naming an obligation no rule defines) are reported as
     data-quality findings; with ``strict=True`` they raise ``InputError`` instead, and nothing
     is evaluated.
+
+    ``partition_by`` (a region depth: ``1``/``"province"``, ``2``/``"city"``,
+    ``3``/``"county"``) evaluates the departments of one region at a time, each with the
+    records it refers to, and merges the reports: the same findings, with one region's
+    records judged at a time (see ``docs/scaling.md``).
 
     Examples:
         >>> import enforcement_rules as er
@@ -53,10 +59,21 @@ def evaluate(
         day = as_of_day(as_of)
     except ValueError as error:
         raise UsageError(f"as_of: expected {error}; got {as_of!r}") from None
+    ruleset = rules if rules is not None else load_rules()
+    if partition_by is not None:
+        from ._partition import InMemory, evaluate_partitioned, partition_depth
+
+        return evaluate_partitioned(
+            InMemory(records),
+            day,
+            packs,
+            rules=ruleset,
+            strict=strict,
+            depth=partition_depth(partition_by),
+        )
     quality = quality_findings(records)
     if strict and quality.height:
         raise InputError(quality_problems(quality, records.origin))
-    ruleset = rules if rules is not None else load_rules()
     unknown = unknown_items(records, ruleset)
     if strict and unknown.height:
         raise InputError(unknown_problems(unknown, records.origin))
