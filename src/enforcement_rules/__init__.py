@@ -35,6 +35,7 @@ from ._records import Records, json_schema
 from ._report import Exemption, Finding, Report
 from ._rulebase import RuleBase, Selector, Severity, Status
 from ._rules import Pack, RuleSet, load_rules
+from ._scan import ScannedRecords, scan
 from ._scope import campaign_scope
 from ._sources import SourceDocument
 from ._vocab import DOMAINS
@@ -60,6 +61,7 @@ __all__ = [
     "RuleBase",
     "RuleError",
     "RuleSet",
+    "ScannedRecords",
     "Selector",
     "Severity",
     "SourceDocument",
@@ -72,4 +74,5 @@ __all__ = [
     "json_schema",
     "load",
     "load_rules",
+    "scan",
 ]

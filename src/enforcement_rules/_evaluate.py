@@ -17,10 +17,11 @@ from ._quality import quality_findings, quality_problems
 from ._records import Records
 from ._report import EXEMPTION_REPORT_COLUMNS, REPORT_COLUMNS, Describes, Names, Report
 from ._rules import RuleSet, load_rules
+from ._scan import ScannedRecords
 
 
 def evaluate(
-    records: Records,
+    records: Records | ScannedRecords,
     as_of: date | str,
     packs: Iterable[str] | None = None,
     *,
@@ -50,21 +51,27 @@ def evaluate(
         >>> records = er.load("examples/dawukou-2024/records.json")  # doctest: +SKIP
         >>> report = er.evaluate(records, as_of="2024-12-31")  # doctest: +SKIP
     """
-    if not isinstance(records, Records):
+    if not isinstance(records, Records | ScannedRecords):
         raise UsageError(
             "evaluate() takes Records; build them with enforcement_rules.load() "
-            "or Records.from_dicts()"
+            "or Records.from_dicts() (or scanned records: enforcement_rules.scan())"
         )
+
     try:
         day = as_of_day(as_of)
     except ValueError as error:
         raise UsageError(f"as_of: expected {error}; got {as_of!r}") from None
     ruleset = rules if rules is not None else load_rules()
-    if partition_by is not None:
+    if isinstance(records, ScannedRecords) or partition_by is not None:
+        if partition_by is None:
+            raise UsageError(
+                "scanned records are evaluated part by part: give partition_by "
+                '(e.g. partition_by="city")'
+            )
         from ._partition import InMemory, evaluate_partitioned, partition_depth
 
         return evaluate_partitioned(
-            InMemory(records),
+            records if isinstance(records, ScannedRecords) else InMemory(records),
             day,
             packs,
             rules=ruleset,

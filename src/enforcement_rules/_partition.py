@@ -122,6 +122,10 @@ class Source(Protocol):
         """The columns the data-quality checks read, of every table."""
         ...
 
+    def check_rest(self, departments: pl.Series) -> None:
+        """Validate the records no part holds: of no department in ``departments``."""
+        ...
+
 
 class QualityTables(Protocol):
     def table(self, name: str) -> pl.DataFrame: ...
@@ -134,14 +138,14 @@ def _within(column: str, ids: Iterable[str] | pl.Series) -> pl.Expr:
 
 
 def cut(
-    rows: Callable[[str, pl.Expr], pl.DataFrame],
+    rows: Callable[[str, str, pl.Series], pl.DataFrame],
     small: Mapping[str, pl.DataFrame],
     own: Sequence[str] | None,
     origin: str,
 ) -> Records:
     """The records of the departments ``own`` (``None``: the small tables whole, with the
-    officers a contest team names); ``rows(name, condition)`` gives the rows of a large table
-    meeting ``condition``, in their order."""
+    officers a contest team names); ``rows(name, column, ids)`` gives the rows of a large
+    table whose ``column`` holds one of ``ids``, in their order."""
     if own is None:
         parts = dict(small)
         named = small["contest_teams"]["members"].explode()
@@ -153,21 +157,21 @@ def cut(
             if name not in ("departments", "exam_papers")
         }
         parts["exam_papers"] = small["exam_papers"]
-        actions = rows("actions", _within("department", own_ids))
+        actions = rows("actions", "department", own_ids)
         parts["actions"] = actions
         named = pl.concat(
             [
                 actions["participants"].explode(),
                 parts["contest_teams"]["members"].explode(),
-                rows("officers", _within("department", own_ids))["id"],
+                rows("officers", "department", own_ids)["id"],
             ]
         )
     # Every record of an officer id (a repeated id is one officer: the first record).
     officer_ids = named.drop_nulls().unique()
-    officers = rows("officers", _within("id", officer_ids))
+    officers = rows("officers", "id", officer_ids)
     parts["officers"] = officers
     for name in BY_OFFICER:
-        parts[name] = rows(name, _within("officer", officer_ids))
+        parts[name] = rows(name, "officer", officer_ids)
     if own is not None:
         wanted = pl.concat([own_ids, officers["department"].drop_nulls()]).unique()
         parts["departments"] = small["departments"].filter(_within("id", wanted))
@@ -187,14 +191,17 @@ class InMemory:
     def small(self) -> dict[str, pl.DataFrame]:
         return {name: self.records.table(name) for name in SMALL_TABLES}
 
-    def rows(self, name: str, condition: pl.Expr) -> pl.DataFrame:
-        return self.records.table(name).filter(condition)
+    def rows(self, name: str, column: str, ids: pl.Series) -> pl.DataFrame:
+        return self.records.table(name).filter(_within(column, ids))
 
     def part(self, own: Sequence[str] | None, small: Mapping[str, pl.DataFrame]) -> Records:
         return cut(self.rows, small, own, self.origin)
 
     def quality_tables(self) -> QualityTables:
         return self.records
+
+    def check_rest(self, departments: pl.Series) -> None:
+        return None  # validated when the records were built
 
 
 # -- evaluating the parts ---------------------------------------------------------------------
@@ -287,6 +294,7 @@ def evaluate_partitioned(
     exempt_everyone = overall.exemptions.filter(pl.col("rule").is_in(sorted(population)))
 
     keys = part_keys(small["departments"], depth)
+    source.check_rest(small["departments"]["id"].drop_nulls())
     local = frozenset(rule_ids - population)
 
     def jobs() -> Iterator[Job]:

@@ -1,0 +1,303 @@
+"""Records scanned from a folder of tables, read part by part rather than whole.
+
+The folder is the one ``load`` reads (``officers.parquet``, ``执法人员.csv``...), and a table
+may also be a folder of Parquet files (``actions/0001.parquet``, ``actions/0002.parquet``...),
+as ``enforcement-rules generate`` writes large provinces. Nothing is read when the folder is
+scanned: the small tables (departments, deliverables, contest teams...) are read whole when
+a partitioned evaluation starts; the large ones (officers, certificates, trainings, acts,
+exams) one part at a time, only the rows of that part, validated as they are read with the
+same checks and located problems as ``load``.
+
+Only UTF-8 CSV files are scanned; a CSV file in another encoding is decoded whole.
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from ._columnar import Place, validate_table
+from ._columns import field_name, record_type
+from ._errors import InputError, Problem
+from ._limits import MAX_PROBLEMS
+from ._loaders import check_readable, indexed, listing, unknown_type, unreadable
+from ._loaders.delimited import place_of, read_delimited
+from ._partition import BY_OFFICER, SMALL_TABLES, cut
+from ._records import SCHEMAS, Records
+
+_CHUNK = 1 << 20
+
+# The columns the data-quality checks read of each large table (see ``_quality``).
+_QUALITY_COLUMNS = {
+    "officers": ("id", "department"),
+    "certificates": ("id", "officer"),
+    "trainings": ("id", "officer"),
+    "actions": ("id", "department", "participants", "exception_basis", "basis_level"),
+    "exams": ("officer",),
+}
+
+
+def scan(folder: str | Path) -> ScannedRecords:
+    """A folder of tables (CSV, Parquet, or folders of Parquet files), to evaluate part by
+    part without holding it in memory: ``evaluate(scan(folder), as_of, partition_by="city")``.
+
+    Nothing but the tables' columns is read here; every row is validated when its part is
+    read, with the problems ``load`` gives.
+
+    Examples:
+        >>> import enforcement_rules as er
+        >>> records = er.scan("examples/dawukou-2024/csv")
+        >>> report = er.evaluate(records, "2024-12-31", partition_by="city")
+    """
+    path = Path(folder)
+    if not path.is_dir():
+        raise InputError([Problem(str(path), "path", None, "an existing folder of tables")])
+    return ScannedRecords(path)
+
+
+@dataclass(frozen=True)
+class _Scanned:
+    """One table of the folder: its rows, not yet read, its headers by field, and its place."""
+
+    kind: str
+    frame: pl.LazyFrame
+    headers: Mapping[str, str]
+    place: Place
+
+
+class ScannedRecords:
+    """A folder of tables to evaluate part by part: ``evaluate(scan(folder), as_of,
+    partition_by="city")``. Build one with ``enforcement_rules.scan``."""
+
+    def __init__(self, folder: str | Path) -> None:
+        self.folder = Path(folder)
+        self.origin = str(self.folder)
+        self._tables = _scan_folder(self.folder)
+        self._small: dict[str, pl.DataFrame] | None = None
+
+    def __repr__(self) -> str:
+        return f"ScannedRecords({self.origin!r}: {', '.join(self._tables) or 'no tables'})"
+
+    # -- the Source of a partitioned evaluation ---------------------------------------------
+
+    def small(self) -> dict[str, pl.DataFrame]:
+        if self._small is None:
+            self._small = {name: self._read(name, None) for name in SMALL_TABLES}
+        return self._small
+
+    def rows(self, name: str, column: str, ids: pl.Series) -> pl.DataFrame:
+        """The validated rows of a large table whose ``column`` holds one of ``ids``."""
+        return self._read(name, (column, ids))
+
+    def part(self, own: Sequence[str] | None, small: Mapping[str, pl.DataFrame]) -> Records:
+        return cut(self.rows, small, own, self.origin)
+
+    def quality_tables(self) -> _QualityView:
+        return _QualityView(self)
+
+    def counts(self) -> dict[str, int]:
+        """Number of records of each type (counted, not read)."""
+        counted = {name: 0 for name in SCHEMAS}
+        for name, table in self._tables.items():
+            counted[name] = int(_collect(table, table.frame.select(pl.len())).item())
+        return counted
+
+    def check_rest(self, departments: pl.Series) -> None:
+        """Validate the rows no part reads: officers and acts of no department in
+        ``departments``, certificates, trainings and exams of no officer of those."""
+        for name in ("officers", "actions"):
+            self._read(name, ("department", departments), outside=True)
+        officers = self._read("officers", None, slim=("id",))["id"].drop_nulls()
+        for name in BY_OFFICER:
+            self._read(name, ("officer", officers), outside=True)
+
+    # -- reading --------------------------------------------------------------------------
+
+    def _read(
+        self,
+        name: str,
+        where: tuple[str, pl.Series] | None,
+        *,
+        slim: Sequence[str] | None = None,
+        outside: bool = False,
+    ) -> pl.DataFrame:
+        table = self._tables.get(name)
+        if table is None:
+            return pl.DataFrame(schema=SCHEMAS[name])
+        frame = table.frame.with_row_index("__row")
+        if where is not None:
+            column, ids = where
+            header = table.headers.get(column)
+            if header is None:  # a required column missing: validation names it
+                frame = frame.head(0)
+            else:
+                value = _text(pl.col(header))
+                inside = value.is_in(ids.implode())
+                frame = frame.filter((~inside | value.is_null()) if outside else inside)
+        if slim is not None:
+            kept = [table.headers[c] for c in slim if c in table.headers]
+            frame = frame.select("__row", *kept)
+        raw = _collect(table, frame)
+        rows = raw["__row"]
+        raw = raw.drop("__row")
+        place = Place(table.place.file, table.place.table, lambda i: table.place.row(rows[i]))
+        typed, problems = validate_table(name, raw, place)
+        if slim is not None:  # columns left out on purpose are not missing
+            problems = [p for p in problems if not p.expected.endswith("(required)")]
+        if problems:
+            raise InputError(problems[:MAX_PROBLEMS], truncated=len(problems) > MAX_PROBLEMS)
+        return typed
+
+
+class _QualityView:
+    """The columns the data-quality checks read, table by table, read when asked for."""
+
+    def __init__(self, scanned: ScannedRecords) -> None:
+        self.scanned = scanned
+
+    def table(self, name: str) -> pl.DataFrame:
+        if name in _QUALITY_COLUMNS:
+            typed = self.scanned._read(name, None, slim=_QUALITY_COLUMNS[name])
+            return typed.select(c for c in SCHEMAS[name] if c in _QUALITY_COLUMNS[name])
+        return self.scanned.small()[name]
+
+    def repeats_ids(self, name: str) -> bool:
+        ids = self.table(name)["id"].drop_nulls()
+        return ids.n_unique() < ids.len()
+
+
+def _text(raw: pl.Expr) -> pl.Expr:
+    stripped = raw.cast(pl.String).str.strip_chars()
+    return pl.when(stripped == "").then(None).otherwise(stripped)
+
+
+def _collect(table: _Scanned, frame: pl.LazyFrame) -> pl.DataFrame:
+    try:
+        return frame.collect()
+    except OSError as error:
+        raise unreadable(Path(table.place.file or ""), error) from None
+    except pl.exceptions.PolarsError as error:
+        file = Path(table.place.file or "")
+        if file.suffix.lower() in (".csv", ".tsv"):
+            read_delimited(file)  # raises the problems of the file, located
+        reason = str(error).splitlines()[0]
+        raise InputError(
+            [Problem(table.place.file, table.place.table, None, "a readable table", reason)]
+        ) from None
+
+
+def _scan_folder(folder: Path) -> dict[str, _Scanned]:
+    entries = listing(folder)
+    tables: dict[str, _Scanned] = {}
+    problems: list[Problem] = []
+    for entry in entries:
+        scanned = _scan_entry(entry, problems)
+        if scanned is None:
+            continue
+        if scanned.kind in tables:
+            other = tables[scanned.kind].place
+            problems.append(
+                Problem(
+                    scanned.place.file,
+                    scanned.place.table,
+                    None,
+                    f"one table of {scanned.kind}",
+                    f"also {other.table} in {other.file}",
+                )
+            )
+            continue
+        tables[scanned.kind] = scanned
+    if not tables and not problems:
+        problems.append(
+            Problem(
+                str(folder),
+                "folder",
+                None,
+                "one .csv (or .tsv, .parquet) file or folder of .parquet files per record type",
+                ", ".join(p.name for p in entries[:10]) or "nothing",
+            )
+        )
+    if problems:
+        raise InputError(problems[:MAX_PROBLEMS], truncated=len(problems) > MAX_PROBLEMS)
+    return tables
+
+
+def _scan_entry(entry: Path, problems: list[Problem]) -> _Scanned | None:
+    suffix = entry.suffix.lower()
+    if entry.is_dir():
+        files = sorted(entry.glob("*.parquet"))
+        if not files:
+            return None
+        for file in files:
+            check_readable(file)
+        place = Place(str(entry), entry.name, indexed(entry.name))
+        return _table(entry.name, pl.scan_parquet(files), place, problems)
+    if suffix == ".parquet":
+        check_readable(entry)
+        place = Place(str(entry), "columns", indexed(entry.stem))
+        return _table(entry.stem, pl.scan_parquet(entry), place, problems)
+    if suffix in (".csv", ".tsv"):
+        return _table(entry.stem, _scan_csv(entry), place_of(entry), problems)
+    return None
+
+
+def _table(
+    name: str, frame: pl.LazyFrame, place: Place, problems: list[Problem]
+) -> _Scanned | None:
+    try:
+        kind = record_type(name)
+    except KeyError:
+        problems.append(unknown_type(place, name))
+        return None
+    try:
+        columns = frame.collect_schema().names()
+    except (OSError, pl.exceptions.PolarsError) as error:
+        reason = str(error).splitlines()[0]
+        problems.append(Problem(place.file, place.table, None, "a readable table", reason))
+        return None
+    headers: dict[str, str] = {}
+    for header in columns:
+        try:
+            headers.setdefault(field_name(kind, header), header)
+        except KeyError:
+            continue  # validation names it
+    return _Scanned(kind, frame, headers, place)
+
+
+def _scan_csv(path: Path) -> pl.LazyFrame:
+    """A UTF-8 CSV file scanned as text; any other encoding decoded whole (as ``load`` does)."""
+    check_readable(path)
+    if not _utf8(path):
+        return read_delimited(path).lazy()
+    with path.open("rb") as stream:
+        first = stream.readline()
+    if first.startswith(codecs.BOM_UTF8):
+        return read_delimited(path).lazy()
+    head = first.decode("utf-8")
+    separator = "\t" if path.suffix.lower() == ".tsv" or ("\t" in head and "," not in head) else ","
+    scanned = pl.scan_csv(
+        path, separator=separator, infer_schema=False, raise_if_empty=False, encoding="utf8"
+    )
+    try:
+        scanned.collect_schema()
+        return scanned
+    except pl.exceptions.PolarsError:
+        return read_delimited(path).lazy()  # its problems, located
+
+
+def _utf8(path: Path) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as stream:
+            while chunk := stream.read(_CHUNK):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    except OSError as error:
+        raise unreadable(path, error) from None
+    return True
