@@ -30,10 +30,11 @@ from ._models import RECORD_TYPES
 from ._obligations import department_obligations, obligations
 from ._output import refuse_overwriting, silence, write_text
 from ._progress import step
-from ._records import json_schema
+from ._records import Records, json_schema
 from ._report import Finding, Report, source_data
 from ._rulebase import SEVERITY_LABELS, STATUS_LABELS, RuleBase, Severity, Status, status_label
 from ._rules import PACKS_GROUP, SHIPPED, RuleSet, load_rules
+from ._scan import ScannedRecords, scan
 from ._scope import campaign_scope, render_scope
 from ._table import fit_lines, render_table
 from ._terminal import printable
@@ -147,6 +148,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="indent JSON by N spaces (default: compact, one line)",
     )
+    _scale_options(check)
     check.set_defaults(handler=_check)
 
     compare = commands.add_parser(
@@ -460,6 +462,61 @@ def _ruleset(args: argparse.Namespace) -> RuleSet:
     )
 
 
+# -- large data: partitions and engines ---------------------------------------------------------
+
+
+def _scale_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--partition-by",
+        metavar="DEPTH",
+        help="evaluate one region at a time: province, city, county (or a depth 1, 2, 3...); "
+        "a folder is then read part by part, never whole",
+    )
+    command.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="where the parts are evaluated: in this process (local, default) or on a Dask "
+        "cluster (dask: needs the dask extra and --partition-by)",
+    )
+    command.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="with --engine dask and no --address: start a local cluster of N worker processes",
+    )
+    command.add_argument(
+        "--address",
+        metavar="HOST:PORT",
+        help="with --engine dask: the scheduler of a running Dask cluster (e.g. tcp://host:8786)",
+    )
+
+
+def _evaluate_args(args: argparse.Namespace, ruleset: RuleSet) -> tuple[Report, dict[str, int]]:
+    """The report of ``check``, with the counts of the records it read."""
+    partitioned = args.partition_by is not None
+    if not partitioned and (args.engine != "local" or args.workers or args.address):
+        raise UsageError("--engine, --workers and --address evaluate parts: add --partition-by")
+    if partitioned and Path(args.file).is_dir():
+        records: Records | ScannedRecords = scan(args.file)
+    else:
+        with step(f"读取 loading {args.file}"):
+            records = load(args.file)
+    with step("核查 evaluating"):
+        report = evaluate(
+            records,
+            as_of=args.as_of,
+            packs=args.pack,
+            strict=args.strict,
+            rules=ruleset,
+            partition_by=args.partition_by,
+            engine=args.engine,
+            workers=args.workers,
+            address=args.address,
+        )
+    return report, records.counts()
+
+
 def _check(args: argparse.Namespace) -> int:
     output_format = args.format or _format_of(args.output)
     if output_format == "xlsx" and not args.output:
@@ -469,13 +526,7 @@ def _check(args: argparse.Namespace) -> int:
     if args.limit < 0 or (args.indent is not None and args.indent < 0):
         raise UsageError("--limit and --indent take a number of 0 or more")
     refuse_overwriting([args.output], [args.file])
-    ruleset = _ruleset(args)
-    with step(f"读取 loading {args.file}"):
-        records = load(args.file)
-    with step("核查 evaluating"):
-        report = evaluate(
-            records, as_of=args.as_of, packs=args.pack, strict=args.strict, rules=ruleset
-        )
+    report, counts = _evaluate_args(args, _ruleset(args))
     for option, named in (("--rule", args.rule), ("--skip-rule", args.skip_rule)):
         _known_rules(named, report.rules, option)
     report = report.filter(
@@ -488,11 +539,11 @@ def _check(args: argparse.Namespace) -> int:
     names = args.with_names
     if output_format == "table":
         if args.summary:
-            text = _summary_table(report, records.counts(), _filters(args))
+            text = _summary_table(report, counts, _filters(args))
         else:
             text = _report_table(
                 report,
-                records.counts(),
+                counts,
                 with_names=names,
                 pending=args.pending,
                 limit=args.limit,

@@ -28,6 +28,9 @@ def evaluate(
     rules: RuleSet | None = None,
     strict: bool = False,
     partition_by: int | str | None = None,
+    engine: str = "local",
+    workers: int | None = None,
+    address: str | None = None,
 ) -> Report:
     """Check ``records`` against the rules of ``packs`` (default: every pack) as of a day.
 
@@ -44,7 +47,9 @@ def evaluate(
     ``partition_by`` (a region depth: ``1``/``"province"``, ``2``/``"city"``,
     ``3``/``"county"``) evaluates the departments of one region at a time, each with the
     records it refers to, and merges the reports: the same findings, with one region's
-    records judged at a time (see ``docs/scaling.md``).
+    records judged at a time (see ``docs/scaling.md``). ``engine="dask"`` evaluates the parts
+    on a Dask cluster: the one at ``address`` (``"tcp://host:8786"``), or a local cluster of
+    ``workers`` processes (the ``dask`` extra).
 
     Examples:
         >>> import enforcement_rules as er
@@ -68,6 +73,7 @@ def evaluate(
                 "scanned records are evaluated part by part: give partition_by "
                 '(e.g. partition_by="city")'
             )
+        from ._engines import mapper_for
         from ._partition import InMemory, evaluate_partitioned, partition_depth
 
         return evaluate_partitioned(
@@ -77,7 +83,10 @@ def evaluate(
             rules=ruleset,
             strict=strict,
             depth=partition_depth(partition_by),
+            mapper=mapper_for(engine, workers=workers, address=address),
         )
+    if engine != "local" or workers is not None or address is not None:
+        raise UsageError("engine, workers and address evaluate parts: give partition_by too")
     quality = quality_findings(records)
     if strict and quality.height:
         raise InputError(quality_problems(quality, records.origin))

@@ -152,6 +152,11 @@ class ExceptionRegister:
                     self._index.setdefault((title, number), provision)
         self._judged = lru_cache(maxsize=65536)(self._judge)
 
+    def __reduce__(self) -> tuple[type[ExceptionRegister], tuple[tuple[RecognisedProvision, ...]]]:
+        # Sent to another process (a worker of a cluster) as its provisions; the cache is
+        # built again there.
+        return (ExceptionRegister, (self.provisions,))
+
     def find(self, basis: str) -> RecognisedProvision | None:
         """The provision a basis text cites (its statute's title and one of its articles), or
         ``None`` when the register holds none it cites."""

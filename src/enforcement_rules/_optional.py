@@ -13,6 +13,7 @@ EXTRAS = {
     "pandas": "pandas",
     "pyarrow": "pandas",
     "numpy": "generate",
+    "distributed": "dask",
 }
 """The extra of ``pyproject.toml`` that installs each optional module."""
 

@@ -126,6 +126,12 @@ class Source(Protocol):
         """Validate the records no part holds: of no department in ``departments``."""
         ...
 
+    def job_records(
+        self, own: tuple[str, ...], small: Mapping[str, pl.DataFrame]
+    ) -> Callable[[], Records]:
+        """What gives a part's records where the part is evaluated (maybe another process)."""
+        ...
+
 
 class QualityTables(Protocol):
     def table(self, name: str) -> pl.DataFrame: ...
@@ -157,7 +163,10 @@ def cut(
             if name not in ("departments", "exam_papers")
         }
         parts["exam_papers"] = small["exam_papers"]
+        # Every record of an act id (records repeating one id are judged as one act).
         actions = rows("actions", "department", own_ids)
+        repeated = actions["id"].drop_nulls().unique()
+        actions = rows("actions", "id", repeated)
         parts["actions"] = actions
         named = pl.concat(
             [
@@ -203,6 +212,21 @@ class InMemory:
     def check_rest(self, departments: pl.Series) -> None:
         return None  # validated when the records were built
 
+    def job_records(
+        self, own: tuple[str, ...], small: Mapping[str, pl.DataFrame]
+    ) -> Callable[[], Records]:
+        return _Held(self.part(own, small))
+
+
+@dataclass(frozen=True)
+class _Held:
+    """A part's records, cut where they are held and sent as they are."""
+
+    records: Records
+
+    def __call__(self) -> Records:
+        return self.records
+
 
 # -- evaluating the parts ---------------------------------------------------------------------
 
@@ -219,22 +243,21 @@ class PartResult:
 
 @dataclass(frozen=True)
 class Job:
-    """One part to evaluate: how to get its records, and how to judge them."""
+    """One part to evaluate: how to get its records, and which findings are its own."""
 
     records: Callable[[], Records]
     own: tuple[str, ...]
     as_of: date
     packs: tuple[str, ...] | None
-    rules: RuleSet
     kept_rules: frozenset[str]
 
 
-def run_job(job: Job) -> PartResult:
+def run_job(job: Job, rules: RuleSet) -> PartResult:
     """Evaluate one part and keep what is its own to report."""
     from ._evaluate import evaluate
 
     records = job.records()
-    report = evaluate(records, job.as_of, job.packs, rules=job.rules)
+    report = evaluate(records, job.as_of, job.packs, rules=rules)
     kept = pl.col("rule").is_in(sorted(job.kept_rules)) & pl.col("department").is_in(
         list(job.own)
     )
@@ -249,13 +272,14 @@ def run_job(job: Job) -> PartResult:
     )
 
 
-Mapper = Callable[[Callable[[Job], PartResult], Iterator[Job]], Iterable[PartResult]]
+Mapper = Callable[[Iterator[Job], RuleSet], Iterable[PartResult]]
+"""Evaluates each job with ``run_job`` (anywhere), giving the results in the jobs' order."""
 
 
-def in_process(function: Callable[[Job], PartResult], jobs: Iterator[Job]) -> Iterator[PartResult]:
+def in_process(jobs: Iterator[Job], rules: RuleSet) -> Iterator[PartResult]:
     """Each part in turn, in this process: one part's records in memory at a time."""
     for job in jobs:
-        yield function(job)
+        yield run_job(job, rules)
 
 
 def evaluate_partitioned(
@@ -300,11 +324,10 @@ def evaluate_partitioned(
     def jobs() -> Iterator[Job]:
         for ids in keys.values():
             yield Job(
-                records=_PartOf(source, tuple(ids), small),
+                records=source.job_records(tuple(ids), small),
                 own=tuple(ids),
                 as_of=day,
                 packs=pack_ids,
-                rules=rules,
                 kept_rules=local,
             )
 
@@ -312,7 +335,7 @@ def evaluate_partitioned(
     exemptions = [exempt_everyone]
     warnings: list[str] = [w for w in overall.warnings if w.startswith(_UNKNOWN_DOMAIN)]
     officers = dict(overall.names.officers)
-    for result in mapper(run_job, jobs()):
+    for result in mapper(jobs(), rules):
         frames.append(result.frame)
         exemptions.append(result.exemptions)
         warnings += result.warnings
@@ -341,8 +364,8 @@ def evaluate_partitioned(
 
 
 @dataclass(frozen=True)
-class _PartOf:
-    """The records of one part, cut when the part is evaluated (where it is evaluated)."""
+class PartOf:
+    """The records of one part, read when the part is evaluated, where it is evaluated."""
 
     source: Source
     own: tuple[str, ...]

@@ -14,7 +14,7 @@ Only UTF-8 CSV files are scanned; a CSV file in another encoding is decoded whol
 from __future__ import annotations
 
 import codecs
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +26,8 @@ from ._errors import InputError, Problem
 from ._limits import MAX_PROBLEMS
 from ._loaders import check_readable, indexed, listing, unknown_type, unreadable
 from ._loaders.delimited import place_of, read_delimited
-from ._partition import BY_OFFICER, SMALL_TABLES, cut
+from ._loaders.folder import parquet_parts
+from ._partition import BY_OFFICER, SMALL_TABLES, PartOf, cut
 from ._records import SCHEMAS, Records
 
 _CHUNK = 1 << 20
@@ -95,6 +96,15 @@ class ScannedRecords:
 
     def part(self, own: Sequence[str] | None, small: Mapping[str, pl.DataFrame]) -> Records:
         return cut(self.rows, small, own, self.origin)
+
+    def job_records(
+        self, own: tuple[str, ...], small: Mapping[str, pl.DataFrame]
+    ) -> Callable[[], Records]:
+        return PartOf(self, own, small)
+
+    def __reduce__(self) -> tuple[type[ScannedRecords], tuple[Path]]:
+        # Sent to a worker as its folder: the worker scans it again.
+        return (ScannedRecords, (self.folder,))
 
     def quality_tables(self) -> _QualityView:
         return _QualityView(self)
@@ -229,7 +239,7 @@ def _scan_folder(folder: Path) -> dict[str, _Scanned]:
 def _scan_entry(entry: Path, problems: list[Problem]) -> _Scanned | None:
     suffix = entry.suffix.lower()
     if entry.is_dir():
-        files = sorted(entry.glob("*.parquet"))
+        files = parquet_parts(entry)
         if not files:
             return None
         for file in files:

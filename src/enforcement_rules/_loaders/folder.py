@@ -2,7 +2,9 @@
 ``actions.parquet``... CSV and tab-separated files are read as text in whatever encoding they
 are in; Parquet files keep their column types. Files of other kinds (a README, a workbook)
 are not records of the folder and are left alone; a file named as a table that cannot be read
-(a folder, a FIFO, a looping link, no permission) is an error naming it, never skipped."""
+(a folder, a FIFO, a looping link, no permission) is an error naming it, never skipped. A
+large table may be a folder of Parquet files (``actions/0001.parquet``...), read in the order
+of their names."""
 
 from __future__ import annotations
 
@@ -20,8 +22,26 @@ from .delimited import place_of, read_delimited
 TABLE_SUFFIXES = (".csv", ".tsv", ".parquet")
 
 
+def parquet_parts(path: Path) -> list[Path]:
+    """The Parquet files of a folder holding one table, in the order of their names."""
+    return sorted(p for p in path.glob("*.parquet") if not p.name.startswith("."))
+
+
 def read_table_file(path: Path) -> Table:
-    """One file of a folder as a table named by its file name."""
+    """One file of a folder (or a folder of Parquet files) as a table named by its name."""
+    if path.is_dir():
+        files = parquet_parts(path)
+        for file in files:
+            check_readable(file)
+        try:
+            frame = pl.read_parquet(files)
+        except OSError as error:
+            raise unreadable(path, error) from None
+        except pl.exceptions.PolarsError as error:
+            raise InputError(
+                [Problem(str(path), "folder", None, "Parquet files", str(error).splitlines()[0])]
+            ) from None
+        return Table(path.name, frame, Place(str(path), path.name, indexed(path.name)))
     if path.suffix.lower() == ".parquet":
         check_readable(path)
         try:
@@ -39,7 +59,11 @@ def read_table_file(path: Path) -> Table:
 def load_folder(path: Path) -> Records:
     """Validated records from every table file of a folder."""
     entries = listing(path)
-    files = [p for p in entries if p.suffix.lower() in TABLE_SUFFIXES]
+    files = [
+        p
+        for p in entries
+        if p.suffix.lower() in TABLE_SUFFIXES or (p.is_dir() and parquet_parts(p))
+    ]
     if not files:
         present = ", ".join(p.name for p in entries[:10]) or "nothing"
         raise InputError(
