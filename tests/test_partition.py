@@ -217,22 +217,18 @@ def test_check_partitioned_writes_the_whole_report(
     folder = str(ROOT / "examples/dawukou-2024/csv")
     whole, parted = tmp_path / "whole.json", tmp_path / "parted.json"
     assert main(["check", folder, "--as-of", "2024-12-31", "--output", str(whole)]) == 1
-    assert (
-        main(
-            ["check", folder, "--as-of", "2024-12-31", "--partition-by", "city"]
-            + ["--output", str(parted)]
-        )
-        == 1
-    )
+    by_city = ["--partition-by", "city", "--output", str(parted)]
+    assert main(["check", folder, "--as-of", "2024-12-31", *by_city]) == 1
     assert json.loads(parted.read_text()) == json.loads(whole.read_text())
     assert main(["check", folder, "--as-of", "2024-12-31", "--partition-by", "town"]) == 2
     assert "partition_by" in capsys.readouterr().err
 
 
 def test_partitioned_findings_keep_their_frame_types() -> None:
-    report = er.evaluate(_records(**CROSSING), "2024-12-31", partition_by=2)
-    assert dict(report.frame.schema) == dict(er.evaluate(_records(**CROSSING), "2024-12-31").frame.schema)
-    assert report.frame.schema["due"] == pl.Date()
+    whole = er.evaluate(_records(**CROSSING), "2024-12-31")
+    parted = er.evaluate(_records(**CROSSING), "2024-12-31", partition_by=2)
+    assert dict(parted.frame.schema) == dict(whole.frame.schema)
+    assert parted.frame.schema["due"] == pl.Date()
 
 
 def test_on_a_local_dask_cluster_of_two_workers_as_in_process() -> None:

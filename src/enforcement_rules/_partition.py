@@ -35,7 +35,7 @@ from ._obligations import UNKNOWN_ITEM, unknown_items, unknown_problems
 from ._quality import CHECKS as QUALITY_CHECKS
 from ._quality import PACK as QUALITY_PACK
 from ._quality import quality_findings, quality_problems
-from ._records import SCHEMAS, Records
+from ._records import Records
 from ._report import EXEMPTION_REPORT_COLUMNS, REPORT_COLUMNS, Describes, Names, Report
 from ._rules import RuleSet
 
@@ -258,12 +258,8 @@ def run_job(job: Job, rules: RuleSet) -> PartResult:
 
     records = job.records()
     report = evaluate(records, job.as_of, job.packs, rules=rules)
-    kept = pl.col("rule").is_in(sorted(job.kept_rules)) & pl.col("department").is_in(
-        list(job.own)
-    )
-    names = records.officers.filter(pl.col("name").is_not_null()).unique(
-        subset="id", keep="first"
-    )
+    kept = pl.col("rule").is_in(sorted(job.kept_rules)) & pl.col("department").is_in(list(job.own))
+    names = records.officers.filter(pl.col("name").is_not_null()).unique(subset="id", keep="first")
     return PartResult(
         frame=report.frame.filter(kept),
         exemptions=report.exemptions.filter(kept),
@@ -308,10 +304,7 @@ def evaluate_partitioned(
 
     rule_ids = {rule.id for pack in selected for rule in pack.rules}
     population = {
-        rule.id
-        for pack in selected
-        for rule in pack.rules
-        if rule.kind in WHOLE_POPULATION_KINDS
+        rule.id for pack in selected for rule in pack.rules if rule.kind in WHOLE_POPULATION_KINDS
     }
     overall = evaluate(whole, day, pack_ids, rules=rules)
     everyone = overall.frame.filter(pl.col("rule").is_in(sorted(population)))
