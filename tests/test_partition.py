@@ -237,3 +237,22 @@ def test_on_a_local_dask_cluster_of_two_workers_as_in_process() -> None:
     in_process = er.evaluate(records, AS_OF, partition_by="city")
     on_dask = er.evaluate(records, AS_OF, partition_by="city", engine="dask", workers=2)
     same(in_process, on_dask)
+
+
+def test_a_province_in_shards_is_written_one_shard_at_a_time(tmp_path: Path) -> None:
+    from enforcement_rules._synthetic import generate_province
+
+    counts = generate_province(tmp_path, scale=0.006, shards=2, formats=["parquet"])
+    folder = tmp_path / "parquet"
+    assert sorted(p.name for p in (folder / "actions").iterdir()) == [
+        "0000.parquet",
+        "0001.parquet",
+    ]
+    records = er.load(folder)
+    assert {k: v for k, v in records.counts().items() if v} == counts
+    assert records.officers["id"].str.starts_with("s01.").any()
+    whole = er.evaluate(records, AS_OF)
+    assert "data-quality.duplicate-id" not in whole.counts("rule")  # the shards' ids differ
+    same(whole, er.evaluate(er.scan(folder), AS_OF, partition_by="county"))
+    with pytest.raises(er.UsageError, match="Parquet only"):
+        generate_province(tmp_path / "csv", scale=0.006, shards=2)

@@ -359,7 +359,15 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         choices=["parquet", "csv"],
         dest="formats",
-        help="parquet/ and csv/ folders under DIR (repeatable; default both)",
+        help="parquet/ and csv/ folders under DIR (repeatable; default both; a province in "
+        "shards: parquet)",
+    )
+    gen.add_argument(
+        "--shards",
+        type=int,
+        metavar="N",
+        help="write the province in N shards, one at a time, one Parquet file each per table "
+        "(default: one per unit of scale above 1)",
     )
     gen.set_defaults(handler=_generate)
     return parser
@@ -369,8 +377,13 @@ def _generate(args: argparse.Namespace) -> int:
     from ._synthetic import AS_OF, generate_province
 
     with step(f"生成 generating a synthetic province (scale {args.scale:g}) in {args.out}"):
+        sharded = args.shards > 1 if args.shards is not None else args.scale > 1
         counts = generate_province(
-            args.out, scale=args.scale, seed=args.seed, formats=args.formats or ["parquet", "csv"]
+            args.out,
+            scale=args.scale,
+            seed=args.seed,
+            formats=args.formats or (["parquet"] if sharded else ["parquet", "csv"]),
+            shards=args.shards,
         )
     held = ", ".join(f"{kind} {count:,}" for kind, count in counts.items())
     _wrote(args.out, f"synthetic province (scale {args.scale:g}, seed {args.seed})")

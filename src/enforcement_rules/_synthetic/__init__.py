@@ -8,6 +8,13 @@ module). The records span 2021 to 2025; evaluate them as of ``AS_OF``.
 
 The same scale and seed give the same tables, and the same files byte for byte. Needs numpy
 (the ``generate`` extra).
+
+A large province is written in shards (``shards``, by default one per unit of scale above
+1): each an independent province of its share of the scale, its ids marked with the shard
+(``s03.O000123``), written as one Parquet file in each table's folder
+(``parquet/actions/0003.parquet``) before the next is generated, so that no more than one
+shard is ever in memory. Its shards share the regions, so a region holds the departments of
+every shard.
 """
 
 from __future__ import annotations
@@ -53,15 +60,62 @@ _STREAMS = {
 }
 
 
-def _stream(seed: int, table: str) -> np.random.Generator:
+SHARD_SCALE = 1.0
+"""The largest scale written at once; a larger one is written in shards of at most this."""
+
+# The columns holding a record's id or another record's, marked with a shard's tag.
+_ID_COLUMNS = {
+    "departments": ["id"],
+    "officers": ["id", "department"],
+    "certificates": ["id", "officer"],
+    "trainings": ["id", "officer"],
+    "actions": ["id", "department", "participants"],
+    "submissions": ["id", "department"],
+    "activities": ["id", "department"],
+    "task_reports": ["id", "department"],
+    "campaign_enrollments": ["department"],
+    "exams": ["officer"],
+    "exam_papers": ["id"],
+    "contest_teams": ["id", "department", "members", "scores"],
+    "monitoring_devices": ["id", "department"],
+    "entrustments": ["id", "department"],
+}
+
+
+def _stream(seed: int, table: str, shard: int | None = None) -> np.random.Generator:
     numpy = require("numpy", "generating a synthetic province")
-    generator: np.random.Generator = numpy.random.default_rng([seed, _STREAMS[table]])
+    key = [seed, _STREAMS[table]] if shard is None else [seed, _STREAMS[table], shard]
+    generator: np.random.Generator = numpy.random.default_rng(key)
     return generator
 
 
-def province_records(scale: float = 1.0, seed: int = 1, *, rules: RuleSet | None = None) -> Records:
+def _tagged(records: Records, tag: str) -> Records:
+    """The records with every id (and every reference to one) prefixed by ``tag``."""
+
+    def marked(column: str, dtype: pl.DataType) -> pl.Expr:
+        if column == "scores":  # member id -> score
+            key = pl.element().struct.field("key")
+            return pl.col(column).list.eval(
+                pl.struct((tag + key).alias("key"), pl.element().struct.field("value"))
+            )
+        if isinstance(dtype, pl.List):
+            return pl.col(column).list.eval(tag + pl.element())
+        return tag + pl.col(column)
+
+    tables = {}
+    for name in records.counts():
+        frame = records.table(name)
+        tables[name] = frame.with_columns(
+            marked(c, frame.schema[c]).alias(c) for c in _ID_COLUMNS[name]
+        )
+    return Records(tables, origin=records.origin)
+
+
+def province_records(
+    scale: float = 1.0, seed: int = 1, *, rules: RuleSet | None = None, shard: int | None = None
+) -> Records:
     """The synthetic province at ``scale`` (1: 100,000 officers and 1,000,000 acts) from
-    ``seed``, as ``Records``."""
+    ``seed``, as ``Records`` (``shard``: one shard of a larger province, its ids tagged)."""
     require("numpy", "generating a synthetic province")
     from .actions import actions
     from .campaign import campaign_records
@@ -74,26 +128,26 @@ def province_records(scale: float = 1.0, seed: int = 1, *, rules: RuleSet | None
     counts = {k: max(1, round(v * scale)) for k, v in AT_SCALE_ONE.items()}
     packs = (rules or load_rules()).select(None)
 
-    units = department_units(counts["departments"], _stream(seed, "departments"))
-    people = officers(units, counts["officers"], _stream(seed, "officers"))
+    def stream(table: str) -> np.random.Generator:
+        return _stream(seed, table, shard)
+
+    units = department_units(counts["departments"], stream("departments"))
+    people = officers(units, counts["officers"], stream("officers"))
     staff = roster(people, units.height)
-    units = _staffing(units, people, _stream(seed, "staffing"))
+    units = _staffing(units, people, stream("staffing"))
     tables = {
         "departments": typed("departments", units),
         "officers": typed("officers", people),
-        "certificates": typed(
-            "certificates", certificates(people, units, _stream(seed, "certificates"))
-        ),
-        "trainings": typed("trainings", trainings(people, units, _stream(seed, "trainings"))),
-        "exams": typed("exams", exams(people, units, _stream(seed, "exams"))),
-        "actions": typed(
-            "actions", actions(counts["actions"], units, staff, _stream(seed, "actions"))
-        ),
+        "certificates": typed("certificates", certificates(people, units, stream("certificates"))),
+        "trainings": typed("trainings", trainings(people, units, stream("trainings"))),
+        "exams": typed("exams", exams(people, units, stream("exams"))),
+        "actions": typed("actions", actions(counts["actions"], units, staff, stream("actions"))),
     }
     base = {k: tables[k] for k in ("departments", "officers", "certificates")}
-    tables |= obligation_records(base, packs, AS_OF, _stream(seed, "obligations"))
-    tables |= campaign_records(base, packs, AS_OF, _stream(seed, "campaign"))
-    return Records(tables, origin=f"<synthetic province scale={scale} seed={seed}>")
+    tables |= obligation_records(base, packs, AS_OF, stream("obligations"))
+    tables |= campaign_records(base, packs, AS_OF, stream("campaign"))
+    records = Records(tables, origin=f"<synthetic province scale={scale} seed={seed}>")
+    return records if shard is None else _tagged(records, f"s{shard:02d}.")
 
 
 def _staffing(units: pl.DataFrame, people: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
@@ -147,19 +201,35 @@ def generate_province(
     seed: int = 1,
     formats: Iterable[str] = FORMATS,
     rules: RuleSet | None = None,
+    shards: int | None = None,
 ) -> dict[str, int]:
     """Write the synthetic province to ``out``: ``parquet/`` (one Parquet file per record
     type) and ``csv/`` (one CSV file per record type), each a folder ``load`` reads, and
     ``province.json`` (scale, seed, the as-of day, the counts). The number of records of
-    each type."""
+    each type.
+
+    Above scale 1 (or with ``shards``), the province is written shard by shard: Parquet
+    only, one file per shard in a folder per record type (see the module)."""
     from .._export import write_csv_folder
 
     wanted = list(dict.fromkeys(formats))
     unknown = [f for f in wanted if f not in FORMATS]
     if unknown or not wanted:
         raise UsageError(f"formats: expected some of {', '.join(FORMATS)}; got {wanted}")
-    records = province_records(scale, seed, rules=rules)
+    if shards is not None and (isinstance(shards, bool) or shards < 1):
+        raise UsageError(f"shards: expected a number of 1 or more; got {shards!r}")
+    if shards is None and isinstance(scale, int | float) and scale > SHARD_SCALE:
+        shards = math.ceil(scale / SHARD_SCALE)
     target = Path(out)
+    if shards is not None and shards > 1:
+        if "csv" in wanted:
+            raise UsageError(
+                f"a province of {shards} shards is written as Parquet only: --format parquet"
+            )
+        counts = _generate_shards(target / "parquet", scale, seed, shards, rules)
+        _manifest(target, scale, seed, wanted, counts, shards)
+        return counts
+    records = province_records(scale, seed, rules=rules)
     target.mkdir(parents=True, exist_ok=True)
     counts = {k: v for k, v in records.counts().items() if v}
     if "parquet" in wanted:
@@ -169,13 +239,42 @@ def generate_province(
             write_file(folder / f"{kind}.parquet", functools.partial(_parquet, frame))
     if "csv" in wanted:
         write_csv_folder(records, target / "csv")
-    manifest = {
+    _manifest(target, scale, seed, wanted, counts, None)
+    return counts
+
+
+def _generate_shards(
+    folder: Path, scale: float, seed: int, shards: int, rules: RuleSet | None
+) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    folder.mkdir(parents=True, exist_ok=True)
+    for shard in range(shards):
+        records = province_records(scale / shards, seed, rules=rules, shard=shard)
+        for kind, frame in contract_tables(records).items():
+            (folder / kind).mkdir(exist_ok=True)
+            path = folder / kind / f"{shard:04d}.parquet"
+            write_file(path, functools.partial(_parquet, frame))
+            counts[kind] = counts.get(kind, 0) + frame.height
+        del records
+    return counts
+
+
+def _manifest(
+    target: Path,
+    scale: float,
+    seed: int,
+    formats: list[str],
+    counts: dict[str, int],
+    shards: int | None,
+) -> None:
+    manifest: dict[str, object] = {
         "generator": "enforcement-rules synthetic province",
         "scale": scale,
         "seed": seed,
         "as_of": AS_OF.isoformat(),
-        "formats": wanted,
+        "formats": ["parquet"] if shards else formats,
         "counts": counts,
     }
+    if shards:
+        manifest["shards"] = shards
     write_text(target / "province.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
-    return counts
