@@ -62,12 +62,27 @@ def scan(folder: str | Path) -> ScannedRecords:
 
 @dataclass(frozen=True)
 class _Scanned:
-    """One table of the folder: its rows, not yet read, its headers by field, and its place."""
+    """One table of the folder: its rows, not yet read, its headers by field, and its place
+    (and its files, when it is a folder of Parquet files)."""
 
     kind: str
     frame: pl.LazyFrame
     headers: Mapping[str, str]
     place: Place
+    files: tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True)
+class _File:
+    """One Parquet file of a table: the number of its first row in the table, and the
+    departments its records belong to (an officer's record: the officer's department)."""
+
+    path: Path
+    offset: int
+    departments: pl.Series
+
+
+_NO_DEPARTMENT = "\x00"  # the department of a record of none, or of an unknown officer
 
 
 class ScannedRecords:
@@ -79,6 +94,8 @@ class ScannedRecords:
         self.origin = str(self.folder)
         self._tables = _scan_folder(self.folder)
         self._small: dict[str, pl.DataFrame] | None = None
+        self._files: dict[str, list[_File]] = {}
+        self._officer_departments: pl.DataFrame | None = None
 
     def __repr__(self) -> str:
         return f"ScannedRecords({self.origin!r}: {', '.join(self._tables) or 'no tables'})"
@@ -139,6 +156,8 @@ class ScannedRecords:
         if table is None:
             return pl.DataFrame(schema=SCHEMAS[name])
         frame = table.frame.with_row_index("__row")
+        if where is not None and not outside and len(table.files) > 1:
+            frame = self._pruned(table, *where)
         if where is not None:
             column, ids = where
             header = table.headers.get(column)
@@ -161,6 +180,72 @@ class ScannedRecords:
         if problems:
             raise InputError(problems[:MAX_PROBLEMS], truncated=len(problems) > MAX_PROBLEMS)
         return typed
+
+    # -- which files hold a part's records ---------------------------------------------------
+
+    def _pruned(self, table: _Scanned, column: str, ids: pl.Series) -> pl.LazyFrame:
+        """The rows of the files of ``table`` that may hold a record whose ``column`` is one
+        of ``ids``, numbered as in the whole table."""
+        if column == "department":
+            sought = ids
+        elif (table.kind, column) == ("officers", "id") or column == "officer":
+            sought = self._departments_of(ids)
+        else:
+            return table.frame.with_row_index("__row")
+        wanted = pl.Series(sought, dtype=pl.String).fill_null(_NO_DEPARTMENT).implode()
+        chosen = [
+            pl.scan_parquet(f.path).with_row_index("__row", offset=f.offset)
+            for f in self._index(table)
+            if f.departments.is_in(wanted).any()
+        ]
+        return pl.concat(chosen) if chosen else table.frame.with_row_index("__row").head(0)
+
+    def _departments_of(self, officers: pl.Series) -> pl.Series:
+        """The departments of these officer ids (``_NO_DEPARTMENT`` for an unknown one)."""
+        known = self._officers().filter(pl.col("officer").is_in(officers.implode()))
+        unknown = officers.is_in(known["officer"].implode()).not_().any()
+        departments = known["department"].unique()
+        return departments.append(pl.Series([_NO_DEPARTMENT])) if unknown else departments
+
+    def _officers(self) -> pl.DataFrame:
+        """Each officer id with its department (text as validation reads it)."""
+        if self._officer_departments is None:
+            table = self._tables.get("officers")
+            if table is None or not {"id", "department"} <= set(table.headers):
+                self._officer_departments = pl.DataFrame(
+                    schema={"officer": pl.String, "department": pl.String}
+                )
+            else:
+                frame = table.frame.select(
+                    _text(pl.col(table.headers["id"])).alias("officer"),
+                    _text(pl.col(table.headers["department"]))
+                    .fill_null(_NO_DEPARTMENT)
+                    .alias("department"),
+                ).unique()
+                self._officer_departments = _collect(table, frame)
+        return self._officer_departments
+
+    def _index(self, table: _Scanned) -> list[_File]:
+        """The files of a table with the departments of their records (read once)."""
+        if table.kind not in self._files:
+            column = "officer" if table.kind in BY_OFFICER else "department"
+            header = table.headers.get(column)
+            files, offset = [], 0
+            for path in table.files:
+                scanned = pl.scan_parquet(path)
+                rows = int(_collect(table, scanned.select(pl.len())).item())
+                if header is None:
+                    departments = pl.Series([_NO_DEPARTMENT])
+                else:
+                    values = scanned.select(_text(pl.col(header)).alias(column)).unique()
+                    if column == "officer":
+                        values = values.join(self._officers().lazy(), on="officer", how="left")
+                    departments = _collect(table, values.select("department"))["department"]
+                    departments = departments.fill_null(_NO_DEPARTMENT).unique()
+                files.append(_File(path, offset, departments))
+                offset += rows
+            self._files[table.kind] = files
+        return self._files[table.kind]
 
 
 class _QualityView:
@@ -245,7 +330,7 @@ def _scan_entry(entry: Path, problems: list[Problem]) -> _Scanned | None:
         for file in files:
             check_readable(file)
         place = Place(str(entry), entry.name, indexed(entry.name))
-        return _table(entry.name, pl.scan_parquet(files), place, problems)
+        return _table(entry.name, pl.scan_parquet(files), place, problems, tuple(files))
     if suffix == ".parquet":
         check_readable(entry)
         place = Place(str(entry), "columns", indexed(entry.stem))
@@ -256,7 +341,11 @@ def _scan_entry(entry: Path, problems: list[Problem]) -> _Scanned | None:
 
 
 def _table(
-    name: str, frame: pl.LazyFrame, place: Place, problems: list[Problem]
+    name: str,
+    frame: pl.LazyFrame,
+    place: Place,
+    problems: list[Problem],
+    files: tuple[Path, ...] = (),
 ) -> _Scanned | None:
     try:
         kind = record_type(name)
@@ -275,7 +364,7 @@ def _table(
             headers.setdefault(field_name(kind, header), header)
         except KeyError:
             continue  # validation names it
-    return _Scanned(kind, frame, headers, place)
+    return _Scanned(kind, frame, headers, place, files)
 
 
 def _scan_csv(path: Path) -> pl.LazyFrame:

@@ -250,13 +250,43 @@ def _generate_shards(
     folder.mkdir(parents=True, exist_ok=True)
     for shard in range(shards):
         records = province_records(scale / shards, seed, rules=rules, shard=shard)
+        cities = _cities(records)
         for kind, frame in contract_tables(records).items():
             (folder / kind).mkdir(exist_ok=True)
-            path = folder / kind / f"{shard:04d}.parquet"
-            write_file(path, functools.partial(_parquet, frame))
             counts[kind] = counts.get(kind, 0) + frame.height
+            if kind not in _BY_CITY:
+                write_file(
+                    folder / kind / f"{shard:04d}.parquet", functools.partial(_parquet, frame)
+                )
+                continue
+            # One file per city: a partitioned evaluation reads the files of its cities.
+            column = "officer" if kind in ("certificates", "trainings", "exams") else "department"
+            keyed = frame.with_columns(
+                pl.col(column).replace_strict(cities[column], default=0).alias("_city")
+            )
+            for (city,), piece in keyed.group_by("_city", maintain_order=True):
+                path = folder / kind / f"{shard:04d}-{city:03d}.parquet"
+                write_file(path, functools.partial(_parquet, piece.drop("_city")))
         del records
     return counts
+
+
+_BY_CITY = ("officers", "certificates", "trainings", "exams", "actions")
+
+
+def _cities(records: Records) -> dict[str, dict[str, int]]:
+    """The number of the city (1, 2...) of each department id and each officer id."""
+    departments = records.departments.select(
+        "id", pl.col("region").list.head(2).list.join("/").rank("dense").cast(pl.Int64).alias("c")
+    )
+    by_department = dict(zip(departments["id"], departments["c"], strict=True))
+    officers = records.officers.select(
+        "id", pl.col("department").replace_strict(by_department, default=0).alias("c")
+    )
+    return {
+        "department": by_department,
+        "officer": dict(zip(officers["id"], officers["c"], strict=True)),
+    }
 
 
 def _manifest(
