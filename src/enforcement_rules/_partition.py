@@ -143,18 +143,25 @@ def _within(column: str, ids: Iterable[str] | pl.Series) -> pl.Expr:
     return pl.col(column).is_in(values.implode())
 
 
+Rows = Callable[[str, list[tuple[str, pl.Series]]], pl.DataFrame]
+"""``rows(name, [(column, ids), ...])``: the rows of a large table whose ``column`` holds one
+of ``ids`` for any of the pairs, validated, in their order."""
+
+
 def cut(
-    rows: Callable[[str, str, pl.Series], pl.DataFrame],
+    rows: Rows,
+    repeats: Callable[[str], bool],
     small: Mapping[str, pl.DataFrame],
     own: Sequence[str] | None,
     origin: str,
 ) -> Records:
     """The records of the departments ``own`` (``None``: the small tables whole, with the
-    officers a contest team names); ``rows(name, column, ids)`` gives the rows of a large
-    table whose ``column`` holds one of ``ids``, in their order."""
+    officers a contest team names). ``repeats(name)`` says whether a large table repeats an
+    id anywhere: records repeating an id are one record, so a part then takes them all."""
     if own is None:
         parts = dict(small)
-        named = small["contest_teams"]["members"].explode()
+        named = small["contest_teams"]["members"].explode().drop_nulls().unique()
+        officers = rows("officers", [("id", named)])
     else:
         own_ids = pl.Series(list(own), dtype=pl.String)
         parts = {
@@ -163,24 +170,27 @@ def cut(
             if name not in ("departments", "exam_papers")
         }
         parts["exam_papers"] = small["exam_papers"]
-        # Every record of an act id (records repeating one id are judged as one act).
-        actions = rows("actions", "department", own_ids)
-        repeated = actions["id"].drop_nulls().unique()
-        actions = rows("actions", "id", repeated)
+        actions = rows("actions", [("department", own_ids)])
+        if repeats("actions"):
+            actions = rows("actions", [("id", actions["id"].drop_nulls().unique())])
         parts["actions"] = actions
-        named = pl.concat(
-            [
-                actions["participants"].explode(),
-                parts["contest_teams"]["members"].explode(),
-                rows("officers", "department", own_ids)["id"],
-            ]
+        named = (
+            pl.concat(
+                [
+                    actions["participants"].explode(),
+                    parts["contest_teams"]["members"].explode(),
+                ]
+            )
+            .drop_nulls()
+            .unique()
         )
-    # Every record of an officer id (a repeated id is one officer: the first record).
-    officer_ids = named.drop_nulls().unique()
-    officers = rows("officers", "id", officer_ids)
+        officers = rows("officers", [("department", own_ids), ("id", named)])
+    if repeats("officers"):
+        officers = rows("officers", [("id", officers["id"].drop_nulls().unique())])
     parts["officers"] = officers
+    officer_ids = pl.concat([officers["id"].drop_nulls(), named]).unique()
     for name in BY_OFFICER:
-        parts[name] = rows(name, "officer", officer_ids)
+        parts[name] = rows(name, [("officer", officer_ids)])
     if own is not None:
         wanted = pl.concat([own_ids, officers["department"].drop_nulls()]).unique()
         parts["departments"] = small["departments"].filter(_within("id", wanted))
@@ -200,11 +210,12 @@ class InMemory:
     def small(self) -> dict[str, pl.DataFrame]:
         return {name: self.records.table(name) for name in SMALL_TABLES}
 
-    def rows(self, name: str, column: str, ids: pl.Series) -> pl.DataFrame:
-        return self.records.table(name).filter(_within(column, ids))
+    def rows(self, name: str, conditions: list[tuple[str, pl.Series]]) -> pl.DataFrame:
+        wanted = pl.any_horizontal(_within(column, ids) for column, ids in conditions)
+        return self.records.table(name).filter(wanted)
 
     def part(self, own: Sequence[str] | None, small: Mapping[str, pl.DataFrame]) -> Records:
-        return cut(self.rows, small, own, self.origin)
+        return cut(self.rows, self.records.repeats_ids, small, own, self.origin)
 
     def quality_tables(self) -> QualityTables:
         return self.records

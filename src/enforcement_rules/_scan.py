@@ -96,6 +96,7 @@ class ScannedRecords:
         self._small: dict[str, pl.DataFrame] | None = None
         self._files: dict[str, list[_File]] = {}
         self._officer_departments: pl.DataFrame | None = None
+        self._repeats: dict[str, bool] = {}
 
     def __repr__(self) -> str:
         return f"ScannedRecords({self.origin!r}: {', '.join(self._tables) or 'no tables'})"
@@ -107,12 +108,20 @@ class ScannedRecords:
             self._small = {name: self._read(name, None) for name in SMALL_TABLES}
         return self._small
 
-    def rows(self, name: str, column: str, ids: pl.Series) -> pl.DataFrame:
-        """The validated rows of a large table whose ``column`` holds one of ``ids``."""
-        return self._read(name, (column, ids))
+    def rows(self, name: str, conditions: list[tuple[str, pl.Series]]) -> pl.DataFrame:
+        """The validated rows of a large table whose ``column`` holds one of ``ids``, for
+        any of the ``(column, ids)`` pairs."""
+        return self._read(name, conditions)
+
+    def repeats_ids(self, name: str) -> bool:
+        """Whether two records of a large table share an id (read once)."""
+        if name not in self._repeats:
+            ids = self._read(name, None, slim=("id",))["id"].drop_nulls()
+            self._repeats[name] = ids.n_unique() < ids.len()
+        return self._repeats[name]
 
     def part(self, own: Sequence[str] | None, small: Mapping[str, pl.DataFrame]) -> Records:
-        return cut(self.rows, small, own, self.origin)
+        return cut(self.rows, self.repeats_ids, small, own, self.origin)
 
     def job_records(
         self, own: tuple[str, ...], small: Mapping[str, pl.DataFrame]
@@ -137,17 +146,17 @@ class ScannedRecords:
         """Validate the rows no part reads: officers and acts of no department in
         ``departments``, certificates, trainings and exams of no officer of those."""
         for name in ("officers", "actions"):
-            self._read(name, ("department", departments), outside=True)
+            self._read(name, [("department", departments)], outside=True)
         officers = self._read("officers", None, slim=("id",))["id"].drop_nulls()
         for name in BY_OFFICER:
-            self._read(name, ("officer", officers), outside=True)
+            self._read(name, [("officer", officers)], outside=True)
 
     # -- reading --------------------------------------------------------------------------
 
     def _read(
         self,
         name: str,
-        where: tuple[str, pl.Series] | None,
+        where: list[tuple[str, pl.Series]] | None,
         *,
         slim: Sequence[str] | None = None,
         outside: bool = False,
@@ -157,16 +166,14 @@ class ScannedRecords:
             return pl.DataFrame(schema=SCHEMAS[name])
         frame = table.frame.with_row_index("__row")
         if where is not None and not outside and len(table.files) > 1:
-            frame = self._pruned(table, *where)
+            frame = self._pruned(table, where)
         if where is not None:
-            column, ids = where
-            header = table.headers.get(column)
-            if header is None:  # a required column missing: validation names it
-                frame = frame.head(0)
-            else:
-                value = _text(pl.col(header))
-                inside = value.is_in(ids.implode())
-                frame = frame.filter((~inside | value.is_null()) if outside else inside)
+            inside = pl.lit(False)
+            for column, ids in where:
+                header = table.headers.get(column)
+                if header is not None:  # a required column missing: validation names it
+                    inside |= _text(pl.col(header)).is_in(ids.implode()).fill_null(False)
+            frame = frame.filter(~inside if outside else inside)
         if slim is not None:
             kept = [table.headers[c] for c in slim if c in table.headers]
             frame = frame.select("__row", *kept)
@@ -183,16 +190,18 @@ class ScannedRecords:
 
     # -- which files hold a part's records ---------------------------------------------------
 
-    def _pruned(self, table: _Scanned, column: str, ids: pl.Series) -> pl.LazyFrame:
+    def _pruned(self, table: _Scanned, where: list[tuple[str, pl.Series]]) -> pl.LazyFrame:
         """The rows of the files of ``table`` that may hold a record whose ``column`` is one
-        of ``ids``, numbered as in the whole table."""
-        if column == "department":
-            sought = ids
-        elif (table.kind, column) == ("officers", "id") or column == "officer":
-            sought = self._departments_of(ids)
-        else:
-            return table.frame.with_row_index("__row")
-        wanted = pl.Series(sought, dtype=pl.String).fill_null(_NO_DEPARTMENT).implode()
+        of ``ids`` for some pair of ``where``, numbered as in the whole table."""
+        sought = []
+        for column, ids in where:
+            if column == "department":
+                sought.append(ids)
+            elif (table.kind, column) == ("officers", "id") or column == "officer":
+                sought.append(self._departments_of(ids))
+            else:
+                return table.frame.with_row_index("__row")
+        wanted = pl.concat(sought).cast(pl.String).fill_null(_NO_DEPARTMENT).implode()
         chosen = [
             pl.scan_parquet(f.path).with_row_index("__row", offset=f.offset)
             for f in self._index(table)
@@ -253,14 +262,22 @@ class _QualityView:
 
     def __init__(self, scanned: ScannedRecords) -> None:
         self.scanned = scanned
+        self._officers: pl.DataFrame | None = None
 
     def table(self, name: str) -> pl.DataFrame:
+        if name == "officers" and self._officers is not None:
+            return self._officers  # the table most references name
         if name in _QUALITY_COLUMNS:
             typed = self.scanned._read(name, None, slim=_QUALITY_COLUMNS[name])
-            return typed.select(c for c in SCHEMAS[name] if c in _QUALITY_COLUMNS[name])
+            frame = typed.select(c for c in SCHEMAS[name] if c in _QUALITY_COLUMNS[name])
+            if name == "officers":
+                self._officers = frame
+            return frame
         return self.scanned.small()[name]
 
     def repeats_ids(self, name: str) -> bool:
+        if name in _QUALITY_COLUMNS:
+            return self.scanned.repeats_ids(name)
         ids = self.table(name)["id"].drop_nulls()
         return ids.n_unique() < ids.len()
 
