@@ -258,3 +258,16 @@ def test_a_province_in_shards_is_written_one_shard_at_a_time(tmp_path: Path) -> 
     same(whole, er.evaluate(er.scan(folder), AS_OF, partition_by="county"))
     with pytest.raises(er.UsageError, match="Parquet only"):
         generate_province(tmp_path / "csv", scale=0.006, shards=2)
+
+
+def test_a_report_written_slice_by_slice_is_the_report_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from enforcement_rules import _writers
+
+    report = er.evaluate(er.load(ROOT / EXAMPLES[0][0]), EXAMPLES[0][1])
+    whole = report.to_csv(tmp_path / "whole.csv").read_bytes()
+    monkeypatch.setattr(_writers, "CSV_SLICE", 7)
+    sliced = report.to_csv(tmp_path / "sliced.csv").read_bytes()
+    assert sliced == whole == ("\ufeff" + _writers.findings_csv(report)).encode("utf-8")
+    assert len(report) > 7 * 3

@@ -556,10 +556,15 @@ class Report:
 
     def head(self, n: int) -> Report:
         """A report holding the first ``n`` findings (in the report's order)."""
+        return self.slice(0, n)
+
+    def slice(self, offset: int, length: int) -> Report:
+        """A report holding ``length`` findings from the ``offset``-th (in the report's
+        order): a large report is worded and written slice by slice."""
         return Report(
             as_of=self.as_of,
             packs=self.packs,
-            frame=self.frame.head(n),
+            frame=self.frame.slice(offset, length),
             describers=self._describers,
             warnings=self.warnings,
             exemptions=self.exemptions,

@@ -7,6 +7,7 @@ own. Departments are always named.
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -93,10 +94,24 @@ def findings_csv(report: Report, *, with_names: bool = False) -> str:
     )
 
 
+CSV_SLICE = 20_000
+"""Findings worded and written at a time: a report of millions is never worded whole."""
+
+
 def write_csv(report: Report, path: str | Path, *, with_names: bool = False) -> Path:
     """The findings as CSV, in UTF-8 with a byte-order mark so that spreadsheet programs
-    read the Chinese correctly; written whole or not at all (``_output``)."""
-    return write_file(path, findings_csv(report, with_names=with_names).encode("utf-8-sig"))
+    read the Chinese correctly; written whole or not at all (``_output``), slice by slice
+    (``CSV_SLICE`` findings at a time)."""
+
+    def write(temporary: Path) -> None:
+        with temporary.open("wb") as file:
+            file.write(codecs.BOM_UTF8)
+            for offset in range(0, max(len(report), 1), CSV_SLICE):
+                part = report.slice(offset, CSV_SLICE)
+                table = formula_safe(findings_table(part, with_names=with_names))
+                table.write_csv(file, include_header=offset == 0, line_terminator="\n")
+
+    return write_file(path, write)
 
 
 def write_excel(
