@@ -21,6 +21,14 @@ under --data), then, each in a process of its own so that its peak memory is its
 Then the cost of scale 1 over scale 0.1, and the live monitor's figures where the build has
 it (`benchmarks/monitor.py`, run as a process of its own). Figures are printed, not
 asserted: docs/performance.md records them with the machine they were measured on.
+
+    python benchmarks/run.py --targets --repeat 1 [--large 30] [--partition county]
+
+prints the figures of the scaling targets instead (docs/scaling.md): a scale-1 check from
+Parquet in memory and partitioned (peak memory, time, the same report), on a local Dask
+cluster of two workers (time, each worker's memory), the seven rules against a hand-written
+query, and with --large a province of that scale generated in shards and checked by parts,
+each with the machine's load average.
 """
 
 from __future__ import annotations
@@ -145,7 +153,43 @@ def child_outputs(folder: str, repeat: int) -> dict[str, Any]:
     return result
 
 
+def child_dask(folder: str, repeat: int) -> dict[str, Any]:
+    """A partitioned check on a local Dask cluster of two worker processes: the time, each
+    worker's peak memory, and the report written (to compare with the in-process one)."""
+    import distributed
+
+    import enforcement_rules as er
+
+    def worker_peak() -> float:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        start = time.perf_counter()
+        report = er.evaluate(
+            er.scan(folder),
+            AS_OF,
+            partition_by="city",
+            engine="dask",
+            address=cluster.scheduler_address,
+        )
+        took = time.perf_counter() - start
+        with distributed.Client(cluster) as client:
+            workers = client.run(worker_peak)
+    out = Path(tempfile.mkdtemp(prefix="er-dask-")) / "report.csv"
+    report.to_csv(out)
+    return {
+        "seconds": took,
+        "workers_rss": sorted(workers.values()),
+        "rss": peak_mib(),
+        "report": str(out),
+        "findings": len(report),
+    }
+
+
 CHILDREN = {
+    "dask": child_dask,
     "load": child_load,
     "evaluate": child_evaluate,
     "compare": child_compare,
@@ -185,7 +229,7 @@ def run_child(kind: str, folder: Path, repeat: int) -> dict[str, Any]:
     return result
 
 
-def end_to_end(folder: Path, report: Path) -> dict[str, Any]:
+def end_to_end(folder: Path, report: Path, *options: str) -> dict[str, Any]:
     """Wall time and peak memory of the check command as a process of its own."""
     command = [
         sys.executable,
@@ -197,6 +241,7 @@ def end_to_end(folder: Path, report: Path) -> dict[str, Any]:
         AS_OF,
         "--output",
         str(report),
+        *options,
     ]
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -237,6 +282,111 @@ def generated(data: Path, scale: float, seed: int) -> tuple[Path, float | None]:
     start = time.perf_counter()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
     return folder, time.perf_counter() - start
+
+
+def timed(*arguments: str) -> dict[str, Any]:
+    """Wall time and peak memory of an enforcement-rules command as a process of its own."""
+    command = [
+        sys.executable,
+        "-c",
+        "import sys; from enforcement_rules._cli import main; sys.exit(main())",
+        *arguments,
+    ]
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    took = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        raise SystemExit(
+            f"{arguments} failed: {process.stderr.read().decode() if process.stderr else ''}"
+        )
+    return {"seconds": took, "rss": usage.ru_maxrss / 1024}
+
+
+def uptime() -> str:
+    return "load average " + " ".join(f"{v:.2f}" for v in os.getloadavg())
+
+
+def targets(data: Path, large: float | None, partition: str, repeat: int) -> None:
+    """The figures of the scaling targets (docs/scaling.md), each measured once."""
+    print(f"machine: {machine()}")
+    print(f"targets, as of {AS_OF}; {uptime()}\n", flush=True)
+    one = data / "targets-scale-1"
+    parquet = one / "parquet"
+    if not (one / "province.json").exists():
+        made = timed("generate", "--scale", "1", "--out", str(one), "--format", "parquet")
+        print(
+            f"  generate scale 1 (Parquet)          {made['seconds']:8.1f} s   "
+            f"peak RSS {made['rss']:6,.0f} MiB"
+        )
+    work = Path(tempfile.mkdtemp(prefix="er-targets-"))
+    whole = end_to_end(parquet, work / "whole.csv")
+    print(
+        f"  scale 1 check, in memory            {whole['seconds']:8.1f} s   peak RSS "
+        f"{whole['rss']:6,.0f} MiB  (target ≤ 700 MiB)   {uptime()}",
+        flush=True,
+    )
+    evaluated = run_child("evaluate", parquet, repeat)
+    print(
+        f"  scale 1 load + evaluate, in memory  "
+        f"{evaluated['load_s'] + evaluated['evaluate_s']:8.1f} s"
+        f"   peak RSS {evaluated['rss']:6,.0f} MiB  (evaluate {evaluated['evaluate_s']:.2f} s)",
+        flush=True,
+    )
+    parted = end_to_end(parquet, work / "parted.csv", "--partition-by", partition)
+    equal = (work / "parted.csv").read_bytes() == (work / "whole.csv").read_bytes()
+    print(
+        f"  scale 1 check, by {partition:<7} (scanned) {parted['seconds']:8.1f} s   peak RSS "
+        f"{parted['rss']:6,.0f} MiB  same report: {'yes' if equal else 'NO'}   {uptime()}",
+        flush=True,
+    )
+    try:
+        dask = run_child("dask", parquet, 1)
+    except SystemExit as error:
+        print(f"  dask: not measured ({str(error).splitlines()[0]})")
+    else:
+        same = Path(dask["report"]).read_bytes() == (work / "whole.csv").read_bytes()
+        print(
+            f"  scale 1 on Dask, 2 local workers    {dask['seconds']:8.1f} s   worker peak RSS "
+            + ", ".join(f"{w:,.0f}" for w in dask["workers_rss"])
+            + f" MiB, client {dask['rss']:,.0f} MiB  same report: {'yes' if same else 'NO'}   "
+            + uptime(),
+            flush=True,
+        )
+    compared = run_child("compare", parquet, repeat)
+    ratio = compared["ours_s"] / compared["hand_s"]
+    print(
+        f"  7 rules: library {compared['ours_s']:.2f} s, by hand {compared['hand_s']:.2f} s, "
+        f"ratio {ratio:.2f} (target ≤ 1.5); same findings: "
+        f"{'yes' if compared['ours'] == compared['hand'] else 'NO'}",
+        flush=True,
+    )
+    if large:
+        big = data / f"targets-scale-{large:g}"
+        if big.exists():
+            shutil.rmtree(big)
+        made = timed("generate", "--scale", f"{large:g}", "--out", str(big))
+        print(
+            f"  scale {large:g} generate (in shards)     {made['seconds']:8.1f} s   peak RSS "
+            f"{made['rss']:6,.0f} MiB   {uptime()}",
+            flush=True,
+        )
+        checked = end_to_end(big / "parquet", work / "large.csv", "--partition-by", partition)
+        budget = whole["seconds"] * large * 40 / 30
+        print(
+            f"  scale {large:g} check, by {partition:<7}       {checked['seconds']:8.1f} s   "
+            "peak RSS "
+            f"{checked['rss']:6,.0f} MiB  (target ≤ 6,144 MiB; time budget {budget:,.0f} s = "
+            f"{large * 40 / 30:g} × scale 1's check)   {uptime()}",
+            flush=True,
+        )
+        print(
+            f"  scale {large:g} generate + check          "
+            f"{made['seconds'] + checked['seconds']:8.1f} s"
+            f"   {(made['seconds'] + checked['seconds']) / whole['seconds']:.1f} × scale 1's check"
+        )
+    shutil.rmtree(work, ignore_errors=True)
+    print(f"\n{uptime()} at the end")
 
 
 def machine() -> str:
@@ -294,6 +444,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="best of this many runs")
     parser.add_argument("--monitor-events", type=int, default=1_000_000)
     parser.add_argument("--no-monitor", action="store_true")
+    parser.add_argument(
+        "--targets",
+        action="store_true",
+        help="print the scaling targets' figures instead (scale 1 in memory, partitioned, on a "
+        "local Dask cluster, the 7 rules by hand; with --large, a sharded province too)",
+    )
+    parser.add_argument("--large", type=float, help="with --targets: the large scale (e.g. 30)")
+    parser.add_argument("--partition", default="county", help="with --targets: the partition")
     parser.add_argument("--child", nargs=2, metavar=("KIND", "FOLDER"), help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -302,6 +460,9 @@ def main() -> None:
         child = CHILDREN[kind]
         result = child(folder) if kind == "load" else child(folder, args.repeat)  # type: ignore[operator]
         print(json.dumps(result))
+        return
+    if args.targets:
+        targets(args.data, args.large, args.partition, args.repeat)
         return
 
     print(f"machine: {machine()}")

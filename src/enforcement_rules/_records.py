@@ -349,12 +349,14 @@ def _canonical_domains(
         .select(pl.col("id").alias("department"), pl.col("domain").alias("_department_domain"))
         .unique(subset="department", keep="first")
     )
-    actions = frames["actions"].with_columns(canon(pl.col("domain")))
-    out["actions"] = (
-        actions.join(department_domain, on="department", how="left", maintain_order="left")
-        .with_columns(pl.coalesce("domain", "_department_domain").alias("domain"))
-        .drop("_department_domain")
+    # Only the two columns are joined: the other columns of the acts are shared, not copied.
+    domain = (
+        frames["actions"]
+        .select("department", canon(pl.col("domain")))
+        .join(department_domain, on="department", how="left", maintain_order="left")
+        .select(pl.coalesce("domain", "_department_domain").alias("domain"))
     )
+    out["actions"] = frames["actions"].with_columns(domain["domain"])
     return out, unknown
 
 

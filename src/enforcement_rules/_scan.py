@@ -340,6 +340,12 @@ def _scan_folder(folder: Path) -> dict[str, _Scanned]:
 
 def _scan_entry(entry: Path, problems: list[Problem]) -> _Scanned | None:
     suffix = entry.suffix.lower()
+    if suffix == ".parquet":
+        check_readable(entry)
+        place = Place(str(entry), "columns", indexed(entry.stem))
+        return _table(entry.stem, pl.scan_parquet(entry), place, problems)
+    if suffix in (".csv", ".tsv"):
+        return _table(entry.stem, _scan_csv(entry), place_of(entry), problems)
     if entry.is_dir():
         files = parquet_parts(entry)
         if not files:
@@ -348,12 +354,6 @@ def _scan_entry(entry: Path, problems: list[Problem]) -> _Scanned | None:
             check_readable(file)
         place = Place(str(entry), entry.name, indexed(entry.name))
         return _table(entry.name, pl.scan_parquet(files), place, problems, tuple(files))
-    if suffix == ".parquet":
-        check_readable(entry)
-        place = Place(str(entry), "columns", indexed(entry.stem))
-        return _table(entry.stem, pl.scan_parquet(entry), place, problems)
-    if suffix in (".csv", ".tsv"):
-        return _table(entry.stem, _scan_csv(entry), place_of(entry), problems)
     return None
 
 

@@ -6,7 +6,7 @@ JSON does), so every way in gives the same ``Records`` and the same kinds of pro
 from __future__ import annotations
 
 import stat
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,13 +106,14 @@ def unknown_type(place: Place, name: str) -> Problem:
 
 
 def records_from_tables(
-    tables: Sequence[Table], origin: str, *, midnight_dates: bool = False
+    tables: Iterable[Table], origin: str, *, midnight_dates: bool = False
 ) -> Records:
     """Validate every table; ``Records`` if all are valid, else one ``InputError`` listing
-    the problems of all of them (up to ``MAX_PROBLEMS``)."""
+    the problems of all of them (up to ``MAX_PROBLEMS``). ``tables`` may be read one at a
+    time as they are validated: no table's cells are held once it is typed."""
     problems: list[Problem] = []
     typed: dict[str, pl.DataFrame] = {}
-    seen: dict[str, Table] = {}
+    seen: dict[str, Place] = {}
     for table in tables:
         try:
             kind = record_type(table.name)
@@ -126,12 +127,13 @@ def records_from_tables(
                     table.place.table,
                     None,
                     f"one table of {kind}",
-                    f"also {seen[kind].place.table} in {seen[kind].place.file}",
+                    f"also {seen[kind].table} in {seen[kind].file}",
                 )
             )
             continue
-        seen[kind] = table
+        seen[kind] = table.place
         frame, found = validate_table(kind, table.frame, table.place, midnight_dates=midnight_dates)
+        del table  # its cells, once typed
         problems += found
         typed[kind] = frame
     if problems:

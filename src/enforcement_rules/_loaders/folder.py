@@ -8,6 +8,7 @@ of their names."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
@@ -29,7 +30,7 @@ def parquet_parts(path: Path) -> list[Path]:
 
 def read_table_file(path: Path) -> Table:
     """One file of a folder (or a folder of Parquet files) as a table named by its name."""
-    if path.is_dir():
+    if path.suffix.lower() not in TABLE_SUFFIXES and path.is_dir():
         files = parquet_parts(path)
         for file in files:
             check_readable(file)
@@ -62,7 +63,7 @@ def load_folder(path: Path) -> Records:
     files = [
         p
         for p in entries
-        if p.suffix.lower() in TABLE_SUFFIXES or (p.is_dir() and parquet_parts(p))
+        if p.suffix.lower() in TABLE_SUFFIXES or (p.is_dir() and any(parquet_parts(p)))
     ]
     if not files:
         present = ", ".join(p.name for p in entries[:10]) or "nothing"
@@ -77,16 +78,28 @@ def load_folder(path: Path) -> Records:
                 )
             ]
         )
-    tables: list[Table] = []
     problems: list[Problem] = []
     more = 0
-    for file in files:  # every file's structural problems, not only the first file's
-        try:
-            tables.append(read_table_file(file))
-        except InputError as error:
-            problems += error.problems
-            more += error.more or 0
-    if problems:
+
+    def tables() -> Iterator[Table]:
+        """Each file read when it is validated, so that one file's cells are held at a time."""
+        nonlocal more
+        for file in files:  # every file's structural problems, not only the first file's
+            try:
+                table = read_table_file(file)
+            except InputError as error:
+                problems.extend(error.problems)
+                more += error.more or 0
+                continue
+            if not problems:
+                yield table
+
+    try:
+        records = records_from_tables(tables(), str(path))
+    except InputError:
+        if not problems:
+            raise
+    if problems:  # a file that cannot be read: its problems come before any cell's
         more += max(0, len(problems) - MAX_PROBLEMS)
         raise InputError(problems[:MAX_PROBLEMS], more=more)
-    return records_from_tables(tables, str(path))
+    return records
