@@ -271,3 +271,14 @@ def test_a_report_written_slice_by_slice_is_the_report_whole(
     sliced = report.to_csv(tmp_path / "sliced.csv").read_bytes()
     assert sliced == whole == ("\ufeff" + _writers.findings_csv(report)).encode("utf-8")
     assert len(report) > 7 * 3
+
+
+@pytest.mark.parametrize("more", [None, 7])
+def test_an_input_error_raised_on_a_worker_reaches_the_caller_whole(more: int | None) -> None:
+    import pickle
+
+    error = er.InputError([er.Problem("a.csv", "row 4", "date", "a date", "x")], more=more)
+    again = pickle.loads(pickle.dumps(error))
+    assert isinstance(again, er.InputError)
+    assert (again.problems, again.truncated, again.more) == (error.problems, error.truncated, more)
+    assert str(again) == str(error)

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +60,14 @@ class InputError(EnforcementRulesError):
         elif truncated:
             lines.append("  (more problems were found; fix these and load again)")
         super().__init__("\n".join(lines))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Raised on a worker of a cluster, it reaches the caller whole: the same problems.
+        return (_input_error, (self.problems, self.truncated, self.more))
+
+
+def _input_error(problems: list[Problem], truncated: bool, more: int | None) -> InputError:
+    return InputError(problems, truncated=truncated and not more, more=more)
 
 
 class RuleError(EnforcementRulesError):
