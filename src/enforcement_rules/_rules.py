@@ -8,6 +8,7 @@ Layout of a rules folder::
     <pack-id>/pack.yaml           a pack: title, documents, the departments it applies to
     <pack-id>/exceptions.yaml     recognised exceptions to the two-officer rules (_exceptions)
     <pack-id>/<anything>.yaml     a list of rules of that pack
+    features/<pack-id>/*.feature  the packs' Gherkin scenarios (``enforcement-rules test``)
 
 Every rule is validated by the model of its ``kind``; every quote must stand verbatim in its
 document. A malformed file raises ``RuleError`` naming the file, line and field.
@@ -40,8 +41,9 @@ from ._sources import DOCUMENTS_FILE, SourceDocument, load_documents
 from ._yamlfile import LocatedYaml, read_yaml
 
 PACK_FILE = "pack.yaml"
-# Folders of ``rules/`` that are not packs: the source texts and the coverage registers.
-NOT_PACKS = frozenset({"sources", "coverage"})
+# Folders of ``rules/`` that are not packs: the source texts, the coverage registers and a
+# host's Gherkin features.
+NOT_PACKS = frozenset({"sources", "coverage", "features"})
 PACKS_GROUP = "enforcement_rules.packs"
 """The entry-point group of installed pack distributions."""
 NO_INSTALLED_PACKS = "ENFORCEMENT_RULES_NO_INSTALLED_PACKS"
