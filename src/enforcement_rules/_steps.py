@@ -283,7 +283,7 @@ def finding_count(world: World, rule: str, count: str) -> None:
 @_step(
     "那么",
     r"该发现的 (?P<name>\S+) 为 (?P<value>.+)",
-    ("该发现的 持证人数 为 1", "该发现的 未持有效证件人员 为 O021、O022"),
+    ("该发现的 持证人数 为 1", "该发现的 未持证人员 为 O021、O022"),
     "上一步所指发现的某项依据数据，以其中文名称指明（见下文「依据数据」）；列表用「、」分隔，"
     "是非用 是、否。",
     "A figure of the finding the previous step named, by its Chinese label (see figures below); "
