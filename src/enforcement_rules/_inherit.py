@@ -17,15 +17,18 @@ value the kind's model refuses.
 from __future__ import annotations
 
 import difflib
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from graphlib import CycleError, TopologicalSorter
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import to_jsonable_python
 
 from ._chinese import ChineseText
 from ._errors import RuleError
+from ._order import natural_sorted
 from ._rulebase import RuleBase, Selector, SourceRef, Spec
 from ._sources import SourceDocument
 from ._yamlfile import LocatedYaml
@@ -403,13 +406,14 @@ def inheritance_text(pack: Pack, lang: str = "zh") -> str:
     by_pack: dict[str, list[str]] = {}
     for rule_id, owner in inheritance.included:
         by_pack.setdefault(owner, []).append(rule_id)
-    for owner, ids in by_pack.items():
+    for owner, unsorted in by_pack.items():
+        ids = natural_sorted(unsorted)
         if english:
             lines.append(f"  included from {owner} ({len(ids)}): {', '.join(ids)}")
         else:
             lines.append(f"  沿用 included（来自 from {owner}，{len(ids)} 条）：{'、'.join(ids)}")
     for o in inheritance.overridden:
-        changes = ", ".join(f"{name} {old} → {new}" for name, old, new in o.changed)
+        changes = ", ".join(f"{name} {_shown(old)} → {_shown(new)}" for name, old, new in o.changed)
         if english:
             lines.append(f"  overridden: {o.rule} ({o.pack}) by {o.by}: {changes}")
             lines.append(f"    reason: {o.reason_en}")
@@ -430,44 +434,41 @@ def inheritance_text(pack: Pack, lang: str = "zh") -> str:
     return "\n".join(lines)
 
 
+def _shown(value: Any) -> str:
+    """A parameter's value as written in a rule file (``60``, not ``60.0``)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, BaseModel):
+        return json.dumps(value.model_dump(mode="json", by_alias=True), ensure_ascii=False)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_shown(v) for v in value) + "]"
+    return str(getattr(value, "value", value))
+
+
 def _source_line(source: SourceRef, english: bool) -> str:
     if english:
         return f"source: {source.quoted('en')} ({source.document} {source.section})"
     return f"原文：{source.quoted()}（{source.document} {source.section}）"
 
 
-def inheritance_data(pack: Pack) -> dict[str, Any] | None:
-    """The same as data (for ``rules --format json``)."""
-    inheritance = pack.inheritance
-    if inheritance is None:
-        return None
-
-    def sources(refs: Iterable[SourceRef]) -> list[dict[str, str]]:
-        return [r.model_dump() for r in refs]
-
+def overriding(pack: Pack, rule: RuleBase) -> dict[str, Any]:
+    """``{"overrides": …}`` for a rule of ``pack`` that overrides a parent's rule: the rule, its
+    pack, the parameters changed, the reason and the child's quotes (empty otherwise; for
+    ``rules --format json``)."""
+    found = [o for o in pack.inheritance.overridden if o.by == rule.id] if pack.inheritance else []
+    if not found:
+        return {}
+    o = found[0]
     return {
-        "extends": list(inheritance.parents),
-        "included": [{"rule": r, "pack": p} for r, p in inheritance.included],
-        "overridden": [
-            {
-                "rule": o.rule,
-                "pack": o.pack,
-                "by": o.by,
-                "changed": {name: {"from": old, "to": new} for name, old, new in o.changed},
-                "reason": o.reason,
-                "reason_en": o.reason_en,
-                "sources": sources(o.sources),
-            }
-            for o in inheritance.overridden
-        ],
-        "skipped": [
-            {
-                "rule": s.rule,
-                "pack": s.pack,
-                "reason": s.reason,
-                "reason_en": s.reason_en,
-                "sources": sources(s.sources),
-            }
-            for s in inheritance.skipped
-        ],
+        "overrides": {
+            "rule": o.rule,
+            "pack": o.pack,
+            "changed": {
+                name: {"from": to_jsonable_python(old), "to": to_jsonable_python(new)}
+                for name, old, new in o.changed
+            },
+            "reason": o.reason,
+            "reason_en": o.reason_en,
+            "sources": [s.model_dump() for s in o.sources],
+        }
     }
