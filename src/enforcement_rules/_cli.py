@@ -711,9 +711,9 @@ def _report_table(
             if f.rule in quoted or not f.sources:
                 continue
             quoted.add(f.rule)
-            source = f.sources[0]
             lines.append(f"  {f.rule}  {f.title}")
-            lines.append(f"      {source.quoted()}（{source.document} {source.section}）")
+            for source in f.sources:  # an overriding rule: its own document's, then its parent's
+                lines.append(f"      {source.quoted()}（{source.document} {source.section}）")
             if f.note:
                 lines.append(f"      解读：{f.note}")
             lines.append(f"      整改：{f.fix}")
