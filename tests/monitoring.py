@@ -105,7 +105,9 @@ def day_of(value: object) -> str:
 def supported_findings(report: er.Report, rules: er.RuleSet) -> list[er.Finding]:
     """The findings of ``report`` from rules whose kind the monitor follows."""
     return [
-        f for f in report.findings if f.rule in rules.rules and type(rules.rules[f.rule]).tracker is not None
+        f
+        for f in report.findings
+        if f.rule in rules.rules and type(rules.rules[f.rule]).tracker is not None
     ]
 
 
