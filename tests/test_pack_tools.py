@@ -191,14 +191,16 @@ def test_a_scaffold_lints_with_what_is_left_to_do(tmp_path: Path, notice: Path) 
 # -- lint -------------------------------------------------------------------------------------
 
 
-def test_the_example_host_pack_and_the_shipped_packs_lint_clean(
-    host: Path, capsys: pytest.CaptureFixture[str]
+def test_the_example_packs_and_the_shipped_packs_lint_clean(
+    host: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert main(["lint", str(host)]) == 0
     assert "没有问题 no problems: 1 条规则 rules，2 句 sentences，2 个场景 scenarios" in (
         capsys.readouterr().out
     )
+    monkeypatch.chdir(ROOT)  # a spec loads examples/custom-pack, a path from the root
     assert lint(default_rules_dir(), ROOT / "tests" / "features").problems == []
+    assert lint(ROOT / "examples" / "custom-pack").problems == []
 
 
 def test_lint_exits_1_naming_file_line_and_what_to_do(

@@ -350,6 +350,7 @@ class _Linter:
 
     def feature(self, feature: Feature, ruleset: RuleSet, patterns: list[re.Pattern[str]]) -> None:
         file = self.shown(feature.file)
+        ruleset = self.loaded_by(feature, ruleset)
         if feature.language != LANGUAGE:
             self.add(
                 file,
@@ -407,6 +408,37 @@ class _Linter:
                         "correct the id.",
                     )
 
+    def loaded_by(self, feature: Feature, ruleset: RuleSet) -> RuleSet:
+        """The rules a feature's scenarios see: ``ruleset`` and those of the folders its steps
+        load (``另加载规则文件夹 PATH``, a path from the current folder, as ``test`` reads it)."""
+        named: dict[str, int] = {}
+        for scenario in feature.scenarios:
+            for step in scenario.steps:
+                match = _LOADS_FOLDER.fullmatch(step.text)
+                if match:
+                    named.setdefault(match.group(1), step.line)
+        folders = []
+        for name, line in named.items():
+            path = Path.cwd() / name
+            if path.is_dir():
+                folders.append(path)
+            else:
+                self.add(
+                    self.shown(feature.file),
+                    line,
+                    f"规则文件夹 {name} 不存在（从当前文件夹 {Path.cwd()} 算起）：改正路径。",
+                    f"there is no rules folder {name} (from the current folder {Path.cwd()}): "
+                    "correct the path.",
+                )
+        if not folders:
+            return ruleset
+        try:
+            return load_rules(*folders) if self.shipped else load_rules(self.root, *folders)
+        except RuleError as error:
+            self.add_error(error)
+            return ruleset
+
 
 _RULE_IN_STEP = re.compile(r"规则 (\S+) ")
+_LOADS_FOLDER = re.compile(r"另加载规则文件夹 (\S+)")
 _QUALITY = frozenset(QUALITY_CHECKS)

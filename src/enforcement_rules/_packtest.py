@@ -24,9 +24,10 @@ from ._rules import default_rules_dir, load_rules
 from ._specs import read_features
 
 _CONFTEST = """\
+from pathlib import Path
+
 import pytest
 
-from enforcement_rules import load_rules
 from enforcement_rules._packtest import Outcomes
 
 pytest_plugins = ["enforcement_rules._steps"]
@@ -37,8 +38,13 @@ def pytest_configure(config):
 
 
 @pytest.fixture
-def rule_set():
-    return load_rules({folders})
+def rules_folders():
+    return [{folders}]
+
+
+@pytest.fixture
+def rules_base():
+    return Path({base!r})
 """
 _TESTS = """\
 from pytest_bdd import scenarios
@@ -99,7 +105,10 @@ def run_features(
         place = Path(temporary)
         outcomes = place / OUTCOMES_FILE
         conftest = _CONFTEST.format(
-            features=str(chosen), outcomes=str(outcomes), folders="" if shipped else repr(str(root))
+            features=str(chosen),
+            outcomes=str(outcomes),
+            folders="" if shipped else f"Path({str(root)!r})",
+            base=str(Path.cwd()),
         )
         (place / "conftest.py").write_text(conftest, encoding="utf-8")
         (place / "test_features.py").write_text(

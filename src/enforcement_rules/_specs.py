@@ -94,23 +94,21 @@ def read_feature(path: Path, display: str | None = None) -> Feature | None:
     if not feature:
         return None
     feature_tags = _tags(feature)
-    scenarios = []
+    scenarios: list[Scenario] = []
+    background: list[dict[str, Any]] = []
     for child in feature["children"]:
-        items = [child.get("scenario")]
-        items += [c.get("scenario") for c in child.get("rule", {}).get("children", [])]
-        for item in items:
-            if not item:
-                continue
-            steps = [
-                (s["keyword"].strip(), s["text"], s["location"]["line"]) for s in item["steps"]
-            ]
-            tags = feature_tags | _tags(item)
-            for line, values in _example_rows(item):
-                written = tuple(
-                    Step(keyword, _filled(text, values), step_line)
-                    for keyword, text, step_line in steps
-                )
-                scenarios.append(Scenario(path, item["name"], line, tags, written))
+        if "background" in child:
+            background = child["background"]["steps"]
+        elif "scenario" in child:
+            scenarios += _scenarios(path, child["scenario"], feature_tags, background)
+        elif "rule" in child:
+            rule_background = list(background)
+            for item in child["rule"].get("children", []):
+                if "background" in item:
+                    rule_background += item["background"]["steps"]
+                elif "scenario" in item:
+                    tags = feature_tags | _tags(child["rule"])
+                    scenarios += _scenarios(path, item["scenario"], tags, rule_background)
     return Feature(
         path,
         feature["location"]["line"],
@@ -128,6 +126,21 @@ def read_features(folder: Path) -> list[Feature]:
         feature = read_feature(path)
         if feature is not None:
             found.append(feature)
+    return found
+
+
+def _scenarios(
+    path: Path, item: dict[str, Any], tags: frozenset[str], background: list[dict[str, Any]]
+) -> list[Scenario]:
+    """A scenario, its background's steps first; an outline, once per example row."""
+    steps = [(s["keyword"].strip(), s["text"], s["location"]["line"]) for s in background]
+    steps += [(s["keyword"].strip(), s["text"], s["location"]["line"]) for s in item["steps"]]
+    found = []
+    for line, values in _example_rows(item):
+        written = tuple(
+            Step(keyword, _filled(text, values), step_line) for keyword, text, step_line in steps
+        )
+        found.append(Scenario(path, item["name"], line, tags | _tags(item), written))
     return found
 
 
@@ -154,4 +167,4 @@ def _filled(text: str, values: dict[str, str]) -> str:
 
 
 def _tags(node: dict[str, Any]) -> frozenset[str]:
-    return frozenset(t["name"].lstrip("@") for t in node["tags"])
+    return frozenset(t["name"].lstrip("@") for t in node.get("tags", []))

@@ -6,8 +6,10 @@ pytest-bdd and listed in ``VOCABULARY`` with examples and its meaning in Chinese
 ``docs/generate.py`` writes the step-vocabulary page from that list, and a test holds every
 example to its step's pattern.
 
-The rules a scenario evaluates are the fixture ``rule_set`` (default: the shipped and installed
-packs); ``enforcement-rules test DIR`` overrides it with the packs of DIR added. Load it with
+A scenario evaluates the shipped and installed packs and those of the fixture ``rules_folders``
+(default none; ``enforcement-rules test DIR`` names DIR), and of any folder its steps add
+(``另加载规则文件夹 PATH``, a path from ``rules_base``: the repository's root for the library's
+own specs, the folder the command runs in for ``test DIR``). Load it with
 ``pytest_plugins = ["enforcement_rules._steps"]``; needs the ``packs`` extra (pytest-bdd).
 """
 
@@ -18,6 +20,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
@@ -90,7 +93,8 @@ class World:
     """What a scenario has built and found: its records, the report, the finding and the
     exemption the last steps named."""
 
-    rules: RuleSet
+    folders: list[Path]  # rules folders loaded besides the shipped and installed packs
+    base: Path  # where a folder a step names is found from
     rows: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     report: Report | None = None
     error: EnforcementRulesError | None = None
@@ -103,7 +107,7 @@ class World:
         self, rule: str, subject: str | None = None, period: str | None = None
     ) -> list[Finding]:
         assert self.report is not None, f"no evaluation ran in this scenario: {self.error}"
-        known = set(self.rules.rules) | set(QUALITY_CHECKS)
+        known = set(self.rules().rules) | set(QUALITY_CHECKS)
         assert rule in known, f"no rule {rule!r}: the step names a rule that does not exist"
         return [
             f
@@ -116,16 +120,26 @@ class World:
     def records(self) -> Records:
         return Records.from_text_rows(self.rows)
 
-
-@pytest.fixture
-def rule_set() -> RuleSet:
-    """The rules the scenarios evaluate: the shipped and installed packs."""
-    return load_rules()
+    def rules(self) -> RuleSet:
+        """The shipped and installed packs, and those of the folders loaded."""
+        return load_rules(*self.folders)
 
 
 @pytest.fixture
-def world(rule_set: RuleSet) -> World:
-    return World(rule_set)
+def rules_folders() -> list[Path]:
+    """The rules folders every scenario loads besides the shipped and installed packs."""
+    return []
+
+
+@pytest.fixture
+def rules_base(pytestconfig: pytest.Config) -> Path:
+    """Where the folder of a step 另加载规则文件夹 is found from: pytest's root folder."""
+    return pytestconfig.rootpath
+
+
+@pytest.fixture
+def world(rules_folders: list[Path], rules_base: Path) -> World:
+    return World(list(rules_folders), rules_base)
 
 
 # -- records --------------------------------------------------------------------------------
@@ -166,21 +180,36 @@ def calendar_known_to(year: str, monkeypatch: pytest.MonkeyPatch) -> None:
 
 @_step(
     "假如",
+    r"另加载规则文件夹 (?P<folder>\S+)",
+    ("另加载规则文件夹 examples/custom-pack",),
+    "另外载入该规则文件夹中的规则包（路径从仓库根目录算起；enforcement-rules test 时从运行命令的"
+    "文件夹算起）。",
+    "Load the packs of that rules folder too (a path from the repository's root; for "
+    "enforcement-rules test, from the folder the command runs in).",
+)
+def rules_folder(world: World, folder: str) -> None:
+    path = world.base / folder
+    assert path.is_dir(), f"no rules folder {folder} (from {world.base})"
+    world.folders.append(path)
+
+
+@_step(
+    "假如",
     r"规则 (?P<rule>\S+) 施行至 (?P<end>\d{4}-\d{2}-\d{2})",
     ("规则 D1 施行至 2026-12-31",),
     "评估时把该规则的施行期延至该日（其余规则不变）。",
     "Evaluate with the rule in force to that day (the other rules unchanged).",
 )
 def rule_in_force_to(world: World, rule: str, end: str) -> None:
-    assert rule in world.rules.rules, f"no rule {rule!r}"
+    assert rule in world.rules().rules, f"no rule {rule!r}"
     world.in_force_to[rule] = end
 
 
 def _ruleset(world: World) -> RuleSet:
     """The scenario's rules, with the periods in force it extends (``施行至``)."""
+    base = world.rules()
     if not world.in_force_to:
-        return world.rules
-    base = world.rules
+        return base
 
     def extended(rule: RuleBase, pack: Pack) -> RuleBase:
         if rule.id not in world.in_force_to:
@@ -404,7 +433,7 @@ def no_exemptions(world: World, rule: str) -> None:
     "The campaign the campaign-scope rule places the department in (无: outside the rule).",
 )
 def campaign_of(world: World, department: str, campaign: str) -> None:
-    scope = campaign_scope(world.records(), rules=world.rules)
+    scope = campaign_scope(world.records(), rules=world.rules())
     row = scope.filter(scope["department"] == department).to_dicts()
     assert row, f"{department} is not in the scope: {scope['department'].to_list()}"
     expected = None if campaign == "无" else campaign
@@ -433,7 +462,7 @@ PLACEMENTS["无法计分"] = "unscored"
     "(10-11 for a tie), result, final place or prize (无: none).",
 )
 def contest_figure(world: World, team: str, what: str, value: str) -> None:
-    result = contest(world.records(), as_of=world.as_of, rules=world.rules)
+    result = contest(world.records(), as_of=world.as_of, rules=world.rules())
     stage, column = CONTEST_COLUMNS[what]
     frame = result.preliminary if stage == "preliminary" else result.final
     rows = frame.filter(frame["team"] == team).to_dicts()
@@ -525,3 +554,18 @@ def no_task_finding_for(
 def finding_quotes(world: World, text: str) -> None:
     assert world.finding is not None
     assert world.finding.quote == text, world.finding.quote
+
+
+@_step(
+    "那么",
+    r"该发现也引用原文「(?P<text>.+)」",
+    (
+        "该发现也引用原文「确保行政机关行政执法人员每人每年接受不少于60学时的公共法律知识、业务知识和行政执法技能培训」",
+    ),
+    "上一步所指发现所引用的原文中有这一段（覆盖规则同时引用两份原文）。",
+    "The finding cites this quote among its sources (an overriding rule cites both documents).",
+)
+def finding_also_quotes(world: World, text: str) -> None:
+    assert world.finding is not None
+    quotes = [s.quote for s in world.finding.sources]
+    assert text in quotes, quotes
