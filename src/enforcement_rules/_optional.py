@@ -14,6 +14,11 @@ EXTRAS = {
     "pyarrow": "pandas",
     "numpy": "generate",
     "distributed": "dask",
+    "gherkin.parser": "packs",
+    "gherkin.token_scanner": "packs",
+    "gherkin.errors": "packs",
+    "pytest": "packs",
+    "pytest_bdd": "packs",
 }
 """The extra of ``pyproject.toml`` that installs each optional module."""
 
