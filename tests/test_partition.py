@@ -233,7 +233,7 @@ def test_partitioned_findings_keep_their_frame_types() -> None:
 
 def test_on_a_local_dask_cluster_of_two_workers_as_in_process() -> None:
     pytest.importorskip("distributed")
-    records = province(0.03)
+    records = province(0.01)
     in_process = er.evaluate(records, AS_OF, partition_by="city")
     on_dask = er.evaluate(records, AS_OF, partition_by="city", engine="dask", workers=2)
     same(in_process, on_dask)
