@@ -17,8 +17,8 @@ Three things are judged once over the whole records instead:
   on the id and reference columns alone;
 - the warnings about departments no pack applies to.
 
-``map_parts`` is the one place where parts are evaluated: one after another in this
-process, or by an engine (see ``_engines``) that schedules them on its workers.
+A ``Mapper`` evaluates the parts: one after another in this process (``in_process``), or on
+an engine's workers (``_engines``), which schedules them; the merge is the same.
 """
 
 from __future__ import annotations
