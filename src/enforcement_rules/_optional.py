@@ -13,6 +13,9 @@ EXTRAS = {
     "pandas": "pandas",
     "pyarrow": "pandas",
     "numpy": "generate",
+    "fastapi": "service",
+    "uvicorn": "service",
+    "python_multipart": "service",
 }
 """The extra of ``pyproject.toml`` that installs each optional module."""
 
