@@ -400,10 +400,11 @@ as they arrive with the live monitor. Bad records get 422 with the problems the 
 /healthz and /readyz needs `Authorization: Bearer <token>`.
 """
 
-_FILTERS = (
-    "rule: 只列这些规则 only these rules; department: 只列这些部门 only these departments; "
-    "status, severity: 只列这些状态、严重程度 only these; skip_rule: 略去这些规则 leave these out."
-)
+_RULE = "只列这些规则 only these rules"
+_DEPARTMENT = "只列这些部门 only these departments"
+_STATUS = "只列这些状态 only these statuses"
+_SEVERITY = "只列这些严重程度 only these severities"
+_SKIP_RULE = "略去这些规则 leave these rules out"
 _RECORDS_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
@@ -440,7 +441,9 @@ _LINES_BODY: dict[str, Any] = {
         },
     }
 }
+_ANSWERED = "应答 answered"
 _ERRORS: dict[int | str, dict[str, Any]] = {
+    200: {"description": _ANSWERED},
     400: {"description": "参数有误 a parameter is not usable (unknown pack or rule, bad date)"},
     401: {"description": "缺少或令牌无效 the bearer token is missing or wrong"},
     413: {"description": "请求体过大 the body is over the limit"},
@@ -521,12 +524,22 @@ def create_app(config: ServiceConfig) -> FastAPI:
 
     # -- health -------------------------------------------------------------------------
 
-    @app.get("/healthz", tags=["health"], summary="存活 Alive")
+    @app.get(
+        "/healthz",
+        tags=["health"],
+        summary="存活 Alive",
+        responses={200: {"description": _ANSWERED}},
+    )
     async def healthz() -> dict[str, str]:
         """进程在运行。The process answers."""
         return {"status": "ok"}
 
-    @app.get("/readyz", tags=["health"], summary="就绪 Ready")
+    @app.get(
+        "/readyz",
+        tags=["health"],
+        summary="就绪 Ready",
+        responses={200: {"description": _ANSWERED}},
+    )
     async def readyz() -> dict[str, Any]:
         """规则已载入，可以核查；并说明实时监测引擎是否可用。The rules are loaded and checks are
         answered; says whether the live monitor's engine is available."""
@@ -536,7 +549,12 @@ def create_app(config: ServiceConfig) -> FastAPI:
             "monitor": await run_in_threadpool(engine.get),
         }
 
-    @app.get("/v1/version", tags=["health"], summary="版本 Version")
+    @app.get(
+        "/v1/version",
+        tags=["health"],
+        summary="版本 Version",
+        responses={200: {"description": _ANSWERED}},
+    )
     async def version() -> dict[str, str]:
         """本库的版本。The library's version."""
         return {"version": _version()}
@@ -565,11 +583,11 @@ def create_app(config: ServiceConfig) -> FastAPI:
         pack: Annotated[
             list[str] | None, Query(description="只核查这些规则包 only these packs")
         ] = None,
-        rule: Annotated[list[str] | None, Query(description=_FILTERS)] = None,
-        department: Annotated[list[str] | None, Query()] = None,
-        status: Annotated[list[Status] | None, Query()] = None,
-        severity: Annotated[list[Severity] | None, Query()] = None,
-        skip_rule: Annotated[list[str] | None, Query()] = None,
+        rule: Annotated[list[str] | None, Query(description=_RULE)] = None,
+        department: Annotated[list[str] | None, Query(description=_DEPARTMENT)] = None,
+        status: Annotated[list[Status] | None, Query(description=_STATUS)] = None,
+        severity: Annotated[list[Severity] | None, Query(description=_SEVERITY)] = None,
+        skip_rule: Annotated[list[str] | None, Query(description=_SKIP_RULE)] = None,
         strict: Annotated[
             bool, Query(description="引用问题作为输入错误 refuse referential problems")
         ] = False,
@@ -629,17 +647,21 @@ def create_app(config: ServiceConfig) -> FastAPI:
     async def calendar_(
         request: Request,
         as_of: Annotated[str, Query(description="评估日 the day (YYYY-MM-DD)")],
-        pack: Annotated[list[str] | None, Query()] = None,
+        pack: Annotated[
+            list[str] | None, Query(description="只看这些规则包 only these packs")
+        ] = None,
         within: Annotated[
             int | None,
             Query(ge=0, description="只列此后若干天内到期及逾期未交的 due within DAYS, or late"),
         ] = None,
-        rule: Annotated[list[str] | None, Query(description=_FILTERS)] = None,
-        department: Annotated[list[str] | None, Query()] = None,
-        status: Annotated[list[Status] | None, Query()] = None,
-        severity: Annotated[list[Severity] | None, Query()] = None,
-        skip_rule: Annotated[list[str] | None, Query()] = None,
-        format: Annotated[str, Query(pattern="^(json|ics)$")] = "json",
+        rule: Annotated[list[str] | None, Query(description=_RULE)] = None,
+        department: Annotated[list[str] | None, Query(description=_DEPARTMENT)] = None,
+        status: Annotated[list[Status] | None, Query(description=_STATUS)] = None,
+        severity: Annotated[list[Severity] | None, Query(description=_SEVERITY)] = None,
+        skip_rule: Annotated[list[str] | None, Query(description=_SKIP_RULE)] = None,
+        format: Annotated[
+            str, Query(pattern="^(json|ics)$", description="JSON 或 iCalendar (ics)")
+        ] = "json",
     ) -> Response:
         """各部门应交何物、何时到期、现状如何，与 `enforcement-rules calendar` 相同。What each
         department owes, by when, and its status, as `enforcement-rules calendar` says."""
@@ -696,7 +718,12 @@ def create_app(config: ServiceConfig) -> FastAPI:
             for r in p.rules
         ]
 
-    @app.get("/v1/packs", tags=["rules"], summary="规则包 Packs")
+    @app.get(
+        "/v1/packs",
+        tags=["rules"],
+        summary="规则包 Packs",
+        responses={200: {"description": _ANSWERED}},
+    )
     async def packs() -> list[dict[str, Any]]:
         """服务载入的规则包：来源文件、适用范围、施行期间和规则数。The packs the service
         loaded: their documents, whom they apply to, when in force, how many rules."""
@@ -715,7 +742,12 @@ def create_app(config: ServiceConfig) -> FastAPI:
             for p in config.rules.select(None)
         ]
 
-    @app.get("/v1/schema", tags=["rules"], summary="记录格式 Records' JSON Schema")
+    @app.get(
+        "/v1/schema",
+        tags=["rules"],
+        summary="记录格式 Records' JSON Schema",
+        responses={200: {"description": _ANSWERED}},
+    )
     async def schema() -> dict[str, Any]:
         """记录交换文件的 JSON Schema，与 `enforcement-rules schema` 相同。The JSON Schema of
         the records file, as `enforcement-rules schema` prints it."""
@@ -753,7 +785,11 @@ def create_app(config: ServiceConfig) -> FastAPI:
         tags=["monitor"],
         summary="开启监测器 Open a monitor",
         status_code=201,
-        responses={**_LIVE, 429: {"description": "监测器过多 too many monitors open"}},
+        responses={
+            **_LIVE,
+            201: {"description": "已开启 opened"},
+            429: {"description": "监测器过多 too many monitors open"},
+        },
     )
     async def open_monitor(spec: Annotated[NewMonitor, Body()]) -> dict[str, Any]:
         """开启一个实时监测器（规则包、起始时刻），返回其 id。Open a live monitor following
@@ -854,7 +890,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
         tags=["monitor"],
         summary="关闭监测器 Close a monitor",
         status_code=204,
-        responses=_LIVE,
+        responses={**_LIVE, 204: {"description": "已关闭 closed"}},
     )
     async def close_monitor(monitor: str) -> Response:
         """关闭监测器，结束其事件流。Close the monitor and end its event streams."""
