@@ -541,3 +541,13 @@ def test_the_java_example_of_the_docs_calls_the_service(
     )
     assert done.stdout.strip() == run.group(4), done.stderr
     assert done.returncode == 1
+
+
+def test_the_request_log_names_each_request_but_no_record(
+    server: tuple[str, Path], client: httpx.Client
+) -> None:
+    _check(client, _records(), department="DWK-SCJG")
+    log = (server[1] / "server.log").read_text(encoding="utf-8")
+    assert re.search(r"POST /v1/check 200 \d+ bytes [\d.]+ ms", log)
+    for secret in ("DWK-SCJG", "大武口", "O013", TOKEN):  # a record, a query value, the token
+        assert secret not in log

@@ -13,24 +13,21 @@ the event loop; each monitor is used under its own lock.
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import logging
 import threading
 import time
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from importlib import metadata
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import Body, FastAPI, Query, Request, Response
+from fastapi import FastAPI, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, StreamingResponse
-from pydantic import BaseModel, ConfigDict
+from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
@@ -48,25 +45,19 @@ from ._errors import (
 )
 from ._evaluate import evaluate
 from ._limits import MAX_JSON_BYTES
-from ._monitor import Monitor
 from ._records import json_schema
-from ._report import Finding, Report, source_data
+from ._report import Report, source_data
 from ._rulebase import Severity, Status
 from ._rules import RuleSet
+from ._service_monitors import Monitors, monitor_routes
 from ._terminal import json_line
 from ._uploads import BODY_FORMATS, RECORDS_NAME, load_upload, private_folder
-from ._watch import RAISED, RESOLVED, take_line
 from ._writers import findings_csv
 
 LOG = logging.getLogger("enforcement_rules.service")
 
 DEFAULT_MAX_REQUEST_BYTES = MAX_JSON_BYTES
 """A request body is refused above this size unless ``--max-request-bytes`` says otherwise."""
-MAX_MONITORS = 64
-"""Monitors open at once; another is refused (429) until one is deleted."""
-MAX_EVENTS_KEPT = 100_000
-"""Each monitor keeps its last events this many for streams that join or resume later."""
-KEEP_ALIVE_SECONDS = 15.0
 OPEN_PATHS = frozenset({"/healthz", "/readyz"})
 """Paths answered without the bearer token (probes of a load balancer)."""
 
@@ -246,138 +237,6 @@ def _known_rules(named: list[str] | None, known: list[str], option: str) -> None
         raise UsageError(f"{option}: unknown rule {', '.join(unknown)} (see GET /v1/rules)")
 
 
-# -- the live monitor ---------------------------------------------------------------------
-
-
-@dataclass
-class LiveMonitor:
-    """One monitor of the service, its events numbered for streams that join or resume."""
-
-    monitor: Monitor
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    events: list[tuple[int, str, str]] = field(default_factory=list)
-    counted: int = 0
-    closed: bool = False
-    _kept: threading.Lock = field(default_factory=threading.Lock)
-    _changed: asyncio.Event = field(default_factory=asyncio.Event)
-
-    def record(self, event: str, data: dict[str, Any]) -> None:
-        with self._kept:
-            self.counted += 1
-            self.events.append((self.counted, event, json_line({"event": event, **data})))
-            if len(self.events) > MAX_EVENTS_KEPT:
-                del self.events[: len(self.events) - MAX_EVENTS_KEPT]
-
-    def since(self, after: int) -> list[tuple[int, str, str]]:
-        with self._kept:
-            if not self.events or self.events[-1][0] <= after:
-                return []
-            first = self.events[0][0]
-            return self.events[max(0, after + 1 - first) :]
-
-    def wake(self) -> None:
-        """Tell waiting streams (on the event loop) that events arrived or the monitor ended."""
-        changed, self._changed = self._changed, asyncio.Event()
-        changed.set()
-
-    @property
-    def changed(self) -> asyncio.Event:
-        return self._changed
-
-
-class Monitors:
-    """The open monitors by id."""
-
-    def __init__(self) -> None:
-        self._open: dict[str, LiveMonitor] = {}
-        self._lock = threading.Lock()
-
-    def add(self, live: LiveMonitor) -> str:
-        with self._lock:
-            if len(self._open) >= MAX_MONITORS:
-                raise HTTPException(
-                    429,
-                    f"已开启 {MAX_MONITORS} 个监测器，请先删除不用的。"
-                    f"{MAX_MONITORS} monitors are open; delete one first",
-                )
-            identifier = uuid.uuid4().hex
-            self._open[identifier] = live
-            return identifier
-
-    def get(self, identifier: str) -> LiveMonitor:
-        with self._lock:
-            live = self._open.get(identifier)
-        if live is None:
-            raise HTTPException(404, f"没有这个监测器。no monitor {identifier!r}")
-        return live
-
-    def pop(self, identifier: str) -> LiveMonitor:
-        live = self.get(identifier)
-        with self._lock:
-            self._open.pop(identifier, None)
-        return live
-
-    def all(self) -> list[LiveMonitor]:
-        with self._lock:
-            return list(self._open.values())
-
-
-class NewMonitor(BaseModel):
-    """A monitor to open: the packs it follows, the clock's first moment, pending findings."""
-
-    model_config = ConfigDict(extra="forbid")
-    packs: list[str] | None = None
-    start: str | None = None
-    pending: bool = False
-
-
-class Advance(BaseModel):
-    """The moment to move a monitor's clock to: a day (its last moment) or a date-time."""
-
-    model_config = ConfigDict(extra="forbid")
-    moment: str
-
-
-def _open_monitor(config: ServiceConfig, spec: NewMonitor) -> LiveMonitor:
-    holder: list[LiveMonitor] = []
-
-    def raised(finding: Finding) -> None:
-        holder[0].record(RAISED, finding.to_dict())
-
-    def resolved(finding: Finding) -> None:
-        holder[0].record(RESOLVED, {"finding": finding.to_dict()})
-
-    monitor = Monitor(
-        spec.packs,
-        on_finding=raised,
-        on_resolved=resolved,
-        start=spec.start,
-        pending=spec.pending,
-        keep_findings=False,
-        rules=config.rules,
-    )
-    holder.append(LiveMonitor(monitor))
-    return holder[0]
-
-
-def _post_lines(live: LiveMonitor, data: bytes) -> dict[str, Any]:
-    refused = []
-    posted = 0
-    with live.lock:
-        if live.closed:
-            raise HTTPException(404, "监测器已删除。the monitor was deleted")
-        before = live.counted
-        for number, line in enumerate(data.split(b"\n"), start=1):
-            if not line.strip():
-                continue
-            try:
-                take_line(live.monitor, line, first=number == 1)
-                posted += 1
-            except ValueError as error:
-                refused.append({"line": number, "error": str(error)})
-        return {"posted": posted, "refused": refused, "events": live.counted - before}
-
-
 def _engine_status() -> dict[str, Any]:
     try:
         _engine._durable()
@@ -428,19 +287,6 @@ _RECORDS_BODY: dict[str, Any] = {
         },
     }
 }
-_LINES_BODY: dict[str, Any] = {
-    "requestBody": {
-        "required": True,
-        "description": "JSON Lines：每行一条记录（含 type 字段），或 "
-        '{"type": "advance_to", "moment": "…"}，与 enforcement-rules watch 的输入相同。'
-        "JSON Lines, one record a line with its 'type', or an advance_to line, as "
-        "`enforcement-rules watch` reads.",
-        "content": {
-            "application/x-ndjson": {"schema": {"type": "string"}},
-            "application/json": {"schema": {"type": "object"}},
-        },
-    }
-}
 _ANSWERED = "应答 answered"
 _ERRORS: dict[int | str, dict[str, Any]] = {
     200: {"description": _ANSWERED},
@@ -467,11 +313,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
-        for live in monitors.all():  # shutting down: end every stream
-            with live.lock:
-                live.closed = True
-                live.monitor.close()
-            live.wake()
+        monitors.close_all()  # shutting down: end every stream
 
     app = FastAPI(
         lifespan=lifespan,
@@ -778,154 +620,10 @@ def create_app(config: ServiceConfig) -> FastAPI:
             if documents is None or c.document.id in documents
         ]
 
-    # -- the live monitor ---------------------------------------------------------------
-
-    @app.post(
-        "/v1/monitors",
-        tags=["monitor"],
-        summary="开启监测器 Open a monitor",
-        status_code=201,
-        responses={
-            **_LIVE,
-            201: {"description": "已开启 opened"},
-            429: {"description": "监测器过多 too many monitors open"},
-        },
-    )
-    async def open_monitor(spec: Annotated[NewMonitor, Body()]) -> dict[str, Any]:
-        """开启一个实时监测器（规则包、起始时刻），返回其 id。Open a live monitor following
-        these packs from this moment; its id names it in the other monitor paths."""
-        live = await run_in_threadpool(_open_monitor, config, spec)
-        try:
-            identifier = monitors.add(live)
-        except HTTPException:
-            live.monitor.close()
-            raise
-        skipped = [
-            {"rule": rule, "kind": kind, "reason": reason}
-            for rule, kind, reason in live.monitor.skipped
-        ]
-        return {"id": identifier, "packs": live.monitor.packs, "skipped": skipped}
-
-    @app.post(
-        "/v1/monitors/{monitor}/records",
-        tags=["monitor"],
-        summary="提交记录 Post records",
-        openapi_extra=_LINES_BODY,
-        responses=_LIVE,
-    )
-    async def post_records(monitor: str, request: Request) -> dict[str, Any]:
-        """提交一条或一批记录（JSON Lines）；新发现进入事件流。拒收的行注明行号和原因，其余照收。
-        Post one record or a batch as JSON Lines; the findings go to the event stream. A line
-        refused names its number and why, and the rest are taken in, as `watch` does."""
-        live = monitors.get(monitor)
-        data = await request.body()
-        try:
-            return await run_in_threadpool(_post_lines, live, data)
-        finally:
-            live.wake()
-
-    @app.post(
-        "/v1/monitors/{monitor}/advance",
-        tags=["monitor"],
-        summary="推进时钟 Advance the clock",
-        responses=_LIVE,
-    )
-    async def advance(monitor: str, to: Annotated[Advance, Body()]) -> dict[str, Any]:
-        """把监测器的时钟推进到某日（该日最后时刻）或某一时刻；期限已过的发现进入事件流。Move
-        the clock to a day (its last moment) or a date-time; findings of passed deadlines
-        go to the event stream."""
-        live = monitors.get(monitor)
-
-        def work() -> dict[str, Any]:
-            with live.lock:
-                before = live.counted
-                live.monitor.advance_to(to.moment)
-                clock = live.monitor.clock
-                return {
-                    "clock": clock.isoformat() if clock else None,
-                    "events": live.counted - before,
-                }
-
-        try:
-            return await run_in_threadpool(work)
-        finally:
-            live.wake()
-
-    @app.get(
-        "/v1/monitors/{monitor}/findings",
-        tags=["monitor"],
-        summary="发现事件流 Findings as server-sent events",
-        responses={
-            200: {
-                "description": "text/event-stream：事件 raised 或 resolved，data 为 "
-                "`enforcement-rules watch` 输出的同一行；监测器删除后以 end 结束。"
-                "Events raised and resolved whose data is the line `watch` writes; `end` "
-                "when the monitor is deleted. Resume with Last-Event-ID or `after`.",
-                "content": {"text/event-stream": {}},
-            },
-            **_LIVE,
-        },
-    )
-    async def findings(
-        monitor: str,
-        request: Request,
-        after: Annotated[
-            int | None, Query(ge=0, description="只发此编号之后的事件 events after this id")
-        ] = None,
-    ) -> StreamingResponse:
-        """监测器的发现，作为服务器发送事件，随记录到达即时推送（从头开始，或从 Last-Event-ID
-        之后）。The monitor's findings as server-sent events as they arise (from the start, or
-        after Last-Event-ID)."""
-        live = monitors.get(monitor)
-        resume = request.headers.get("last-event-id", "")
-        start = after if after is not None else int(resume) if resume.isdigit() else 0
-        return StreamingResponse(
-            _events(live, start),
-            media_type="text/event-stream",
-            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-        )
-
-    @app.delete(
-        "/v1/monitors/{monitor}",
-        tags=["monitor"],
-        summary="关闭监测器 Close a monitor",
-        status_code=204,
-        responses={**_LIVE, 204: {"description": "已关闭 closed"}},
-    )
-    async def close_monitor(monitor: str) -> Response:
-        """关闭监测器，结束其事件流。Close the monitor and end its event streams."""
-        live = monitors.pop(monitor)
-
-        def work() -> None:
-            with live.lock:
-                live.closed = True
-                live.monitor.close()
-
-        await run_in_threadpool(work)
-        live.wake()
-        return Response(status_code=204)
+    app.include_router(monitor_routes(config.rules, monitors, _LIVE))
 
     _document(app, config)
     return app
-
-
-async def _events(live: LiveMonitor, after: int) -> AsyncIterator[str]:
-    seen = after
-    while True:
-        changed = live.changed
-        batch = live.since(seen)
-        for number, event, line in batch:
-            yield f"id: {number}\nevent: {event}\ndata: {line}\n\n"
-            seen = number
-        if batch:
-            continue
-        if live.closed:
-            yield "event: end\ndata: {}\n\n"
-            return
-        try:
-            await asyncio.wait_for(changed.wait(), KEEP_ALIVE_SECONDS)
-        except TimeoutError:
-            yield ": keep-alive\n\n"
 
 
 class _Lazy:
