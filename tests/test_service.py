@@ -298,6 +298,22 @@ def test_a_zip_is_checked_before_extraction_and_read_with_the_same_limits(
     assert "/tmp" not in answer.text and "enforcement-rules-" not in answer.text
 
 
+def test_a_zip_from_chinese_windows_names_its_tables_in_gbk(client: httpx.Client) -> None:
+    placeholder = "XXXXXXXX.csv"  # as long in bytes as 执法人员.csv in GBK
+    archive = _csv_zip().replace(b"csv/officers.csv", b"csv/" + placeholder.encode())
+    archive = archive.replace(placeholder.encode(), "执法人员.csv".encode("gbk"))
+    with zipfile.ZipFile(io.BytesIO(archive)) as opened:
+        assert "csv/" + "执法人员.csv".encode("gbk").decode("cp437") in opened.namelist()
+    answer = client.post(
+        "/v1/check",
+        params={"as_of": "2024-12-31"},
+        content=archive,
+        headers={"Content-Type": "application/zip"},
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["counts"] == _check(client, _records()).json()["counts"]
+
+
 def test_unusable_parameters_get_400_and_unread_media_415(client: httpx.Client) -> None:
     for params, said in [
         ({"as_of": "2024-13-40"}, "2024-13-40"),

@@ -4,7 +4,8 @@ a private temporary folder under a name that says its format, and ``load`` reads
 A zip archive (a folder of CSV files) is checked before anything is extracted: its number of
 members and the sizes they declare are bounded, a member whose path is absolute, climbs out of
 the folder (``..``) or is a link is refused; while extracting, the bytes actually written are
-counted too, since a declared size can lie.
+counted too, since a declared size can lie. Member names stored in GBK without the UTF-8 flag
+(as zip programs on Chinese Windows write them) are read as GBK.
 """
 
 from __future__ import annotations
@@ -105,11 +106,13 @@ def _unzipped(archive: Path, into: Path, name: str) -> Path:
             into.mkdir()
             written = 0
             for member in members:
-                target = into.joinpath(*PurePosixPath(member.filename).parts)
+                target = into.joinpath(*PurePosixPath(_member_name(member)).parts)
                 if member.is_dir():
                     target.mkdir(parents=True, exist_ok=True)
                     continue
                 target.parent.mkdir(parents=True, exist_ok=True)
+                if target.exists():
+                    raise refused("members of distinct names", repr(_member_name(member)))
                 with opened.open(member) as source, target.open("xb") as sink:
                     while chunk := source.read(_CHUNK):
                         written += len(chunk)
@@ -131,10 +134,25 @@ def _expands_to_at_most() -> str:
     return f"an archive that expands to at most {limit} bytes ({limit / 2**20:.0f} MiB)"
 
 
+def _member_name(member: zipfile.ZipInfo) -> str:
+    """A member's name; one stored in GBK (as Chinese Windows zips without the UTF-8 flag,
+    which ``zipfile`` reads as code page 437) decoded as such."""
+    if member.flag_bits & 0x800 or member.filename.isascii():
+        return member.filename
+    raw = member.filename.encode("cp437")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return member.filename
+
+
 def _check_member(member: zipfile.ZipInfo, name: str) -> None:
-    path = PurePosixPath(member.filename.replace("\\", "/"))
+    filename = _member_name(member)
+    path = PurePosixPath(filename.replace("\\", "/"))
     mode = member.external_attr >> 16
-    escapes = path.is_absolute() or ".." in path.parts or ":" in member.filename
+    escapes = path.is_absolute() or ".." in path.parts or ":" in filename
     if escapes or stat.S_ISLNK(mode):
         what = "a link" if stat.S_ISLNK(mode) else "a path outside the archive's folder"
         raise InputError(
@@ -144,7 +162,7 @@ def _check_member(member: zipfile.ZipInfo, name: str) -> None:
                     "archive",
                     None,
                     "members that are plain files inside the archive's folder",
-                    f"{member.filename!r} ({what})",
+                    f"{filename!r} ({what})",
                 )
             ]
         )
