@@ -11,7 +11,6 @@ import pytest
 
 import enforcement_rules as er
 from enforcement_rules._dates import local_day
-from enforcement_rules._live import TRACKERS
 from enforcement_rules._monitor import DATED
 
 # The monitor's tests run wherever durable-rules is installed, on any Python; an engine that is
@@ -106,7 +105,9 @@ def day_of(value: object) -> str:
 def supported_findings(report: er.Report, rules: er.RuleSet) -> list[er.Finding]:
     """The findings of ``report`` from rules whose kind the monitor follows."""
     return [
-        f for f in report.findings if f.rule in rules.rules and rules.rules[f.rule].kind in TRACKERS
+        f
+        for f in report.findings
+        if f.rule in rules.rules and type(rules.rules[f.rule]).tracker is not None
     ]
 
 

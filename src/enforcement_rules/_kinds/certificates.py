@@ -11,12 +11,12 @@ from pydantic import Field
 from .._fields import enum_field
 from .._findings import empty_findings, finding_frame
 from .._rulebase import RuleBase, Status
+from .._semantics import valid_expr
 from .._vocab import Employment, label, parse_enum
-from ._certified import valid_on
 from .training import _status
 
 if TYPE_CHECKING:
-    from .._context import Context
+    from .._rulebase import Context
 
 EmploymentName = enum_field(Employment)
 
@@ -50,7 +50,7 @@ class CertificateAnnualReview(RuleBase):
         rows = (
             _certificates_in_scope(self, ctx)
             .join(frame, how="cross")
-            .filter(valid_on("year_start"))
+            .filter(valid_expr("year_start"))
             .filter(~pl.col("reviewed_years").list.contains(pl.col("year")))
         )
         return finding_frame(

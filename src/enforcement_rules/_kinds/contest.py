@@ -20,7 +20,7 @@ from ._words import listed, number
 from .campaign import CampaignScope, municipal_departments, scope_link
 
 if TYPE_CHECKING:
-    from .._context import Context
+    from .._rulebase import Context
 
 EmploymentName = enum_field(Employment)
 
@@ -98,6 +98,15 @@ class Prize(Spec):
     count: int = Field(ge=1)
 
 
+NOT_FOLLOWED = (
+    "the ranking places every team against all the others and has no due day: while teams "
+    "and scores are entered one at a time, each one moves the other teams' places, so a "
+    "finding would arise and vanish with the order of entry (a finalist without a final score "
+    "until its score is typed in, a tie until the next team's score); run "
+    "`enforcement-rules contest` (er.contest) once the results are in"
+)
+
+
 class ContestRanking(RuleBase):
     """The ranking the text prescribes. A team's preliminary score is the sum of its
     ``members_per_team`` members' online scores; the top ``finalists`` go to the final; the
@@ -115,6 +124,7 @@ class ContestRanking(RuleBase):
     prizes: list[Prize] = Field(min_length=1)
 
     subject_type: ClassVar[str] = "contest_team"
+    not_followed: ClassVar[str] = NOT_FOLLOWED
 
     def cuts(self) -> list[int]:
         """The last place of each prize (2, 5, 10 for prizes of 2, 3 and 5)."""
@@ -282,6 +292,7 @@ class ContestTies(RuleBase):
     ranking: str
 
     subject_type: ClassVar[str] = "ranking"
+    not_followed: ClassVar[str] = NOT_FOLLOWED
 
     def linked_rules(self) -> dict[str, tuple[str, str]]:
         return {"ranking": (self.ranking, "contest_ranking")}

@@ -41,7 +41,7 @@ from .schedule import (
 )
 
 if TYPE_CHECKING:
-    from .._context import Context
+    from .._rulebase import Context
 
 ActivityKindName = enum_field(ActivityKind)
 OBLIGATION_ID = r"^[a-z0-9][a-z0-9\-]*$"

@@ -14,12 +14,13 @@ from .._fields import enum_field
 from .._findings import empty_findings, finding_frame
 from .._rulebase import Status
 from .._vocab import Education, label
+from ._officers import enforcement_officers
 from ._words import number
 from .campaign import municipal_departments, scope_link
 from .training import DoneByDue, EmploymentName, _OfficerRule  # noqa: F401  (named by the pydantic mypy plugin)
 
 if TYPE_CHECKING:
-    from .._context import Context
+    from .._rulebase import Context
 
 EducationName = enum_field(Education)
 
@@ -167,7 +168,7 @@ class NewRecruitEducation(_OfficerRule):
         hired = pl.col("hired_on").is_between(period.start, period.end or ctx.as_of) & (
             pl.col("hired_on") <= ctx.as_of
         )
-        officers = ctx.enforcement_officers(self, self.employment, self.on_duty_only)
+        officers = enforcement_officers(ctx, self, self.employment, self.on_duty_only)
         rows = officers.filter(hired).filter(
             pl.col("education").is_null()
             | (_rank("education") < EDUCATION_RANK[str(self.minimum_education)])
@@ -220,7 +221,7 @@ class EducationShare(_OfficerRule):
         if ctx.as_of < ctx.in_force(self).start:
             return empty_findings()
         minimum = EDUCATION_RANK[str(self.minimum_education)]
-        officers = ctx.enforcement_officers(self, self.employment, self.on_duty_only).filter(
+        officers = enforcement_officers(ctx, self, self.employment, self.on_duty_only).filter(
             pl.col("entered_enforcement_on").is_null()
             | (pl.col("entered_enforcement_on") <= self.due)
         )

@@ -14,7 +14,7 @@ from .._vocab import ActionKind, InspectionMethod, label
 from .personnel import _actions_in_scope
 
 if TYPE_CHECKING:
-    from .._context import Context
+    from .._rulebase import Context
 
 InspectionMethodName = enum_field(InspectionMethod)
 

@@ -42,7 +42,7 @@ from .schedule import (
 )
 
 if TYPE_CHECKING:
-    from .._context import Context
+    from .._rulebase import Context
 
 ActivityKindName = enum_field(ActivityKind)
 

@@ -21,7 +21,7 @@ from ._words import listed
 from .campaign import municipal_departments, scope_link
 
 if TYPE_CHECKING:
-    from .._context import Context
+    from .._rulebase import Context
 
 # What each field of a register entry stands for: (Chinese, English).
 PARTS: dict[str, tuple[str, str]] = {

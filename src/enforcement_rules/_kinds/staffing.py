@@ -11,11 +11,12 @@ from pydantic import Field
 from .._findings import empty_findings, finding_frame
 from .._rulebase import RuleBase, Status
 from .._vocab import Employment
+from ._officers import enforcement_officers
 from ._words import number
 from .training import EmploymentName, _default_employment
 
 if TYPE_CHECKING:
-    from .._context import Context
+    from .._rulebase import Context
 
 
 class StaffRatio(RuleBase):
@@ -50,7 +51,7 @@ class StaffRatio(RuleBase):
             return empty_findings()
         scope = ctx.departments(self)
         officers = (
-            ctx.enforcement_officers(self, [Employment(e) for e in self.employment], True)
+            enforcement_officers(ctx, self, [Employment(e) for e in self.employment], True)
             .group_by("department")
             .agg(pl.len().alias("officers"))
         )

@@ -18,7 +18,7 @@ from ._words import kinds_zh
 from .personnel import ActionKindName, _actions_in_scope
 
 if TYPE_CHECKING:
-    from .._context import Context
+    from .._rulebase import Context
 
 
 def _decided_on() -> pl.Expr:

@@ -14,10 +14,11 @@ from .._fields import enum_field
 from .._findings import empty_findings, finding_frame
 from .._rulebase import RuleBase, Status
 from .._vocab import Employment
+from ._officers import enforcement_officers, trainings_per_year
 from ._words import number
 
 if TYPE_CHECKING:
-    from .._context import Context
+    from .._rulebase import Context
 
 EmploymentName = enum_field(Employment)
 
@@ -38,7 +39,7 @@ class _OfficerRule(RuleBase):
     subject_type: ClassVar[str] = "officer"
 
     def _officers(self, ctx: Context) -> pl.DataFrame:
-        return ctx.enforcement_officers(self, self.employment, self.on_duty_only).select(
+        return enforcement_officers(ctx, self, self.employment, self.on_duty_only).select(
             pl.col("id").alias("officer"), "department", "entered_enforcement_on"
         )
 
@@ -75,7 +76,7 @@ class TrainingHours(_OfficerRule):
         if not years:
             return empty_findings()
         first_year = self.first_year_minimum_hours
-        hours = ctx.trainings_per_year.select("officer", "year", "hours")
+        hours = trainings_per_year(ctx).select("officer", "year", "hours")
         rows = (
             _officer_years(self._officers(ctx), years)
             .join(hours, on=["officer", "year"], how="left")
@@ -135,7 +136,7 @@ class TrainingParticipation(_OfficerRule):
         years = ctx.years(self)
         if not years:
             return empty_findings()
-        sessions = ctx.trainings_per_year.select("officer", "year", "sessions")
+        sessions = trainings_per_year(ctx).select("officer", "year", "sessions")
         rows = (
             _officer_years(self._officers(ctx), years)
             .join(sessions, on=["officer", "year"], how="left")

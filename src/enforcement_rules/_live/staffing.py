@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
-from .._engine import Condition, all_of, equals, field, less
+from .._conditions import Condition, all_of, equals, field, less
 from .._kinds.staffing import StaffRatio
 from .._rulebase import Status
 from ._base import (
@@ -20,10 +20,16 @@ from ._base import (
 )
 
 
-class StaffRatioTracker(DepartmentTracker):
+class StaffRatioTracker(DepartmentTracker, follows=StaffRatio):
     """Enforcement staff is the department's ``enforcement_staff`` where given, else its
     officers of the rule's employment on duty (kept by ``Members``); the monitor derives the
     reviewers required in whole persons (``StaffRatio.required``), and the ruleset compares."""
+
+    how: ClassVar[str] = (
+        "per department: its legal reviewers and the reviewers required in whole persons "
+        "(`StaffRatio.required`, from its `enforcement_staff` or the officers of the rule's "
+        "employment on duty, kept as officers arrive)"
+    )
 
     rule: StaffRatio
     reads: ClassVar[frozenset[str]] = frozenset({"departments", "officers"})
