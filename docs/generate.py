@@ -49,8 +49,7 @@ from enforcement_rules._columns import COLUMN_ALIASES
 from enforcement_rules._coverage import Classified, DocumentCoverage, Entry, coverage
 from enforcement_rules._export import chinese_header, chinese_type_name
 from enforcement_rules._figures import FIGURES
-from enforcement_rules._kinds import KINDS
-from enforcement_rules._live import followed
+from enforcement_rules._kinds import KINDS, followed
 from enforcement_rules._kinds.tasks import Task, TaskTable
 from enforcement_rules._rulebase import RuleBase, Selector
 from enforcement_rules._rules import default_rules_dir

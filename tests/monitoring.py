@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from typing import Any
 
+import pydantic
 import pytest
 
 import enforcement_rules as er
@@ -109,6 +110,21 @@ def supported_findings(report: er.Report, rules: er.RuleSet) -> list[er.Finding]
         for f in report.findings
         if f.rule in rules.rules and type(rules.rules[f.rule]).tracker is not None
     ]
+
+
+def untyped(findings: list[er.Finding], rules: er.RuleSet) -> list[str]:
+    """The findings whose figures are not their kind's typed ``Figures`` (strictly), in words."""
+    problems = []
+    for finding in findings:
+        kind = type(rules.rules[finding.rule])
+        model = getattr(kind, "figures", None)
+        if model is None:
+            continue
+        try:
+            model.model_validate(finding.figures, strict=True)
+        except pydantic.ValidationError as error:
+            problems.append(f"{finding.rule} {finding.subject_id}: {error}")
+    return problems
 
 
 def differences(expected: list[er.Finding], got: list[er.Finding]) -> list[str]:

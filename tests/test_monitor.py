@@ -11,8 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 import enforcement_rules as er
-from enforcement_rules import _live
-from enforcement_rules._kinds import kind_names
+from enforcement_rules._kinds import followed, kind_names
 from enforcement_rules._rulebase import KINDS
 from monitoring import (
     DEPARTMENT,
@@ -246,7 +245,7 @@ def test_rules_of_a_kind_without_a_live_piece_are_listed_with_the_reason(
 def test_the_docs_list_every_kind_and_whether_the_monitor_follows_it() -> None:
     text = (ROOT / "docs" / "monitor.md").read_text(encoding="utf-8")
     rows = dict(re.findall(r"^\| `([a-z_]+)` \| (yes|no\b[^|]*?) \|", text, flags=re.MULTILINE))
-    for kind, follows in _live.followed().items():
+    for kind, follows in followed().items():
         assert kind in rows, f"docs/monitor.md: no row for kind {kind}"
         if isinstance(follows, str):
             assert rows[kind].startswith("no"), kind

@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Mapping
-from typing import Any
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
+
+if TYPE_CHECKING:
+    from ._rulebase import Period
 
 Condition = dict[str, Any]
 """A condition on one event, in durable-rules' JSON ruleset form."""
@@ -74,6 +78,20 @@ def one_of(name: str, values: list[str]) -> Condition:
 def none_of(name: str, values: list[str]) -> Condition:
     """The field equals none of ``values``."""
     return all_of(*(differs(name, v) for v in values))
+
+
+def reached(day: date) -> Condition:
+    """The clock's day (the event's ``today``) is ``day`` or later."""
+    return at_least("today", day.toordinal())
+
+
+def dated_in(name: str, period: Period) -> list[Condition]:
+    """The day in the event's ``name`` falls in ``period`` and is the clock's day or before
+    (a record dated later does not count yet)."""
+    conditions = [at_least(name, period.start.toordinal()), at_most(name, field("today"))]
+    if period.end is not None:
+        conditions.append(at_most(name, period.end.toordinal()))
+    return conditions
 
 
 _COMPARISONS: dict[str, Callable[[Any, Any], Any]] = {

@@ -20,7 +20,8 @@ from typing import Any
 from ._dates import day_start, moment_of
 from ._engine import Engine, encode
 from ._errors import InputError, Problem, UsageError
-from ._live import LiveState, Observation, Tracker, tracker_class
+from ._kinds import tracker_class
+from ._live import LiveState, Observation, Tracker
 from ._one_record import _SINGULAR_OF, parse_record
 from ._order import natural_key
 from ._records import MOMENT_SUFFIX

@@ -31,7 +31,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 
 from ._chinese import ChineseText
 from ._conditions import Decision
-from ._fields import enum_field
+from ._fields import LevelName
 from ._figures import Figures
 from ._vocab import Level, canonical_domain, label, parse_enum
 
@@ -96,7 +96,6 @@ def _domain(value: object) -> object:
 
 
 Domain = Annotated[str, BeforeValidator(_domain)]
-LevelName = enum_field(Level)
 
 
 class Selector(Spec):
@@ -109,7 +108,7 @@ class Selector(Spec):
     """
 
     region: list[str] = Field(default_factory=list)
-    levels: list[LevelName] = Field(default_factory=list)  # type: ignore[valid-type]
+    levels: list[LevelName] = Field(default_factory=list)
     domains: list[Domain] = Field(default_factory=list)
     exclude_domains: list[Domain] = Field(default_factory=list)
     name_contains: list[str] = Field(default_factory=list)
@@ -369,9 +368,10 @@ class RuleBase(Spec):
         (name,) = get_args(cls.model_fields["kind"].annotation)
         return str(name)
 
-    def decision(self) -> Decision:
+    def decision(self, in_force: Period) -> Decision:
         """Status -> the condition on the kind's event (its gathered inputs) for a finding of
-        that status: the one judgement both evaluators apply (``_conditions``)."""
+        that status, for the rule in force over ``in_force``: the one judgement both
+        evaluators apply (``_conditions``)."""
         raise NotImplementedError
 
     def check(self, ctx: Context) -> pl.DataFrame:

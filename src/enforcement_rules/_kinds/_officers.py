@@ -30,3 +30,9 @@ def enforcement_officers(
     if on_duty_only:
         frame = frame.filter(pl.col("on_duty"))
     return frame
+
+
+def enforcement_employment() -> list[Employment]:
+    """The employment counted as enforcement staff where a rule does not say (auxiliary staff
+    never are)."""
+    return [Employment.STAFF, Employment.CONTRACT]

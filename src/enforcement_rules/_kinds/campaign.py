@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 import polars as pl
 from pydantic import Field
 
-from .._fields import enum_field
+from .._fields import LevelName
 from .._findings import empty_findings, finding_frame
 from .._rulebase import Domain, RuleBase, Spec, Status
 from .._vocab import Level, label, parse_enum
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from .._rulebase import Context
     from .._rules import Pack
 
-LevelName = enum_field(Level)
 
 # Why a department belongs where it does.
 PROVINCIAL_SYSTEM = "provincial_system"
@@ -55,7 +54,7 @@ class CampaignScope(RuleBase):
     municipal_campaign: Campaign
     provincial_campaign: Campaign
     excluded_domains: list[Domain] = Field(min_length=1)
-    provincial_levels: list[LevelName] = Field(min_length=1)  # type: ignore[valid-type]
+    provincial_levels: list[LevelName] = Field(min_length=1)
 
     subject_type: ClassVar[str] = "department"
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 import polars as pl
 from pydantic import Field
 
-from .._fields import enum_field
+from .._fields import EmploymentName
 from .._findings import empty_findings, finding_frame
 from .._rulebase import RuleBase, Status
 from .._semantics import valid_expr
@@ -17,8 +17,6 @@ from .training import _status
 
 if TYPE_CHECKING:
     from .._rulebase import Context
-
-EmploymentName = enum_field(Employment)
 
 
 def _certificates_in_scope(rule: RuleBase, ctx: Context) -> pl.DataFrame:
@@ -86,7 +84,7 @@ class CertificateHolderEmployment(RuleBase):
     employed as one of ``employment``."""
 
     kind: Literal["certificate_holder_employment"]
-    employment: list[EmploymentName] = Field(  # type: ignore[valid-type]
+    employment: list[EmploymentName] = Field(
         default_factory=lambda: [Employment.STAFF], min_length=1
     )
 

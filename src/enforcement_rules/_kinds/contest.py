@@ -11,7 +11,7 @@ import polars as pl
 from pydantic import Field
 
 from .._dates import has_ended
-from .._fields import enum_field
+from .._fields import EmploymentName
 from .._findings import empty_findings, finding_frame
 from .._rulebase import RuleBase, SourceRef, Spec, Status
 from .._vocab import Employment, label
@@ -22,7 +22,6 @@ from .campaign import CampaignScope, municipal_departments, scope_link
 if TYPE_CHECKING:
     from .._rulebase import Context
 
-EmploymentName = enum_field(Employment)
 
 # Placement of a team after the preliminary round.
 FINALIST = "finalist"
@@ -353,9 +352,7 @@ class ContestTeams(RuleBase):
     kind: Literal["contest_teams"]
     teams: int = Field(ge=1)
     members_per_team: int = Field(ge=1)
-    employment: list[EmploymentName] = Field(  # type: ignore[valid-type]
-        default_factory=lambda: [Employment.STAFF]
-    )
+    employment: list[EmploymentName] = Field(default_factory=lambda: [Employment.STAFF])
     on_duty: bool = True
     certified: bool = True
     recommend_by: date

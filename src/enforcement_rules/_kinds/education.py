@@ -10,19 +10,18 @@ import polars as pl
 from pydantic import Field
 
 from .._dates import has_ended
-from .._fields import enum_field
+from .._fields import EducationName
 from .._findings import empty_findings, finding_frame
 from .._rulebase import Status
 from .._vocab import Education, label
 from ._officers import enforcement_officers
 from ._words import number
 from .campaign import municipal_departments, scope_link
-from .training import DoneByDue, EmploymentName, _OfficerRule  # noqa: F401  (named by the pydantic mypy plugin)
+from .training import DoneByDue, _OfficerRule
 
 if TYPE_CHECKING:
     from .._rulebase import Context
 
-EducationName = enum_field(Education)
 
 # Highest first; OTHER is below every named level.
 EDUCATION_RANK: dict[str, int] = {
@@ -160,7 +159,7 @@ class NewRecruitEducation(_OfficerRule):
     ``minimum_education``; one whose education is not recorded is ``incomplete``."""
 
     kind: Literal["new_recruit_education"]
-    minimum_education: EducationName  # type: ignore[valid-type]
+    minimum_education: EducationName
     on_duty_only: bool = False
 
     def check(self, ctx: Context) -> pl.DataFrame:
@@ -211,7 +210,7 @@ class EducationShare(_OfficerRule):
     not count as holding it). Before ``due`` a department short of it is ``pending``."""
 
     kind: Literal["education_share"]
-    minimum_education: EducationName  # type: ignore[valid-type]
+    minimum_education: EducationName
     minimum_share: float = Field(default=0.9, gt=0, le=1)
     due: date
 

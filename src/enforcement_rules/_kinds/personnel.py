@@ -9,7 +9,7 @@ import polars as pl
 from pydantic import Field
 
 from .._exceptions import ExceptionRegister, Verdict, levels_zh
-from .._fields import enum_field
+from .._fields import ActionKindName, BasisLevelName
 from .._findings import exemption_frame, finding_frame
 from .._rulebase import RuleBase, Status
 from .._vocab import ActionKind, BasisLevel, Employment, label
@@ -24,9 +24,6 @@ from ._words import kinds_zh, listed
 
 if TYPE_CHECKING:
     from .._rulebase import Context
-
-ActionKindName = enum_field(ActionKind)
-BasisLevelName = enum_field(BasisLevel)
 
 
 def _actions_in_scope(rule: RuleBase, ctx: Context, action_kinds: list[ActionKind]) -> pl.Expr:
@@ -53,11 +50,11 @@ class CertifiedParticipants(RuleBase):
     """
 
     kind: Literal["certified_participants"]
-    action_kinds: list[ActionKindName] = Field(default_factory=list)  # type: ignore[valid-type]
+    action_kinds: list[ActionKindName] = Field(default_factory=list)
     minimum_certified: int = Field(default=1, ge=1)
     every_participant: bool = False
     certificate_covers_domain: bool = False
-    exception_levels: list[BasisLevelName] = Field(default_factory=list)  # type: ignore[valid-type]
+    exception_levels: list[BasisLevelName] = Field(default_factory=list)
 
     subject_type: ClassVar[str] = "action"
 
@@ -296,7 +293,7 @@ class NoAuxiliaryParticipants(RuleBase):
     """No participant of an action is auxiliary staff (辅助人员)."""
 
     kind: Literal["no_auxiliary_participants"]
-    action_kinds: list[ActionKindName] = Field(default_factory=list)  # type: ignore[valid-type]
+    action_kinds: list[ActionKindName] = Field(default_factory=list)
 
     subject_type: ClassVar[str] = "action"
 

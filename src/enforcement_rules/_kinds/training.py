@@ -10,28 +10,21 @@ import polars as pl
 from pydantic import Field
 
 from .._dates import has_ended
-from .._fields import enum_field
+from .._fields import EmploymentName
 from .._findings import empty_findings, finding_frame
 from .._rulebase import RuleBase, Status
-from .._vocab import Employment
-from ._officers import enforcement_officers, trainings_per_year
+from ._officers import enforcement_employment, enforcement_officers, trainings_per_year
 from ._words import number
 
 if TYPE_CHECKING:
     from .._rulebase import Context
 
-EmploymentName = enum_field(Employment)
-
-
-def _default_employment() -> list[Employment]:
-    return [Employment.STAFF, Employment.CONTRACT]
-
 
 class _OfficerRule(RuleBase):
     """Rules about each enforcement officer: which officers count."""
 
-    employment: list[EmploymentName] = Field(  # type: ignore[valid-type]
-        default_factory=_default_employment,
+    employment: list[EmploymentName] = Field(
+        default_factory=enforcement_employment,
         description="Employment kinds that count as enforcement officers (auxiliary never do)",
     )
     on_duty_only: bool = True

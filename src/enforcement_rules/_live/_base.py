@@ -24,8 +24,7 @@ from datetime import UTC, date, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
-from .._conditions import Condition, at_least, at_most
-from .._conditions import field as other_field
+from .._conditions import Decision
 from .._dates import day_end, day_start, local_day, microseconds
 from .._exceptions import ExceptionRegister, Judgement
 from .._rulebase import DepartmentView, Period, RuleBase, Severity
@@ -470,8 +469,14 @@ class Tracker:
         self.pack = pack
         self.state = state
 
-    def ruleset(self) -> dict[str, Condition]:
-        raise NotImplementedError
+    def ruleset(self) -> Decision:
+        """The rule's decision, which the engine applies to this tracker's events."""
+        return self.rule.decision(self.in_force)
+
+    @property
+    def in_force(self) -> Period:
+        """The rule's period in force (its own, else its pack's)."""
+        return in_force(self.rule, self.pack)
 
     def reading(self) -> frozenset[str]:
         """The record types this tracker follows (``reads``, unless its rule narrows them)."""
@@ -537,20 +542,6 @@ class Tracker:
     def departments(self) -> frozenset[str]:
         """Ids of the departments the rule applies to."""
         return self.state.departments_in_scope(self.rule, self.pack)
-
-
-def reached(day: date) -> Condition:
-    """The clock's day (the event's ``today``) is ``day`` or later."""
-    return at_least("today", day.toordinal())
-
-
-def dated_in(name: str, period: Period) -> list[Condition]:
-    """The day in the event's ``name`` falls in ``period`` and is the clock's day or before
-    (a record dated later does not count yet)."""
-    conditions = [at_least(name, period.start.toordinal()), at_most(name, other_field("today"))]
-    if period.end is not None:
-        conditions.append(at_most(name, period.end.toordinal()))
-    return conditions
 
 
 class DepartmentTracker(Tracker):

@@ -13,10 +13,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
-from .._conditions import Condition, all_of, any_of, equals, greater, none_of, one_of
+from .._conditions import (
+    Condition,
+    all_of,
+    any_of,
+    equals,
+    greater,
+    none_of,
+    one_of,
+    reached,
+)
 from .._kinds.campaign import CampaignScope, live_placements
 from .._rulebase import Status
-from ._base import Change, DepartmentTracker, LiveState, Observation, first_moment, reached
+from ._base import Change, DepartmentTracker, LiveState, Observation, first_moment
 
 
 class CampaignScopeTracker(DepartmentTracker, follows=CampaignScope):

@@ -23,6 +23,7 @@ from .._conditions import (
     field,
     greater,
     less,
+    reached,
 )
 from .._kinds.campaign import CampaignScope, live_municipal
 from .._kinds.contest import ContestTeams, ExamPaperWeights
@@ -37,7 +38,6 @@ from ._base import (
     iso,
     last_moment,
     passed,
-    reached,
 )
 
 _TEAM, _COUNT = "team", "count"  # what an event is about: one team, or the number of teams

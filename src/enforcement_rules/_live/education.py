@@ -14,7 +14,17 @@ from typing import Any, ClassVar
 
 import polars as pl
 
-from .._conditions import Condition, all_of, at_most, equals, field, greater, less
+from .._conditions import (
+    Condition,
+    all_of,
+    at_most,
+    dated_in,
+    equals,
+    field,
+    greater,
+    less,
+    reached,
+)
 from .._kinds.campaign import live_municipal
 from .._kinds.education import (
     EDUCATION_RANK,
@@ -32,12 +42,10 @@ from ._base import (
     LiveState,
     Members,
     Observation,
-    dated_in,
     due_moment,
     first_moment,
     iso,
     last_moment,
-    reached,
     start_moment,
 )
 from .training import DoneByDueTracker, _judged, _OfficerTracker

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, ClassVar
 
-from .._conditions import Condition, all_of, at_most, field, greater
+from .._conditions import Condition, all_of, at_most, field, greater, reached
 from .._kinds.campaign import live_municipal
 from .._kinds.registers import NAMED_BY, RegisterCompleteness, basis_level_of
 from .._rulebase import Status
@@ -27,7 +27,6 @@ from ._base import (
     first_moment,
     last_moment,
     passed,
-    reached,
     start_moment,
 )
 
