@@ -13,6 +13,14 @@ EXTRAS = {
     "pandas": "pandas",
     "pyarrow": "pandas",
     "numpy": "generate",
+    "fastapi": "service",
+    "uvicorn": "service",
+    "python_multipart": "service",
+    "gherkin.parser": "packs",
+    "gherkin.token_scanner": "packs",
+    "gherkin.errors": "packs",
+    "pytest": "packs",
+    "pytest_bdd": "packs",
 }
 """The extra of ``pyproject.toml`` that installs each optional module."""
 
