@@ -25,7 +25,7 @@ from ._kinds.contest import (
     ContestRanking,
     contest_teams,
 )
-from ._kinds.education import ExamAverage
+from ._kinds.exam_average import ExamAverage
 from ._records import Records
 from ._rules import RuleSet, load_rules, rule_of_kind
 from ._table import render_table

@@ -15,9 +15,10 @@ from .._fields import EmploymentName
 from .._findings import empty_findings, finding_frame
 from .._rulebase import RuleBase, SourceRef, Spec, Status
 from .._vocab import Employment, label
+from ._campaign import municipal_departments, scope_link
 from ._certified import with_certified
 from ._words import listed, number
-from .campaign import CampaignScope, municipal_departments, scope_link
+from .campaign_scope import CampaignScope
 
 if TYPE_CHECKING:
     from .._rulebase import Context

@@ -25,7 +25,8 @@ from .._conditions import (
     less,
     reached,
 )
-from .._kinds.campaign import CampaignScope, live_municipal
+from .._kinds._campaign import live_municipal
+from .._kinds.campaign_scope import CampaignScope
 from .._kinds.contest import ContestTeams, ExamPaperWeights
 from .._rulebase import Status
 from ._base import (
