@@ -39,6 +39,6 @@ class ExamRule(OfficerRule):
             exams = exams.filter(pl.col("exam").is_in(self.exams))
         return exams
 
-    def counts(self, exam: dict[str, Any]) -> bool:
+    def counts_exam(self, exam: dict[str, Any]) -> bool:
         """Whether an exam record is of the exams the rule counts."""
         return not self.exams or exam["exam"] in self.exams

@@ -5,25 +5,22 @@ record by record."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 import polars as pl
 from pydantic import Field
 
-from .._conditions import Decision, all_of, at_most, decided, equals, field, greater
+from .._conditions import Decision, all_of, at_most, equals, field, greater
 from .._fields import EmploymentName
 from .._figures import Figures, figure
-from .._findings import finding_frame
+from .._findings import empty_findings
 from .._live._base import Change, Observation, Tracker, due_moment, last_moment, passed
-from .._rulebase import Period, RuleBase, Status
+from .._rulebase import Context, Period, RuleBase, Status
 from .._vocab import Education, label
-from ._clock import clock, due_by
+from ._decisions import clock, findings, live_clock
 from ._officers import enforcement_employment, enforcement_officers, trainings_per_year
-
-if TYPE_CHECKING:
-    from .._rulebase import Context
 
 
 class OfficerRule(RuleBase):
@@ -37,6 +34,12 @@ class OfficerRule(RuleBase):
 
     subject_type: ClassVar[str] = "officer"
 
+    def counts_officer(self, officer: Mapping[str, Any]) -> bool:
+        """Whether the rule counts an officer (a record's row) of its departments."""
+        return officer["employment"] in self.employment and (
+            officer["on_duty"] or not self.on_duty_only
+        )
+
     def officers(self, ctx: Context) -> pl.DataFrame:
         """The officers the rule counts: ``officer``, ``department``, ``entered_enforcement_on``."""
         return enforcement_officers(ctx, self, self.employment, self.on_duty_only).select(
@@ -44,44 +47,50 @@ class OfficerRule(RuleBase):
         )
 
 
-def officer_years(rule: OfficerRule, ctx: Context) -> pl.DataFrame:
-    """Each officer the rule counts in each calendar year of its period up to the as-of day
-    they were in enforcement for (entered by its end), with the year's trainings (``hours``,
-    ``sessions``) and the clock's columns (``due``: the year's last moment)."""
-    years = ctx.years(rule)
-    frame = pl.DataFrame(
-        {"year": [y for y, _ in years], "due": [due_moment(date(y, 12, 31)) for y, _ in years]},
-        schema={"year": pl.Int32, "due": pl.Int64},
-    )
-    per_year = trainings_per_year(ctx).select("officer", "year", "hours", "sessions")
-    return (
-        rule.officers(ctx)
-        .join(frame, how="cross")
-        .filter(
-            pl.col("entered_enforcement_on").is_null()
-            | (pl.col("entered_enforcement_on").dt.year() <= pl.col("year"))
-        )
-        .join(per_year, on=["officer", "year"], how="left")
-        .with_columns(
-            pl.col("hours").fill_null(0.0),
-            pl.col("sessions").fill_null(0),
-            clock(ctx.as_of)["now"].alias("now"),
-        )
-    )
+class YearRule(OfficerRule):
+    """A rule about each officer in each calendar year of its period up to the as-of day, from
+    the year they entered enforcement; a year is judged once it has ended. A kind gives the
+    columns its decision and figures read (``gathered``) and its figures."""
 
+    def gathered(self, rows: pl.DataFrame) -> pl.DataFrame:
+        """``rows`` (officer-years) with the kind's own columns."""
+        return rows
 
-def year_findings(frame: pl.DataFrame, figures: dict[str, pl.Expr]) -> pl.DataFrame:
-    """The findings of officer-years ``frame`` (decided: with ``status``)."""
-    return finding_frame(
-        frame,
-        subject_type="officer",
-        subject_id=pl.col("officer"),
-        department=pl.col("department"),
-        status=pl.col("status"),
-        period=pl.col("year").cast(pl.String),
-        due=pl.date(pl.col("year"), 12, 31),
-        figures=figures,
-    )
+    def year_figures(self) -> dict[str, pl.Expr]:
+        raise NotImplementedError
+
+    def check(self, ctx: Context) -> pl.DataFrame:
+        years = ctx.years(self)
+        if not years:
+            return empty_findings()
+        frame = pl.DataFrame(
+            {"year": [y for y, _ in years], "due": [due_moment(date(y, 12, 31)) for y, _ in years]},
+            schema={"year": pl.Int32, "due": pl.Int64},
+        )
+        per_year = trainings_per_year(ctx).select("officer", "year", "hours", "sessions")
+        rows = (
+            self.officers(ctx)
+            .join(frame, how="cross")
+            .filter(
+                pl.col("entered_enforcement_on").is_null()
+                | (pl.col("entered_enforcement_on").dt.year() <= pl.col("year"))
+            )
+            .join(per_year, on=["officer", "year"], how="left")
+            .with_columns(
+                pl.col("hours").fill_null(0.0),
+                pl.col("sessions").fill_null(0),
+                clock(ctx.as_of)["now"].alias("now"),
+            )
+        )
+        return findings(
+            self,
+            ctx,
+            self.gathered(rows),
+            subject="officer",
+            period=pl.col("year").cast(pl.String),
+            due=pl.date(pl.col("year"), 12, 31),
+            figures=self.year_figures(),
+        )
 
 
 class DoneByDueFigures(Figures):
@@ -92,23 +101,27 @@ class DoneByDueFigures(Figures):
     counted_from: str = figure("起算日期", "counted from")
 
 
-class DoneByDue(OfficerRule):
-    """Each officer has a dated record (a training, an exam …) on or before ``due``, counted
-    from ``counted_from`` (default: the start of the rule's period in force). An officer who
-    entered enforcement after ``due`` is not required; one whose first record came after it
-    is ``late``; before ``due`` an officer without one is ``pending``.
-
-    A kind's ``figures`` extend ``DoneByDueFigures`` with ``after_due_figure``.
-    """
+class CountedToDue(OfficerRule):
+    """A rule about records from ``counted_from`` (default: the start of the rule's period in
+    force) to ``due``."""
 
     due: date
     counted_from: date | None = None
 
-    after_due_figure: ClassVar[str] = "after_due"
-
     def start(self, in_force: Period) -> date:
         """The first day a record counts from."""
         return self.counted_from or in_force.start
+
+
+class DoneByDue(CountedToDue):
+    """Each officer has a dated record (a training, an exam …) from the first counted day to
+    ``due``. An officer who entered enforcement after ``due`` is not required; one whose first
+    record came after it is ``late``; before ``due`` an officer without one is ``pending``.
+
+    A kind's ``figures`` extend ``DoneByDueFigures`` with ``after_due_figure``.
+    """
+
+    after_due_figure: ClassVar[str]
 
     def decision(self, in_force: Period) -> Decision:
         """On an officer's ``in_time`` (a record from the start to the due day), ``after_due``
@@ -125,8 +138,7 @@ class DoneByDue(OfficerRule):
         raise NotImplementedError
 
     def check(self, ctx: Context) -> pl.DataFrame:
-        in_force = ctx.in_force(self)
-        start = self.start(in_force)
+        start = self.start(ctx.in_force(self))
         firsts = (
             self.records(ctx)
             .filter(pl.col("date") >= start)
@@ -146,15 +158,14 @@ class DoneByDue(OfficerRule):
             .with_columns(
                 pl.col("first_in_time").is_not_null().alias("in_time"),
                 pl.col("first_after").is_not_null().alias("after_due"),
-                **due_by(self.due, ctx.as_of),
+                **clock(ctx.as_of, self.due),
             )
         )
-        return finding_frame(
-            decided(officers, self.decision(in_force)),
-            subject_type="officer",
-            subject_id=pl.col("officer"),
-            department=pl.col("department"),
-            status=pl.col("status"),
+        return findings(
+            self,
+            ctx,
+            officers,
+            subject="officer",
             due=self.due,
             figures=self.figures.columns(
                 due=pl.lit(self.due),
@@ -162,6 +173,16 @@ class DoneByDue(OfficerRule):
                 **{self.after_due_figure: pl.col("first_after")},
             ),
         )
+
+
+class TrainingByDue(DoneByDue):
+    """``DoneByDue`` with a training (only a rotation training, 全员轮训, where
+    ``rotation_only``)."""
+
+    rotation_only: ClassVar[bool] = False
+
+    def records(self, ctx: Context) -> pl.DataFrame:
+        return ctx.trainings.filter(pl.col("rotation")) if self.rotation_only else ctx.trainings
 
 
 # -- education levels ---------------------------------------------------------------------------
@@ -259,7 +280,7 @@ class YearTracker(OfficerTracker):
 
     def year_event(self, year: int, **fields: Any) -> dict[str, Any]:
         """An officer-year's event: ``fields`` and the clock's (``due``: the year's end)."""
-        return fields | {"due": due_moment(date(year, 12, 31)), "now": self.state.now}
+        return fields | live_clock(self.state, date(year, 12, 31))
 
 
 class DoneByDueTracker(OfficerTracker):
@@ -302,8 +323,7 @@ class DoneByDueTracker(OfficerTracker):
         event = {
             "in_time": any(d <= due for d in days),
             "after_due": after is not None,
-            "due": due_moment(due),
-            "now": self.state.now,
+            **live_clock(self.state, due),
         }
         return self.observation(
             officer_id,
@@ -316,3 +336,16 @@ class DoneByDueTracker(OfficerTracker):
             ),
             due=due,
         )
+
+
+class TrainingByDueTracker(DoneByDueTracker):
+    """Trainings, from the monitor's running tallies of each officer's."""
+
+    rule: TrainingByDue
+
+    def days(self, officer_id: str) -> Iterable[date]:
+        tally = self.state.rotations if self.rule.rotation_only else self.state.training_days
+        return tally.get(officer_id, ())
+
+    def touched(self, change: Change) -> Iterable[str]:
+        return change.rotation_officers if self.rule.rotation_only else change.trained_officers

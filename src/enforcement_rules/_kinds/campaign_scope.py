@@ -20,29 +20,25 @@ from .._conditions import (
     Decision,
     all_of,
     any_of,
-    decided,
     equals,
     expression,
     greater,
     holds,
-    none_of,
     one_of,
     reached,
 )
 from .._fields import LevelName
 from .._figures import Figures, figure
-from .._findings import finding_frame
 from .._live._base import Change, DepartmentTracker, Observation, first_moment
 from .._rulebase import Context, Domain, Period, RuleBase, Spec, Status
 from .._vocab import Level, label, parse_enum
+from ._decisions import clock, findings, live_clock
 from ._words import listed
 
 # Why a department belongs where it does.
 PROVINCIAL_SYSTEM = "provincial_system"
 LEVEL_NOT_EXCLUDED = "level_not_excluded"
 DOMAIN_NOT_EXCLUDED = "domain_not_excluded"
-
-SCOPE_COLUMNS = ["department", "name", "level", "domain", "campaign", "reason"]
 
 
 class Campaign(Spec):
@@ -82,18 +78,13 @@ class CampaignScope(RuleBase):
     # -- the placement, as conditions on a department's ``domain`` and ``level`` -------------
 
     def excluded(self) -> Condition:
+        """The departments of an excluded domain."""
         return one_of("domain", list(self.excluded_domains))
 
     def provincial(self) -> Condition:
-        """The departments that join the provincial campaign."""
+        """The departments that join the provincial campaign (every other one joins the
+        municipal campaign)."""
         return all_of(self.excluded(), one_of("level", [str(lv) for lv in self.provincial_levels]))
-
-    def municipal(self) -> Condition:
-        """The departments that join the municipal campaign: every other one."""
-        return any_of(
-            none_of("domain", list(self.excluded_domains)),
-            none_of("level", [str(lv) for lv in self.provincial_levels]),
-        )
 
     def placement(self, department: Mapping[str, Any]) -> tuple[str, str]:
         """The campaign one department (a record's row) joins, and why."""
@@ -130,18 +121,16 @@ class CampaignScope(RuleBase):
         return {c.id: c.id for c in campaigns} | {c.name: c.id for c in campaigns}
 
     def decision(self, in_force: Period) -> Decision:
-        """On a department's ``today``, ``domain``, ``level``, the number of the rule's
-        campaigns its enrolments name (``campaigns``) and whether they name the ``municipal``
-        and the ``provincial`` one."""
-        one = equals("campaigns", 1)
+        """On a department's ``today``, the number of the rule's campaigns its enrolments name
+        (``campaigns``) and whether they name the one it is placed in (``placed_in``)."""
+        started = reached(in_force.start)
         return {
-            Status.MISSING.value: all_of(reached(in_force.start), equals("campaigns", 0)),
+            Status.MISSING.value: all_of(started, equals("campaigns", 0)),
             Status.NOT_MET.value: all_of(
-                reached(in_force.start),
+                started,
                 any_of(
                     greater("campaigns", 1),
-                    all_of(one, equals("provincial", False), self.provincial()),
-                    all_of(one, equals("municipal", False), self.municipal()),
+                    all_of(equals("campaigns", 1), equals("placed_in", False)),
                 ),
             ),
         }
@@ -182,17 +171,15 @@ class CampaignScope(RuleBase):
             .with_columns(enrolled.fill_null([]), pl.col("other").fill_null([]))
             .with_columns(
                 enrolled.list.len().alias("campaigns"),
-                enrolled.list.contains(self.municipal_campaign.id).alias("municipal"),
-                enrolled.list.contains(self.provincial_campaign.id).alias("provincial"),
-                pl.lit(ctx.as_of.toordinal()).alias("today"),
+                enrolled.list.contains(pl.col("campaign")).alias("placed_in"),
+                **clock(ctx.as_of),
             )
         )
-        return finding_frame(
-            decided(rows, self.decision(ctx.in_force(self))),
-            subject_type="department",
-            subject_id=pl.col("department"),
-            department=pl.col("department"),
-            status=pl.col("status"),
+        return findings(
+            self,
+            ctx,
+            rows,
+            subject="department",
             figures=CampaignScopeFigures.columns(
                 level=pl.col("level"),
                 domain=pl.col("domain"),
@@ -261,8 +248,8 @@ class CampaignScopeTracker(DepartmentTracker, follows=CampaignScope):
 
     how: ClassVar[str] = (
         "per department: its level and domain, and the rule's campaigns its enrolments name "
-        "(enrolments have no id: each one posted is held); the decision holds the placement "
-        "itself (`CampaignScope.provincial`) and decides `missing` or `not_met`"
+        "(enrolments have no id: each one posted is held), against the campaign it is placed "
+        "in (`CampaignScope.placement`)"
     )
 
     rule: CampaignScope
@@ -288,24 +275,22 @@ class CampaignScopeTracker(DepartmentTracker, follows=CampaignScope):
         named = self.enrolments.get(department_id, [])
         enrolled = sorted({self.campaign_ids[c] for c in named if c in self.campaign_ids})
         others = sorted({c for c in named if c not in self.campaign_ids})
+        expected, reason = self.rule.placement(department)
         event = {
-            "today": self.state.day,
-            "domain": department["domain"],
-            "level": department["level"],
             "campaigns": len(enrolled),
-            "municipal": self.rule.municipal_campaign.id in enrolled,
-            "provincial": self.rule.provincial_campaign.id in enrolled,
+            "placed_in": expected in enrolled,
+            **live_clock(self.state),
         }
-
-        def figures() -> dict[str, Any]:
-            expected, reason = self.rule.placement(department)
-            return CampaignScopeFigures.of(
+        return self.observation(
+            department_id,
+            department_id,
+            event,
+            lambda: CampaignScopeFigures.of(
                 level=department["level"],
                 domain=department["domain"],
                 expected=expected,
                 enrolled=enrolled,
                 other_enrollments=others,
                 reason=reason,
-            )
-
-        return self.observation(department_id, department_id, event, figures)
+            ),
+        )

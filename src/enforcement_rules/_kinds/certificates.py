@@ -13,7 +13,7 @@ from .._findings import empty_findings, finding_frame
 from .._rulebase import RuleBase, Status
 from .._semantics import valid_expr
 from .._vocab import Employment, label, parse_enum
-from ._clock import judged_status
+from ._decisions import judged_status
 
 if TYPE_CHECKING:
     from .._rulebase import Context

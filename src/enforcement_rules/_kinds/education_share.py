@@ -10,21 +10,12 @@ from typing import Any, ClassVar, Literal
 import polars as pl
 from pydantic import Field
 
-from .._conditions import Decision, all_of, decided, less, reached
+from .._conditions import Decision, all_of, less, reached
 from .._fields import EducationName
 from .._figures import Figures, figure
-from .._findings import finding_frame
-from .._live._base import (
-    Change,
-    DepartmentTracker,
-    Members,
-    Observation,
-    due_moment,
-    first_moment,
-    last_moment,
-)
+from .._live._base import Change, DepartmentTracker, Members, Observation, first_moment, last_moment
 from .._rulebase import Context, Period
-from ._clock import by_due, due_by
+from ._decisions import by_due, clock, findings, live_clock
 from ._officer_rules import EDUCATION_RANK, OfficerRule, education_rank, education_words
 from ._officers import enforcement_officers
 from ._words import number
@@ -72,15 +63,14 @@ class EducationShare(OfficerRule):
             )
             .with_columns(
                 (pl.col("qualified") / pl.col("officers")).alias("share"),
-                **due_by(self.due, ctx.as_of),
+                **clock(ctx.as_of, self.due),
             )
         )
-        return finding_frame(
-            decided(rows, self.decision(ctx.in_force(self))),
-            subject_type="department",
-            subject_id=pl.col("department"),
-            department=pl.col("department"),
-            status=pl.col("status"),
+        return findings(
+            self,
+            ctx,
+            rows,
+            subject="department",
             period=str(self.due.year),
             due=self.due,
             figures=EducationShareFigures.columns(
@@ -125,12 +115,10 @@ class EducationShareTracker(DepartmentTracker, follows=EducationShare):
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
-        employment = {str(e) for e in self.rule.employment}
-        on_duty_only, due = self.rule.on_duty_only, self.rule.due
+        due = self.rule.due
         self.members = Members(
             lambda o: (
-                o["employment"] in employment
-                and (o["on_duty"] or not on_duty_only)
+                self.rule.counts_officer(o)
                 and (o["entered_enforcement_on"] is None or o["entered_enforcement_on"] <= due)
             )
         )
@@ -152,12 +140,7 @@ class EducationShareTracker(DepartmentTracker, follows=EducationShare):
         )
         unknown = educations.count(None)
         share = qualified / len(officers)
-        event = {
-            "today": self.state.day,
-            "share": share,
-            "due": due_moment(self.rule.due),
-            "now": self.state.now,
-        }
+        event = {"share": share, **live_clock(self.state, self.rule.due)}
         return self.observation(
             department,
             department,

@@ -3,27 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 from typing import Any, ClassVar, Literal
 
 import polars as pl
 
-from .._conditions import Decision, all_of, decided, equals, greater, reached
+from .._conditions import Decision, all_of, equals, greater, reached
 from .._figures import Figures, figure
-from .._findings import finding_frame
-from .._live._base import (
-    Change,
-    DepartmentTracker,
-    Members,
-    Observation,
-    due_moment,
-    first_moment,
-    last_moment,
-)
+from .._live._base import Change, DepartmentTracker, Members, Observation, first_moment, last_moment
 from .._rulebase import Context, Period, Status
 from ._campaign import live_municipal
-from ._clock import by_due, due_by
+from ._decisions import by_due, clock, findings, live_clock
 from ._exams import ExamRule
+from ._officer_rules import CountedToDue
 
 
 class ExamAverageFigures(Figures):
@@ -31,21 +22,15 @@ class ExamAverageFigures(Figures):
     examined: int = figure("参考人数", "examined")
 
 
-class ExamAverage(ExamRule):
+class ExamAverage(CountedToDue, ExamRule):
     """Each department has an exam average by ``due``: the mean of its officers' first exam
     score from ``counted_from`` to ``due``. A department none of whose officers sat the exam
     has none (``missing``; ``pending`` before ``due``)."""
 
     kind: Literal["exam_average"]
-    due: date
-    counted_from: date | None = None
 
     subject_type: ClassVar[str] = "department"
     figures: ClassVar[type[Figures]] = ExamAverageFigures
-
-    def start(self, in_force: Period) -> date:
-        """The first day an exam counts from."""
-        return self.counted_from or in_force.start
 
     def decision(self, in_force: Period) -> Decision:
         """On a department's ``officers`` and those ``examined``, ``today``, ``due`` and
@@ -83,13 +68,12 @@ class ExamAverage(ExamRule):
         )
 
     def check(self, ctx: Context) -> pl.DataFrame:
-        rows = self.averages(ctx).with_columns(**due_by(self.due, ctx.as_of))
-        return finding_frame(
-            decided(rows, self.decision(ctx.in_force(self))),
-            subject_type="department",
-            subject_id=pl.col("department"),
-            department=pl.col("department"),
-            status=pl.col("status"),
+        rows = self.averages(ctx).with_columns(**clock(ctx.as_of, self.due))
+        return findings(
+            self,
+            ctx,
+            rows,
+            subject="department",
             due=self.due,
             figures=ExamAverageFigures.columns(
                 officers=pl.col("officers"), examined=pl.col("examined")
@@ -119,11 +103,7 @@ class ExamAverageTracker(DepartmentTracker, follows=ExamAverage):
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
-        employment = {str(e) for e in self.rule.employment}
-        on_duty_only = self.rule.on_duty_only
-        self.members = Members(
-            lambda o: o["employment"] in employment and (o["on_duty"] or not on_duty_only)
-        )
+        self.members = Members(self.rule.counts_officer)
         self.start = self.rule.start(self.in_force)
         self.moments = (first_moment(self.start), last_moment(self.rule.due))
         self.examined: set[str] = set()  # officers with an exam in the window
@@ -134,7 +114,7 @@ class ExamAverageTracker(DepartmentTracker, follows=ExamAverage):
             return (self.observe(row["id"]),)
         if change.record_type == "officers":
             return [self.observe(d) for d in self.members.update(row)]
-        if not self.rule.counts(row) or not self.start <= row["date"] <= self.rule.due:
+        if not self.rule.counts_exam(row) or not self.start <= row["date"] <= self.rule.due:
             return ()
         self.examined.add(row["officer"])
         officer = self.state.officers.get(row["officer"])
@@ -147,13 +127,7 @@ class ExamAverageTracker(DepartmentTracker, follows=ExamAverage):
             return self.outside(department)
         officers = self.members(department)
         count, examined = len(officers), len(officers & self.examined)
-        event = {
-            "today": self.state.day,
-            "officers": count,
-            "examined": examined,
-            "due": due_moment(self.rule.due),
-            "now": self.state.now,
-        }
+        event = {"officers": count, "examined": examined, **live_clock(self.state, self.rule.due)}
         return self.observation(
             department,
             department,

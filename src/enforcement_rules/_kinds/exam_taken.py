@@ -71,7 +71,7 @@ class ExamTakenTracker(DoneByDueTracker, follows=ExamTaken):
 
     def touched(self, change: Change) -> Iterable[str]:
         row = change.row
-        if not self.rule.counts(row):
+        if not self.rule.counts_exam(row):
             return ()
         self.exam_days.setdefault(row["officer"], []).append(row["date"])
         return (row["officer"],)

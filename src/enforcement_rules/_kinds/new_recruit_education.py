@@ -9,13 +9,12 @@ from typing import Any, ClassVar, Literal
 
 import polars as pl
 
-from .._conditions import Decision, all_of, dated_in, decided, equals, less
+from .._conditions import Decision, all_of, dated_in, equals, less
 from .._fields import EducationName
 from .._figures import Figures, figure
-from .._findings import finding_frame
 from .._live._base import Alarms, Change, Observation, iso, start_moment
 from .._rulebase import Context, Period, Status
-from ._clock import clock, ordinal
+from ._decisions import clock, findings, live_clock, ordinal
 from ._officer_rules import (
     EDUCATION_RANK,
     OfficerRule,
@@ -59,12 +58,11 @@ class NewRecruitEducation(OfficerRule):
             education_rank("education").alias("rank"),
             **clock(ctx.as_of),
         )
-        return finding_frame(
-            decided(officers, self.decision(ctx.in_force(self))),
-            subject_type="officer",
-            subject_id=pl.col("id"),
-            department=pl.col("department"),
-            status=pl.col("status"),
+        return findings(
+            self,
+            ctx,
+            officers,
+            subject="id",
             figures=NewRecruitEducationFigures.columns(
                 hired_on=pl.col("hired_on"),
                 education=pl.col("education"),
@@ -119,9 +117,9 @@ class NewRecruitEducationTracker(OfficerTracker, follows=NewRecruitEducation):
         education = officer["education"]
         event = {
             "hired": hired.toordinal(),
-            "today": self.state.day,
             "recorded": education is not None,
             "rank": EDUCATION_RANK[education] if education is not None else 0,
+            **live_clock(self.state),
         }
         return self.observation(
             officer_id,

@@ -11,18 +11,16 @@ from typing import Any, ClassVar, Literal, TypeVar
 import polars as pl
 from pydantic import Field, model_validator
 
-from .._conditions import Decision, all_of, decided, greater, reached
+from .._conditions import Decision, all_of, greater, reached
 from .._exceptions import levels_zh
 from .._fields import BasisLevelName
 from .._figures import Figures, figure
-from .._findings import finding_frame
 from .._legal_basis import level_of
 from .._live._base import (
     Alarms,
     Change,
     Observation,
     Tracker,
-    due_moment,
     first_moment,
     last_moment,
     passed,
@@ -32,7 +30,7 @@ from .._models import RECORD_TYPES
 from .._rulebase import Context, Period, RuleBase, Status
 from .._vocab import BasisLevel, label
 from ._campaign import live_municipal, municipal_departments, scope_link
-from ._clock import by_due, clock, due_by
+from ._decisions import by_due, clock, findings, live_clock
 from ._words import listed
 
 T = TypeVar("T")
@@ -151,20 +149,21 @@ class RegisterCompleteness(RuleBase):
             ).then(pl.lit(f))
             for f in self.required
         ]
-        clock_columns = clock(ctx.as_of) if self.due is None else due_by(self.due, ctx.as_of)
         rows = (
             table.filter(
                 pl.col("department").is_in(municipal_departments(self, self.campaign_scope, ctx))
             )
             .with_columns(pl.concat_list(lacking).list.drop_nulls().alias("lacking"))
-            .with_columns(pl.col("lacking").list.len().alias("parts_lacking"), **clock_columns)
+            .with_columns(
+                pl.col("lacking").list.len().alias("parts_lacking"), **clock(ctx.as_of, self.due)
+            )
         )
-        return finding_frame(
-            decided(rows, self.decision(ctx.in_force(self))),
+        return findings(
+            self,
+            ctx,
+            rows,
+            subject="id",
             subject_type=self.record_type.removesuffix("s"),
-            subject_id=pl.col("id"),
-            department=pl.col("department"),
-            status=pl.col("status"),
             due=self.due,
             figures=self.shown(
                 RegisterCompletenessFigures.columns(
@@ -247,9 +246,7 @@ class RegisterCompletenessTracker(Tracker, follows=RegisterCompleteness):
                     lacking.append(part)
             elif value is None or (part == "legal_basis" and self.rule.basis_falls_short(level)):
                 lacking.append(part)
-        event = {"today": self.state.day, "parts_lacking": len(lacking)}
-        if self.rule.due is not None:
-            event |= {"due": due_moment(self.rule.due), "now": self.state.now}
+        event = {"parts_lacking": len(lacking), **live_clock(self.state, self.rule.due)}
         return self.labelled(
             entry["id"],
             entry["department"],

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date
 from typing import Any, ClassVar, Literal
 
-import polars as pl
-
 from .._figures import Figures, figure
-from .._live._base import Change
-from .._rulebase import Context
-from ._officer_rules import DoneByDue, DoneByDueFigures, DoneByDueTracker
+from ._officer_rules import DoneByDueFigures, TrainingByDue, TrainingByDueTracker
 
 
 class RotationTrainingFigures(DoneByDueFigures):
     rotation_after_due: str | None = figure("期限后轮训日期", "rotation after the due day")
 
 
-class RotationTraining(DoneByDue):
+class RotationTraining(TrainingByDue):
     """Each officer has rotation training (全员轮训) on or before ``due``, counted from
     ``counted_from`` (default: the start of the rule's period in force). An officer who entered
     enforcement after ``due`` is not required."""
@@ -27,9 +21,7 @@ class RotationTraining(DoneByDue):
 
     figures: ClassVar[type[Figures]] = RotationTrainingFigures
     after_due_figure: ClassVar[str] = "rotation_after_due"
-
-    def records(self, ctx: Context) -> pl.DataFrame:
-        return ctx.trainings.filter(pl.col("rotation"))
+    rotation_only: ClassVar[bool] = True
 
     def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
         due = figures["due"]
@@ -47,18 +39,8 @@ class RotationTraining(DoneByDue):
         )
 
 
-class RotationTrainingTracker(DoneByDueTracker, follows=RotationTraining):
-    """Rotation trainings (全员轮训), from the monitor's running tally of each officer's."""
-
+class RotationTrainingTracker(TrainingByDueTracker, follows=RotationTraining):
     how: ClassVar[str] = (
         "per officer: a rotation training in time, one after the due day; `pending`, `late` "
         "or `not_met` decided from the due moment and the clock"
     )
-
-    rule: RotationTraining
-
-    def days(self, officer_id: str) -> Iterable[date]:
-        return self.state.rotations.get(officer_id, ())
-
-    def touched(self, change: Change) -> Iterable[str]:
-        return change.rotation_officers

@@ -9,13 +9,12 @@ from typing import Any, ClassVar, Literal
 import polars as pl
 from pydantic import Field
 
-from .._conditions import Decision, decided, field, less
+from .._conditions import Decision, field, less
 from .._figures import Figures, figure
-from .._findings import empty_findings
 from .._live._base import Observation
-from .._rulebase import Context, Period
-from ._clock import by_due
-from ._officer_rules import OfficerRule, YearTracker, officer_years, year_findings
+from .._rulebase import Period
+from ._decisions import by_due
+from ._officer_rules import YearRule, YearTracker
 from ._words import number
 
 
@@ -26,7 +25,7 @@ class TrainingHoursFigures(Figures):
     first_year: bool = figure("新进当年", "first year")
 
 
-class TrainingHours(OfficerRule):
+class TrainingHours(YearRule):
     """Each officer has at least ``minimum_hours`` of training in each calendar year;
     ``first_year_minimum_hours`` in the year they entered enforcement, where the text says so.
     A year is judged once it has ended; before that an officer short of hours is ``pending``."""
@@ -48,32 +47,25 @@ class TrainingHours(OfficerRule):
         """On an officer-year's ``hours``, ``required``, ``due`` (the year's end) and ``now``."""
         return by_due(less("hours", field("required")))
 
-    def check(self, ctx: Context) -> pl.DataFrame:
-        if not ctx.years(self):
-            return empty_findings()
-        rows = (
-            officer_years(self, ctx)
-            .with_columns(
-                (
-                    (pl.col("entered_enforcement_on").dt.year() == pl.col("year")).fill_null(False)
-                    & pl.lit(self.first_year_minimum_hours is not None)
-                ).alias("first_year")
-            )
-            .with_columns(
-                pl.when(pl.col("first_year"))
-                .then(pl.lit(self.required(True)))
-                .otherwise(pl.lit(self.required(False)))
-                .alias("required")
-            )
+    def gathered(self, rows: pl.DataFrame) -> pl.DataFrame:
+        return rows.with_columns(
+            (
+                (pl.col("entered_enforcement_on").dt.year() == pl.col("year")).fill_null(False)
+                & pl.lit(self.first_year_minimum_hours is not None)
+            ).alias("first_year")
+        ).with_columns(
+            pl.when(pl.col("first_year"))
+            .then(pl.lit(self.required(True)))
+            .otherwise(pl.lit(self.required(False)))
+            .alias("required")
         )
-        return year_findings(
-            decided(rows, self.decision(ctx.in_force(self))),
-            TrainingHoursFigures.columns(
-                year=pl.col("year"),
-                hours=pl.col("hours"),
-                required=pl.col("required"),
-                first_year=pl.col("first_year"),
-            ),
+
+    def year_figures(self) -> dict[str, pl.Expr]:
+        return TrainingHoursFigures.columns(
+            year=pl.col("year"),
+            hours=pl.col("hours"),
+            required=pl.col("required"),
+            first_year=pl.col("first_year"),
         )
 
     def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:

@@ -9,13 +9,12 @@ from typing import Any, ClassVar, Literal
 
 import polars as pl
 
-from .._conditions import Decision, decided, less
+from .._conditions import Decision, less
 from .._figures import Figures, figure
-from .._findings import empty_findings
 from .._live._base import Observation
-from .._rulebase import Context, Period
-from ._clock import by_due
-from ._officer_rules import OfficerRule, YearTracker, officer_years, year_findings
+from .._rulebase import Period
+from ._decisions import by_due
+from ._officer_rules import YearRule, YearTracker
 
 
 class TrainingParticipationFigures(Figures):
@@ -25,7 +24,7 @@ class TrainingParticipationFigures(Figures):
     department_officers: int = figure("部门执法人员数", "officers of the department")
 
 
-class TrainingParticipation(OfficerRule):
+class TrainingParticipation(YearRule):
     """Each officer takes part in training in each calendar year (参训率100%)."""
 
     kind: Literal["training_participation"]
@@ -36,21 +35,18 @@ class TrainingParticipation(OfficerRule):
         """On an officer-year's ``sessions``, ``due`` (the year's end) and ``now``."""
         return by_due(less("sessions", 1))
 
-    def check(self, ctx: Context) -> pl.DataFrame:
-        if not ctx.years(self):
-            return empty_findings()
-        rows = officer_years(self, ctx).with_columns(
+    def gathered(self, rows: pl.DataFrame) -> pl.DataFrame:
+        return rows.with_columns(
             (pl.col("sessions") > 0).sum().over("department", "year").alias("trained"),
             pl.len().over("department", "year").alias("officers"),
         )
-        return year_findings(
-            decided(rows, self.decision(ctx.in_force(self))),
-            TrainingParticipationFigures.columns(
-                year=pl.col("year"),
-                trainings=pl.col("sessions"),
-                department_trained=pl.col("trained"),
-                department_officers=pl.col("officers"),
-            ),
+
+    def year_figures(self) -> dict[str, pl.Expr]:
+        return TrainingParticipationFigures.columns(
+            year=pl.col("year"),
+            trainings=pl.col("sessions"),
+            department_trained=pl.col("trained"),
+            department_officers=pl.col("officers"),
         )
 
     def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:

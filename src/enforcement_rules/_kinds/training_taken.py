@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date
 from typing import Any, ClassVar, Literal
 
-import polars as pl
-
 from .._figures import Figures, figure
-from .._live._base import Change
-from .._rulebase import Context
-from ._officer_rules import DoneByDue, DoneByDueFigures, DoneByDueTracker
+from ._officer_rules import DoneByDueFigures, TrainingByDue, TrainingByDueTracker
 
 
 class TrainingTakenFigures(DoneByDueFigures):
     training_after_due: str | None = figure("期限后学习培训日期", "training after the due day")
 
 
-class TrainingTaken(DoneByDue):
+class TrainingTaken(TrainingByDue):
     """Each officer has a training record of any kind (a study session, a course) from
     ``counted_from`` to ``due``: a stage of study every officer takes part in ("大学习"全覆盖).
     An officer who entered enforcement after ``due`` is not required; one whose first training
@@ -28,9 +22,6 @@ class TrainingTaken(DoneByDue):
 
     figures: ClassVar[type[Figures]] = TrainingTakenFigures
     after_due_figure: ClassVar[str] = "training_after_due"
-
-    def records(self, ctx: Context) -> pl.DataFrame:
-        return ctx.trainings
 
     def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
         due, start = figures["due"], figures["counted_from"]
@@ -48,18 +39,8 @@ class TrainingTaken(DoneByDue):
         )
 
 
-class TrainingTakenTracker(DoneByDueTracker, follows=TrainingTaken):
-    """Any training (a study stage), from the monitor's running tally of each officer's."""
-
+class TrainingTakenTracker(TrainingByDueTracker, follows=TrainingTaken):
     how: ClassVar[str] = (
         "per officer: any training from the first counted day to the due day, one after it; "
         "`pending`, `late` or `not_met` decided from the due moment and the clock"
     )
-
-    rule: TrainingTaken
-
-    def days(self, officer_id: str) -> Iterable[date]:
-        return self.state.training_days.get(officer_id, ())
-
-    def touched(self, change: Change) -> Iterable[str]:
-        return change.trained_officers
