@@ -44,6 +44,12 @@ def read_yaml(path: Path, display: str | None = None) -> LocatedYaml:
         text = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise RuleError(shown, f"cannot read the file: {error}") from None
+    return parse_yaml(text, shown)
+
+
+def parse_yaml(text: str, shown: str) -> LocatedYaml:
+    """Parse YAML text (of the file ``shown``) keeping the line of every value; errors as in
+    ``read_yaml``."""
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
