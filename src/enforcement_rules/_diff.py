@@ -13,8 +13,9 @@ waived now is listed under ``waived``, with its earlier status; one waived befor
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +68,7 @@ class ReportDiff:
     new: pl.DataFrame
     resolved: pl.DataFrame
     still_open: pl.DataFrame
-    waived: pl.DataFrame = field(default_factory=_no_findings)
+    waived: pl.DataFrame = dataclasses.field(default_factory=_no_findings)
 
     def counts(self) -> dict[str, int]:
         """How many findings are new, resolved, still open and waived."""
@@ -154,12 +155,6 @@ def _paired(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.select(list(DIFF_COLUMNS)).with_columns(
         pl.int_range(pl.len()).over(IDENTITY).alias(_PAIR)
     )
-
-
-def read_report_json(path: str | Path) -> tuple[pl.DataFrame, str]:
-    """The findings of a JSON report (``check --format json``) and its as-of day."""
-    findings, _, as_of = read_report(path)
-    return findings, as_of
 
 
 def read_report(path: str | Path) -> tuple[pl.DataFrame, pl.DataFrame, str]:

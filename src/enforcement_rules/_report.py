@@ -649,18 +649,25 @@ class Report:
             text += f"\n  {label}: " + "、".join(f"{i} {n}" for i, n in named.items())
         return text
 
-    def to_frame(self, *, with_names: bool = False) -> pl.DataFrame:
+    def to_frame(self, *, with_names: bool = False, waived: bool = False) -> pl.DataFrame:
         """Findings as a polars DataFrame, with the title, message, quote and fix of each
         and the name of each department. Officers are named by id only unless
-        ``with_names``, which adds ``officer_names`` (``O021 张三、O022 李四``).
+        ``with_names``, which adds ``officer_names`` (``O021 张三、O022 李四``). ``waived``
+        gives the waived findings instead, with their ``waiver`` in words.
 
         Examples:
             >>> frame = report.to_frame()  # doctest: +SKIP
             >>> frame.group_by("department").len()  # doctest: +SKIP
         """
-        findings = self.findings
+        if waived:
+            findings = [w.finding for w in self.waived]
+            rows = self.waived_frame.drop("waiver").with_columns(
+                pl.Series("waiver", [w.waiver.text() for w in self.waived], dtype=pl.String)
+            )
+        else:
+            findings, rows = self.findings, self.frame
         sources = [f.sources[0] if f.sources else None for f in findings]
-        frame = self.frame.with_columns(
+        frame = rows.with_columns(
             pl.col("department")
             .replace_strict(self.names.departments, default=None, return_dtype=pl.String)
             .alias("department_name"),

@@ -240,8 +240,13 @@ class Waivers:
     def check_rules(self, known: Collection[str]) -> None:
         """Raise ``InputError`` naming each waiver whose rule is not among ``known``."""
         problems = [
-            Problem(w.file, w.where, "rule", "the id of a rule (see: enforcement-rules rules)",
-                    shown(w.rule))
+            Problem(
+                w.file,
+                w.where,
+                "rule",
+                "the id of a rule (see: enforcement-rules rules)",
+                shown(w.rule),
+            )
             for w in self.items
             if w.rule not in known
         ]
@@ -288,8 +293,13 @@ def _from_csv(text: str, file: str) -> Waivers:
     names = [HEADERS.get(h.strip(), h.strip()) for h in header]
     unknown = [h for h, n in zip(header, names, strict=True) if n not in FIELDS]
     problems = [
-        Problem(file, "row 1", h, "a column of " + ", ".join(FIELDS) + " (or 规则, 对象, 理由, "
-                "英文理由, 批准人, 批准日期, 有效期至)")
+        Problem(
+            file,
+            "row 1",
+            h,
+            "a column of " + ", ".join(FIELDS) + " (or 规则, 对象, 理由, "
+            "英文理由, 批准人, 批准日期, 有效期至)",
+        )
         for h in unknown
     ]
     if len(set(names)) < len(names):
@@ -302,8 +312,13 @@ def _from_csv(text: str, file: str) -> Waivers:
             continue
         if len(row) != len(names):
             problems.append(
-                Problem(file, f"row {number}", None, f"{len(names)} cells, as in the header",
-                        str(len(row)))
+                Problem(
+                    file,
+                    f"row {number}",
+                    None,
+                    f"{len(names)} cells, as in the header",
+                    str(len(row)),
+                )
             )
             continue
         places.append(
@@ -329,7 +344,11 @@ def _from_yaml(text: str, file: str) -> Waivers:
         return Waivers()
     if not isinstance(data, list):
         raise InputError(
-            [Problem(file, "line 1", None, "a list of waivers (or a mapping with a 'waivers' list)")],
+            [
+                Problem(
+                    file, "line 1", None, "a list of waivers (or a mapping with a 'waivers' list)"
+                )
+            ],
             what=WHAT,
         )
     places = []
@@ -466,11 +485,15 @@ def match(frame: pl.DataFrame, waivers: Waivers, as_of: date) -> tuple[pl.DataFr
     return active, expired
 
 
-def waiver_warnings(waivers: Waivers, as_of: date, used: Collection[int]) -> list[str]:
+def waiver_warnings(
+    waivers: Waivers, as_of: date, used: Collection[int], rules: Collection[str] | None = None
+) -> list[str]:
     """A warning for each waiver in force that covers no finding, and for each not yet approved
-    on ``as_of`` (it does not apply)."""
+    on ``as_of`` (it does not apply); only of waivers of ``rules`` where given."""
     warnings = []
     for index, w in enumerate(waivers):
+        if rules is not None and w.rule not in rules:
+            continue
         state = w.state(as_of)
         if state == "active" and index not in used:
             warnings.append(

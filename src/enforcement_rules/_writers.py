@@ -62,6 +62,8 @@ LABELS = {
     "note": "解读 reading",
     "note_en": "reading (English)",
     "officer_names": "人员 officers",
+    "waived": "豁免 waived",
+    "waiver": "豁免依据 waiver",
     "findings": "发现 findings",
     "violations": "违规 violations",
     "warnings": "提示 warnings",
@@ -74,7 +76,11 @@ EXCEL_FINDINGS_LIMIT = 60_000
 a province's findings (114,605 at scale 1) would take longer than a person waits: 60,000
 rows of 17 columns take about 7 s on one core."""
 
+WAIVED = "已批准豁免 waived"
+"""How a written findings table marks a waived finding (``waived`` column)."""
+
 FINDINGS_SHEET = "发现 findings"
+WAIVED_SHEET = "批准豁免 waived"
 DEPARTMENT_SHEET = "按部门 by department"
 RULE_SHEET = "按规则 by rule"
 
@@ -85,12 +91,35 @@ def findings_table(report: Report, *, with_names: bool = False) -> pl.DataFrame:
     return frame.select([*COLUMNS, *(["officer_names"] if with_names else [])])
 
 
+def waived_table(report: Report, *, with_names: bool = False) -> pl.DataFrame:
+    """The waived findings with the columns of ``COLUMNS`` (and ``officer_names``), then
+    ``waived`` and their ``waiver`` in words."""
+    frame = report.to_frame(with_names=with_names, waived=True)
+    return frame.select(
+        *COLUMNS,
+        *(["officer_names"] if with_names else []),
+        pl.lit(WAIVED, dtype=pl.String).alias("waived"),
+        "waiver",
+    )
+
+
 def findings_csv(report: Report, *, with_names: bool = False) -> str:
     """The findings as CSV text, text cells that would start a formula written as text
-    (``_spreadsheet``)."""
-    return formula_safe(findings_table(report, with_names=with_names)).write_csv(
-        line_terminator="\n"
-    )
+    (``_spreadsheet``). Where the evaluation was given waivers, the waived findings follow,
+    marked in a ``waived`` column with their ``waiver``."""
+    table = findings_table(report, with_names=with_names)
+    if report.waivers is not None:
+        table = pl.concat(
+            [
+                table.with_columns(
+                    pl.lit(None, dtype=pl.String).alias("waived"),
+                    pl.lit(None, dtype=pl.String).alias("waiver"),
+                ),
+                waived_table(report, with_names=with_names),
+            ],
+            how="vertical_relaxed",
+        )
+    return formula_safe(table).write_csv(line_terminator="\n")
 
 
 def write_csv(report: Report, path: str | Path, *, with_names: bool = False) -> Path:
@@ -118,6 +147,8 @@ def write_excel(
         DEPARTMENT_SHEET: report.summary_by("department"),
         RULE_SHEET: _with_readings(report, report.summary_by("rule")),
     }
+    if report.waivers is not None:
+        sheets[WAIVED_SHEET] = waived_table(report, with_names=with_names)
 
     def write(temporary: Path) -> None:
         with workbook(temporary, streamed=True) as book:
