@@ -7,6 +7,8 @@ Given also: ``规则 <id> 施行至 YYYY-MM-DD`` evaluates with that rule in for
 ``工作日历只收录至 YYYY 年`` holds the working-day calendar to the years up to YYYY.
 When: ``以 YYYY-MM-DD 为评估日评估`` evaluates every pack, ``…评估规则包 <id>`` one pack.
 Then: ``规则 <id> 没有发现``, ``规则 <id> 对 <对象> 报告 <结论>``, ``该发现的 <数据> 为 <值>``…
+Waivers: a ``豁免清单:`` table (规则, 对象, 理由, 批准人, 批准日期, 有效期至) is the waivers file of the
+evaluation; ``规则 <id> 对 <对象> 经批准豁免`` reads ``report.waived``.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from enforcement_rules._rules import Pack
 from enforcement_rules._vocab import ALIASES
 
 STATUS_BY_LABEL = {label: status for status, label in STATUS_LABELS.items()}
+WAIVERS_TABLE = "豁免清单"
+"""The Given table holding the evaluation's waivers (not records)."""
 
 
 @dataclass
@@ -38,6 +42,7 @@ class World:
     finding: er.Finding | None = None
     as_of: str | None = None
     exemption: er.Exemption | None = None
+    waived: er.WaivedFinding | None = None
     in_force_to: dict[str, str] = field(default_factory=dict)  # rule id -> last day in force
 
     def findings(
@@ -104,11 +109,19 @@ def _ruleset(world: World) -> er.RuleSet | None:
 
 @when(parsers.re(r"以 (?P<as_of>\S+) 为评估日评估(规则包 (?P<packs>.+))?"))
 def evaluate(world: World, as_of: str, packs: str | None) -> None:
-    records = er.Records.from_text_rows(world.rows)
+    rows = {name: table for name, table in world.rows.items() if name != WAIVERS_TABLE}
+    records = er.Records.from_text_rows(rows)
     pack_ids = [p.strip() for p in packs.split("、")] if packs else None
     world.as_of = as_of
     try:
-        world.report = er.evaluate(records, as_of=as_of, packs=pack_ids, rules=_ruleset(world))
+        waivers = (
+            er.Waivers.from_rows(world.rows[WAIVERS_TABLE], file=WAIVERS_TABLE)
+            if WAIVERS_TABLE in world.rows
+            else None
+        )
+        world.report = er.evaluate(
+            records, as_of=as_of, packs=pack_ids, rules=_ruleset(world), waivers=waivers
+        )
     except er.EnforcementRulesError as error:
         world.error = error
         return
@@ -219,6 +232,79 @@ def no_exemptions(world: World, rule: str) -> None:
     assert world.report is not None, f"no evaluation ran in this scenario: {world.error}"
     found = [e for e in world.report.exempt if e.rule == rule]
     assert not found, [e.reason for e in found]
+
+
+@then(parsers.re(r"规则 (?P<rule>\S+) 对 (?P<subject>\S+) 经批准豁免"))
+def waived_for(world: World, rule: str, subject: str) -> None:
+    assert world.report is not None, f"no evaluation ran in this scenario: {world.error}"
+    found = [
+        w
+        for w in world.report.waived
+        if w.finding.rule == rule and subject in (w.finding.subject_id, w.finding.department)
+    ]
+    assert found, f"expected a waived finding of {rule} for {subject}; waived:\n" + "\n".join(
+        f"{w.finding.rule} {w.finding.subject_id}" for w in world.report.waived
+    )
+    assert not world.findings(rule, subject), "a waived finding is not among the findings"
+    world.waived = found[0]
+
+
+@then(parsers.re(r"规则 (?P<rule>\S+) 对 (?P<subject>\S+) 没有经批准豁免"))
+def not_waived_for(world: World, rule: str, subject: str) -> None:
+    assert world.report is not None, f"no evaluation ran in this scenario: {world.error}"
+    found = [
+        w for w in world.report.waived if w.finding.rule == rule and w.finding.subject_id == subject
+    ]
+    assert not found, [w.waiver.place for w in found]
+
+
+@then(parsers.re(r"规则 (?P<rule>\S+) 经批准豁免 (?P<count>\d+) 项"))
+def waived_count(world: World, rule: str, count: str) -> None:
+    assert world.report is not None, f"no evaluation ran in this scenario: {world.error}"
+    found = [w for w in world.report.waived if w.finding.rule == rule]
+    assert len(found) == int(count), [w.finding.subject_id for w in found]
+
+
+@then(parsers.re(r"该豁免的(?P<what>理由|批准人)包含「(?P<text>.+)」"))
+def waiver_text(world: World, what: str, text: str) -> None:
+    assert world.waived is not None
+    waiver = world.waived.waiver
+    value = waiver.reason if what == "理由" else waiver.approved_by
+    assert text in value, value
+
+
+@then(parsers.re(r"该发现注明豁免已于 (?P<day>\d{4}-\d{2}-\d{2}) 到期"))
+def waiver_expired(world: World, day: str) -> None:
+    assert world.finding is not None
+    waiver = world.finding.expired_waiver
+    assert waiver is not None, f"the finding notes no expired waiver: {world.finding.message}"
+    assert waiver.valid_until.isoformat() == day
+    assert f"豁免已于{day}到期" in world.finding.message, world.finding.message
+    assert f"expired on {day}" in world.finding.message_en, world.finding.message_en
+
+
+@then(parsers.re(r"报告的违规数为 (?P<count>\d+)"))
+def violation_count(world: World, count: str) -> None:
+    assert world.report is not None, f"no evaluation ran in this scenario: {world.error}"
+    assert world.report.violation_count == int(count), world.report.violation_count
+
+
+@then(parsers.re(r"报告的警告包含「(?P<text>.+)」"))
+def report_warning(world: World, text: str) -> None:
+    assert world.report is not None, f"no evaluation ran in this scenario: {world.error}"
+    assert any(text in w for w in world.report.warnings), world.report.warnings
+
+
+@then(parsers.re(r"报告的警告不含「(?P<text>.+)」"))
+def no_report_warning(world: World, text: str) -> None:
+    assert world.report is not None, f"no evaluation ran in this scenario: {world.error}"
+    assert not any(text in w for w in world.report.warnings), world.report.warnings
+
+
+@then(parsers.re(r"评估因输入有误而未进行，错误指出「(?P<text>.+)」"))
+def evaluation_refused(world: World, text: str) -> None:
+    assert world.report is None and world.error is not None, "the evaluation ran"
+    assert text in str(world.error), str(world.error)
 
 
 @then(parsers.re(r"活动参加范围中部门 (?P<department>\S+) 应参加 (?P<campaign>\S+)"))
