@@ -7,8 +7,8 @@ Given also: ``规则 <id> 施行至 YYYY-MM-DD`` evaluates with that rule in for
 ``工作日历只收录至 YYYY 年`` holds the working-day calendar to the years up to YYYY.
 When: ``以 YYYY-MM-DD 为评估日评估`` evaluates every pack, ``…评估规则包 <id>`` one pack.
 Then: ``规则 <id> 没有发现``, ``规则 <id> 对 <对象> 报告 <结论>``, ``该发现的 <数据> 为 <值>``…
-Waivers: a ``豁免清单:`` table (规则, 对象, 理由, 批准人, 批准日期, 有效期至) is the waivers file of the
-evaluation; ``规则 <id> 对 <对象> 经批准豁免`` reads ``report.waived``.
+Waivers: a ``豁免清单:`` table (规则, 对象, 理由, 批准人, 批准日期, 有效期至) is the waivers file
+of the evaluation; ``规则 <id> 对 <对象> 经批准豁免`` reads ``report.waived``.
 """
 
 from __future__ import annotations
