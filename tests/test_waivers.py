@@ -61,8 +61,15 @@ def test_the_example_loads_from_yaml_and_the_same_waivers_from_csv(tmp_path: Pat
     csv = tmp_path / "waivers.csv"
     rows = [
         ",".join(
-            [w.rule, w.subject, w.reason, w.reason_en, w.approved_by]
-            + [w.approved_on.isoformat(), w.valid_until.isoformat()]
+            [
+                w.rule,
+                w.subject,
+                w.reason,
+                w.reason_en,
+                w.approved_by,
+                w.approved_on.isoformat(),
+                w.valid_until.isoformat(),
+            ]
         )
         for w in waivers
     ]
@@ -155,11 +162,11 @@ def test_a_csv_with_an_unknown_column_or_a_file_of_another_kind_is_refused(
         er.load_waivers(path)
     other = tmp_path / "waivers.json"
     other.write_text("[]", encoding="utf-8")
-    with pytest.raises(er.InputError, match="ending .yaml, .yml or .csv"):
+    with pytest.raises(er.InputError, match=r"ending \.yaml, \.yml or \.csv"):
         er.load_waivers(other)
     broken = tmp_path / "broken.yaml"
     broken.write_text("waivers:\n  - rule: [D3\n", encoding="utf-8")
-    with pytest.raises(er.InputError, match="broken.yaml: line"):
+    with pytest.raises(er.InputError, match=r"broken\.yaml: line"):
         er.load_waivers(broken)
 
 
