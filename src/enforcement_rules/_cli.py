@@ -485,6 +485,7 @@ def _waived_lines(report: Report) -> list[str]:
         )
         lines.append(f"      {f.message}")
         lines.append(f"      {w.waiver.text()}")
+        lines.append(f"      {w.waiver.text('en')}")
     return lines
 
 

@@ -341,7 +341,8 @@ def render_html(report: Report, *, with_names: bool = False) -> str:
         f"<li>{escape(w.finding.rule)} · {escape(w.finding.department or '-')} · "
         f"{escape(w.finding.subject_type)} {escape(w.finding.subject_id)}："
         f"{escape(w.finding.message)}"
-        f'<div class="fix">已批准豁免 waived：{escape(w.waiver.text())}</div></li>'
+        f'<div class="fix">已批准豁免：{escape(w.waiver.text())}</div>'
+        f'<div class="meta">{escape(w.waiver.text("en"))}</div></li>'
         for w in report.waived
     )
     waived_card = (

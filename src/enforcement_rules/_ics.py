@@ -77,7 +77,8 @@ def _description(entry: CalendarEntry) -> str:
         lines.append(source.quoted())
     lines.append(f"整改 fix: {entry.fix}")
     if entry.waiver:
-        lines.append(f"已批准豁免 waived: {entry.waiver.text()}")
+        lines.append(f"已批准豁免：{entry.waiver.text()}")
+        lines.append(entry.waiver.text("en"))
     return "\n".join(lines)
 
 

@@ -662,7 +662,11 @@ class Report:
         if waived:
             findings = [w.finding for w in self.waived]
             rows = self.waived_frame.drop("waiver").with_columns(
-                pl.Series("waiver", [w.waiver.text() for w in self.waived], dtype=pl.String)
+                pl.Series(
+                    "waiver",
+                    [f"{w.waiver.text()} {w.waiver.text('en')}" for w in self.waived],
+                    dtype=pl.String,
+                )
             )
         else:
             findings, rows = self.findings, self.frame

@@ -126,14 +126,17 @@ class Waiver:
             f"again ({self.place}).",
         )
 
-    def text(self) -> str:
-        """The waiver in one line a person reads, Chinese first, English beside it."""
-        english = f"（{self.reason_en}）" if self.reason_en else ""
+    def text(self, lang: str = "zh") -> str:
+        """The waiver in one line a person reads: ``zh`` in Chinese, ``en`` in English."""
+        if lang == "en":
+            return (
+                f"waived until {self.valid_until.isoformat()}: {self.reason_en or self.reason}; "
+                f"approved by {self.approved_by} on {self.approved_on.isoformat()} ({self.place})"
+            )
         return (
-            f"理由：{self.reason.rstrip('。')}{english}；批准人：{self.approved_by}；"
+            f"理由：{self.reason.rstrip('。')}；批准人：{self.approved_by}；"
             f"批准日期：{self.approved_on.isoformat()}；有效期至：{self.valid_until.isoformat()}"
-            f"（{self.place}） approved by {self.approved_by} on {self.approved_on.isoformat()}, "
-            f"valid until {self.valid_until.isoformat()}"
+            f"（{self.place}）"
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -167,13 +170,10 @@ class WaivedFinding:
         """The finding explained (``Finding.explain``), then its waiver."""
         w = self.waiver
         if lang == "en":
-            line = (
-                f"  waived until {w.valid_until.isoformat()} (approved by {w.approved_by} on "
-                f"{w.approved_on.isoformat()}, {w.place}): {w.reason_en or w.reason}"
-            )
+            lines = [f"  {w.text('en')}"]
         else:
-            line = f"  已批准豁免 waived：{w.text()}"
-        return self.finding.explain(lang) + "\n" + line
+            lines = [f"  已批准豁免：{w.text()}", f"    {w.text('en')}"]
+        return "\n".join([self.finding.explain(lang), *lines])
 
 
 class Waivers:

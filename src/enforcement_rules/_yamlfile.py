@@ -53,9 +53,10 @@ def parse_yaml(text: str, shown: str) -> LocatedYaml:
     try:
         loader = yaml.SafeLoader(text)
     except yaml.reader.ReaderError as error:  # a character YAML does not allow (a control)
-        line = text.count("\n", 0, max(0, error.position)) + 1
         raise RuleError(
-            shown, f"not valid YAML: character U+{error.character:04X} is not allowed", line=line
+            shown,
+            f"not valid YAML: character U+{error.character:04X} is not allowed",
+            line=text.count("\n", 0, max(0, error.position)) + 1,
         ) from None
     try:
         node = loader.get_single_node()
