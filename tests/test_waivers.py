@@ -316,7 +316,7 @@ def test_waiver_text_is_formula_safe_in_csv_and_excel_and_escaped_in_the_termina
     path = tmp_path / "waivers.yaml"
     # an escape sequence written as YAML's "\e", and text that would start a formula
     hostile = YAML_WAIVER.replace(
-        "夜间突发事故处置，第二名持证人员在途。", '"夜间\\e[2J突发事故处置，第二名持证人员在途。"'
+        "夜间突发事故处置，第二名持证人员在途。", '"=夜间\\e[2J突发事故处置，第二名持证人员在途。"'
     ).replace(
         "    approved_by: 区司法局王敏",
         '    reason_en: "=HYPERLINK(\\"http://x\\")"\n    approved_by: "@SUM(1)"',
@@ -328,8 +328,10 @@ def test_waiver_text_is_formula_safe_in_csv_and_excel_and_escaped_in_the_termina
     )
     assert rows["reason_en"].to_list() == ['\'=HYPERLINK("http://x")']
     assert rows["approved_by"].to_list() == ["'@SUM(1)"]
+    assert rows["reason"].to_list() == ["'=夜间\x1b[2J突发事故处置，第二名持证人员在途。"]
     sheet = pl.read_excel(report.to_excel(tmp_path / "r.xlsx"), sheet_name=WAIVED_SHEET)
     assert sheet["批准人 approved by"].to_list() == ["'@SUM(1)"]
+    assert sheet["豁免理由 waiver reason"].to_list() == rows["reason"].to_list()
     argv = ["check", str(RECORDS), "--as-of", "2024-12-31", "--waivers", str(path)]
     main([*argv, "--rule", "D3"])
     out = capsys.readouterr().out

@@ -562,7 +562,12 @@ def _check(args: argparse.Namespace) -> int:
                 report.to_html(args.output, with_names=names)
             else:
                 report.write_json(args.output, with_names=names, indent=args.indent)
-        _wrote(args.output, f"{len(report):,} 项发现 findings ({output_format})")
+        waived = (
+            f"，已批准豁免 waived {report.waived_frame.height:,}"
+            if report.waivers is not None
+            else ""
+        )
+        _wrote(args.output, f"{len(report):,} 项发现 findings{waived} ({output_format})")
         if output_format == "xlsx" and len(report) > EXCEL_FINDINGS_LIMIT:
             print(excel_left_out(len(report), EXCEL_FINDINGS_LIMIT), file=sys.stderr)
     return EXIT_VIOLATIONS if report.has_violations else EXIT_OK
