@@ -7,11 +7,11 @@ from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from typing import Any
 
+import pydantic
 import pytest
 
 import enforcement_rules as er
 from enforcement_rules._dates import local_day
-from enforcement_rules._live import TRACKERS
 from enforcement_rules._monitor import DATED
 
 # The monitor's tests run wherever durable-rules is installed, on any Python; an engine that is
@@ -106,8 +106,25 @@ def day_of(value: object) -> str:
 def supported_findings(report: er.Report, rules: er.RuleSet) -> list[er.Finding]:
     """The findings of ``report`` from rules whose kind the monitor follows."""
     return [
-        f for f in report.findings if f.rule in rules.rules and rules.rules[f.rule].kind in TRACKERS
+        f
+        for f in report.findings
+        if f.rule in rules.rules and type(rules.rules[f.rule]).tracker is not None
     ]
+
+
+def untyped(findings: list[er.Finding], rules: er.RuleSet) -> list[str]:
+    """The findings whose figures are not their kind's typed ``Figures`` (strictly), in words."""
+    problems = []
+    for finding in findings:
+        kind = type(rules.rules[finding.rule])
+        model = getattr(kind, "figures", None)
+        if model is None:
+            continue
+        try:
+            model.model_validate(finding.figures, strict=True)
+        except pydantic.ValidationError as error:
+            problems.append(f"{finding.rule} {finding.subject_id}: {error}")
+    return problems
 
 
 def differences(expected: list[er.Finding], got: list[er.Finding]) -> list[str]:

@@ -20,7 +20,7 @@ from enforcement_rules._monitor import DATED
 from enforcement_rules._rulebase import Period
 from enforcement_rules._rules import Pack
 from enforcement_rules._vocab import ActivityKind, Education, InspectionMethod
-from monitoring import differences, needs_engine, replay, supported_findings
+from monitoring import differences, needs_engine, replay, supported_findings, untyped
 
 pytestmark = needs_engine
 ROOT = Path(__file__).parents[1]
@@ -46,6 +46,7 @@ def compare(
         for day, found in replay(monitor, data, days):
             expected = supported_findings(er.evaluate(records, day, rules=rules), rules)
             assert found == expected, f"as of {day}:\n" + "\n".join(differences(expected, found))
+            assert not untyped(found, rules), "\n".join(untyped(found, rules))
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda path: path.parent.name)

@@ -48,10 +48,8 @@ from importlib import metadata
 from types import ModuleType
 from typing import Any, TextIO
 
+from ._conditions import Condition, all_of, at_least, equals, less
 from ._errors import MonitorUnavailable
-
-Condition = dict[str, Any]
-"""A condition on one event, in durable-rules' JSON ruleset form."""
 
 REQUIREMENT = "durable-rules>=2.0.28,<2.1"
 """The durable-rules the ``live`` extra and ``engine install`` install (2.0.28 is its last
@@ -138,62 +136,6 @@ def _self_test(modules: tuple[ModuleType, type]) -> None:
 
 
 _SELF_TEST: list[dict[str, Any]] = [{"n": 1}, {"n": 3, "x": "是"}, {"n": 7, "x": "是"}]
-
-
-# -- conditions ---------------------------------------------------------------------------
-
-
-def field(name: str) -> Condition:
-    """Another field of the same event, as the right side of a comparison."""
-    return {"$m": name}
-
-
-def equals(name: str, value: str | int | float | bool) -> Condition:
-    return {name: value}
-
-
-def differs(name: str, value: str | int | float | bool) -> Condition:
-    return {"$neq": {name: value}}
-
-
-def less(name: str, value: int | float | Condition) -> Condition:
-    return {"$lt": {name: value}}
-
-
-def at_most(name: str, value: int | float | Condition) -> Condition:
-    return {"$lte": {name: value}}
-
-
-def greater(name: str, value: int | float | Condition) -> Condition:
-    return {"$gt": {name: value}}
-
-
-def at_least(name: str, value: int | float | Condition) -> Condition:
-    return {"$gte": {name: value}}
-
-
-def all_of(*conditions: Condition) -> Condition:
-    """Every condition holds (at least one condition)."""
-    if not conditions:
-        raise ValueError("all_of needs at least one condition")
-    return conditions[0] if len(conditions) == 1 else {"$and": list(conditions)}
-
-
-def any_of(*conditions: Condition) -> Condition:
-    """At least one condition holds (at least one condition)."""
-    if not conditions:
-        raise ValueError("any_of needs at least one condition")
-    return conditions[0] if len(conditions) == 1 else {"$or": list(conditions)}
-
-
-def one_of(name: str, values: list[str]) -> Condition:
-    """The field equals one of ``values``."""
-    return any_of(*(equals(name, v) for v in values))
-
-
-def none_of(name: str, values: list[str]) -> Condition:
-    """The field equals none of ``values``."""
-    return all_of(*(differs(name, v) for v in values))
 
 
 # -- the engine ---------------------------------------------------------------------------

@@ -23,15 +23,12 @@ from functools import lru_cache
 from pydantic import Field, field_validator
 
 from ._chinese import ChineseText
-from ._fields import enum_field
+from ._fields import ActionKindName, BasisLevelName, ProcedureName
 from ._legal_basis import article_numbers, cite, level_of, normal_title
 from ._rulebase import Domain, SourceRef, Spec
 from ._vocab import ActionKind, BasisLevel, Procedure, label
 
 EXCEPTIONS_FILE = "exceptions.yaml"
-ActionKindName = enum_field(ActionKind)
-ProcedureName = enum_field(Procedure)
-BasisLevelName = enum_field(BasisLevel)
 
 
 class Allowance(Spec):
@@ -39,9 +36,9 @@ class Allowance(Spec):
     of ``action_kinds`` and (where given) of one of ``domains`` and under one of
     ``procedures``."""
 
-    action_kinds: list[ActionKindName] = Field(min_length=1)  # type: ignore[valid-type]
+    action_kinds: list[ActionKindName] = Field(min_length=1)
     domains: list[Domain] = Field(default_factory=list)
-    procedures: list[ProcedureName] = Field(default_factory=list)  # type: ignore[valid-type]
+    procedures: list[ProcedureName] = Field(default_factory=list)
 
     def covers(self, kind: str, domain: str | None, procedure: str | None) -> bool:
         """Whether an act of ``kind`` in ``domain`` under ``procedure`` is allowed."""
@@ -70,7 +67,7 @@ class RecognisedProvision(Spec):
         default_factory=list, description="Other titles records use for the statute"
     )
     articles: list[str] = Field(min_length=1, description="The articles, e.g. 第一百零七条")
-    level: BasisLevelName  # type: ignore[valid-type]
+    level: BasisLevelName
     sources: list[SourceRef] = Field(min_length=1)
     allows: list[Allowance] = Field(
         default_factory=list, description="Empty: examined, and allows no fewer officers"

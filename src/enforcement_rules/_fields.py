@@ -8,15 +8,35 @@ Chinese words listed in ``_vocab``.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    WithJsonSchema,
+)
+from pydantic_core import core_schema
 
 from ._dates import parse_day, period_label
 from ._limits import MAX_TEXT_CHARS, WHITESPACE, check_day, check_moment, check_text
-from ._vocab import accepted_words, parse_enum
+from ._vocab import (
+    ActionKind,
+    ActivityKind,
+    BasisLevel,
+    CertificateStatus,
+    Education,
+    Employment,
+    InspectionMethod,
+    Level,
+    Procedure,
+    accepted_words,
+    parse_enum,
+)
 
 _DAY_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 _MOMENT_PATTERN = re.compile(
@@ -149,17 +169,35 @@ PeriodLabel = Annotated[
 """A year (``2024``) or a calendar quarter (``2024-Q1``); ``2024年第1季度`` is accepted too."""
 
 
-def enum_field(enum: type[StrEnum]) -> Any:
-    """A field that takes an enumeration's English value or one of its Chinese words."""
+@dataclass(frozen=True)
+class Words:
+    """Field metadata: an enumeration field that takes the English value or one of the Chinese
+    words of ``_vocab`` (``Annotated[Level, Words(Level)]``)."""
 
-    def parse(value: object) -> object:
-        return parse_enum(enum, value)
+    enum: type[StrEnum]
 
-    return Annotated[
-        enum,
-        BeforeValidator(parse),
-        WithJsonSchema({"type": "string", "enum": accepted_words(enum)}),
-    ]
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_before_validator_function(
+            lambda value: parse_enum(self.enum, value), handler(source)
+        )
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> dict[str, Any]:
+        return {"type": "string", "enum": accepted_words(self.enum)}
+
+
+ActionKindName = Annotated[ActionKind, Words(ActionKind)]
+ActivityKindName = Annotated[ActivityKind, Words(ActivityKind)]
+BasisLevelName = Annotated[BasisLevel, Words(BasisLevel)]
+CertificateStatusName = Annotated[CertificateStatus, Words(CertificateStatus)]
+EducationName = Annotated[Education, Words(Education)]
+EmploymentName = Annotated[Employment, Words(Employment)]
+InspectionMethodName = Annotated[InspectionMethod, Words(InspectionMethod)]
+LevelName = Annotated[Level, Words(Level)]
+ProcedureName = Annotated[Procedure, Words(Procedure)]
 
 
 def _unique(values: list[Any]) -> list[Any]:

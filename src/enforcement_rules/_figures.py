@@ -1,10 +1,67 @@
-"""The names of a finding's figures: each key a kind emits, in Chinese and in English.
+"""The figures of a finding: each kind's typed model, with every figure's name in Chinese and
+in English beside it.
 
-Defined once and used wherever a person reads figures: ``Finding.explain()``, the HTML report,
-the docs and the Gherkin steps (``该发现的 持证人数 为 1``).
+A kind declares ``class XFigures(Figures)`` with one ``figure("中文名", "English name")`` per
+figure; both evaluators build a finding's figures against it (``evaluate`` with ``columns``,
+the monitor with ``of``), and every reader of figures (``Finding.explain()``, the HTML report,
+the docs, the Gherkin steps 「该发现的 持证人数 为 1」) takes their names from it.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import polars as pl
+from pydantic import BaseModel, ConfigDict, Field
+
+
+def figure(zh: str, en: str, default: Any = ...) -> Any:
+    """A figure of a kind's ``Figures``, with its Chinese and English names."""
+    return Field(default, title=zh, description=en)
+
+
+class Figures(BaseModel):
+    """The typed figures of one kind's findings (a subclass per kind)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    models: ClassVar[list[type[Figures]]] = []
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        Figures.models.append(cls)
+
+    @classmethod
+    def labels(cls) -> dict[str, tuple[str, str]]:
+        """Each figure's (Chinese, English) name, in order."""
+        return {
+            name: (info.title or name, info.description or name)
+            for name, info in cls.model_fields.items()
+        }
+
+    @classmethod
+    def columns(cls, **columns: pl.Expr) -> dict[str, pl.Expr]:
+        """The figures of many findings as polars expressions, one per figure, in the model's
+        order (for ``_findings.finding_frame``): every figure and no other."""
+        cls._exactly(columns)
+        return {name: columns[name] for name in cls.model_fields}
+
+    @classmethod
+    def of(cls, **values: Any) -> dict[str, Any]:
+        """The figures of one finding as plain values, in the model's order: every figure and
+        no other (typed by ``validate``, which the tests run on every finding)."""
+        cls._exactly(values)
+        return {name: values[name] for name in cls.model_fields}
+
+    @classmethod
+    def _exactly(cls, given: Mapping[str, object]) -> None:
+        if given.keys() != cls.model_fields.keys():
+            missing = sorted(cls.model_fields.keys() - given.keys())
+            extra = sorted(given.keys() - cls.model_fields.keys())
+            raise TypeError(f"{cls.__name__}: missing {missing}, not figures {extra}")
+
 
 FIGURES: dict[str, tuple[str, str]] = {
     "action_kinds": ("执法行为类型", "kinds of action"),
@@ -118,6 +175,16 @@ FIGURES: dict[str, tuple[str, str]] = {
     "year": ("年度", "year"),
 }
 """Every figure key a kind emits -> (Chinese label, English label)."""
+
+
+def all_labels() -> dict[str, tuple[str, str]]:
+    """Every figure's names, of every kind's ``Figures`` (and of the kinds still naming their
+    figures in ``FIGURES``); a name means one figure throughout."""
+    labels = dict(FIGURES)
+    for model in Figures.models:
+        labels.update(model.labels())
+    return labels
+
 
 KEYS_BY_LABEL: dict[str, str] = {zh: key for key, (zh, _) in FIGURES.items()}
 """Chinese label -> figure key (labels are unique)."""

@@ -11,29 +11,27 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
 
-from ._fields import Day, DayOrMoment, Key, PeriodLabel, Text, UniqueTexts, enum_field
+from ._fields import (
+    ActionKindName,
+    ActivityKindName,
+    BasisLevelName,
+    CertificateStatusName,
+    Day,
+    DayOrMoment,
+    EducationName,
+    EmploymentName,
+    InspectionMethodName,
+    Key,
+    LevelName,
+    PeriodLabel,
+    ProcedureName,
+    Text,
+    UniqueTexts,
+)
 from ._limits import MAX_COUNT, MAX_HOURS
 from ._vocab import (
-    ActionKind,
-    ActivityKind,
-    BasisLevel,
     CertificateStatus,
-    Education,
-    Employment,
-    InspectionMethod,
-    Level,
-    Procedure,
 )
-
-LevelField = enum_field(Level)
-EmploymentField = enum_field(Employment)
-EducationField = enum_field(Education)
-StatusField = enum_field(CertificateStatus)
-ActionKindField = enum_field(ActionKind)
-ProcedureField = enum_field(Procedure)
-InspectionMethodField = enum_field(InspectionMethod)
-ActivityKindField = enum_field(ActivityKind)
-BasisLevelField = enum_field(BasisLevel)
 
 NonNegativeInt = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 Count = Annotated[int, Field(ge=1, le=MAX_COUNT)]
@@ -62,7 +60,7 @@ class Department(Record):
         description="Region names from the province down, e.g. "
         '["宁夏回族自治区","石嘴山市","大武口区"]'
     )
-    level: LevelField  # type: ignore[valid-type]
+    level: LevelName
     domain: Text = Field(description="Sector (领域); canonical name or alias, e.g. 市场监管")
     enforcement_staff: NonNegativeInt | None = Field(
         default=None, description="Enforcement staff; when absent, its officers are counted"
@@ -78,13 +76,13 @@ class Officer(Record):
     id: Text
     name: Text | None = Field(default=None, json_schema_extra=PERSONAL)
     department: Text
-    employment: EmploymentField  # type: ignore[valid-type]
+    employment: EmploymentName
     on_duty: bool = True
     entered_enforcement_on: Day | None = Field(
         default=None, description="The calendar year of this date is the officer's first year"
     )
     hired_on: Day | None = None
-    education: EducationField | None = None  # type: ignore[valid-type]
+    education: EducationName | None = None
 
 
 class Certificate(Record):
@@ -94,7 +92,7 @@ class Certificate(Record):
     officer: Text
     valid_from: Day
     valid_to: Day
-    status: StatusField = CertificateStatus.VALID  # type: ignore[valid-type]
+    status: CertificateStatusName = CertificateStatus.VALID
     status_since: Day | None = Field(
         default=None, description="Required unless valid: not valid from that day on"
     )
@@ -132,10 +130,10 @@ class Action(Record):
     id: Text
     department: Text
     date: Day
-    kind: ActionKindField  # type: ignore[valid-type]
+    kind: ActionKindName
     domain: Text | None = Field(default=None, description="Defaults to the department's domain")
     participants: UniqueTexts = Field(description="Officer ids")
-    procedure: ProcedureField | None = None  # type: ignore[valid-type]
+    procedure: ProcedureName | None = None
     major: bool = Field(default=False, description="A major enforcement decision (重大执法决定)")
     decided_on: Day | None = None
     legal_review_on: Day | None = None
@@ -149,12 +147,12 @@ class Action(Record):
         "(e.g. 《中华人民共和国道路交通安全法》第一百零七条); it exempts the act only when the "
         "register of recognised exceptions holds it and it allows the act",
     )
-    basis_level: BasisLevelField | None = Field(  # type: ignore[valid-type]
+    basis_level: BasisLevelName | None = Field(
         default=None,
         description="The level of exception_basis (法律, 行政法规, 地方性法规, 规章, 规范性文件); "
         "when absent, read from its title",
     )
-    method: InspectionMethodField | None = Field(  # type: ignore[valid-type]
+    method: InspectionMethodName | None = Field(
         default=None,
         description="For an inspection, how it was started: random (双随机抽查), routine "
         "(日常巡查), special (专项检查), complaint (投诉举报核查), referral (转办交办), key "
@@ -194,7 +192,7 @@ class Activity(Record):
 
     id: Text
     department: Text
-    kind: ActivityKindField  # type: ignore[valid-type]
+    kind: ActivityKindName
     date: Day
     count: Count = 1
     covers: UniqueTexts = Field(
@@ -265,7 +263,7 @@ class MonitoringDevice(Record):
     department: Text
     location: Text
     legal_basis: Text | None = None
-    basis_level: BasisLevelField | None = Field(  # type: ignore[valid-type]
+    basis_level: BasisLevelName | None = Field(
         default=None,
         description="The level of legal_basis (法律, 行政法规, 地方性法规, 规章, 规范性文件); "
         "when absent, read from its title",
@@ -282,7 +280,7 @@ class Entrustment(Record):
     department: Text
     entrusted: Text
     legal_basis: Text | None = None
-    basis_level: BasisLevelField | None = Field(  # type: ignore[valid-type]
+    basis_level: BasisLevelName | None = Field(
         default=None,
         description="The level of legal_basis (法律, 行政法规, 地方性法规, 规章, 规范性文件); "
         "when absent, read from its title",

@@ -20,7 +20,8 @@ from typing import Any
 from ._dates import day_start, moment_of
 from ._engine import Engine, encode
 from ._errors import InputError, Problem, UsageError
-from ._live import UNSUPPORTED, LiveState, Observation, Tracker, tracker_class
+from ._kinds import tracker_class
+from ._live import LiveState, Observation, Tracker
 from ._one_record import _SINGULAR_OF, parse_record
 from ._order import natural_key
 from ._records import MOMENT_SUFFIX
@@ -107,8 +108,7 @@ class Monitor:
             for rule in pack.rules:
                 follows = tracker_class(rule)
                 if follows is None:
-                    reason = UNSUPPORTED.get(rule.kind, "the monitor has no live piece for it")
-                    self.skipped.append((rule.id, rule.kind, reason))
+                    self.skipped.append((rule.id, rule.kind, type(rule).not_followed))
                 else:
                     self._trackers.append(follows(rule, pack, self._state))
         self._readers: dict[str, list[Tracker]] = {}

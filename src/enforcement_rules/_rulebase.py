@@ -1,27 +1,44 @@
-"""What every rule has: identity, wording, scope, period in force, sources and the reading.
+"""What every rule has: identity, wording, scope, period in force, sources and the reading;
+and the registry of rule kinds.
 
-A rule kind subclasses ``RuleBase`` with its typed parameters, a ``check`` that turns records
-into findings with polars, and a ``describe`` that words one finding. Rule files hold data
-only: no expressions, nothing evaluated.
+A rule kind is one module under ``_kinds/``: a ``RuleBase`` subclass with a literal ``kind``
+(which registers it in ``KINDS``), its typed parameters, its ``Figures``, its ``decision``, a
+``check`` that gathers its inputs with polars for ``evaluate``, a ``describe`` that words one
+finding, and the ``Tracker`` that gathers them record by record for the monitor. Rule files
+hold data only: no expressions, nothing evaluated.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    ClassVar,
+    Literal,
+    Protocol,
+    TypeVar,
+    get_args,
+    get_origin,
+)
 
 import polars as pl
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from ._chinese import ChineseText
-from ._fields import enum_field
+from ._conditions import Decision
+from ._fields import LevelName
+from ._figures import Figures
 from ._vocab import Level, canonical_domain, label, parse_enum
 
 if TYPE_CHECKING:
-    from ._context import Context
+    from ._live._base import Tracker
+    from ._records import Records
+    from ._rules import Pack
 
 
 class Severity(StrEnum):
@@ -79,7 +96,6 @@ def _domain(value: object) -> object:
 
 
 Domain = Annotated[str, BeforeValidator(_domain)]
-LevelName = enum_field(Level)
 
 
 class Selector(Spec):
@@ -92,7 +108,7 @@ class Selector(Spec):
     """
 
     region: list[str] = Field(default_factory=list)
-    levels: list[LevelName] = Field(default_factory=list)  # type: ignore[valid-type]
+    levels: list[LevelName] = Field(default_factory=list)
     domains: list[Domain] = Field(default_factory=list)
     exclude_domains: list[Domain] = Field(default_factory=list)
     name_contains: list[str] = Field(default_factory=list)
@@ -258,6 +274,48 @@ class SourceRef(Spec):
         return f"「{self.quote}」{self.reading(lang)}"
 
 
+T = TypeVar("T")
+
+
+class Context(Protocol):
+    """What a kind's batch check reads of one evaluation (``_context.Context`` holds it)."""
+
+    @property
+    def as_of(self) -> date: ...
+
+    @property
+    def records(self) -> Records: ...
+
+    @property
+    def actions(self) -> pl.DataFrame: ...  # dated on or before the as-of day
+
+    @property
+    def trainings(self) -> pl.DataFrame: ...  # dated on or before the as-of day
+
+    @property
+    def officers(self) -> pl.DataFrame: ...  # with their department's ``department_domain``
+
+    @property
+    def department_table(self) -> pl.DataFrame: ...
+
+    def selected(self, *selectors: Selector) -> list[str]: ...
+
+    def pack_of(self, rule: RuleBase) -> Pack: ...
+
+    def departments(self, rule: RuleBase) -> list[str]: ...
+
+    def in_force(self, rule: RuleBase) -> Period: ...
+
+    def years(self, rule: RuleBase) -> list[tuple[int, bool]]: ...
+
+    def shared(self, key: tuple[str, ...], compute: Callable[[], T]) -> T: ...
+
+
+KINDS: dict[str, type[RuleBase]] = {}
+"""Every rule kind by its name, in the order its module was imported (``_kinds`` imports them
+all): each kind registers itself when its class is made."""
+
+
 class RuleBase(Spec):
     """Fields every rule has. Subclasses add ``kind`` (a literal) and their parameters."""
 
@@ -286,6 +344,35 @@ class RuleBase(Spec):
 
     # Set by subclasses: the record type a finding of this kind is about, for listings.
     subject_type: ClassVar[str] = "record"
+    # Set by subclasses: the typed figures of its findings (and of its exemptions).
+    figures: ClassVar[type[Figures]]
+    exemption_figures: ClassVar[type[Figures] | None] = None
+    # Set by the kind's tracker (``Tracker``'s ``follows=``); a kind the monitor does not
+    # follow says why in ``not_followed``.
+    tracker: ClassVar[type[Tracker] | None] = None
+    not_followed: ClassVar[str] = "the monitor has no live piece for it"
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        annotation = cls.model_fields["kind"].annotation
+        if get_origin(annotation) is Literal:
+            (name,) = get_args(annotation)
+            if name in KINDS and KINDS[name].__qualname__ != cls.__qualname__:
+                raise TypeError(f"two rule kinds named {name}: {KINDS[name]} and {cls}")
+            KINDS[name] = cls
+
+    @classmethod
+    def kind_name(cls) -> str:
+        """The kind's name, as rule files write it."""
+        (name,) = get_args(cls.model_fields["kind"].annotation)
+        return str(name)
+
+    def decision(self, in_force: Period) -> Decision:
+        """Status -> the condition on the kind's event (its gathered inputs) for a finding of
+        that status, for the rule in force over ``in_force``: the one judgement both
+        evaluators apply (``_conditions``)."""
+        raise NotImplementedError
 
     def check(self, ctx: Context) -> pl.DataFrame:
         """Findings as a frame (see ``_findings.FINDING_COLUMNS``)."""

@@ -1,68 +1,45 @@
 """Every rule kind, and the discriminated union a rule file is validated against.
 
-A new kind is one ``RuleBase`` subclass (its typed parameters, ``check`` and ``describe``) in
-the module of its family, listed in ``KINDS``, plus its Gherkin scenarios.
+A kind is one module here (its parameters, figures, decision, batch check and live tracker);
+importing the module registers the kind (``_rulebase.KINDS``), so adding a kind touches its
+module, its rule files and its features, and nothing else.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from typing import Annotated, Union
 
 from pydantic import Field, TypeAdapter
 
+from .._live import Tracker
+from .._rulebase import KINDS as REGISTERED
 from .._rulebase import RuleBase
-from .campaign import CampaignScope
-from .certificates import CertificateAnnualReview, CertificateHolderEmployment
-from .contest import ContestRanking, ContestTeams, ContestTies, ExamPaperWeights
-from .deliverables import (
-    Deliverable,
-    QuarterlyDeliverable,
-    RelativeDeliverable,
-    YearlyDeliverable,
-)
-from .education import EducationShare, ExamAverage, ExamTaken, NewRecruitEducation
-from .inspections import InspectionMethodRule
-from .personnel import CertificateExit, CertifiedParticipants, NoAuxiliaryParticipants
-from .quotas import ActivityMinutes, Quota
-from .registers import RegisterCompleteness
-from .staffing import StaffRatio
-from .systems import DecisionPublicity, MajorDecisionReview, WholeProcessRecord
-from .tasks import TaskTable
-from .training import RotationTraining, TrainingHours, TrainingParticipation, TrainingTaken
 
-KINDS: tuple[type[RuleBase], ...] = (
-    CertifiedParticipants,
-    NoAuxiliaryParticipants,
-    CertificateExit,
-    TrainingParticipation,
-    TrainingHours,
-    RotationTraining,
-    TrainingTaken,
-    CampaignScope,
-    ExamTaken,
-    ExamAverage,
-    ContestTeams,
-    ExamPaperWeights,
-    ContestRanking,
-    ContestTies,
-    RegisterCompleteness,
-    CertificateAnnualReview,
-    CertificateHolderEmployment,
-    WholeProcessRecord,
-    MajorDecisionReview,
-    DecisionPublicity,
-    InspectionMethodRule,
-    NewRecruitEducation,
-    EducationShare,
-    Deliverable,
-    YearlyDeliverable,
-    QuarterlyDeliverable,
-    RelativeDeliverable,
-    Quota,
-    ActivityMinutes,
-    TaskTable,
-    StaffRatio,
-)
+for _module in pkgutil.iter_modules(__path__):
+    if not _module.name.startswith("_"):
+        importlib.import_module(f"{__name__}.{_module.name}")
+
+# the trackers not yet beside their kinds register on import
+for _family in (
+    "campaign",
+    "certificates",
+    "contest",
+    "deliverables",
+    "education",
+    "inspections",
+    "personnel",
+    "quotas",
+    "registers",
+    "systems",
+    "tasks",
+    "training",
+):
+    importlib.import_module(f"enforcement_rules._live.{_family}")
+
+KINDS: tuple[type[RuleBase], ...] = tuple(REGISTERED[name] for name in sorted(REGISTERED))
+"""Every rule kind, by name."""
 
 RuleSpec = Annotated[Union[KINDS], Field(discriminator="kind")]  # type: ignore[valid-type]  # noqa: UP007
 RULE_ADAPTER: TypeAdapter[RuleBase] = TypeAdapter(RuleSpec)
@@ -70,4 +47,17 @@ RULE_ADAPTER: TypeAdapter[RuleBase] = TypeAdapter(RuleSpec)
 
 def kind_names() -> list[str]:
     """The ``kind`` of every rule kind."""
-    return [k.model_fields["kind"].annotation.__args__[0] for k in KINDS]  # type: ignore[union-attr]
+    return [kind.kind_name() for kind in KINDS]
+
+
+def followed() -> dict[str, type[Tracker] | str]:
+    """Each kind's tracker, or the reason the monitor does not follow it, by kind name."""
+    return {
+        name: kind.tracker if kind.tracker is not None else kind.not_followed
+        for name, kind in sorted(REGISTERED.items())
+    }
+
+
+def tracker_class(rule: RuleBase) -> type[Tracker] | None:
+    """The tracker that follows ``rule`` in the monitor, if its kind has one."""
+    return type(rule).tracker

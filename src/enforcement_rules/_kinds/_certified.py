@@ -5,20 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from .._vocab import CertificateStatus
-
-
-def valid_on(day: str) -> pl.Expr:
-    """A certificate (columns of the ``certificates`` table) is valid on the day in column
-    ``day``: within its dates and not suspended, withdrawn or cancelled by then."""
-    return (
-        (pl.col("valid_from") <= pl.col(day))
-        & (pl.col(day) <= pl.col("valid_to"))
-        & (
-            (pl.col("status") == CertificateStatus.VALID.value)
-            | (pl.col(day) < pl.col("status_since"))
-        )
-    ).fill_null(False)
+from .._semantics import valid_expr
 
 
 def with_certified(frame: pl.DataFrame, certificates: pl.DataFrame, day: str) -> pl.DataFrame:
@@ -28,7 +15,7 @@ def with_certified(frame: pl.DataFrame, certificates: pl.DataFrame, day: str) ->
     valid = (
         keyed.select("_row", "officer", day)
         .join(certificates.drop(day, strict=False), on="officer", how="inner")
-        .filter(valid_on(day))
+        .filter(valid_expr(day))
         .select("_row")
         .unique()
         .with_columns(pl.lit(True).alias("certified"))

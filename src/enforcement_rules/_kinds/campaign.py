@@ -14,16 +14,17 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 import polars as pl
 from pydantic import Field
 
-from .._fields import enum_field
+from .._fields import LevelName
 from .._findings import empty_findings, finding_frame
 from .._rulebase import Domain, RuleBase, Spec, Status
 from .._vocab import Level, label, parse_enum
 from ._words import listed
 
 if TYPE_CHECKING:
-    from .._context import Context
+    from .._live._base import LiveState
+    from .._rulebase import Context
+    from .._rules import Pack
 
-LevelName = enum_field(Level)
 
 # Why a department belongs where it does.
 PROVINCIAL_SYSTEM = "provincial_system"
@@ -53,7 +54,7 @@ class CampaignScope(RuleBase):
     municipal_campaign: Campaign
     provincial_campaign: Campaign
     excluded_domains: list[Domain] = Field(min_length=1)
-    provincial_levels: list[LevelName] = Field(min_length=1)  # type: ignore[valid-type]
+    provincial_levels: list[LevelName] = Field(min_length=1)
 
     subject_type: ClassVar[str] = "department"
 
@@ -207,3 +208,44 @@ def municipal_departments(rule: RuleBase, scope_rule_id: str | None, ctx: Contex
 def scope_link(rule_id: str | None) -> dict[str, tuple[str, str]]:
     """``linked_rules`` of a rule with a ``campaign_scope`` parameter."""
     return {} if rule_id is None else {"campaign_scope": (rule_id, "campaign_scope")}
+
+
+def live_placements(
+    state: LiveState, scope: CampaignScope, pack: Pack
+) -> dict[str, dict[str, Any]]:
+    """The departments the monitor holds of a ``campaign_scope`` rule, each with its placement
+    as the rule makes it (``CampaignScope.placed``): ``campaign``, ``reason``, ``level``,
+    ``domain``."""
+
+    def place() -> dict[str, dict[str, Any]]:
+        rows = [state.departments[d] for d in sorted(state.departments_in_scope(scope, pack))]
+        if not rows:
+            return {}
+        frame = pl.DataFrame(
+            [{k: row[k] for k in ("id", "name", "level", "domain")} for row in rows],
+            schema={"id": pl.String, "name": pl.String, "level": pl.String, "domain": pl.String},
+        )
+        return {r["department"]: r for r in scope.placed(frame).iter_rows(named=True)}
+
+    return state.derived(("placements", scope.id), place)
+
+
+def live_municipal(
+    state: LiveState, rule: RuleBase, pack: Pack, scope_rule: str | None
+) -> frozenset[str]:
+    """The rule's departments the monitor holds, narrowed as ``municipal_departments`` narrows
+    them."""
+    departments = state.departments_in_scope(rule, pack)
+    if scope_rule is None or not departments:
+        return departments
+
+    def narrow() -> frozenset[str]:
+        scope = next(r for r in pack.rules if r.id == scope_rule)
+        assert isinstance(scope, CampaignScope)  # checked when the rules were loaded
+        placed = live_placements(state, scope, pack)
+        campaign = scope.municipal_campaign.id
+        return frozenset(
+            d for d in departments if d in placed and placed[d]["campaign"] == campaign
+        )
+
+    return state.derived(("municipal", rule.id, scope_rule), narrow)

@@ -8,17 +8,15 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 import polars as pl
 from pydantic import Field
 
-from .._fields import enum_field
+from .._fields import EmploymentName
 from .._findings import empty_findings, finding_frame
 from .._rulebase import RuleBase, Status
+from .._semantics import valid_expr
 from .._vocab import Employment, label, parse_enum
-from ._certified import valid_on
 from .training import _status
 
 if TYPE_CHECKING:
-    from .._context import Context
-
-EmploymentName = enum_field(Employment)
+    from .._rulebase import Context
 
 
 def _certificates_in_scope(rule: RuleBase, ctx: Context) -> pl.DataFrame:
@@ -50,7 +48,7 @@ class CertificateAnnualReview(RuleBase):
         rows = (
             _certificates_in_scope(self, ctx)
             .join(frame, how="cross")
-            .filter(valid_on("year_start"))
+            .filter(valid_expr("year_start"))
             .filter(~pl.col("reviewed_years").list.contains(pl.col("year")))
         )
         return finding_frame(
@@ -86,7 +84,7 @@ class CertificateHolderEmployment(RuleBase):
     employed as one of ``employment``."""
 
     kind: Literal["certificate_holder_employment"]
-    employment: list[EmploymentName] = Field(  # type: ignore[valid-type]
+    employment: list[EmploymentName] = Field(
         default_factory=lambda: [Employment.STAFF], min_length=1
     )
 

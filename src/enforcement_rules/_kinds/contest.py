@@ -11,7 +11,7 @@ import polars as pl
 from pydantic import Field
 
 from .._dates import has_ended
-from .._fields import enum_field
+from .._fields import EmploymentName
 from .._findings import empty_findings, finding_frame
 from .._rulebase import RuleBase, SourceRef, Spec, Status
 from .._vocab import Employment, label
@@ -20,9 +20,8 @@ from ._words import listed, number
 from .campaign import CampaignScope, municipal_departments, scope_link
 
 if TYPE_CHECKING:
-    from .._context import Context
+    from .._rulebase import Context
 
-EmploymentName = enum_field(Employment)
 
 # Placement of a team after the preliminary round.
 FINALIST = "finalist"
@@ -98,6 +97,15 @@ class Prize(Spec):
     count: int = Field(ge=1)
 
 
+NOT_FOLLOWED = (
+    "the ranking places every team against all the others and has no due day: while teams "
+    "and scores are entered one at a time, each one moves the other teams' places, so a "
+    "finding would arise and vanish with the order of entry (a finalist without a final score "
+    "until its score is typed in, a tie until the next team's score); run "
+    "`enforcement-rules contest` (er.contest) once the results are in"
+)
+
+
 class ContestRanking(RuleBase):
     """The ranking the text prescribes. A team's preliminary score is the sum of its
     ``members_per_team`` members' online scores; the top ``finalists`` go to the final; the
@@ -115,6 +123,7 @@ class ContestRanking(RuleBase):
     prizes: list[Prize] = Field(min_length=1)
 
     subject_type: ClassVar[str] = "contest_team"
+    not_followed: ClassVar[str] = NOT_FOLLOWED
 
     def cuts(self) -> list[int]:
         """The last place of each prize (2, 5, 10 for prizes of 2, 3 and 5)."""
@@ -282,6 +291,7 @@ class ContestTies(RuleBase):
     ranking: str
 
     subject_type: ClassVar[str] = "ranking"
+    not_followed: ClassVar[str] = NOT_FOLLOWED
 
     def linked_rules(self) -> dict[str, tuple[str, str]]:
         return {"ranking": (self.ranking, "contest_ranking")}
@@ -342,9 +352,7 @@ class ContestTeams(RuleBase):
     kind: Literal["contest_teams"]
     teams: int = Field(ge=1)
     members_per_team: int = Field(ge=1)
-    employment: list[EmploymentName] = Field(  # type: ignore[valid-type]
-        default_factory=lambda: [Employment.STAFF]
-    )
+    employment: list[EmploymentName] = Field(default_factory=lambda: [Employment.STAFF])
     on_duty: bool = True
     certified: bool = True
     recommend_by: date

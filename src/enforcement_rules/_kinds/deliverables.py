@@ -20,7 +20,7 @@ import polars as pl
 from pydantic import Field, field_validator
 
 from .._dates import month_day, month_end
-from .._fields import enum_field
+from .._fields import ActivityKindName
 from .._rulebase import Spec, Status
 from .._vocab import ActivityKind, label, parse_enum
 from ._words import listed
@@ -41,9 +41,8 @@ from .schedule import (
 )
 
 if TYPE_CHECKING:
-    from .._context import Context
+    from .._rulebase import Context
 
-ActivityKindName = enum_field(ActivityKind)
 OBLIGATION_ID = r"^[a-z0-9][a-z0-9\-]*$"
 MONTH_DAY = re.compile(r"(\d{2})-(\d{2})")
 
@@ -430,7 +429,7 @@ class RelativeDeliverable(_Deliverable):
     period counts for the latest event on or before its day."""
 
     kind: Literal["relative_deliverable"]
-    after_activity: ActivityKindName  # type: ignore[valid-type]
+    after_activity: ActivityKindName
     months: int = Field(ge=1)
     after: list[AfterActivity] = Field(min_length=1)
 

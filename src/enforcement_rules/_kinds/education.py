@@ -10,18 +10,18 @@ import polars as pl
 from pydantic import Field
 
 from .._dates import has_ended
-from .._fields import enum_field
+from .._fields import EducationName
 from .._findings import empty_findings, finding_frame
 from .._rulebase import Status
 from .._vocab import Education, label
+from ._officers import enforcement_officers
 from ._words import number
 from .campaign import municipal_departments, scope_link
-from .training import DoneByDue, EmploymentName, _OfficerRule  # noqa: F401  (named by the pydantic mypy plugin)
+from .training import DoneByDue, _OfficerRule
 
 if TYPE_CHECKING:
-    from .._context import Context
+    from .._rulebase import Context
 
-EducationName = enum_field(Education)
 
 # Highest first; OTHER is below every named level.
 EDUCATION_RANK: dict[str, int] = {
@@ -159,7 +159,7 @@ class NewRecruitEducation(_OfficerRule):
     ``minimum_education``; one whose education is not recorded is ``incomplete``."""
 
     kind: Literal["new_recruit_education"]
-    minimum_education: EducationName  # type: ignore[valid-type]
+    minimum_education: EducationName
     on_duty_only: bool = False
 
     def check(self, ctx: Context) -> pl.DataFrame:
@@ -167,7 +167,7 @@ class NewRecruitEducation(_OfficerRule):
         hired = pl.col("hired_on").is_between(period.start, period.end or ctx.as_of) & (
             pl.col("hired_on") <= ctx.as_of
         )
-        officers = ctx.enforcement_officers(self, self.employment, self.on_duty_only)
+        officers = enforcement_officers(ctx, self, self.employment, self.on_duty_only)
         rows = officers.filter(hired).filter(
             pl.col("education").is_null()
             | (_rank("education") < EDUCATION_RANK[str(self.minimum_education)])
@@ -210,7 +210,7 @@ class EducationShare(_OfficerRule):
     not count as holding it). Before ``due`` a department short of it is ``pending``."""
 
     kind: Literal["education_share"]
-    minimum_education: EducationName  # type: ignore[valid-type]
+    minimum_education: EducationName
     minimum_share: float = Field(default=0.9, gt=0, le=1)
     due: date
 
@@ -220,7 +220,7 @@ class EducationShare(_OfficerRule):
         if ctx.as_of < ctx.in_force(self).start:
             return empty_findings()
         minimum = EDUCATION_RANK[str(self.minimum_education)]
-        officers = ctx.enforcement_officers(self, self.employment, self.on_duty_only).filter(
+        officers = enforcement_officers(ctx, self, self.employment, self.on_duty_only).filter(
             pl.col("entered_enforcement_on").is_null()
             | (pl.col("entered_enforcement_on") <= self.due)
         )

@@ -7,16 +7,14 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 import polars as pl
 from pydantic import Field
 
-from .._fields import enum_field
+from .._fields import InspectionMethodName
 from .._findings import finding_frame
 from .._rulebase import RuleBase, Status
 from .._vocab import ActionKind, InspectionMethod, label
 from .personnel import _actions_in_scope
 
 if TYPE_CHECKING:
-    from .._context import Context
-
-InspectionMethodName = enum_field(InspectionMethod)
+    from .._rulebase import Context
 
 
 def _methods_zh(values: list[str]) -> str:
@@ -32,8 +30,8 @@ class InspectionMethodRule(RuleBase):
     inspection not recorded as of an enterprise (``enterprise`` false or absent) is not judged."""
 
     kind: Literal["inspection_method"]
-    methods: list[InspectionMethodName] = Field(min_length=1)  # type: ignore[valid-type]
-    not_everyday: list[InspectionMethodName] = Field(default_factory=list)  # type: ignore[valid-type]
+    methods: list[InspectionMethodName] = Field(min_length=1)
+    not_everyday: list[InspectionMethodName] = Field(default_factory=list)
     enterprise_only: bool = False
 
     subject_type: ClassVar[str] = "action"

@@ -9,17 +9,21 @@ import polars as pl
 from pydantic import Field
 
 from .._exceptions import ExceptionRegister, Verdict, levels_zh
-from .._fields import enum_field
+from .._fields import ActionKindName, BasisLevelName
 from .._findings import exemption_frame, finding_frame
 from .._rulebase import RuleBase, Status
 from .._vocab import ActionKind, BasisLevel, Employment, label
+from ._participations import (
+    certificate_exits,
+    certified_actions,
+    participations,
+    uncertified,
+    with_action,
+)
 from ._words import kinds_zh, listed
 
 if TYPE_CHECKING:
-    from .._context import Context
-
-ActionKindName = enum_field(ActionKind)
-BasisLevelName = enum_field(BasisLevel)
+    from .._rulebase import Context
 
 
 def _actions_in_scope(rule: RuleBase, ctx: Context, action_kinds: list[ActionKind]) -> pl.Expr:
@@ -46,11 +50,11 @@ class CertifiedParticipants(RuleBase):
     """
 
     kind: Literal["certified_participants"]
-    action_kinds: list[ActionKindName] = Field(default_factory=list)  # type: ignore[valid-type]
+    action_kinds: list[ActionKindName] = Field(default_factory=list)
     minimum_certified: int = Field(default=1, ge=1)
     every_participant: bool = False
     certificate_covers_domain: bool = False
-    exception_levels: list[BasisLevelName] = Field(default_factory=list)  # type: ignore[valid-type]
+    exception_levels: list[BasisLevelName] = Field(default_factory=list)
 
     subject_type: ClassVar[str] = "action"
 
@@ -69,7 +73,8 @@ class CertifiedParticipants(RuleBase):
 
     def _count(self, ctx: Context) -> pl.DataFrame:
         actions = (
-            ctx.certified_actions.lazy()
+            certified_actions(ctx)
+            .lazy()
             .filter(_actions_in_scope(self, ctx, self.action_kinds))
             .select(
                 pl.col("id").alias("action"),
@@ -116,7 +121,7 @@ class CertifiedParticipants(RuleBase):
         """``actions`` with ``uncertified``: their participants without a certificate that
         counts, by id."""
         column = "uncertified_in_domain" if self.certificate_covers_domain else "uncertified"
-        lists = ctx.uncertified.select("action", pl.col(column).alias("uncertified"))
+        lists = uncertified(ctx).select("action", pl.col(column).alias("uncertified"))
         return actions.join(lists, on="action", how="left", maintain_order="left").with_columns(
             pl.col("uncertified").fill_null([])
         )
@@ -288,7 +293,7 @@ class NoAuxiliaryParticipants(RuleBase):
     """No participant of an action is auxiliary staff (辅助人员)."""
 
     kind: Literal["no_auxiliary_participants"]
-    action_kinds: list[ActionKindName] = Field(default_factory=list)  # type: ignore[valid-type]
+    action_kinds: list[ActionKindName] = Field(default_factory=list)
 
     subject_type: ClassVar[str] = "action"
 
@@ -300,8 +305,10 @@ class NoAuxiliaryParticipants(RuleBase):
             .collect()
         )
         staff = ctx.officers.filter(pl.col("employment") == Employment.AUXILIARY.value)["id"]
-        auxiliary = ctx.with_action(
-            ctx.participations.filter(pl.col("officer").is_in(staff.implode()))
+        auxiliary = with_action(
+            ctx,
+            participations(ctx)
+            .filter(pl.col("officer").is_in(staff.implode()))
             .join(scoped, on="action", how="semi")
             .group_by("action", maintain_order=True)
             .agg(pl.col("action_row").first(), pl.col("officer").sort().alias("auxiliary")),
@@ -342,7 +349,8 @@ class CertificateExit(RuleBase):
             .collect()
         )
         exited = (
-            ctx.certificate_exits.join(scoped, on="action", how="semi")
+            certificate_exits(ctx)
+            .join(scoped, on="action", how="semi")
             .with_columns(
                 pl.struct(
                     "officer",
@@ -355,7 +363,7 @@ class CertificateExit(RuleBase):
             .group_by("action", maintain_order=True)
             .agg(pl.col("action_row").first(), pl.col("exit").alias("officers"))
         )
-        exited = ctx.with_action(exited, "department", "date")
+        exited = with_action(ctx, exited, "department", "date")
         return finding_frame(
             exited,
             subject_type="action",

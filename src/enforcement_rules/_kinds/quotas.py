@@ -20,7 +20,7 @@ import polars as pl
 from pydantic import Field, field_validator, model_validator
 
 from .._dates import month_day
-from .._fields import enum_field
+from .._fields import ActivityKindName
 from .._findings import finding_frame
 from .._rulebase import RuleBase, Selector, Spec, Status
 from .._vocab import ALIASES, ActionKind, ActivityKind, label, parse_enum
@@ -42,9 +42,8 @@ from .schedule import (
 )
 
 if TYPE_CHECKING:
-    from .._context import Context
+    from .._rulebase import Context
 
-ActivityKindName = enum_field(ActivityKind)
 
 _ACTION_KIND_WORDS = {
     **{k.value: k.value for k in ActionKind},
@@ -72,7 +71,7 @@ class Quota(Obligation):
     department in scope, ``per`` calendar quarter, calendar year, or ``once`` by ``due``."""
 
     kind: Literal["quota"]
-    activity: ActivityKindName | None = None  # type: ignore[valid-type]
+    activity: ActivityKindName | None = None
     obligation: str | None = Field(default=None, pattern=OBLIGATION_ID)
     name: str = Field(description="What is counted, in Chinese (法治专题讲座)")
     name_en: str
@@ -359,7 +358,7 @@ class ActivityMinutes(RuleBase):
     """Each activity of a kind (a consultation meeting) keeps a record (``minutes: true``)."""
 
     kind: Literal["activity_minutes"]
-    activity: ActivityKindName  # type: ignore[valid-type]
+    activity: ActivityKindName
 
     subject_type: ClassVar[str] = "activity"
 

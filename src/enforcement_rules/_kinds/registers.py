@@ -11,7 +11,7 @@ from pydantic import Field, model_validator
 
 from .._dates import has_ended
 from .._exceptions import levels_zh
-from .._fields import enum_field
+from .._fields import BasisLevelName
 from .._findings import empty_findings, finding_frame
 from .._legal_basis import level_of
 from .._models import RECORD_TYPES
@@ -21,7 +21,7 @@ from ._words import listed
 from .campaign import municipal_departments, scope_link
 
 if TYPE_CHECKING:
-    from .._context import Context
+    from .._rulebase import Context
 
 # What each field of a register entry stands for: (Chinese, English).
 PARTS: dict[str, tuple[str, str]] = {
@@ -38,9 +38,6 @@ ENTRY_WORDS = {
     "monitoring_devices": ("电子技术监控设备", "Monitoring device"),
     "entrustments": ("委托执法", "Entrustment"),
 }
-
-
-BasisLevelName = enum_field(BasisLevel)
 
 
 def basis_level_of(basis: str | None, stated: str | None) -> str | None:
@@ -66,7 +63,7 @@ class RegisterCompleteness(RuleBase):
     required: list[str] = Field(min_length=1)
     due: date | None = None
     campaign_scope: str | None = None
-    basis_levels: list[BasisLevelName] = Field(default_factory=list)  # type: ignore[valid-type]
+    basis_levels: list[BasisLevelName] = Field(default_factory=list)
 
     subject_type: ClassVar[str] = "record"
 

@@ -20,7 +20,7 @@ from .._findings import FINDING_COLUMNS
 from .._rulebase import Period, RuleBase, Status
 
 if TYPE_CHECKING:
-    from .._context import Context
+    from .._rulebase import Context
 
 SCHEDULE_COLUMNS: dict[str, pl.DataType] = {
     **FINDING_COLUMNS,

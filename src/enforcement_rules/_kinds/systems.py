@@ -11,14 +11,15 @@ from pydantic import Field, model_validator
 
 from .._chinese import ChineseText
 from .._dates import WorkingDayCount, count_working_days, last_known_day, working_day_years
+from .._fields import ActionKindName
 from .._findings import finding_frame
 from .._rulebase import RuleBase, Severity, SourceRef, Spec, Status
 from .._vocab import ActionKind
 from ._words import kinds_zh
-from .personnel import ActionKindName, _actions_in_scope
+from .personnel import _actions_in_scope
 
 if TYPE_CHECKING:
-    from .._context import Context
+    from .._rulebase import Context
 
 
 def _decided_on() -> pl.Expr:
@@ -32,7 +33,7 @@ def _as_of(column: str, ctx: Context) -> pl.Expr:
 
 
 class _ActionRule(RuleBase):
-    action_kinds: list[ActionKindName] = Field(default_factory=list)  # type: ignore[valid-type]
+    action_kinds: list[ActionKindName] = Field(default_factory=list)
 
     subject_type: ClassVar[str] = "action"
 
@@ -135,7 +136,7 @@ class DuePeriod(Spec):
     any kind): ``working_days`` (工作日, on the Chinese holiday calendar) or calendar ``days``,
     counted from the day after the decision."""
 
-    action_kinds: list[ActionKindName] = Field(default_factory=list)  # type: ignore[valid-type]
+    action_kinds: list[ActionKindName] = Field(default_factory=list)
     working_days: int | None = Field(default=None, ge=1)
     days: int | None = Field(default=None, ge=1)
 

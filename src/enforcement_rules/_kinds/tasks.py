@@ -34,7 +34,7 @@ from .schedule import (
 )
 
 if TYPE_CHECKING:
-    from .._context import Context
+    from .._rulebase import Context
 
 
 class Task(Spec):

@@ -10,27 +10,21 @@ import polars as pl
 from pydantic import Field
 
 from .._dates import has_ended
-from .._fields import enum_field
+from .._fields import EmploymentName
 from .._findings import empty_findings, finding_frame
 from .._rulebase import RuleBase, Status
-from .._vocab import Employment
+from ._officers import enforcement_employment, enforcement_officers, trainings_per_year
 from ._words import number
 
 if TYPE_CHECKING:
-    from .._context import Context
-
-EmploymentName = enum_field(Employment)
-
-
-def _default_employment() -> list[Employment]:
-    return [Employment.STAFF, Employment.CONTRACT]
+    from .._rulebase import Context
 
 
 class _OfficerRule(RuleBase):
     """Rules about each enforcement officer: which officers count."""
 
-    employment: list[EmploymentName] = Field(  # type: ignore[valid-type]
-        default_factory=_default_employment,
+    employment: list[EmploymentName] = Field(
+        default_factory=enforcement_employment,
         description="Employment kinds that count as enforcement officers (auxiliary never do)",
     )
     on_duty_only: bool = True
@@ -38,7 +32,7 @@ class _OfficerRule(RuleBase):
     subject_type: ClassVar[str] = "officer"
 
     def _officers(self, ctx: Context) -> pl.DataFrame:
-        return ctx.enforcement_officers(self, self.employment, self.on_duty_only).select(
+        return enforcement_officers(ctx, self, self.employment, self.on_duty_only).select(
             pl.col("id").alias("officer"), "department", "entered_enforcement_on"
         )
 
@@ -75,7 +69,7 @@ class TrainingHours(_OfficerRule):
         if not years:
             return empty_findings()
         first_year = self.first_year_minimum_hours
-        hours = ctx.trainings_per_year.select("officer", "year", "hours")
+        hours = trainings_per_year(ctx).select("officer", "year", "hours")
         rows = (
             _officer_years(self._officers(ctx), years)
             .join(hours, on=["officer", "year"], how="left")
@@ -135,7 +129,7 @@ class TrainingParticipation(_OfficerRule):
         years = ctx.years(self)
         if not years:
             return empty_findings()
-        sessions = ctx.trainings_per_year.select("officer", "year", "sessions")
+        sessions = trainings_per_year(ctx).select("officer", "year", "sessions")
         rows = (
             _officer_years(self._officers(ctx), years)
             .join(sessions, on=["officer", "year"], how="left")

@@ -22,20 +22,19 @@ from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
-import polars as pl
-
+from .._conditions import Decision
 from .._dates import day_end, day_start, local_day, microseconds
-from .._engine import Condition, at_least, at_most
-from .._engine import field as other_field
 from .._exceptions import ExceptionRegister, Judgement
-from .._kinds.campaign import CampaignScope
 from .._rulebase import DepartmentView, Period, RuleBase, Severity
-from .._vocab import CertificateStatus, Employment
+from .._semantics import covers, in_dates, in_force, standing, valid, years_to
+from .._vocab import Employment
 
 if TYPE_CHECKING:
     from .._rules import Pack
+
+T = TypeVar("T")
 
 BEFORE_ANY_MOMENT = -(2**53)
 """``now`` in an event while the monitor's clock is not set: before every due moment."""
@@ -193,7 +192,7 @@ class LiveState:
         self.training_days: dict[str, list[date]] = {}
         self._trainings: dict[str, tuple[str, date, float, bool]] = {}  # trainings with an id
         self._scopes: dict[str, frozenset[str]] = {}
-        self._placements: dict[str, dict[str, dict[str, Any]]] = {}
+        self._derived: dict[Hashable, object] = {}
         self.clock: datetime | None = None
         self.now = BEFORE_ANY_MOMENT
         """The clock as an event carries it (microseconds)."""
@@ -230,52 +229,17 @@ class LiveState:
     def _department_views(self) -> list[DepartmentView]:
         return [DepartmentView.of(row) for row in self.departments.values()]
 
-    def placements(self, scope: CampaignScope, pack: Pack) -> dict[str, dict[str, Any]]:
-        """The departments of a ``campaign_scope`` rule, each with its placement as the rule
-        makes it (``CampaignScope.placed``): ``campaign``, ``reason``, ``level``, ``domain``."""
-        placed = self._placements.get(scope.id)
-        if placed is None:
-            rows = [self.departments[d] for d in sorted(self.departments_in_scope(scope, pack))]
-            if not rows:
-                self._placements[scope.id] = {}
-                return {}
-            frame = pl.DataFrame(
-                [{k: row[k] for k in ("id", "name", "level", "domain")} for row in rows],
-                schema={
-                    "id": pl.String,
-                    "name": pl.String,
-                    "level": pl.String,
-                    "domain": pl.String,
-                },
-            )
-            placed = {r["department"]: r for r in scope.placed(frame).iter_rows(named=True)}
-            self._placements[scope.id] = placed
-        return placed
-
-    def municipal(self, rule: RuleBase, pack: Pack, scope_rule: str | None) -> frozenset[str]:
-        """The rule's departments, narrowed to those the named ``campaign_scope`` rule places in
-        its municipal campaign (all of them when none is named), as
-        ``_kinds.campaign.municipal_departments`` reads them."""
-        departments = self.departments_in_scope(rule, pack)
-        if scope_rule is None or not departments:
-            return departments
-        key = f"{rule.id}@{scope_rule}"
-        municipal = self._scopes.get(key)
-        if municipal is None:
-            scope = next(r for r in pack.rules if r.id == scope_rule)
-            assert isinstance(scope, CampaignScope)  # checked when the rules were loaded
-            placed = self.placements(scope, pack)
-            campaign = scope.municipal_campaign.id
-            municipal = frozenset(
-                d for d in departments if d in placed and placed[d]["campaign"] == campaign
-            )
-            self._scopes[key] = municipal
-        return municipal
+    def derived(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, kept until a department changes: a family's table derived from the
+        departments (e.g. a campaign's placements), computed once."""
+        if key not in self._derived:
+            self._derived[key] = compute()
+        return cast(T, self._derived[key])
 
     @staticmethod
     def in_force(rule: RuleBase, pack: Pack) -> Period:
         """The rule's own period in force, else its pack's."""
-        return rule.in_force or pack.in_force
+        return in_force(rule, pack)
 
     def active_years(self, rule: RuleBase, pack: Pack) -> range:
         """Calendar years of the rule's period up to the clock's day (none before it starts)."""
@@ -283,12 +247,7 @@ class LiveState:
 
     def years_at(self, rule: RuleBase, pack: Pack, moment: datetime | None) -> range:
         """Calendar years of the rule's period up to the day of ``moment``."""
-        period = self.in_force(rule, pack)
-        today = None if moment is None else local_day(moment)
-        if today is None or today < period.start:
-            return range(0)
-        last = today if period.end is None else min(period.end, today)
-        return range(period.start.year, last.year + 1)
+        return years_to(in_force(rule, pack), None if moment is None else local_day(moment))
 
     def enforcement_officer(
         self,
@@ -313,7 +272,7 @@ class LiveState:
             previous = self.departments.get(row["id"])
             self.departments[row["id"]] = row
             self._scopes.clear()
-            self._placements.clear()
+            self._derived.clear()
             self.__dict__.pop("_department_views", None)
             return Change(record_type, row, previous)
         if record_type == "officers":
@@ -377,8 +336,8 @@ class LiveState:
         return None if holder is None else self.certificates[holder][certificate_id]
 
     def certified_on(self, officer_id: str, day: date) -> bool:
-        """Whether the officer held a certificate valid on ``day`` (``_certified.valid_on``)."""
-        return any(standing_on(c, day) for c in self.certificates.get(officer_id, {}).values())
+        """Whether the officer held a certificate valid on ``day``."""
+        return any(valid(c, day) for c in self.certificates.get(officer_id, {}).values())
 
     # -- an action's participants -------------------------------------------------------
 
@@ -402,13 +361,9 @@ class LiveState:
             certified = in_domain = False
             first_exit: dict[str, Any] | None = None
             for certificate in self.certificates.get(officer_id, {}).values():
-                if not certificate["valid_from"] <= day <= certificate["valid_to"]:
+                if not in_dates(certificate, day):
                     continue
-                standing = (
-                    certificate["status"] == CertificateStatus.VALID.value
-                    or day < certificate["status_since"]
-                )
-                if not standing:
+                if not standing(certificate, day):
                     if first_exit is None:
                         first_exit = {
                             "officer": officer_id,
@@ -418,9 +373,7 @@ class LiveState:
                         }
                     continue
                 certified = True
-                scope = certificate["domains"]
-                covers = domain in scope if scope else department_domain == domain
-                in_domain = in_domain or (covers and domain is not None)
+                in_domain = in_domain or covers(certificate, domain, department_domain)
             if not certified:
                 uncertified.append(officer_id)
                 if first_exit is not None:
@@ -487,16 +440,6 @@ class Members:
         return self.of.get(department, set())
 
 
-def standing_on(certificate: dict[str, Any], day: date) -> bool:
-    """A certificate is valid on ``day``: within its dates and not suspended, withdrawn or
-    cancelled by then (``_kinds._certified.valid_on``)."""
-    valid_from: date = certificate["valid_from"]
-    valid_to: date = certificate["valid_to"]
-    since: date | None = certificate["status_since"]
-    standing = certificate["status"] == CertificateStatus.VALID.value
-    return valid_from <= day <= valid_to and (standing or (since is not None and day < since))
-
-
 class Tracker:
     """Follows one rule of one pack in the live monitor.
 
@@ -509,17 +452,31 @@ class Tracker:
     one subject is owed by several departments (a task), each with its own finding.
     """
 
+    how: ClassVar[str] = ""
+    """How the tracker follows its kind, in a sentence (the table in ``docs/monitor.md``)."""
     reads: ClassVar[frozenset[str]] = frozenset()
     about_acts: ClassVar[bool] = False
     keyed_by_department: ClassVar[bool] = False
+
+    def __init_subclass__(cls, follows: type[RuleBase] | None = None, **kwargs: Any) -> None:
+        """``follows``: the kind this tracker follows (it becomes the kind's ``tracker``)."""
+        super().__init_subclass__(**kwargs)
+        if follows is not None:
+            follows.tracker = cls
 
     def __init__(self, rule: RuleBase, pack: Pack, state: LiveState) -> None:
         self.rule = rule
         self.pack = pack
         self.state = state
 
-    def ruleset(self) -> dict[str, Condition]:
-        raise NotImplementedError
+    def ruleset(self) -> Decision:
+        """The rule's decision, which the engine applies to this tracker's events."""
+        return self.rule.decision(self.in_force)
+
+    @property
+    def in_force(self) -> Period:
+        """The rule's period in force (its own, else its pack's)."""
+        return in_force(self.rule, self.pack)
 
     def reading(self) -> frozenset[str]:
         """The record types this tracker follows (``reads``, unless its rule narrows them)."""
@@ -585,20 +542,6 @@ class Tracker:
     def departments(self) -> frozenset[str]:
         """Ids of the departments the rule applies to."""
         return self.state.departments_in_scope(self.rule, self.pack)
-
-
-def reached(day: date) -> Condition:
-    """The clock's day (the event's ``today``) is ``day`` or later."""
-    return at_least("today", day.toordinal())
-
-
-def dated_in(name: str, period: Period) -> list[Condition]:
-    """The day in the event's ``name`` falls in ``period`` and is the clock's day or before
-    (a record dated later does not count yet)."""
-    conditions = [at_least(name, period.start.toordinal()), at_most(name, other_field("today"))]
-    if period.end is not None:
-        conditions.append(at_most(name, period.end.toordinal()))
-    return conditions
 
 
 class DepartmentTracker(Tracker):

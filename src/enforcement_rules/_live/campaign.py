@@ -13,15 +13,31 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
-from .._engine import Condition, all_of, any_of, equals, greater, none_of, one_of
-from .._kinds.campaign import CampaignScope
+from .._conditions import (
+    Condition,
+    all_of,
+    any_of,
+    equals,
+    greater,
+    none_of,
+    one_of,
+    reached,
+)
+from .._kinds.campaign import CampaignScope, live_placements
 from .._rulebase import Status
-from ._base import Change, DepartmentTracker, LiveState, Observation, first_moment, reached
+from ._base import Change, DepartmentTracker, LiveState, Observation, first_moment
 
 
-class CampaignScopeTracker(DepartmentTracker):
+class CampaignScopeTracker(DepartmentTracker, follows=CampaignScope):
     """Enrolments are standing records without an id: each one posted is held (by
     department); the department's event counts the rule's campaigns they name."""
+
+    how: ClassVar[str] = (
+        "per department: its level and domain, and the rule's campaigns its enrolments name "
+        "(enrolments have no id: each one posted is held); the ruleset holds the placement "
+        "itself (the excluded domains at the provincial levels) and decides `missing` or "
+        "`not_met`"
+    )
 
     rule: CampaignScope
     reads: ClassVar[frozenset[str]] = frozenset({"departments", "campaign_enrollments"})
@@ -75,7 +91,7 @@ class CampaignScopeTracker(DepartmentTracker):
         }
 
         def figures() -> dict[str, Any]:
-            placed = self.state.placements(self.rule, self.pack)[department_id]
+            placed = live_placements(self.state, self.rule, self.pack)[department_id]
             return {
                 "level": placed["level"],
                 "domain": placed["domain"],

@@ -8,12 +8,13 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import Any, ClassVar
 
-from .._engine import (
+from .._conditions import (
     Condition,
     all_of,
     any_of,
     at_least,
     at_most,
+    dated_in,
     equals,
     field,
     greater,
@@ -28,7 +29,6 @@ from ._base import (
     LiveState,
     Observation,
     Tracker,
-    dated_in,
     due_moment,
     iso,
     last_moment,
@@ -68,10 +68,16 @@ class _CertificateTracker(Tracker):
         return officer
 
 
-class CertificateAnnualReviewTracker(_CertificateTracker):
+class CertificateAnnualReviewTracker(_CertificateTracker, follows=CertificateAnnualReview):
     """Each certificate valid on 1 January of a year of the rule's period up to the clock
     passed that year's review; the ruleset reads validity on 1 January as
     ``_certified.valid_on`` does, and judges a year once it has ended."""
+
+    how: ClassVar[str] = (
+        "per certificate and year of the rule's period up to the clock: the ruleset reads "
+        "validity on 1 January from the certificate's dates and status, and whether the year "
+        "was reviewed; `pending` until the year ends, then `not_met`"
+    )
 
     rule: CertificateAnnualReview
 
@@ -131,9 +137,15 @@ class CertificateAnnualReviewTracker(_CertificateTracker):
         )
 
 
-class CertificateHolderEmploymentTracker(_CertificateTracker):
+class CertificateHolderEmploymentTracker(_CertificateTracker, follows=CertificateHolderEmployment):
     """A certificate issued (``valid_from``) in the rule's period, by the clock's day, is held
     by an officer of an allowed employment; a certificate issued later waits for its day."""
+
+    how: ClassVar[str] = (
+        "per certificate: the day it was issued against the period and the clock's day (a "
+        "certificate issued later waits for its day), and its holder's employment against "
+        "those the rule allows"
+    )
 
     rule: CertificateHolderEmployment
 

@@ -4,7 +4,7 @@ recommends (each team's members, and the number of teams) and the weights of an 
 Contest teams are few and stay open to correction, so the tracker keeps them by id and judges
 a team again when one of its members, their certificates or the team's department changes.
 The ranking (``contest_ranking``) and its ties (``contest_ties``) are not followed: see
-``UNSUPPORTED``.
+``not_followed``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, ClassVar
 
-from .._engine import (
+from .._conditions import (
     Condition,
     all_of,
     any_of,
@@ -23,8 +23,9 @@ from .._engine import (
     field,
     greater,
     less,
+    reached,
 )
-from .._kinds.campaign import CampaignScope
+from .._kinds.campaign import CampaignScope, live_municipal
 from .._kinds.contest import ContestTeams, ExamPaperWeights
 from .._rulebase import Status
 from ._base import (
@@ -37,16 +38,23 @@ from ._base import (
     iso,
     last_moment,
     passed,
-    reached,
 )
 
 _TEAM, _COUNT = "team", "count"  # what an event is about: one team, or the number of teams
 
 
-class ContestTeamsTracker(Tracker):
+class ContestTeamsTracker(Tracker, follows=ContestTeams):
     """Each team of the departments the rule counts: its size and its members (an officer of
     the team's department, of an allowed employment, on duty, certified on the contest day);
     and the number of teams recommended by the due day."""
+
+    how: ClassVar[str] = (
+        "per team of the municipal campaign's departments, held by id and judged again when a "
+        "member, their certificates or the department changes: its size and its members' "
+        "problems (not an officer, of another department, employment, off duty, no "
+        "certificate valid on the contest day); and the number of teams against the rule's, "
+        "`pending` until the recommendation day"
+    )
 
     rule: ContestTeams
     reads: ClassVar[frozenset[str]] = frozenset(
@@ -113,7 +121,7 @@ class ContestTeamsTracker(Tracker):
         return ()
 
     def counted(self) -> frozenset[str]:
-        return self.state.municipal(self.rule, self.pack, self.rule.campaign_scope)
+        return live_municipal(self.state, self.rule, self.pack, self.rule.campaign_scope)
 
     def observe(self, team: dict[str, Any]) -> Observation:
         if team["department"] not in self.counted():
@@ -179,10 +187,14 @@ class ContestTeamsTracker(Tracker):
         )
 
 
-class ExamPaperWeightsTracker(Tracker):
+class ExamPaperWeightsTracker(Tracker, follows=ExamPaperWeights):
     """Each exam paper (of the rule's exams) sets its question types in the shares the rule
     gives: the monitor posts how far each share is from its target, the ruleset holds the
     tolerance. Papers are standing records, held by id."""
+
+    how: ClassVar[str] = (
+        "per exam paper, held by id: how far each share is from its target, against the tolerance"
+    )
 
     rule: ExamPaperWeights
     reads: ClassVar[frozenset[str]] = frozenset({"departments", "exam_papers"})

@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar
 
+from .._conditions import Condition, all_of, equals, field, greater
 from .._dates import add_months, quarter_label, quarter_of
-from .._engine import Condition, all_of, equals, field, greater
 from .._kinds.deliverables import (
     STAGE_WORDS,
+    Deliverable,
+    QuarterlyDeliverable,
     RelativeDeliverable,
     YearlyDeliverable,
     _Deliverable,
@@ -159,15 +161,31 @@ class _DeliverableTracker(ScheduleTracker):
         return figures
 
 
-class DeliverableTracker(_DeliverableTracker):
+class DeliverableTracker(_DeliverableTracker, follows=Deliverable):
     """A one-off deliverable: a submission of any period counts."""
+
+    how: ClassVar[str] = (
+        "per (department, period) of the schedule: the periods, due days and the days items "
+        "open are those `schedule` lists (the kind's own period helpers), the owers the "
+        "rule's selectors; the tracker keeps the deliverable's submissions by department and "
+        "derives the first day submitted, the day every required section had arrived and the "
+        "first publication day up to the clock's, hence the day it was done; the ruleset "
+        "decides `pending`, `missing` (the clock passed the due moment with none), "
+        "`incomplete` (the due moment passed with a section or the publication still missing) "
+        "and `late` (done after the due day, decided when the submission arrives)"
+    )
 
     def counted(self, item: Item) -> list[dict[str, Any]]:
         return list(self.submissions.of(item.department).values())
 
 
-class YearlyDeliverableTracker(_DeliverableTracker):
+class YearlyDeliverableTracker(_DeliverableTracker, follows=YearlyDeliverable):
     """A submission without a period covers the year of its day (or the year before)."""
+
+    how: ClassVar[str] = (
+        "the same, one item per year; a submission without a period covers the year of its "
+        "day (or the year before)"
+    )
 
     rule: YearlyDeliverable
 
@@ -176,19 +194,30 @@ class YearlyDeliverableTracker(_DeliverableTracker):
         return submission["period"] or str(submission["submitted_on"].year - shift)
 
 
-class QuarterlyDeliverableTracker(_DeliverableTracker):
+class QuarterlyDeliverableTracker(_DeliverableTracker, follows=QuarterlyDeliverable):
     """A submission without a period counts for the quarter of its day."""
+
+    how: ClassVar[str] = (
+        "the same, one item per quarter; a submission without a period counts for the quarter "
+        "of its day"
+    )
 
     def period_of(self, department: str, submission: dict[str, Any]) -> str | None:
         day: date = submission["submitted_on"]
         return submission["period"] or quarter_label(day.year, quarter_of(day))
 
 
-class RelativeDeliverableTracker(_DeliverableTracker):
+class RelativeDeliverableTracker(_DeliverableTracker, follows=RelativeDeliverable):
     """Due some months after an activity: the first matching activity of the department for
     each event of ``after`` (or, until there is one, the day the text expects it) sets the
     item's due day and the day it opens; a submission without a period counts for the latest
     event on or before its day."""
+
+    how: ClassVar[str] = (
+        "the same; the first matching activity of the department sets the item's due day "
+        "(`_dates.add_months`) and the day it opens, and a submission without a period counts "
+        "for the latest activity on or before its day"
+    )
 
     rule: RelativeDeliverable
     reads: ClassVar[frozenset[str]] = frozenset({"departments", "submissions", "activities"})

@@ -14,7 +14,18 @@ from typing import Any, ClassVar
 
 import polars as pl
 
-from .._engine import Condition, all_of, at_most, equals, field, greater, less
+from .._conditions import (
+    Condition,
+    all_of,
+    at_most,
+    dated_in,
+    equals,
+    field,
+    greater,
+    less,
+    reached,
+)
+from .._kinds.campaign import live_municipal
 from .._kinds.education import (
     EDUCATION_RANK,
     EducationShare,
@@ -31,12 +42,10 @@ from ._base import (
     LiveState,
     Members,
     Observation,
-    dated_in,
     due_moment,
     first_moment,
     iso,
     last_moment,
-    reached,
     start_moment,
 )
 from .training import DoneByDueTracker, _judged, _OfficerTracker
@@ -47,8 +56,14 @@ def _exams_of(rule: _ExamRule, row: dict[str, Any]) -> bool:
     return not rule.exams or row["exam"] in rule.exams
 
 
-class ExamTakenTracker(DoneByDueTracker):
+class ExamTakenTracker(DoneByDueTracker, follows=ExamTaken):
     """Each officer of the municipal campaign's departments sat an exam by the due day."""
+
+    how: ClassVar[str] = (
+        "per officer of the departments the `campaign_scope` rule places in its municipal "
+        "campaign (a placement from each department's own level and domain, kept as "
+        "departments arrive): an exam by the due day, or one after it (`late`)"
+    )
 
     rule: ExamTaken
     reads: ClassVar[frozenset[str]] = frozenset({"departments", "officers", "exams"})
@@ -58,7 +73,7 @@ class ExamTakenTracker(DoneByDueTracker):
         self.exam_days: dict[str, list[date]] = {}
 
     def counted_departments(self) -> frozenset[str]:
-        return self.state.municipal(self.rule, self.pack, self.rule.campaign_scope)
+        return live_municipal(self.state, self.rule, self.pack, self.rule.campaign_scope)
 
     def days(self, officer_id: str) -> Iterable[date]:
         return self.exam_days.get(officer_id, ())
@@ -71,11 +86,16 @@ class ExamTakenTracker(DoneByDueTracker):
         return (row["officer"],)
 
 
-class ExamAverageTracker(DepartmentTracker):
+class ExamAverageTracker(DepartmentTracker, follows=ExamAverage):
     """Each department of the municipal campaign with officers has an exam average by the due
     day: one of its officers (of the rule's employment, on duty) sat an exam from
     ``counted_from`` to the due day. The monitor keeps the officers each department counts and
     those examined; the ruleset decides ``pending`` or ``missing``."""
+
+    how: ClassVar[str] = (
+        "per department of the municipal campaign: its counted officers and those with an "
+        "exam from `counted_from` to the due day; `pending`, then `missing` when none has one"
+    )
 
     rule: ExamAverage
     reads: ClassVar[frozenset[str]] = frozenset({"departments", "officers", "exams"})
@@ -111,7 +131,9 @@ class ExamAverageTracker(DepartmentTracker):
         return (self.observe(officer["department"]),) if officer else ()
 
     def observe(self, department: str) -> Observation:
-        if department not in self.state.municipal(self.rule, self.pack, self.rule.campaign_scope):
+        if department not in live_municipal(
+            self.state, self.rule, self.pack, self.rule.campaign_scope
+        ):
             return self.outside(department)
         officers = self.members(department)
         examined = len(officers & self.examined)
@@ -132,9 +154,14 @@ class ExamAverageTracker(DepartmentTracker):
         )
 
 
-class NewRecruitEducationTracker(_OfficerTracker):
+class NewRecruitEducationTracker(_OfficerTracker, follows=NewRecruitEducation):
     """Each officer recruited in the rule's period, by the clock's day, holds the minimum
     education; one hired after the clock's day waits for that day."""
+
+    how: ClassVar[str] = (
+        "per officer: the day hired against the period and the clock's day, and the "
+        "education's rank against the minimum (`incomplete` when none is recorded)"
+    )
 
     rule: NewRecruitEducation
     reads: ClassVar[frozenset[str]] = frozenset({"departments", "officers"})
@@ -184,10 +211,16 @@ class NewRecruitEducationTracker(_OfficerTracker):
         )
 
 
-class EducationShareTracker(DepartmentTracker):
+class EducationShareTracker(DepartmentTracker, follows=EducationShare):
     """In each department, the share of its officers (of the rule's employment, on duty, in
     enforcement by the due day) holding the minimum education; the monitor keeps the officers
     and posts the share, the ruleset compares it with the minimum share."""
+
+    how: ClassVar[str] = (
+        "per department: the share of its counted officers (employment, on duty, in "
+        "enforcement by the due day) holding the minimum education, against the minimum "
+        "share; `pending` until the due day ends"
+    )
 
     rule: EducationShare
     reads: ClassVar[frozenset[str]] = frozenset({"departments", "officers"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
-from .._engine import Condition, all_of, equals, none_of
+from .._conditions import Condition, all_of, equals, none_of
 from .._kinds.inspections import InspectionMethodRule
 from .._rulebase import Status
 from .._vocab import ActionKind, InspectionMethod
@@ -15,10 +15,16 @@ from .personnel import _ActTracker
 _UNSAID = "unknown"  # the method of an inspection whose record does not say
 
 
-class InspectionMethodTracker(_ActTracker):
+class InspectionMethodTracker(_ActTracker, follows=InspectionMethodRule):
     """An inspection's method against the rule's methods and the methods that are not
     everyday ones; an inspection the rule does not concern (another kind; with
     ``enterprise_only``, not recorded as of an enterprise) is outside it."""
+
+    how: ClassVar[str] = (
+        "per inspection, when it arrives: its method (`method`, and `enterprise` where the "
+        "rule asks) against the rule's methods and those that are not everyday ones; "
+        "`missing` or `not_met`"
+    )
 
     rule: InspectionMethodRule
     reads: ClassVar[frozenset[str]] = frozenset({"actions"})

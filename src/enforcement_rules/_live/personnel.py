@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
-from .._engine import (
+from .._conditions import (
     Condition,
     all_of,
     any_of,
@@ -67,7 +67,14 @@ class _ActTracker(Tracker):
         raise NotImplementedError
 
 
-class CertifiedParticipantsTracker(_ActTracker):
+class CertifiedParticipantsTracker(_ActTracker, follows=CertifiedParticipants):
+    how: ClassVar[str] = (
+        "per action: participants, those with a certificate valid on its date and those also "
+        "covering its domain, read as `Context.participations` reads them; the ruleset holds "
+        "the minimum, the period in force, the action kinds, and the levels whose recognised "
+        "exceptions lower the minimum to one (the event carries the level of a register "
+        "provision allowing the act, read once per action)"
+    )
     rule: CertifiedParticipants
 
     def ruleset(self) -> dict[str, Condition]:
@@ -113,7 +120,10 @@ class CertifiedParticipantsTracker(_ActTracker):
         return figures
 
 
-class NoAuxiliaryParticipantsTracker(_ActTracker):
+class NoAuxiliaryParticipantsTracker(_ActTracker, follows=NoAuxiliaryParticipants):
+    how: ClassVar[str] = (
+        "per action: auxiliary participants (count); the ruleset holds the period and action kinds"
+    )
     rule: NoAuxiliaryParticipants
 
     def ruleset(self) -> dict[str, Condition]:
@@ -127,7 +137,11 @@ class NoAuxiliaryParticipantsTracker(_ActTracker):
         return {"date": summary.row["date"].isoformat(), "auxiliary": summary.auxiliary}
 
 
-class CertificateExitTracker(_ActTracker):
+class CertificateExitTracker(_ActTracker, follows=CertificateExit):
+    how: ClassVar[str] = (
+        "per action: participants whose certificates covering the day had all been suspended, "
+        "withdrawn or cancelled (count)"
+    )
     rule: CertificateExit
 
     def ruleset(self) -> dict[str, Condition]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar
 
-from .._engine import Condition, all_of, any_of, at_least, at_most, equals, greater, less
+from .._conditions import Condition, all_of, any_of, at_least, at_most, equals, greater, less
 from .._kinds.quotas import _ACTION_KIND_WORDS, ActivityMinutes, Quota
 from .._rulebase import DepartmentView, Status
 from .._vocab import ActivityKind, parse_enum
@@ -26,9 +26,11 @@ from .schedule import (
 )
 
 
-class ActivityMinutesTracker(Tracker):
+class ActivityMinutesTracker(Tracker, follows=ActivityMinutes):
     """Each activity of the rule's kind, of its departments and dated in its period, kept a
     record (``minutes`` true); false or not stated is ``not_met``."""
+
+    how: ClassVar[str] = "per activity of the kind: minutes kept, or not (false or not stated)"
 
     rule: ActivityMinutes
     reads: ClassVar[frozenset[str]] = frozenset({"activities"})
@@ -58,11 +60,20 @@ class ActivityMinutesTracker(Tracker):
         return (self.observation(row["id"], row["department"], event, lambda: figures),)
 
 
-class QuotaTracker(ScheduleTracker):
+class QuotaTracker(ScheduleTracker, follows=Quota):
     """At least ``minimum`` activities of a kind (or submissions of a deliverable) per period.
     The tracker keeps, per department, the records the quota counts (an activity counts
     ``count`` times), and, for a quota that must cover the department's enforcement kinds, the
     first day of each kind of action since ``covers_action_kinds_since``."""
+
+    how: ClassVar[str] = (
+        "per (department, period): the activities (or submissions) counted in the period, "
+        "those after its due day, and for a case-file review the enforcement kinds of the "
+        "department's actions since the rule's day that it did not cover (the first day of "
+        "each kind is kept); the ruleset holds the minimum and decides `pending`, `missing`, "
+        "`not_met`, `late` (enough only after the due day) and `incomplete` (enough, not "
+        "covering every kind)"
+    )
 
     rule: Quota
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
-from .._engine import Condition, all_of, at_most, field, greater
+from .._conditions import Condition, all_of, at_most, field, greater, reached
+from .._kinds.campaign import live_municipal
 from .._kinds.registers import NAMED_BY, RegisterCompleteness, basis_level_of
 from .._rulebase import Status
 from ._base import (
@@ -26,12 +27,16 @@ from ._base import (
     first_moment,
     last_moment,
     passed,
-    reached,
     start_moment,
 )
 
 
-class RegisterCompletenessTracker(Tracker):
+class RegisterCompletenessTracker(Tracker, follows=RegisterCompleteness):
+    how: ClassVar[str] = (
+        "per entry (monitoring device, entrustment) of the municipal campaign's departments, "
+        "held by id: the parts it lacks, a part dated after the clock's day not yet there "
+        "(the entry waits for that day); `pending` before the due day, then `incomplete`"
+    )
     rule: RegisterCompleteness
 
     def __init__(self, *args: Any) -> None:
@@ -70,7 +75,7 @@ class RegisterCompletenessTracker(Tracker):
         return [self.observe(self.entries[e]) for e in rung if e in self.entries]
 
     def observe(self, entry: dict[str, Any]) -> Observation:
-        counted = self.state.municipal(self.rule, self.pack, self.rule.campaign_scope)
+        counted = live_municipal(self.state, self.rule, self.pack, self.rule.campaign_scope)
         if entry["department"] not in counted:
             return self.outside(entry["id"])
         today = self.state.today

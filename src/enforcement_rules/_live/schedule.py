@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import polars as pl
 
+from .._conditions import Condition, at_most, field, greater
 from .._context import Context
-from .._engine import Condition, at_most, field, greater
 from .._records import Records
 from .._rulebase import RuleBase, Severity
 from ._base import Alarms, Change, LiveState, Observation, Tracker, due_moment, start_moment

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, ClassVar
 
+from .._conditions import Condition, all_of, any_of, at_least, at_most, equals, field, greater, less
 from .._dates import local_day
-from .._engine import Condition, all_of, any_of, at_least, at_most, equals, field, greater, less
 from .._kinds.systems import (
     DecisionPublicity,
     MajorDecisionReview,
@@ -100,7 +100,8 @@ def _not_counted(dated_by: str) -> Condition:
     return any_of(equals(dated_by, _NEVER), greater(dated_by, field("today")))
 
 
-class WholeProcessRecordTracker(_SystemsTracker):
+class WholeProcessRecordTracker(_SystemsTracker, follows=WholeProcessRecord):
+    how: ClassVar[str] = "per action: recorded, not recorded, or not stated"
     rule: WholeProcessRecord
 
     def ruleset(self) -> dict[str, Condition]:
@@ -116,7 +117,12 @@ class WholeProcessRecordTracker(_SystemsTracker):
         return {"date": row["date"].isoformat(), "kind": row["kind"], "recorded": row["recorded"]}
 
 
-class MajorDecisionReviewTracker(_SystemsTracker):
+class MajorDecisionReviewTracker(_SystemsTracker, follows=MajorDecisionReview):
+    how: ClassVar[str] = (
+        "per major decision: its decision day and legal review day against the clock's day (a "
+        "review dated later does not count yet: the action is held until that day and judged "
+        "again)"
+    )
     rule: MajorDecisionReview
     dated_by: ClassVar[str | None] = "legal_review_on"
 
@@ -143,12 +149,20 @@ class MajorDecisionReviewTracker(_SystemsTracker):
         }
 
 
-class DecisionPublicityTracker(_SystemsTracker):
+class DecisionPublicityTracker(_SystemsTracker, follows=DecisionPublicity):
     """With a due period, an unpublished decision is pending until its due day has passed and
     missing after it: such an action is held until the clock passes its due day and judged
     again then; one published after its due day is late. A due day past the working-day
     calendar's years is known only to come on or after its earliest day (``due``, with
     ``exact`` false): pending until then, and after it a warning that it cannot be judged."""
+
+    how: ClassVar[str] = (
+        "per action: its publication day against the clock's day (held likewise); with a due "
+        "period, its due day (working days on the Chinese calendar): held until the clock "
+        "passes it, then `missing`; published after it, `late`; a due day past the "
+        "working-day calendar's years is held until the earliest day it can be, then a "
+        "warning that it cannot be judged, as in `evaluate`"
+    )
 
     rule: DecisionPublicity
     dated_by: ClassVar[str | None] = "publicized_on"

@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any, ClassVar
 
+from .._conditions import Condition, all_of, equals, field, greater
 from .._dates import quarter_label, quarter_of
-from .._engine import Condition, all_of, equals, field, greater
 from .._kinds.tasks import TaskTable
 from .._rulebase import DepartmentView, Severity, Status
 from ._base import Change, Observation, iso, ordinal
@@ -28,8 +28,15 @@ from .schedule import (
 )
 
 
-class TaskTableTracker(ScheduleTracker):
+class TaskTableTracker(ScheduleTracker, follows=TaskTable):
     """Items per (task, department, period); reports kept per (task, department)."""
+
+    how: ClassVar[str] = (
+        "per (task, responsible department, period): the task's units, due day or quarters "
+        "and severity as the table gives them; the reports of the task and department; "
+        "`pending`, `missing` when the due moment passes without one, `late` when a "
+        "completion after the due day arrives"
+    )
 
     rule: TaskTable
     reads: ClassVar[frozenset[str]] = frozenset({"departments", "task_reports"})

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import Any, ClassVar
 
-from .._engine import Condition, all_of, any_of, at_most, equals, field, greater, less
+from .._conditions import Condition, all_of, any_of, at_most, equals, field, greater, less
 from .._kinds.training import (
     DoneByDue,
     RotationTraining,
@@ -97,7 +97,12 @@ class _YearTracker(_OfficerTracker):
         raise NotImplementedError
 
 
-class TrainingHoursTracker(_YearTracker):
+class TrainingHoursTracker(_YearTracker, follows=TrainingHours):
+    how: ClassVar[str] = (
+        "per officer-year: running hours and whether it is the officer's first year; the "
+        "ruleset holds both minimums and decides `pending`/`not_met` from the year's due "
+        "moment and the clock"
+    )
     rule: TrainingHours
 
     def ruleset(self) -> dict[str, Condition]:
@@ -148,9 +153,13 @@ class TrainingHoursTracker(_YearTracker):
         )
 
 
-class TrainingParticipationTracker(_YearTracker):
+class TrainingParticipationTracker(_YearTracker, follows=TrainingParticipation):
     """Also keeps, per department and year, the officers it counts and those trained: the
     figures of a finding show the department's rate."""
+
+    how: ClassVar[str] = (
+        "per officer-year: sessions; the department's trained/officer counts kept for the figures"
+    )
 
     rule: TrainingParticipation
 
@@ -291,8 +300,13 @@ class DoneByDueTracker(_OfficerTracker):
         )
 
 
-class RotationTrainingTracker(DoneByDueTracker):
+class RotationTrainingTracker(DoneByDueTracker, follows=RotationTraining):
     """Rotation trainings (全员轮训), from the monitor's running tally of each officer's."""
+
+    how: ClassVar[str] = (
+        "per officer: a rotation training in time, one after the due day; `pending`, `late` "
+        "or `not_met` decided from the due moment and the clock"
+    )
 
     rule: RotationTraining
 
@@ -303,8 +317,13 @@ class RotationTrainingTracker(DoneByDueTracker):
         return change.rotation_officers
 
 
-class TrainingTakenTracker(DoneByDueTracker):
+class TrainingTakenTracker(DoneByDueTracker, follows=TrainingTaken):
     """Any training (a study stage), from the monitor's running tally of each officer's."""
+
+    how: ClassVar[str] = (
+        "per officer: any training from the first counted day to the due day, one after it; "
+        "`pending`, `late` or `not_met` decided from the due moment and the clock"
+    )
 
     rule: TrainingTaken
 

@@ -1,0 +1,38 @@
+"""Derived tables of the officer rules (training, staffing, education), each computed once
+per evaluation."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from .._rulebase import Context, RuleBase
+from .._vocab import Employment
+from ._per_evaluation import per_evaluation
+
+
+@per_evaluation
+def trainings_per_year(ctx: Context) -> pl.DataFrame:
+    """Per officer and calendar year, as of the day: the hours of training (``hours``) and
+    the number of trainings (``sessions``)."""
+    return ctx.trainings.group_by(
+        "officer", pl.col("date").dt.year().cast(pl.Int32).alias("year")
+    ).agg(pl.col("hours").sum(), pl.len().alias("sessions"))
+
+
+def enforcement_officers(
+    ctx: Context, rule: RuleBase, employment: list[Employment], on_duty_only: bool
+) -> pl.DataFrame:
+    """Officers of the rule's departments with one of ``employment`` (and on duty)."""
+    frame = ctx.officers.filter(
+        pl.col("department").is_in(ctx.departments(rule))
+        & pl.col("employment").is_in([e.value for e in employment])
+    )
+    if on_duty_only:
+        frame = frame.filter(pl.col("on_duty"))
+    return frame
+
+
+def enforcement_employment() -> list[Employment]:
+    """The employment counted as enforcement staff where a rule does not say (auxiliary staff
+    never are)."""
+    return [Employment.STAFF, Employment.CONTRACT]

@@ -1,0 +1,198 @@
+"""Derived tables of the rules on who took part in an act: one row per (action,
+participant) judged against the officer's certificates on the action's date, and the counts
+and lists the personnel rules read; each computed once per evaluation."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from .._rulebase import Context
+from .._semantics import covers_expr, in_dates_expr, standing_expr
+from ._per_evaluation import per_evaluation
+
+
+@per_evaluation
+def participations(ctx: Context) -> pl.DataFrame:
+    """One row per (action, participant), as of the day, with what each check needs.
+
+    Columns: ``action`` (its id), ``action_row`` (its row in ``actions``: see
+    ``with_action``), ``officer``, ``certified`` (a certificate valid on the action's
+    date), ``certified_in_domain`` (valid and authorised for the action's domain),
+    ``exited`` (the officer's certificates that would cover the date were suspended,
+    withdrawn or cancelled by then: see ``certificate_exits``).
+
+    While its certificates are joined and judged, each participation is keyed by its row
+    (``_p``), so that the grouping is by one integer rather than by two texts: this is
+    the bulk of the work of every check on who took part.
+    """
+    return _judged(ctx).drop("_p")
+
+
+@per_evaluation
+def _exploded(ctx: Context) -> pl.DataFrame:
+    """A row per participant of each action: ``_p``, the participation (its first row),
+    ``_row``, ``action``, ``action_row``, ``officer``, the action's ``date`` and ``domain``."""
+    exploded = (
+        ctx.actions.select(
+            pl.int_range(pl.len(), dtype=pl.UInt32).alias("action_row"),
+            pl.col("id").alias("action"),
+            pl.col("participants").alias("officer"),
+            "date",
+            "domain",
+        )
+        .explode("officer")
+        .filter(pl.col("officer").is_not_null())
+        .with_row_index("_row")
+        .with_columns(pl.col("_row").alias("_p"))
+    )
+    if _merged(ctx):
+        # Two records under one id: an officer taking part in both is one participation
+        # (its first row), judged on the certificates of either record's day.
+        exploded = exploded.with_columns(pl.col("_row").min().over("action", "officer").alias("_p"))
+    return exploded
+
+
+@per_evaluation
+def _merged(ctx: Context) -> bool:
+    """Whether some rows of ``_exploded`` are one participation: records repeating an
+    action id, or (in records built without validation) an officer listed twice."""
+    participants = ctx.actions["participants"]
+    return ctx.records.repeats_ids("actions") or bool(
+        (participants.list.n_unique() < participants.list.len()).any()
+    )
+
+
+@per_evaluation
+def _judged(ctx: Context) -> pl.DataFrame:
+    exploded = _exploded(ctx)
+    judged = (
+        _held(ctx, exploded)
+        .group_by("_p", maintain_order=True)
+        .agg(
+            pl.col("valid").any().alias("certified"),
+            (pl.col("valid") & pl.col("covers").fill_null(False))
+            .any()
+            .alias("certified_in_domain"),
+            pl.col("exited").any().alias("has_exited"),
+        )
+    )
+    # ``judged`` has a row per participation, in the order of its first row.
+    first = exploded.filter(pl.col("_row") == pl.col("_p")) if _merged(ctx) else exploded
+    return first.select("_p", "action", "action_row", "officer").hstack(
+        judged.select(
+            "certified",
+            "certified_in_domain",
+            (pl.col("has_exited") & ~pl.col("certified")).alias("exited"),
+        )
+    )
+
+
+def _held(ctx: Context, exploded: pl.DataFrame) -> pl.DataFrame:
+    """Each participation (``_p``) with each certificate its officer holds (in the order
+    of ``certificates``): ``valid`` on the action's date, ``exited`` by then (within its
+    dates, but suspended, withdrawn or cancelled), ``covers`` the action's domain."""
+    certificates = ctx.records.certificates.select(
+        "officer",
+        pl.col("id").alias("certificate"),
+        "valid_from",
+        "valid_to",
+        "status",
+        "status_since",
+        "domains",
+    ).join(
+        ctx.officers.select(pl.col("id").alias("officer"), "department_domain"),
+        on="officer",
+        how="left",
+        maintain_order="left",
+    )
+    return (
+        exploded.select("_p", "officer", "date", "domain")
+        .join(certificates, on="officer", how="left", maintain_order="left_right")
+        .with_columns(
+            in_dates=in_dates_expr("date"),
+            standing=standing_expr("date"),
+            covers=covers_expr("domain"),
+        )
+        .with_columns(
+            valid=(pl.col("in_dates") & pl.col("standing")).fill_null(False),
+            exited=(pl.col("in_dates") & ~pl.col("standing")).fill_null(False),
+        )
+    )
+
+
+@per_evaluation
+def certificate_exits(ctx: Context) -> pl.DataFrame:
+    """The participations whose officer's certificates covering the day had been
+    suspended, withdrawn or cancelled by then (``exited``): ``action``, ``action_row``,
+    ``officer``, and those certificates (``certificates``), their ``statuses`` and the
+    days they took effect (``since``), in the order of ``certificates``."""
+    exited = _judged(ctx).filter(pl.col("exited"))
+    rows = _exploded(ctx).join(exited.select("_p"), on="_p", how="semi", maintain_order="left")
+    lists = (
+        _held(ctx, rows)
+        .filter(pl.col("exited"))
+        .group_by("_p", maintain_order=True)
+        .agg(
+            pl.col("certificate").alias("certificates"),
+            pl.col("status").alias("statuses"),
+            pl.col("status_since").alias("since"),
+        )
+    )
+    return (
+        exited.select("_p", "action", "action_row", "officer")
+        .join(lists, on="_p", how="left", maintain_order="left")
+        .drop("_p")
+    )
+
+
+def with_action(ctx: Context, frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
+    """``frame`` (with ``action_row``) with ``columns`` of the action of that row."""
+    return frame.hstack(ctx.actions.select(pl.col(*columns).gather(frame["action_row"])))
+
+
+@per_evaluation
+def certified_actions(ctx: Context) -> pl.DataFrame:
+    """``actions`` with, for each, its participants holding a certificate valid on its
+    date (``certified``) and those whose certificate also covers its domain
+    (``certified_in_domain``): what every rule on certified participants counts."""
+    counted = ["certified", "certified_in_domain"]
+    if _merged(ctx):
+        # Records repeating an id share the count of that id's participants.
+        counts = participations(ctx).group_by("action").agg(pl.col(counted).sum())
+        aligned = (
+            ctx.actions.select(pl.col("id").alias("action"))
+            .join(counts, on="action", how="left", maintain_order="left")
+            .select(pl.col(counted).fill_null(0))
+        )
+        return ctx.actions.hstack(aligned)
+    # The participations lie in the order of their actions: an action's count is the
+    # difference of the running count after its last row and before its first.
+    rows = pl.int_range(0, ctx.actions.height + 1, eager=True, dtype=pl.UInt32)
+    bounds = participations(ctx)["action_row"].search_sorted(rows, side="left")
+    columns = []
+    for name in counted:
+        running = pl.concat(
+            [
+                pl.Series([0], dtype=pl.UInt32),
+                participations(ctx)[name].cast(pl.UInt32).cum_sum(),
+            ]
+        )
+        after, before = bounds.slice(1), bounds.slice(0, rows.len() - 1)
+        columns.append((running.gather(after) - running.gather(before)).alias(name))
+    return ctx.actions.hstack(columns)
+
+
+@per_evaluation
+def uncertified(ctx: Context) -> pl.DataFrame:
+    """Per action id with a participant whose certificate does not count: those without
+    a certificate valid on its date (``uncertified``) and those without one also covering
+    its domain (``uncertified_in_domain``), each by id, in order."""
+    return (
+        participations(ctx)
+        .filter(~pl.col("certified_in_domain"))
+        .group_by("action")
+        .agg(
+            pl.col("officer").filter(~pl.col("certified")).sort().alias("uncertified"),
+            pl.col("officer").sort().alias("uncertified_in_domain"),
+        )
+    )

@@ -1,0 +1,178 @@
+"""``staff_ratio``: a unit holds at least a share of its enforcement staff as legal reviewers
+(法制审核人员), in whole persons."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from fractions import Fraction
+from typing import Any, ClassVar, Literal
+
+import polars as pl
+from pydantic import Field
+
+from .._conditions import Decision, all_of, decided, equals, field, less, reached
+from .._fields import EmploymentName
+from .._figures import Figures, figure
+from .._findings import finding_frame
+from .._live._base import Change, DepartmentTracker, Members, Observation, first_moment
+from .._rulebase import Context, Period, RuleBase, Status
+from ._officers import enforcement_employment, enforcement_officers
+from ._words import number
+
+
+class StaffRatioFigures(Figures):
+    staff: int = figure("执法人员总数", "enforcement staff")
+    staff_from: str = figure("人数来源", "staff counted from")
+    legal_reviewers: int | None = figure("法制审核人员数", "legal reviewers")
+    required: int = figure("要求", "required")
+    percent: float = figure("百分比", "percent")
+
+
+class StaffRatio(RuleBase):
+    """Each unit has at least ``minimum_percent`` % of its enforcement staff as legal reviewers
+    (法制审核人员), in whole persons: the share rounded up (5% of 21 is 1.05, so 2 persons).
+
+    Enforcement staff is the department's ``enforcement_staff`` where given, else its officers
+    of ``employment`` on duty. A department that gives no ``legal_reviewers`` is ``missing``.
+    """
+
+    kind: Literal["staff_ratio"]
+    minimum_percent: float = Field(gt=0, le=100)
+    employment: list[EmploymentName] = Field(
+        default_factory=enforcement_employment,
+        description="Officers counted as enforcement staff when the department gives no count",
+    )
+
+    subject_type: ClassVar[str] = "department"
+    figures: ClassVar[type[Figures]] = StaffRatioFigures
+
+    @property
+    def share(self) -> Fraction:
+        """The share exactly (5% is 1/20): whole persons are ceil(staff * share)."""
+        return Fraction(str(self.minimum_percent)) / 100
+
+    def required(self, staff: int) -> int:
+        """The legal reviewers ``staff`` enforcement staff need, in whole persons."""
+        share = self.share
+        return (staff * share.numerator + share.denominator - 1) // share.denominator
+
+    def decision(self, in_force: Period) -> Decision:
+        """On a department's ``today``, ``reported`` (whether it gives its legal reviewers),
+        ``legal_reviewers`` and ``required``."""
+        return {
+            Status.MISSING.value: all_of(reached(in_force.start), equals("reported", False)),
+            Status.NOT_MET.value: all_of(
+                reached(in_force.start),
+                equals("reported", True),
+                less("legal_reviewers", field("required")),
+            ),
+        }
+
+    def check(self, ctx: Context) -> pl.DataFrame:
+        officers = (
+            enforcement_officers(ctx, self, [e for e in self.employment], True)
+            .group_by("department")
+            .agg(pl.len().alias("officers"))
+        )
+        share = self.share
+        departments = (
+            ctx.records.departments.unique(subset="id", keep="first")
+            .filter(pl.col("id").is_in(ctx.departments(self)))
+            .join(officers, left_on="id", right_on="department", how="left")
+            .with_columns(
+                pl.coalesce("enforcement_staff", pl.col("officers").fill_null(0)).alias("staff"),
+                pl.when(pl.col("enforcement_staff").is_not_null())
+                .then(pl.lit("department"))
+                .otherwise(pl.lit("officers"))
+                .alias("staff_from"),
+                pl.lit(ctx.as_of.toordinal()).alias("today"),
+                pl.col("legal_reviewers").is_not_null().alias("reported"),
+            )
+            .with_columns(
+                (
+                    (pl.col("staff") * share.numerator + share.denominator - 1) // share.denominator
+                ).alias("required")
+            )
+        )
+        return finding_frame(
+            decided(departments, self.decision(ctx.in_force(self))),
+            subject_type="department",
+            subject_id=pl.col("id"),
+            department=pl.col("id"),
+            status=pl.col("status"),
+            figures=StaffRatioFigures.columns(
+                staff=pl.col("staff"),
+                staff_from=pl.col("staff_from"),
+                legal_reviewers=pl.col("legal_reviewers"),
+                required=pl.col("required"),
+                percent=pl.lit(self.minimum_percent),
+            ),
+        )
+
+    def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
+        staff, required = figures["staff"], figures["required"]
+        percent = number(figures["percent"])
+        counted_zh = "" if figures["staff_from"] == "department" else "(按在岗执法人员记录计)"
+        counted_en = "" if figures["staff_from"] == "department" else " (counted from its officers)"
+        need_zh = f"执法人员 {staff} 人{counted_zh},{percent}% 向上取整须 {required} 人"
+        need_en = f"{staff} enforcement staff{counted_en}; {percent}% rounded up is {required}"
+        if figures["legal_reviewers"] is None:
+            return (
+                f"{subject_id} 未填报法制审核人员数;{need_zh}。",
+                f"{subject_id} gives no number of legal reviewers; {need_en}.",
+            )
+        return (
+            f"{subject_id} 法制审核人员 {figures['legal_reviewers']} 人,少于要求:{need_zh}。",
+            f"{subject_id} has {figures['legal_reviewers']} legal reviewer(s), too few: {need_en}.",
+        )
+
+
+class StaffRatioTracker(DepartmentTracker, follows=StaffRatio):
+    """Each department's event again when it or one of its officers changes (``Members``
+    keeps the officers of the rule's employment on duty), and at the rule's start."""
+
+    how: ClassVar[str] = (
+        "per department: its legal reviewers and the reviewers required in whole persons "
+        "(`StaffRatio.required`, from its `enforcement_staff` or, where it gives none, its "
+        "officers of the rule's employment on duty)"
+    )
+    rule: StaffRatio
+    reads: ClassVar[frozenset[str]] = frozenset({"departments", "officers"})
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        employment = {str(e) for e in self.rule.employment}
+        self.members = Members(lambda o: o["employment"] in employment and o["on_duty"])
+        self.moments = (first_moment(self.in_force.start),)
+
+    def on_change(self, change: Change) -> Iterable[Observation]:
+        if change.record_type == "departments":
+            return (self.observe(change.row["id"]),)
+        return [self.observe(d) for d in self.members.update(change.row)]
+
+    def observe(self, department_id: str) -> Observation:
+        if department_id not in self.departments():
+            return self.outside(department_id)
+        department = self.state.departments[department_id]
+        given = department["enforcement_staff"]
+        staff = given if given is not None else len(self.members(department_id))
+        required = self.rule.required(staff)
+        reviewers = department["legal_reviewers"]
+        event = {
+            "today": self.state.day,
+            "reported": reviewers is not None,
+            "legal_reviewers": reviewers if reviewers is not None else 0,
+            "required": required,
+        }
+        return self.observation(
+            department_id,
+            department_id,
+            event,
+            lambda: StaffRatioFigures.of(
+                staff=staff,
+                staff_from="department" if given is not None else "officers",
+                legal_reviewers=reviewers,
+                required=required,
+                percent=self.rule.minimum_percent,
+            ),
+        )
