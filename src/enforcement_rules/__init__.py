@@ -39,6 +39,7 @@ from ._scan import ScannedRecords, scan
 from ._scope import campaign_scope
 from ._sources import SourceDocument
 from ._vocab import DOMAINS
+from ._waivers import WaivedFinding, Waiver, Waivers, load_waivers
 
 __all__ = [
     "DOMAINS",
@@ -67,6 +68,9 @@ __all__ = [
     "SourceDocument",
     "Status",
     "UsageError",
+    "WaivedFinding",
+    "Waiver",
+    "Waivers",
     "calendar",
     "campaign_scope",
     "contest",
@@ -74,5 +78,6 @@ __all__ = [
     "json_schema",
     "load",
     "load_rules",
+    "load_waivers",
     "scan",
 ]

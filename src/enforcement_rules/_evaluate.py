@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from pathlib import Path
 
 import polars as pl
 
@@ -18,6 +19,7 @@ from ._records import Records
 from ._report import EXEMPTION_REPORT_COLUMNS, REPORT_COLUMNS, Describes, Names, Report
 from ._rules import RuleSet, load_rules
 from ._scan import ScannedRecords
+from ._waivers import Waivers, apply_waivers, as_waivers
 
 
 def evaluate(
@@ -27,6 +29,7 @@ def evaluate(
     *,
     rules: RuleSet | None = None,
     strict: bool = False,
+    waivers: Waivers | str | Path | Iterable[str | Path | Waivers] | None = None,
     partition_by: int | str | None = None,
     engine: str = "local",
     workers: int | None = None,
@@ -43,6 +46,11 @@ def evaluate(
     id, a submission or task report naming an obligation no rule defines) are reported as
     data-quality findings; with ``strict=True`` they raise ``InputError`` instead, and nothing
     is evaluated.
+
+    ``waivers`` (a waivers file, several, or ``load_waivers(...)``) waive findings: those a
+    waiver in force on the as-of day covers are not counted and are listed in
+    ``report.waived``; those of an expired waiver come back with a note saying when it
+    expired; a waiver naming a rule that does not exist raises ``InputError``.
 
     ``partition_by`` (a region depth: ``1``/``"province"``, ``2``/``"city"``,
     ``3``/``"county"``) evaluates the departments of one region at a time, each with the
@@ -61,11 +69,11 @@ def evaluate(
             "evaluate() takes Records; build them with enforcement_rules.load() "
             "or Records.from_dicts() (or scanned records: enforcement_rules.scan())"
         )
-
     try:
         day = as_of_day(as_of)
     except ValueError as error:
         raise UsageError(f"as_of: expected {error}; got {as_of!r}") from None
+    given = as_waivers(waivers) if waivers is not None else None
     ruleset = rules if rules is not None else load_rules()
     if isinstance(records, ScannedRecords) or partition_by is not None:
         if partition_by is None:
@@ -76,7 +84,7 @@ def evaluate(
         from ._engines import mapper_for
         from ._partition import InMemory, evaluate_partitioned, partition_depth
 
-        return evaluate_partitioned(
+        merged = evaluate_partitioned(
             records if isinstance(records, ScannedRecords) else InMemory(records),
             day,
             packs,
@@ -85,6 +93,9 @@ def evaluate(
             depth=partition_depth(partition_by),
             mapper=mapper_for(engine, workers=workers, address=address),
         )
+        if given is None:
+            return merged
+        return apply_waivers(merged, given, [*ruleset.rules, *merged.rules])
     if engine != "local" or workers is not None or address is not None:
         raise UsageError("engine, workers and address evaluate parts: give partition_by too")
     quality = quality_findings(records)
@@ -139,7 +150,7 @@ def evaluate(
         if frames
         else pl.DataFrame(schema=REPORT_COLUMNS)
     )
-    return Report(
+    report = Report(
         as_of=day,
         packs=[p.id for p in selected],
         frame=frame,
@@ -152,6 +163,9 @@ def evaluate(
             else pl.DataFrame(schema=EXEMPTION_REPORT_COLUMNS)
         ),
     )
+    if given is None:
+        return report
+    return apply_waivers(report, given, [*ruleset.rules, *describers])
 
 
 def _names(records: Records) -> Names:
