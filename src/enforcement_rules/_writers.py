@@ -155,6 +155,9 @@ def write_csv(report: Report, path: str | Path, *, with_names: bool = False) -> 
     read the Chinese correctly; written whole or not at all (``_output``), slice by slice
     (``CSV_SLICE`` findings at a time)."""
 
+    if report.waivers is not None:  # the waived findings follow, in columns of their own
+        return write_file(path, findings_csv(report, with_names=with_names).encode("utf-8-sig"))
+
     def write(temporary: Path) -> None:
         with temporary.open("wb") as file:
             file.write(codecs.BOM_UTF8)
