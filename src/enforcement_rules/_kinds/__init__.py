@@ -26,14 +26,11 @@ for _family in (
     "campaign",
     "certificates",
     "contest",
-    "deliverables",
     "education",
     "inspections",
     "personnel",
-    "quotas",
     "registers",
     "systems",
-    "tasks",
     "training",
 ):
     importlib.import_module(f"enforcement_rules._live.{_family}")
