@@ -11,9 +11,11 @@ Then: ``规则 <id> 没有发现``, ``规则 <id> 对 <对象> 报告 <结论>``
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -39,12 +41,16 @@ class World:
     as_of: str | None = None
     exemption: er.Exemption | None = None
     in_force_to: dict[str, str] = field(default_factory=dict)  # rule id -> last day in force
+    folders: list[Path] = field(default_factory=list)  # rules folders loaded besides the shipped
+
+    def rules(self) -> er.RuleSet:
+        return er.load_rules(*self.folders)
 
     def findings(
         self, rule: str, subject: str | None = None, period: str | None = None
     ) -> list[er.Finding]:
         assert self.report is not None, f"no evaluation ran in this scenario: {self.error}"
-        known = set(er.load_rules().rules) | set(QUALITY_CHECKS)
+        known = set(self.rules().rules) | set(QUALITY_CHECKS)
         assert rule in known, f"no rule {rule!r}: the step names a rule that does not exist"
         return [
             f
@@ -79,17 +85,26 @@ def calendar_known_to(year: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_dates, "WORKING_DAY_YEARS", (first, int(year)))
 
 
+@given(parsers.re(r"另加载规则文件夹 (?P<folder>\S+)"))
+def rules_folder(world: World, folder: str) -> None:
+    """Load the packs of a rules folder too (a path from the repository's root)."""
+    path = Path(__file__).parents[1] / folder
+    assert path.is_dir(), f"no rules folder {folder}"
+    world.folders.append(path)
+
+
 @given(parsers.re(r"规则 (?P<rule>\S+) 施行至 (?P<end>\d{4}-\d{2}-\d{2})"))
 def rule_in_force_to(world: World, rule: str, end: str) -> None:
-    assert rule in er.load_rules().rules, f"no rule {rule!r}"
+    assert rule in world.rules().rules, f"no rule {rule!r}"
     world.in_force_to[rule] = end
 
 
 def _ruleset(world: World) -> er.RuleSet | None:
-    """The shipped rules, with the periods in force the scenario extends (``施行至``)."""
+    """The shipped rules and the folders loaded, with the periods in force the scenario
+    extends (``施行至``)."""
     if not world.in_force_to:
-        return None
-    shipped = er.load_rules()
+        return world.rules() if world.folders else None
+    shipped = world.rules()
 
     def extended(rule: RuleBase, pack: Pack) -> RuleBase:
         if rule.id not in world.in_force_to:
@@ -98,7 +113,10 @@ def _ruleset(world: World) -> er.RuleSet | None:
         end = date.fromisoformat(world.in_force_to[rule.id])
         return rule.model_copy(update={"in_force": Period(start=start, end=end)})
 
-    packs = [Pack(p.spec, tuple(extended(r, p) for r in p.rules)) for p in shipped.packs.values()]
+    packs = [
+        dataclasses.replace(p, rules=tuple(extended(r, p) for r in p.rules))
+        for p in shipped.packs.values()
+    ]
     return er.RuleSet(shipped.documents, packs)
 
 
@@ -318,3 +336,10 @@ def no_task_finding_for(
 def finding_quotes(world: World, text: str) -> None:
     assert world.finding is not None
     assert world.finding.quote == text, world.finding.quote
+
+
+@then(parsers.re(r"该发现也引用原文「(?P<text>.+)」"))
+def finding_also_quotes(world: World, text: str) -> None:
+    assert world.finding is not None
+    quotes = [s.quote for s in world.finding.sources]
+    assert text in quotes, quotes

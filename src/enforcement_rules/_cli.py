@@ -25,6 +25,7 @@ from ._diff import ReportDiff, diff_frames, read_report_json
 from ._errors import EnforcementRulesError, UsageError
 from ._evaluate import evaluate
 from ._export import write_csv_folder, write_json, write_jsonl, write_workbook
+from ._inherit import inheritance_text, overriding
 from ._load import load
 from ._models import RECORD_TYPES
 from ._obligations import department_obligations, obligations
@@ -710,9 +711,9 @@ def _report_table(
             if f.rule in quoted or not f.sources:
                 continue
             quoted.add(f.rule)
-            source = f.sources[0]
             lines.append(f"  {f.rule}  {f.title}")
-            lines.append(f"      {source.quoted()}（{source.document} {source.section}）")
+            for source in f.sources:  # an overriding rule: its own document's, then its parent's
+                lines.append(f"      {source.quoted()}（{source.document} {source.section}）")
             if f.note:
                 lines.append(f"      解读：{f.note}")
             lines.append(f"      整改：{f.fix}")
@@ -781,17 +782,20 @@ def _rules(args: argparse.Namespace) -> int:
                 "note_en": r.note_en,
                 "fix": r.fix,
                 "fix_en": r.fix_en,
+                **overriding(p, r),
             }
             for p in packs
             for r in p.rules
         ]
         _write(json.dumps(data, ensure_ascii=False, indent=2), None)
         return EXIT_OK
-    text = "\n\n".join(
-        _rule_text(p.id if p.origin == SHIPPED else f"{p.id} ({p.origin})", r, args.lang)
-        for p in packs
-        for r in p.rules
-    )
+    blocks = []
+    for p in packs:
+        name = p.id if p.origin == SHIPPED else f"{p.id} ({p.origin})"
+        blocks += [_rule_text(name, r, args.lang) for r in p.rules]
+        if p.inheritance is not None:  # what it takes from the packs it extends
+            blocks.append(inheritance_text(p, args.lang))
+    text = "\n\n".join(blocks)
     _write(text, None, table=True)
     return EXIT_OK
 
