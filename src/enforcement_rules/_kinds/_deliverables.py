@@ -41,6 +41,7 @@ from ._schedule import (
     only,
     opened,
     ordinal_of,
+    read_days,
     schedule_frame,
     with_event,
 )
@@ -133,9 +134,15 @@ class DeliverableKind(Obligation):
         """Every department paired with every period."""
         return for_departments(ctx.departments(self), self.periods(ctx.in_force(self), ctx.as_of))
 
+    def period_for(self, day: date) -> str | None:
+        """The period a submission without one counts for, read from its day (both
+        evaluators read it)."""
+        return None
+
     def with_periods(self, subs: pl.DataFrame, items: pl.DataFrame) -> pl.DataFrame:
         """Submissions with the period each counts for (its own, else read from its day)."""
-        return subs
+        read = read_days(subs, "submitted_on", self.period_for)
+        return subs.with_columns(pl.coalesce("period", read).alias("period"))
 
     def gathered(self, ctx: Context) -> pl.DataFrame:
         items = self.items(ctx)
@@ -406,7 +413,7 @@ class DeliverableTracking(ScheduleTracker):
     def period_of(self, department: str, submission: dict[str, Any]) -> str | None:
         """The period a submission counts for: the one it names, else read from its day."""
         period: str | None = submission["period"]
-        return period
+        return period if period is not None else self.rule.period_for(submission["submitted_on"])
 
     def judge(self, item: Item) -> Observation:
         held = self.submissions.of(item.department).values()

@@ -25,6 +25,7 @@ import polars as pl
 from .._conditions import Condition, Decision, all_of, at_most, decided, expression, field
 from .._conditions import greater as later_than
 from .._dates import add_months, month_end, quarter_bounds, quarter_label, quarters_overlapping
+from .._dates import quarter_of as quarter_number
 from .._findings import FINDING_COLUMNS
 from .._live._base import Alarms, Change, Observation, Tracker, due_moment, start_moment
 from .._rulebase import DepartmentView, Period, RuleBase, Severity, Status
@@ -328,12 +329,16 @@ def quarter_periods(first: date, last: date) -> pl.DataFrame:
     return periods_frame(rows)
 
 
-def quarter_of(day: str) -> pl.Expr:
-    """The label (``2024-Q2``) of the quarter a date column's day falls in."""
-    # Not pl.format: in polars 2.1 it panics ("assertion failed: i < self.len()") on a column
-    # whose first chunk is empty, as filtering a concatenated table can leave it (polars
-    # does not keep chunks non-empty, cf. pola-rs/polars#28495); concat_str does not.
-    return pl.concat_str(pl.col(day).dt.year(), pl.lit("-Q"), pl.col(day).dt.quarter())
+def quarter_named(day: date) -> str:
+    """The label (``2024-Q2``) of the quarter ``day`` falls in."""
+    return quarter_label(day.year, quarter_number(day))
+
+
+def read_days(frame: pl.DataFrame, column: str, read: Callable[[date], str | None]) -> pl.Expr:
+    """``read`` of each day of a date column of ``frame``, as a string column (the monitor
+    reads one day the same way; computed once per distinct day)."""
+    mapping = {day: read(day) for day in frame[column].drop_nulls().unique().to_list()}
+    return pl.col(column).replace_strict(mapping, default=None, return_dtype=pl.String)
 
 
 def year_periods(first: date, last: date) -> pl.DataFrame:

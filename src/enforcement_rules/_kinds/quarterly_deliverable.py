@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, ClassVar, Literal
+from typing import ClassVar, Literal
 
 import polars as pl
 
-from .._dates import quarter_label
-from .._dates import quarter_of as quarter_number
 from .._rulebase import Period
 from ._deliverables import HOW, DeliverableKind, DeliverableTracking
-from ._schedule import horizon, opening_in_force, quarter_of, quarter_periods
+from ._schedule import horizon, opening_in_force, quarter_named, quarter_periods
 
 
 class QuarterlyDeliverable(DeliverableKind):
@@ -24,8 +22,8 @@ class QuarterlyDeliverable(DeliverableKind):
         periods = quarter_periods(in_force.start, horizon(in_force, as_of))
         return opening_in_force(periods, in_force)
 
-    def with_periods(self, subs: pl.DataFrame, items: pl.DataFrame) -> pl.DataFrame:
-        return subs.with_columns(pl.coalesce("period", quarter_of("submitted_on")).alias("period"))
+    def period_for(self, day: date) -> str:
+        return quarter_named(day)
 
     def when(self) -> str:
         return "每季度末前"
@@ -38,7 +36,3 @@ class QuarterlyDeliverableTracker(DeliverableTracking, follows=QuarterlyDelivera
         HOW + "; one item per quarter; a submission without a period counts for the quarter "
         "of its day"
     )
-
-    def period_of(self, department: str, submission: dict[str, Any]) -> str | None:
-        day: date = submission["submitted_on"]
-        return submission["period"] or quarter_label(day.year, quarter_number(day))

@@ -26,8 +26,6 @@ from pydantic import Field, model_validator
 
 from .._chinese import ChineseText
 from .._conditions import Decision, all_of, equals, field, greater
-from .._dates import quarter_label
-from .._dates import quarter_of as quarter_number
 from .._figures import Figures, figure
 from .._live._base import Change, Observation, iso, ordinal
 from .._rulebase import DepartmentView, Period, Selector, Severity, SourceRef, Spec, Status
@@ -44,8 +42,9 @@ from ._schedule import (
     not_yet_due,
     opened,
     ordinal_of,
-    quarter_of,
+    quarter_named,
     quarter_periods,
+    read_days,
     schedule_frame,
     with_event,
 )
@@ -250,11 +249,12 @@ class TaskTable(Obligation):
         items = owers.join(self.periods(ctx.in_force(self), ctx.as_of), on="task", how="inner")
         if items.height == 0:
             return items
-        reports = dated(ctx.records.table("task_reports"), "completed_on", ctx.as_of).select(
+        reports = dated(ctx.records.table("task_reports"), "completed_on", ctx.as_of)
+        reports = reports.select(
             "task",
             "department",
             "completed_on",
-            pl.coalesce("period", quarter_of("completed_on")).alias("label"),
+            pl.coalesce("period", read_days(reports, "completed_on", quarter_named)).alias("label"),
         )
         tally = (pl.col("completed_on").min().alias("completed"), pl.len().alias("reports"))
         once = reports.group_by("task", "department").agg(*tally)
@@ -464,7 +464,7 @@ class TaskTableTracker(ScheduleTracker, follows=TaskTable):
         if self.rule.task(row["task"]) is not None:
             key = (row["task"], row["department"])
             day: date = row["completed_on"]
-            covers = row["period"] or quarter_label(day.year, quarter_number(day))
+            covers = row["period"] if row["period"] is not None else quarter_named(day)
             if row["id"] is None:  # a report without an id is another one
                 self.serial += 1
                 report: object = self.serial

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, ClassVar, Literal
+from typing import ClassVar, Literal
 
 import polars as pl
 from pydantic import Field, field_validator
@@ -56,9 +56,8 @@ class YearlyDeliverable(DeliverableKind):
             )
         return opening_in_force(periods_frame(rows), in_force)
 
-    def with_periods(self, subs: pl.DataFrame, items: pl.DataFrame) -> pl.DataFrame:
-        inferred = (pl.col("submitted_on").dt.year() - self.shift).cast(pl.String)
-        return subs.with_columns(pl.coalesce("period", inferred).alias("period"))
+    def period_for(self, day: date) -> str:
+        return str(day.year - self.shift)
 
     def when(self) -> str:
         month, day = parse_month_day(self.due_each_year)
@@ -74,7 +73,3 @@ class YearlyDeliverableTracker(DeliverableTracking, follows=YearlyDeliverable):
         HOW + "; one item per year; a submission without a period covers the year of its day "
         "(or the year before)"
     )
-    rule: YearlyDeliverable
-
-    def period_of(self, department: str, submission: dict[str, Any]) -> str | None:
-        return submission["period"] or str(submission["submitted_on"].year - self.rule.shift)
