@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import polars as pl
@@ -35,16 +35,7 @@ class Listed:
     details: str
 
     def to_dict(self) -> dict[str, str]:
-        return {
-            "pack": self.pack,
-            "rule": self.rule,
-            "record_type": self.record_type,
-            "item": self.item,
-            "title": self.title,
-            "when": self.when,
-            "owers": self.owers,
-            "details": self.details,
-        }
+        return {name: str(value) for name, value in asdict(self).items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,16 +52,7 @@ class Applies:
     why: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "department": self.department,
-            "department_name": self.department_name,
-            "pack": self.pack,
-            "rule": self.rule,
-            "item": self.item,
-            "title": self.title,
-            "applies": self.applies,
-            "why": self.why,
-        }
+        return asdict(self)
 
 
 def obligations(packs: Iterable[Pack]) -> list[Listed]:
