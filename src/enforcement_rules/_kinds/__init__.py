@@ -25,7 +25,6 @@ for _module in pkgutil.iter_modules(__path__):
 for _family in (
     "campaign",
     "certificates",
-    "contest",
     "education",
     "inspections",
     "personnel",
