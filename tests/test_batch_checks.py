@@ -25,7 +25,7 @@ from enforcement_rules._kinds.personnel import (
     CertifiedParticipants,
     NoAuxiliaryParticipants,
 )
-from enforcement_rules._kinds.training import TrainingHours
+from enforcement_rules._kinds.training_hours import TrainingHours
 from enforcement_rules._synthetic import province_records
 
 AS_OF = date(2025, 12, 31)

@@ -23,17 +23,10 @@ for _module in pkgutil.iter_modules(__path__):
 
 # the trackers not yet beside their kinds register on import
 for _family in (
-    "campaign",
     "certificates",
-    "deliverables",
-    "education",
     "inspections",
     "personnel",
-    "quotas",
-    "registers",
     "systems",
-    "tasks",
-    "training",
 ):
     importlib.import_module(f"enforcement_rules._live.{_family}")
 

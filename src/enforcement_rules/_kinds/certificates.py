@@ -13,7 +13,7 @@ from .._findings import empty_findings, finding_frame
 from .._rulebase import RuleBase, Status
 from .._semantics import valid_expr
 from .._vocab import Employment, label, parse_enum
-from .training import _status
+from ._decisions import judged_status
 
 if TYPE_CHECKING:
     from .._rulebase import Context
@@ -56,7 +56,7 @@ class CertificateAnnualReview(RuleBase):
             subject_type="certificate",
             subject_id=pl.col("id"),
             department=pl.col("department"),
-            status=_status(pl.col("judged")),
+            status=judged_status(pl.col("judged")),
             period=pl.col("year").cast(pl.String),
             due=pl.date(pl.col("year"), 12, 31),
             figures={
