@@ -68,8 +68,8 @@ def full_width(text: str) -> str:
     marks = list(_HALF_WIDTH.finditer(bare))
     if marks:
         chars = list(text)
-        for found in marks:
-            chars[found.start()] = FULL_WIDTH[found.group()]
+        for mark in marks:
+            chars[mark.start()] = FULL_WIDTH[mark.group()]
         text = "".join(chars)
     while True:  # a bracket pair left half full-width
         bare = _QUOTED.sub(lambda m: "「" + "字" * (len(m.group()) - 2) + "」", text)
