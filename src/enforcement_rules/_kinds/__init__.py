@@ -24,15 +24,11 @@ for _module in pkgutil.iter_modules(__path__):
 # the trackers not yet beside their kinds register on import
 for _family in (
     "campaign",
-    "certificates",
     "contest",
     "deliverables",
     "education",
-    "inspections",
-    "personnel",
     "quotas",
     "registers",
-    "systems",
     "tasks",
     "training",
 ):
