@@ -19,7 +19,17 @@ from typing import Any, ClassVar
 import polars as pl
 from pydantic import Field
 
-from .._conditions import Condition, any_of, at_least, at_most, equals, field, greater, one_of
+from .._conditions import (
+    Condition,
+    any_of,
+    at_least,
+    at_most,
+    decided,
+    equals,
+    field,
+    greater,
+    one_of,
+)
 from .._exceptions import Judgement
 from .._fields import ActionKindName
 from .._findings import finding_frame
@@ -43,6 +53,11 @@ def day_number(column: str | pl.Expr) -> pl.Expr:
     return (expr.cast(pl.Int32) + EPOCH).fill_null(NO_DAY)
 
 
+def plain(value: Any) -> Any:
+    """A field of a record as a finding's figures hold it (a day as ``YYYY-MM-DD``)."""
+    return value.isoformat() if isinstance(value, date) else value
+
+
 def counted(name: str) -> list[Condition]:
     """The action names the day ``name``, and it is the clock's day or before."""
     return [greater(name, NO_DAY), at_most(name, field("today"))]
@@ -61,6 +76,14 @@ class ActRule(RuleBase):
     def kinds(self) -> list[str]:
         """The action kinds the rule judges (empty: every kind)."""
         return []
+
+    def check(self, ctx: Context) -> pl.DataFrame:
+        """The decided actions; by default their figures are fields of the action."""
+        shown = {name: pl.col(name) for name in self.figures.model_fields}
+        return act_findings(
+            decided(act_frame(ctx, self), self.decision(ctx.in_force(self))),
+            self.figures.columns(**shown),
+        )
 
     def scope(self, in_force: Period) -> list[Condition]:
         """The period in force and the action kinds, as conditions on the act's event."""
@@ -264,7 +287,14 @@ class ActTracker(Tracker):
         return self.judge(change.row, change.gathered["act"])
 
     def judge(self, row: dict[str, Any], event: dict[str, Any]) -> Observation:
-        raise NotImplementedError
+        """The action's observation; by default its figures are fields of the action."""
+        model = self.rule.figures
+        return self.observation(
+            row["id"],
+            row["department"],
+            event,
+            lambda: model.of(**{name: plain(row[name]) for name in model.model_fields}),
+        )
 
     def wait(self, row: dict[str, Any], *days: date | None) -> None:
         """Judge the action again when the clock reaches each of ``days`` still to come."""

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal
 
-import polars as pl
 from pydantic import Field
 
-from .._conditions import Decision, all_of, decided, equals, none_of
+from .._conditions import Decision, all_of, equals, none_of
 from .._fields import InspectionMethodName
 from .._figures import Figures, figure
-from .._live._base import Observation
-from .._rulebase import Context, Period, Status
+from .._rulebase import Period, Status
 from .._vocab import ActionKind, InspectionMethod, label
-from ._acts import UNSAID, ActRule, ActTracker, act_findings, act_frame
+from ._acts import UNSAID, ActRule, ActTracker
 
 
 class InspectionMethodFigures(Figures):
@@ -58,14 +56,6 @@ class InspectionMethodRule(ActRule):
             Status.NOT_MET.value: all_of(*scope, none_of("started", [*judged, UNSAID])),
         }
 
-    def check(self, ctx: Context) -> pl.DataFrame:
-        return act_findings(
-            decided(act_frame(ctx, self), self.decision(ctx.in_force(self))),
-            InspectionMethodFigures.columns(
-                date=pl.col("date"), method=pl.col("method"), enterprise=pl.col("enterprise")
-            ),
-        )
-
     def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
         allowed = [InspectionMethod(m).value for m in self.methods]
         what_zh = "涉企行政检查" if figures["enterprise"] else "行政检查"
@@ -93,13 +83,3 @@ class InspectionMethodTracker(ActTracker, follows=InspectionMethodRule):
         "`missing` or `not_met`"
     )
     rule: InspectionMethodRule
-
-    def judge(self, row: dict[str, Any], event: dict[str, Any]) -> Observation:
-        return self.observation(
-            row["id"],
-            row["department"],
-            event,
-            lambda: InspectionMethodFigures.of(
-                date=row["date"].isoformat(), method=row["method"], enterprise=row["enterprise"]
-            ),
-        )

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal
 
-import polars as pl
-
-from .._conditions import Decision, all_of, decided, equals
+from .._conditions import Decision, all_of, equals
 from .._figures import Figures, figure
-from .._live._base import Observation
-from .._rulebase import Context, Period, Status
-from ._acts import RECORDED, ActionKindsRule, ActTracker, act_findings, act_frame
+from .._rulebase import Period, Status
+from ._acts import RECORDED, ActionKindsRule, ActTracker
 from ._words import kinds_zh
 
 
@@ -36,14 +33,6 @@ class WholeProcessRecord(ActionKindsRule):
             Status.NOT_MET.value: all_of(*scope, equals("record", RECORDED[False])),
         }
 
-    def check(self, ctx: Context) -> pl.DataFrame:
-        return act_findings(
-            decided(act_frame(ctx, self), self.decision(ctx.in_force(self))),
-            WholeProcessRecordFigures.columns(
-                date=pl.col("date"), kind=pl.col("kind"), recorded=pl.col("recorded")
-            ),
-        )
-
     def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
         head_zh = f"执法行为 {subject_id}({figures['date']},{kinds_zh(figures['kind'])})"
         head_en = f"Action {subject_id} ({figures['date']}, {figures['kind']})"
@@ -61,13 +50,3 @@ class WholeProcessRecord(ActionKindsRule):
 class WholeProcessRecordTracker(ActTracker, follows=WholeProcessRecord):
     how: ClassVar[str] = "per action: recorded, not recorded, or not stated"
     rule: WholeProcessRecord
-
-    def judge(self, row: dict[str, Any], event: dict[str, Any]) -> Observation:
-        return self.observation(
-            row["id"],
-            row["department"],
-            event,
-            lambda: WholeProcessRecordFigures.of(
-                date=row["date"].isoformat(), kind=row["kind"], recorded=row["recorded"]
-            ),
-        )
