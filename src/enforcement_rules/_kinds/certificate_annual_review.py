@@ -11,11 +11,11 @@ import polars as pl
 
 from .._conditions import Decision, all_of, at_most, decided, equals, field, greater
 from .._figures import Figures, figure
-from .._findings import empty_findings, finding_frame
+from .._findings import empty_findings
 from .._live._base import Change, Observation, due_moment, iso, last_moment, passed
 from .._rulebase import Context, Period, RuleBase, Status
 from .._semantics import valid, valid_expr
-from ._certificates import CertificateTracker, certificates_in_scope
+from ._certificates import CertificateTracker, certificate_findings, certificates_in_scope
 
 
 class CertificateAnnualReviewFigures(Figures):
@@ -66,21 +66,17 @@ class CertificateAnnualReview(RuleBase):
                 now=pl.lit(due_moment(ctx.as_of)),
             )
         )
-        return finding_frame(
+        return certificate_findings(
             decided(rows, self.decision(ctx.in_force(self))),
-            subject_type="certificate",
-            subject_id=pl.col("id"),
-            department=pl.col("department"),
-            status=pl.col("status"),
-            period=pl.col("year").cast(pl.String),
-            due=pl.date(pl.col("year"), 12, 31),
-            figures=CertificateAnnualReviewFigures.columns(
+            CertificateAnnualReviewFigures.columns(
                 officer=pl.col("officer"),
                 year=pl.col("year"),
                 valid_from=pl.col("valid_from"),
                 valid_to=pl.col("valid_to"),
                 reviewed_years=pl.col("reviewed_years"),
             ),
+            period=pl.col("year").cast(pl.String),
+            due=pl.date(pl.col("year"), 12, 31),
         )
 
     def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:

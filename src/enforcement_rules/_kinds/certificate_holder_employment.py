@@ -13,12 +13,11 @@ from pydantic import Field
 from .._conditions import Decision, all_of, dated_in, decided, none_of
 from .._fields import EmploymentName
 from .._figures import Figures, figure
-from .._findings import finding_frame
 from .._live._base import Alarms, Change, Observation, iso, start_moment
 from .._rulebase import Context, Period, RuleBase, Status
 from .._vocab import Employment, label, parse_enum
 from ._acts import day_number
-from ._certificates import CertificateTracker, certificates_in_scope
+from ._certificates import CertificateTracker, certificate_findings, certificates_in_scope
 
 
 class CertificateHolderEmploymentFigures(Figures):
@@ -57,13 +56,9 @@ class CertificateHolderEmployment(RuleBase):
         rows = certificates_in_scope(self, ctx).with_columns(
             issued=day_number("valid_from"), today=pl.lit(ctx.as_of.toordinal())
         )
-        return finding_frame(
+        return certificate_findings(
             decided(rows, self.decision(ctx.in_force(self))),
-            subject_type="certificate",
-            subject_id=pl.col("id"),
-            department=pl.col("department"),
-            status=pl.col("status"),
-            figures=CertificateHolderEmploymentFigures.columns(
+            CertificateHolderEmploymentFigures.columns(
                 officer=pl.col("officer"),
                 employment=pl.col("employment"),
                 valid_from=pl.col("valid_from"),

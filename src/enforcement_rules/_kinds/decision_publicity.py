@@ -40,26 +40,6 @@ from ._acts import (
 from ._words import kinds_zh
 
 
-class PublicityFigures(Figures):
-    """The figures of a rule without a due period."""
-
-    kind: str = figure("类型", "kind")
-    decided_on: str = figure("决定日期", "decided on")
-
-
-class DuePublicityFigures(PublicityFigures):
-    """With ``due_within``: the due day and the publication."""
-
-    due: str | None = figure("期限", "due", None)
-    publicized_on: str | None = figure("公示日期", "publicised on", None)
-
-
-class DecisionPublicityFigures(DuePublicityFigures):
-    """A warning that the act cannot be judged says why."""
-
-    reason: str | None = figure("理由", "reason", None)
-
-
 class DuePeriod(Spec):
     """How long after a decision its publication is due, for acts of ``action_kinds`` (empty:
     any kind): ``working_days`` (工作日, on the Chinese holiday calendar) or calendar ``days``,
@@ -90,6 +70,26 @@ class DuePeriod(Spec):
         if self.working_days is not None:
             return f"{self.working_days} 个工作日", f"{self.working_days} working day(s)"
         return f"{self.days} 日", f"{self.days} day(s)"
+
+
+class PublicityFigures(Figures):
+    """The figures of a rule without a due period."""
+
+    kind: str = figure("类型", "kind")
+    decided_on: str = figure("决定日期", "decided on")
+
+
+class DuePublicityFigures(PublicityFigures):
+    """With ``due_within``: the due day and the publication."""
+
+    due: str | None = figure("期限", "due", None)
+    publicized_on: str | None = figure("公示日期", "publicised on", None)
+
+
+class DecisionPublicityFigures(DuePublicityFigures):
+    """A warning that the act cannot be judged says why."""
+
+    reason: str | None = figure("理由", "reason", None)
 
 
 class DecisionPublicity(ActionKindsRule):
