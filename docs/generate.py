@@ -14,6 +14,7 @@ Pages written:
 - ``docs/sources/exceptions.md``: the register of recognised exceptions to the two-officer
   rules (``rules/national/exceptions.yaml``), for legal staff, Chinese first;
 - ``docs/readings.md`` (解读一览): every reading decision of every pack in one table;
+- ``docs/steps.md`` (步骤词汇表): the steps of the Gherkin specs, from ``_steps.VOCABULARY``;
 - ``docs/reference/records.md`` (the record contract from the JSON Schema, with examples),
   ``docs/reference/kinds.md`` (each rule kind and its parameters) and
   ``docs/reference/cli.md`` (the command's help).
@@ -44,14 +45,15 @@ from pydantic import BaseModel
 
 import enforcement_rules as er
 from enforcement_rules._cli import _parser
-from enforcement_rules._columns import COLUMN_ALIASES
+from enforcement_rules._columns import COLUMN_ALIASES, TYPE_ALIASES
 from enforcement_rules._coverage import Classified, DocumentCoverage, Entry, coverage
 from enforcement_rules._export import chinese_header, chinese_type_name
 from enforcement_rules._figures import FIGURES
 from enforcement_rules._kinds import KINDS, followed
 from enforcement_rules._kinds.tasks import Task, TaskTable
-from enforcement_rules._rulebase import RuleBase, Selector
+from enforcement_rules._rulebase import STATUS_LABELS, RuleBase, Selector
 from enforcement_rules._rules import default_rules_dir
+from enforcement_rules._steps import VOCABULARY
 from enforcement_rules._vocab import BasisLevel, label
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -924,6 +926,103 @@ def cli_page() -> str:
     return "\n".join(out)
 
 
+# -- the step vocabulary -------------------------------------------------------------------------
+
+
+def steps_page() -> str:
+    """The steps a feature may use (``_steps.VOCABULARY``), the record tables, statuses and
+    figure names they take."""
+    lines = [
+        GENERATED,
+        "",
+        "# 步骤词汇表 Step vocabulary",
+        "",
+        "规格说明（Gherkin，中文）只能使用下列步骤：本库自己的规格说明和本地规则包的规格说明都用它们，",
+        "`enforcement-rules test DIR` 用它们运行 `DIR/features/` 下的功能，`enforcement-rules lint DIR`",
+        "报告不在表中的步骤。本页由步骤的定义生成（`enforcement_rules._steps.VOCABULARY`），",
+        "每个例子都经测试与其步骤相符。",
+        "",
+        "The Gherkin specs (in Chinese) use only these steps, the library's own and a host's alike:",
+        "`enforcement-rules test DIR` runs `DIR/features/` with them and `enforcement-rules lint DIR`",
+        "reports a step that is not here. This page is generated from the step definitions; a test",
+        "holds every example to its step.",
+        "",
+        "一个功能文件 A feature file:",
+        "",
+        "```gherkin",
+        "# language: zh-CN",
+        "@ACME1",
+        "功能: 新录用执法人员应当具有本科以上学历",
+        "  《某市司法局关于加强执法队伍建设的通知》:",
+        "  「新录用执法人员应当具有本科以上学历」",
+        "",
+        "  场景: 新录用人员只有大专学历，不符合",
+        "    假如 部门:",
+        "      | 编号   | 名称       | 区划      | 层级 | 领域     |",
+        "      | MS-SFJ | 某市司法局 | 某省/某市 | 市   | 司法行政 |",
+        "    而且 执法人员:",
+        "      | 编号      | 部门   | 用工 | 录用日期   | 学历 |",
+        "      | MS-SFJ-01 | MS-SFJ | 在编 | 2025-03-01 | 大专 |",
+        "    当 以 2025-06-30 为评估日评估规则包 acme-2025",
+        "    那么 规则 ACME1 对 MS-SFJ-01 报告 不符合",
+        "    而且 该发现的说明包含「大专」",
+        "```",
+        "",
+        "- 第一行 `# language: zh-CN`；「功能:」上一行标注所规定的规则编号（`@ACME1`），说明中逐字引用",
+        "  每条规则的原文「……」。The first line sets the language; the feature is tagged with the",
+        "  ids of the rules it specifies and quotes each verbatim in its description.",
+        "- 每条规则至少有一个通过的场景（`规则 X 没有发现`、`规则 X 对 … 没有发现`）和一个不通过的场景",
+        "  （`规则 X 对 … 报告 …`）。Every rule has a scenario that passes it and one that fails it.",
+        "- 「而且」「并且」「但是」接续上一步的类别。而且, 并且 and 但是 continue the previous step's kind.",
+        "",
+    ]
+    titles = {"假如": "假如 Given：记录", "当": "当 When：评估", "那么": "那么 Then：结果"}
+    for keyword, title in titles.items():
+        lines += [f"## {title}", "", "| 步骤 step | 含义 | meaning |", "|---|---|---|"]
+        for step in VOCABULARY:
+            if step.keyword != keyword:
+                continue
+            examples = "<br>".join(f"`{keyword} {example}`" for example in step.examples)
+            lines.append(f"| {examples} | {md(step.meaning)} | {md(step.meaning_en)} |")
+        lines.append("")
+    by_type: dict[str, list[str]] = defaultdict(list)
+    for name, record_type in TYPE_ALIASES.items():
+        by_type[record_type].append(name)
+    lines += [
+        "## 记录表 Record tables",
+        "",
+        "`假如 <记录类型>:` 后接一张表，表名可用中文或英文；表头见[记录契约](reference/records.md)",
+        "（中文表头亦可）。A table step names the record type in Chinese or English; its headers are",
+        "the [record contract](reference/records.md)'s fields or their Chinese names.",
+        "",
+        "| 记录类型 record type | 表名 table names |",
+        "|---|---|",
+    ]
+    lines += [f"| `{t}` | {'、'.join(names)} |" for t, names in by_type.items()]
+    lines += [
+        "",
+        "## 结论 Statuses",
+        "",
+        "`报告 <结论>` 中的结论。The status a 报告 step names.",
+        "",
+        "| 结论 | status |",
+        "|---|---|",
+    ]
+    lines += [f"| {label} | `{status.value}` |" for status, label in STATUS_LABELS.items()]
+    lines += [
+        "",
+        "## 依据数据 Figures",
+        "",
+        "`该发现的 <名称> 为 <值>` 中的名称：发现的依据数据，以中文名称指明。The Chinese names of a",
+        "finding's figures, for the 该发现的 … 为 … step.",
+        "",
+        "| 名称 | figure | key |",
+        "|---|---|---|",
+    ]
+    lines += [f"| {zh} | {md(en)} | `{key}` |" for key, (zh, en) in FIGURES.items()]
+    return "\n".join(lines) + "\n"
+
+
 FOLLOWED_START = "<!-- followed kinds: generated by docs/generate.py from each kind's tracker -->"
 FOLLOWED_END = "<!-- end of followed kinds -->"
 
@@ -953,6 +1052,9 @@ def pages() -> dict[Path, str]:
         DOCS / "sources" / "index.md": source_index(documents, ruleset),
         DOCS / "sources" / "exceptions.md": exceptions_page(ruleset),
         DOCS / "readings.md": readings_page(ruleset),
+        DOCS / "steps.md": steps_page(),
+
+
         DOCS / "monitor.md": monitor_page(),
     }
     for doc in documents:

@@ -3,26 +3,15 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from enforcement_rules import _engine
 from enforcement_rules._rules import default_rules_dir
 
-pytest_plugins = ["bdd_steps"]
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "rule(id): a Gherkin scenario of the rule with this id")
-
-
-def pytest_bdd_apply_tag(tag: str, function: Callable[..., Any]) -> bool:
-    """Scenario tags are rule ids (``@D3``, ``@G3.rotation``): mark them as ``rule(id)``."""
-    pytest.mark.rule(tag)(function)
-    return True
+# The step vocabulary of the Gherkin specs ships inside the library (enforcement-rules test).
+pytest_plugins = ["enforcement_rules._steps"]
 
 
 @pytest.fixture

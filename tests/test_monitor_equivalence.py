@@ -25,8 +25,14 @@ from monitoring import differences, needs_engine, replay, supported_findings, un
 pytestmark = needs_engine
 ROOT = Path(__file__).parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*/records.json"))
-AS_OF = {"dawukou-2024": date(2024, 12, 31), "zunyi-2022": date(2022, 11, 30)}
+AS_OF = {
+    "dawukou-2024": date(2024, 12, 31),
+    "zunyi-2022": date(2022, 11, 30),
+    "custom-pack": date(2024, 12, 31),
+}
 RULES = er.load_rules()
+# An example with a rules folder of its own (a pack extending a shipped one) is replayed with it.
+RULES_OF = {"custom-pack": er.load_rules(ROOT / "examples" / "custom-pack")}
 
 
 def month_ends(first: date, last: date) -> list[date]:
@@ -60,7 +66,7 @@ def test_replaying_a_shipped_example_gives_evaluates_findings_at_every_month_end
     # day, 2024-12-31 or 2022-11-30, among them)
     days = month_ends(first, last + timedelta(days=183))
     assert AS_OF[example.parent.name] in days
-    compare(data, days)
+    compare(data, days, RULES_OF.get(example.parent.name, RULES))
 
 
 def test_a_schedule_without_an_end_gains_its_periods_as_the_clock_moves() -> None:
@@ -610,7 +616,11 @@ def test_a_monitor_that_keeps_no_act_findings_hands_the_callback_the_same_findin
     days = month_ends(AS_OF[example.parent.name] - timedelta(days=730), AS_OF[example.parent.name])
     delivered: dict[bool, list[er.Finding]] = {True: [], False: []}
     for keep in (True, False):
-        with er.Monitor(on_finding=delivered[keep].append, keep_findings=keep) as monitor:
+        with er.Monitor(
+            on_finding=delivered[keep].append,
+            keep_findings=keep,
+            rules=RULES_OF.get(example.parent.name, RULES),
+        ) as monitor:
             for _ in replay(monitor, data, days):
                 pass
     assert delivered[True] and delivered[False] == delivered[True]

@@ -9,9 +9,14 @@ import pytest
 
 import enforcement_rules as er
 from enforcement_rules._rules import default_rules_dir
-from specs import features
+from enforcement_rules._specs import Feature, read_features
 
 RULES = er.load_rules()
+FEATURES = Path(__file__).parent / "features"
+
+
+def features() -> list[Feature]:
+    return read_features(FEATURES)
 
 
 def test_every_quote_is_verbatim_in_its_source_document() -> None:

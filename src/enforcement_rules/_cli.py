@@ -12,8 +12,10 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from datetime import date
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -25,6 +27,7 @@ from ._diff import ReportDiff, diff_frames, read_report_json
 from ._errors import EnforcementRulesError, UsageError
 from ._evaluate import evaluate
 from ._export import write_csv_folder, write_json, write_jsonl, write_workbook
+from ._inherit import inheritance_text, overriding
 from ._load import load
 from ._models import RECORD_TYPES
 from ._obligations import department_obligations, obligations
@@ -360,7 +363,138 @@ def _parser() -> argparse.ArgumentParser:
         help="parquet/ and csv/ folders under DIR (repeatable; default both)",
     )
     gen.set_defaults(handler=_generate)
+    _pack_commands(commands)
     return parser
+
+
+# -- writing a pack: new-pack, lint, test -----------------------------------------------------
+
+
+def _pack_commands(commands: Any) -> None:
+    scaffold = commands.add_parser(
+        "new-pack",
+        help="scaffold a pack for a new notice: pack.yaml, the source, its coverage register, "
+        "a rules template and a features folder",
+        description="Write a new pack folder for NOTICE into a rules folder: the notice kept "
+        "verbatim with its sha256, pack.yaml, an empty rules file with a commented template, a "
+        "coverage register listing every sentence unclassified (those that look checkable "
+        "marked), and a template feature. Never writes a rule; never writes over a file.",
+    )
+    scaffold.add_argument(
+        "id", metavar="ID", help="the pack id, e.g. acme-2026 (also the document id)"
+    )
+    scaffold.add_argument(
+        "--source",
+        required=True,
+        metavar="NOTICE",
+        help="the notice as text (UTF-8, or GB18030/UTF-16, kept as UTF-8)",
+    )
+    scaffold.add_argument("--title", help="the pack's title (default: the notice's first line)")
+    scaffold.add_argument(
+        "--region",
+        action="append",
+        metavar="NAMES",
+        help="the region the pack applies to, from the province down (某省、某市; repeatable)",
+    )
+    scaffold.add_argument(
+        "--in-force",
+        metavar="FROM:TO",
+        help="the days in force (YYYY-MM-DD:YYYY-MM-DD, TO may be empty; default: the first "
+        "year the notice names)",
+    )
+    scaffold.add_argument(
+        "--into",
+        default="rules",
+        metavar="DIR",
+        help="the rules folder to write the pack in (default: rules; created if missing)",
+    )
+    scaffold.set_defaults(handler=_new_pack)
+
+    linting = commands.add_parser(
+        "lint",
+        help="check a rules folder: rules valid, quotes verbatim, every sentence classified, "
+        "every rule cited and with a passing and a failing scenario (exit 0 / 1 / 2)",
+    )
+    linting.add_argument("folder", metavar="DIR", help="the rules folder (the layout of rules/)")
+    linting.add_argument(
+        "--features", metavar="DIR", help="the Gherkin features (default: DIR/features)"
+    )
+    linting.set_defaults(handler=_lint_command)
+
+    testing = commands.add_parser(
+        "test",
+        help="run a rules folder's own Gherkin features with the library's step vocabulary "
+        "(exit 0 / 1 / 2; needs the packs extra)",
+    )
+    testing.add_argument("folder", metavar="DIR", help="the rules folder (the layout of rules/)")
+    testing.add_argument(
+        "--features", metavar="DIR", help="the Gherkin features (default: DIR/features)"
+    )
+    testing.add_argument(
+        "--verbose", action="store_true", help="show each failing step with its context"
+    )
+    testing.set_defaults(handler=_test_command)
+
+
+def _new_pack(args: argparse.Namespace) -> int:
+    from ._newpack import new_pack
+
+    period = None
+    if args.in_force:
+        start, _, end = args.in_force.partition(":")
+        try:
+            period = (date.fromisoformat(start), date.fromisoformat(end) if end else None)
+        except ValueError:
+            raise UsageError(
+                f"--in-force {args.in_force!r}: expected YYYY-MM-DD:YYYY-MM-DD (TO may be empty)"
+            ) from None
+    made = new_pack(
+        args.id,
+        args.source,
+        into=args.into,
+        title=args.title,
+        region=args.region,
+        in_force=period,
+    )
+    for path in made.files:
+        print(printable(f"已写入 wrote {path}"), file=sys.stderr)
+    if made.converted_from:
+        print(
+            f"原文为 {made.converted_from}，已转为 UTF-8 保存 "
+            f"(converted from {made.converted_from} to UTF-8)",
+            file=sys.stderr,
+        )
+    print(
+        f"规则包 {args.id}：{made.sentences} 句，其中 {made.hinted} 句看来可以核查（登记中标有"
+        f"「可核查？」）。\n"
+        f"pack {args.id}: {made.sentences} sentences, {made.hinted} look checkable (marked "
+        f"可核查？ in the register). Next: write rules, classify each sentence, write features, "
+        f"then: enforcement-rules lint {args.into} && enforcement-rules test {args.into}"
+    )
+    return EXIT_OK
+
+
+def _lint_command(args: argparse.Namespace) -> int:
+    from ._lint import lint
+
+    result = lint(args.folder, args.features)
+    for problem in result.problems:
+        _write(str(problem), None)
+    if result.problems:
+        _write(f"{len(result.problems)} 个问题 problem(s) in {args.folder}", None)
+        return EXIT_VIOLATIONS
+    _write(
+        f"没有问题 no problems: {result.rules} 条规则 rules，{result.sentences} 句 sentences，"
+        f"{result.scenarios} 个场景 scenarios",
+        None,
+    )
+    return EXIT_OK
+
+
+def _test_command(args: argparse.Namespace) -> int:
+    from ._packtest import run_features
+
+    return run_features(args.folder, args.features, sys.stdout, verbose=args.verbose)
 
 
 def _generate(args: argparse.Namespace) -> int:
@@ -710,9 +844,9 @@ def _report_table(
             if f.rule in quoted or not f.sources:
                 continue
             quoted.add(f.rule)
-            source = f.sources[0]
             lines.append(f"  {f.rule}  {f.title}")
-            lines.append(f"      {source.quoted()}（{source.document} {source.section}）")
+            for source in f.sources:  # an overriding rule: its own document's, then its parent's
+                lines.append(f"      {source.quoted()}（{source.document} {source.section}）")
             if f.note:
                 lines.append(f"      解读：{f.note}")
             lines.append(f"      整改：{f.fix}")
@@ -781,17 +915,20 @@ def _rules(args: argparse.Namespace) -> int:
                 "note_en": r.note_en,
                 "fix": r.fix,
                 "fix_en": r.fix_en,
+                **overriding(p, r),
             }
             for p in packs
             for r in p.rules
         ]
         _write(json.dumps(data, ensure_ascii=False, indent=2), None)
         return EXIT_OK
-    text = "\n\n".join(
-        _rule_text(p.id if p.origin == SHIPPED else f"{p.id} ({p.origin})", r, args.lang)
-        for p in packs
-        for r in p.rules
-    )
+    blocks = []
+    for p in packs:
+        name = p.id if p.origin == SHIPPED else f"{p.id} ({p.origin})"
+        blocks += [_rule_text(name, r, args.lang) for r in p.rules]
+        if p.inheritance is not None:  # what it takes from the packs it extends
+            blocks.append(inheritance_text(p, args.lang))
+    text = "\n\n".join(blocks)
     _write(text, None, table=True)
     return EXIT_OK
 

@@ -9,6 +9,10 @@ as ``;``) and at line ends, so each row of a table is its own sentence. The regi
   ``reasons``, or the reason written out);
 - ``context: label``: preamble, addressees, headings, contact lines.
 
+An entry with its ``text`` alone lists the sentence but leaves it unclassified (as
+``enforcement-rules new-pack`` writes a new register): it is reported as unclassified, not
+stale, until one of the three is given.
+
 For a law, only its encoded articles are in scope (``articles: [第四十二条, …]``): from the line
 starting ``第…条`` to the next article or heading (a Markdown heading, or a line that is not a
 sentence, such as a chapter title written without its number).
@@ -76,7 +80,7 @@ def split_sentences(text: str, articles: list[str] | None = None) -> list[Senten
 
 
 class Entry(Spec):
-    """The classification of one sentence."""
+    """The classification of one sentence (none of the three: listed, still unclassified)."""
 
     text: str = Field(min_length=1)
     rules: list[str] = Field(default_factory=list)
@@ -86,9 +90,14 @@ class Entry(Spec):
     @model_validator(mode="after")
     def _one_class(self) -> Entry:
         given = sum([bool(self.rules), self.not_checkable is not None, self.context is not None])
-        if given != 1:
+        if given > 1:
             raise ValueError("exactly one of rules, not_checkable, context")
         return self
+
+    @property
+    def classified(self) -> bool:
+        """Whether the entry gives one of rules, not_checkable, context."""
+        return bool(self.rules) or self.not_checkable is not None or self.context is not None
 
 
 class Register(Spec):
@@ -144,6 +153,22 @@ class DocumentCoverage:
     def cited_rules(self) -> set[str]:
         """The ids of the rules the document's sentences cite."""
         return {rule for s in self.sentences if s.entry for rule in s.entry.rules}
+
+    def quoted_by(self, quote: str) -> list[Classified]:
+        """The sentences a verbatim quote of the document overlaps (none if it is not in it)."""
+        text, position, found = self.document.text, 0, []
+        start = text.find(quote)
+        if start < 0:
+            return []
+        end = start + len(quote)
+        for item in self.sentences:
+            first = text.find(item.sentence.text, position)
+            if first < 0:
+                continue
+            position = first + len(item.sentence.text)
+            if first < end and position > start:
+                found.append(item)
+        return found
 
 
 def _kind(entry: Entry) -> str:
@@ -236,7 +261,8 @@ def _match(
     used = [False] * len(entries)
     for block in matcher.get_matching_blocks():
         for k in range(block.size):
-            assigned[block.a + k] = entries[block.b + k]
+            entry = entries[block.b + k]
+            assigned[block.a + k] = entry if entry.classified else None
             used[block.b + k] = True
     stale = [e for e, u in zip(entries, used, strict=True) if not u]
     classified = [Classified(s, e) for s, e in zip(sentences, assigned, strict=True)]

@@ -13,6 +13,11 @@ EXTRAS = {
     "pandas": "pandas",
     "pyarrow": "pandas",
     "numpy": "generate",
+    "gherkin.parser": "packs",
+    "gherkin.token_scanner": "packs",
+    "gherkin.errors": "packs",
+    "pytest": "packs",
+    "pytest_bdd": "packs",
 }
 """The extra of ``pyproject.toml`` that installs each optional module."""
 

@@ -8,6 +8,7 @@ Layout of a rules folder::
     <pack-id>/pack.yaml           a pack: title, documents, the departments it applies to
     <pack-id>/exceptions.yaml     recognised exceptions to the two-officer rules (_exceptions)
     <pack-id>/<anything>.yaml     a list of rules of that pack
+    features/<pack-id>/*.feature  the packs' Gherkin scenarios (``enforcement-rules test``)
 
 Every rule is validated by the model of its ``kind``; every quote must stand verbatim in its
 document. A malformed file raises ``RuleError`` naming the file, line and field.
@@ -34,14 +35,16 @@ from pydantic import Field, ValidationError
 from ._chinese import ChineseText
 from ._errors import RuleError, UsageError
 from ._exceptions import EXCEPTIONS_FILE, ExceptionRegister, RecognisedProvision
+from ._inherit import Inheritance, Override, Skip, resolve
 from ._kinds import RULE_ADAPTER
 from ._rulebase import DepartmentView, Period, RuleBase, Selector, Spec
 from ._sources import DOCUMENTS_FILE, SourceDocument, load_documents
 from ._yamlfile import LocatedYaml, read_yaml
 
 PACK_FILE = "pack.yaml"
-# Folders of ``rules/`` that are not packs: the source texts and the coverage registers.
-NOT_PACKS = frozenset({"sources", "coverage"})
+# Folders of ``rules/`` that are not packs: the source texts, the coverage registers and a
+# host's Gherkin features.
+NOT_PACKS = frozenset({"sources", "coverage", "features"})
 PACKS_GROUP = "enforcement_rules.packs"
 """The entry-point group of installed pack distributions."""
 NO_INSTALLED_PACKS = "ENFORCEMENT_RULES_NO_INSTALLED_PACKS"
@@ -62,6 +65,15 @@ class PackSpec(Spec):
     in_force: Period
     description: ChineseText = Field(description="Whom and when the pack applies to, in Chinese")
     description_en: str = Field(min_length=1)
+    extends: list[str] = Field(
+        default_factory=list, description="Packs whose rules this pack includes (_inherit)"
+    )
+    overrides: dict[str, Override] = Field(
+        default_factory=dict, description="Parent rules whose parameters this pack changes"
+    )
+    skip: list[Skip] = Field(
+        default_factory=list, description="Parent rules that do not apply to this pack"
+    )
 
 
 @dataclass(frozen=True)
@@ -82,12 +94,16 @@ class RulesFolder:
 @dataclass(frozen=True)
 class Pack:
     """A pack and its rules, in file order, with the register of recognised exceptions of the
-    rules it was loaded with (shared by every pack), and the folder it comes from."""
+    rules it was loaded with (shared by every pack), and the folder it comes from. A pack that
+    others extend reaches their departments too (``heirs``: their ``applies_to``); a pack that
+    extends others says what it takes from them (``inheritance``)."""
 
     spec: PackSpec
     rules: tuple[RuleBase, ...] = field(default=())
     exceptions: ExceptionRegister = field(default_factory=ExceptionRegister)
     folder: RulesFolder | None = None
+    heirs: tuple[Selector, ...] = ()
+    inheritance: Inheritance | None = None
 
     @property
     def origin(self) -> str:
@@ -107,8 +123,11 @@ class Pack:
 
     @property
     def applies_to(self) -> Selector:
-        """The departments the pack applies to by default (its jurisdiction and sector)."""
-        return self.spec.applies_to
+        """The departments the pack's rules apply to by default: its jurisdiction and sector,
+        and those of the packs extending it (which include its rules)."""
+        if not self.heirs:
+            return self.spec.applies_to
+        return Selector(any_of=[self.spec.applies_to, *self.heirs])
 
     @property
     def in_force(self) -> Period:
@@ -247,6 +266,7 @@ def _load(folders: tuple[RulesFolder, ...]) -> RuleSet:
             documents[document_id] = document
             document_files[document_id] = index
     loaded: list[tuple[PackSpec, list[RuleBase], RulesFolder]] = []
+    pack_yaml: dict[str, LocatedYaml] = {}
     pack_files: dict[str, str] = {}
     provisions: list[RecognisedProvision] = []
     seen: dict[str, str] = {}
@@ -258,11 +278,12 @@ def _load(folders: tuple[RulesFolder, ...]) -> RuleSet:
                 raise RuleError(
                     folder.display(pack_dir) + "/", f"a pack folder needs a {PACK_FILE}"
                 )
-            spec = _pack_spec(folder, pack_dir, documents)
+            spec, located = _pack_spec(folder, pack_dir, documents)
             here = folder.display(pack_dir / PACK_FILE)
             if spec.id in pack_files:
                 raise RuleError(here, f"pack id {spec.id} is also defined in {pack_files[spec.id]}")
             pack_files[spec.id] = here
+            pack_yaml[spec.id] = located
             rules: list[RuleBase] = []
             for path in sorted(pack_dir.glob("*.yaml")):
                 if path.name == PACK_FILE:
@@ -282,6 +303,7 @@ def _load(folders: tuple[RulesFolder, ...]) -> RuleSet:
             loaded.append((spec, rules, folder))
     register = ExceptionRegister(provisions)
     packs = [Pack(spec, tuple(rules), register, folder) for spec, rules, folder in loaded]
+    packs = resolve(packs, pack_yaml, documents, seen)
     for rule in (r for p in packs for r in p.rules):
         unknown = [ref for ref in rule.references() if ref not in seen]
         if unknown:
@@ -307,7 +329,7 @@ def _check_links(pack: str, rules: list[RuleBase], files: dict[str, str]) -> Non
 
 def _pack_spec(
     folder: RulesFolder, pack_dir: Path, documents: dict[str, SourceDocument]
-) -> PackSpec:
+) -> tuple[PackSpec, LocatedYaml]:
     located = read_yaml(pack_dir / PACK_FILE, folder.display(pack_dir / PACK_FILE))
     try:
         spec = PackSpec.model_validate(located.data)
@@ -326,7 +348,7 @@ def _pack_spec(
                 f"unknown document {document}; known: " + ", ".join(documents),
                 line=located.line_of(("documents", position)),
             )
-    return spec
+    return spec, located
 
 
 def _rules_of(

@@ -85,7 +85,17 @@ def load_documents(folder: Path, label: str = "") -> dict[str, SourceDocument]:
                 f"document id {document.id} appears twice",
                 line=located.line_of((position, "id")),
             )
-        documents[document.id] = document.model_copy(update={"text": raw.decode("utf-8")})
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = raw.count(b"\n", 0, error.start) + 1
+            raise RuleError(
+                f"{label}sources/{document.file}",
+                f"the text is not UTF-8 (byte {error.start}); keep source texts in UTF-8 "
+                "(enforcement-rules new-pack converts a GB18030 notice)",
+                line=line,
+            ) from None
+        documents[document.id] = document.model_copy(update={"text": text})
     for document in documents.values():
         LOST_CHARACTERS[document.id] = tuple(
             (lost.as_written, lost.read_as) for lost in document.lost_characters
