@@ -16,8 +16,9 @@ Pages written:
 - ``docs/readings.md`` (解读一览): every reading decision of every pack in one table;
 - ``docs/steps.md`` (步骤词汇表): the steps of the Gherkin specs, from ``_steps.VOCABULARY``;
 - ``docs/reference/records.md`` (the record contract from the JSON Schema, with examples),
-  ``docs/reference/kinds.md`` (each rule kind and its parameters) and
-  ``docs/reference/cli.md`` (the command's help).
+  ``docs/reference/kinds.md`` (each rule kind and its parameters),
+  ``docs/reference/cli.md`` (the command's help) and ``docs/reference/service.md`` (the HTTP
+  service's endpoints, from its OpenAPI document).
 """
 
 from __future__ import annotations
@@ -926,6 +927,78 @@ def cli_page() -> str:
     return "\n".join(out)
 
 
+def _schema_type(schema: dict[str, Any], named: dict[str, Any] | None = None) -> str:
+    """A schema's type in a few words; a named schema's enumeration spelt out."""
+    if "anyOf" in schema:
+        return " or ".join(
+            _schema_type(s, named) for s in schema["anyOf"] if s.get("type") != "null"
+        )
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        return _schema_type(named[name]) if named and "enum" in named[name] else name
+    if schema.get("type") == "array":
+        return f"list of {_schema_type(schema.get('items', {}), named)}"
+    if "enum" in schema:
+        return " \\| ".join(f"`{v}`" for v in schema["enum"])
+    return str(schema.get("type", "any"))
+
+
+def service_page() -> str:
+    """The HTTP service's endpoints, from the OpenAPI document the service serves."""
+    from enforcement_rules._service import ServiceConfig, create_app
+
+    document = create_app(ServiceConfig(rules=er.load_rules(installed=False))).openapi()
+    schemas = document["components"]["schemas"]
+    out = [
+        GENERATED,
+        "",
+        "# HTTP service endpoints",
+        "",
+        "The endpoints of `enforcement-rules serve`, as its OpenAPI document "
+        "(`GET /v1/openapi.json`) describes them; [the service](../service.md) shows how to "
+        "start and call it. With `--token-file`, every path but `/healthz` and `/readyz` needs "
+        "`Authorization: Bearer <token>` (401 otherwise).",
+        "",
+        "| method | path | what it does |",
+        "|---|---|---|",
+    ]
+    operations = [
+        (path, method.upper(), operation)
+        for path, methods in document["paths"].items()
+        for method, operation in methods.items()
+    ]
+    out += [f"| {m} | `{p}` | {o['summary']} |" for p, m, o in operations]
+    for path, method, operation in operations:
+        out += ["", f"## {method} `{path}`", "", f"**{operation['summary']}**", ""]
+        out += [operation.get("description", "").strip(), ""]
+        parameters = operation.get("parameters", [])
+        if parameters:
+            out += ["| parameter | in | type | meaning |", "|---|---|---|---|"]
+            for parameter in parameters:
+                kind = _schema_type(parameter.get("schema", {}), schemas)
+                required = " (required)" if parameter.get("required") else ""
+                meaning = (parameter.get("description") or "").replace("|", "\\|")
+                out.append(
+                    f"| `{parameter['name']}` | {parameter['in']} | {kind} | {meaning}{required} |"
+                )
+            out.append("")
+        body = operation.get("requestBody")
+        if body:
+            media = ", ".join(f"`{m}`" for m in body.get("content", {}))
+            reference = body.get("content", {}).get("application/json", {}).get("schema", {})
+            named = f" (JSON: `{_schema_type(reference)}`)" if reference.get("$ref") else ""
+            out += [f"Body: {media}{named}. {body.get('description', '')}".rstrip(), ""]
+        out += ["| status | meaning |", "|---|---|"]
+        for status, response in operation.get("responses", {}).items():
+            out.append(f"| {status} | {response.get('description', '')} |")
+    for name in ("NewMonitor", "Advance"):
+        schema = schemas[name]
+        out += ["", f"## `{name}`", "", schema.get("description", ""), ""]
+        out += ["| field | type |", "|---|---|"]
+        out += [f"| `{k}` | {_schema_type(v)} |" for k, v in schema["properties"].items()]
+    return "\n".join(out) + "\n"
+
+
 # -- the step vocabulary -------------------------------------------------------------------------
 
 
@@ -1049,6 +1122,7 @@ def pages() -> dict[Path, str]:
         DOCS / "reference" / "records.md": records_page(),
         DOCS / "reference" / "kinds.md": kinds_page(),
         DOCS / "reference" / "cli.md": cli_page(),
+        DOCS / "reference" / "service.md": service_page(),
         DOCS / "sources" / "index.md": source_index(documents, ruleset),
         DOCS / "sources" / "exceptions.md": exceptions_page(ruleset),
         DOCS / "readings.md": readings_page(ruleset),

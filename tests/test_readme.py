@@ -11,7 +11,9 @@ Python snippet, in a copy of ``examples/`` in a temporary folder, each shown out
 
 Installing (``pip``, ``venv``), building the docs (``mkdocs`` and ``docs/generate.py``, run by
 ``test_docs.py``), benchmarks and the
-suite itself are not run; the synthetic province is generated at scale 0.01, not 1.
+suite itself are not run; the synthetic province is generated at scale 0.01, not 1. A block
+that starts the HTTP service (``enforcement-rules serve``) is run by ``test_service.py``
+against a started service.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ PAGES = [
 ]
 NOT_RUN = ("python3 -m venv", "python -m pip", ". .venv/bin/activate", "mkdocs", "python -m pytest")
 NOT_RUN += ("jupyter", "python benchmarks/", "python docs/generate.py")
+SERVED = "enforcement-rules serve"
 SUBSTITUTED = {"--scale 1 ": "--scale 0.01 "}  # a province in a second, not in a minute
 _FENCE = re.compile(r"^```(\w*)[^\n]*\n(.*?)^```", re.S | re.M)
 
@@ -182,6 +185,8 @@ def test_every_command_and_snippet_runs_and_shows_what_it_prints(
             commands = _commands(block)
             if block.kind == "text" and not any(shown is not None for _, shown in commands):
                 continue  # an illustration, not a command
+            if any(command.startswith(SERVED) for command, _ in commands):
+                continue  # test_service.py runs it against a started service
             for command, shown in commands:  # a `cd` holds for the rest of the page
                 output = _run(command, bool(shown))
                 if shown:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import ipaddress
 import json
 import sys
 from collections import Counter
@@ -31,6 +32,7 @@ from ._inherit import inheritance_text, overriding
 from ._load import load
 from ._models import RECORD_TYPES
 from ._obligations import department_obligations, obligations
+from ._optional import require
 from ._output import refuse_overwriting, silence, write_text
 from ._progress import step
 from ._records import json_schema
@@ -364,6 +366,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     gen.set_defaults(handler=_generate)
     _pack_commands(commands)
+    _serve_parser(commands)
     return parser
 
 
@@ -513,6 +516,81 @@ def _generate(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return EXIT_OK
+
+
+# -- serve: the rules as an HTTP service ------------------------------------------------
+
+
+def _serve_parser(commands: Any) -> None:
+    serving = commands.add_parser(
+        "serve",
+        help="the rules as an HTTP service (needs the service extra)",
+        description="Answer checks, calendars, rules, packs, the schema, coverage and live "
+        "monitors over HTTP (OpenAPI document at /v1/openapi.json).",
+    )
+    serving.add_argument(
+        "--host", default="127.0.0.1", help="the address to bind (default 127.0.0.1)"
+    )
+    serving.add_argument("--port", type=int, default=8000, help="the port (default 8000)")
+    _rules_options(serving)
+    serving.add_argument(
+        "--token-file",
+        metavar="F",
+        help="ask every request (but /healthz, /readyz) for the bearer token held in this file",
+    )
+    serving.add_argument(
+        "--max-request-bytes",
+        type=int,
+        metavar="N",
+        help="refuse a larger request body with 413 (default 100 MiB)",
+    )
+    serving.add_argument(
+        "--allow-remote-without-token",
+        action="store_true",
+        help="bind to an address other than the loopback without --token-file",
+    )
+    serving.set_defaults(handler=_serve)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    require("fastapi", "the HTTP service (enforcement-rules serve)")
+    require("uvicorn", "the HTTP service (enforcement-rules serve)")
+    require("python_multipart", "the HTTP service's uploads (enforcement-rules serve)")
+    from ._service import DEFAULT_MAX_REQUEST_BYTES, ServiceConfig, serve
+
+    limit = args.max_request_bytes or DEFAULT_MAX_REQUEST_BYTES
+    if args.max_request_bytes is not None and args.max_request_bytes < 1:
+        raise UsageError("--max-request-bytes takes a number of 1 or more")
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port takes a port from 0 to 65535; got {args.port}")
+    token = _token(args.token_file) if args.token_file else None
+    if token is None and not _loopback(args.host) and not args.allow_remote_without_token:
+        raise UsageError(
+            f"--host {args.host}: without --token-file the service binds to the loopback only "
+            "(127.0.0.1, ::1, localhost); give a token file, or --allow-remote-without-token"
+        )
+    config = ServiceConfig(rules=_ruleset(args), token=token, max_request_bytes=limit)
+    return serve(config, args.host, args.port)
+
+
+def _token(path: str) -> str:
+    """The bearer token in a file: its text without surrounding white space, not empty."""
+    try:
+        text = Path(path).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"--token-file {path}: cannot be read ({error})") from None
+    if not text or any(c.isspace() or not c.isprintable() for c in text):
+        raise UsageError(f"--token-file {path}: expected one token of printable characters")
+    return text
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _version() -> str:

@@ -82,25 +82,30 @@ def watch(
                 _line(err, {"note": "rules not followed live, by kind", "skipped": skipped})
             for number, line in enumerate(lines, start=1):
                 try:
-                    data = _record(line, first=number == 1)
+                    take_line(monitor, line, first=number == 1)
                 except ValueError as error:
-                    refuse(number, str(error))
-                    continue
-                if data is None:
-                    continue
-                try:
-                    if isinstance(data, dict) and data.get(TYPE_FIELD) == ADVANCE:
-                        monitor.advance_to(data.get("moment"))  # type: ignore[arg-type]
-                    else:
-                        monitor.post(data)  # type: ignore[arg-type]
-                except InputError as error:
-                    refuse(number, _problems(error.problems))
-                except UsageError as error:
                     refuse(number, str(error))
         except BrokenPipeError:  # the reader went away: stop, with what was printed
             silence(out)
             return 1 if violations else 0
     return 2 if refused else 1 if violations else 0
+
+
+def take_line(monitor: Monitor, line: bytes | str, *, first: bool) -> None:
+    """Post one line's record to the monitor, or move its clock (``advance_to``); a blank line
+    is nothing. ``ValueError`` saying why a line is refused (it changes nothing)."""
+    data = _record(line, first=first)
+    if data is None:
+        return
+    try:
+        if isinstance(data, dict) and data.get(TYPE_FIELD) == ADVANCE:
+            monitor.advance_to(data.get("moment"))  # type: ignore[arg-type]
+        else:
+            monitor.post(data)  # type: ignore[arg-type]
+    except InputError as error:
+        raise ValueError(_problems(error.problems)) from None
+    except UsageError as error:
+        raise ValueError(str(error)) from None
 
 
 def _record(line: bytes | str, *, first: bool) -> object:
