@@ -216,6 +216,7 @@ def test_lint_exits_1_naming_file_line_and_what_to_do(
 
 
 def test_lint_reports_a_quote_that_is_not_verbatim(host: Path) -> None:
+    assert _problems(host) == []  # loaded once: the second lint still reads the files anew
     _edit(host / "acme-2025" / "personnel.yaml", "quote: 新录用执法人员", "quote: 新录用的执法人员")
     (problem,) = _problems(host)
     assert "personnel.yaml:10" in problem and "not verbatim" in problem

@@ -26,7 +26,15 @@ from ._errors import RuleError
 from ._optional import require
 from ._quality import CHECKS as QUALITY_CHECKS
 from ._rulebase import RuleBase
-from ._rules import NOT_PACKS, PACK_FILE, Pack, RuleSet, default_rules_dir, load_rules
+from ._rules import (
+    NOT_PACKS,
+    PACK_FILE,
+    Pack,
+    RuleSet,
+    _load_cached,
+    default_rules_dir,
+    load_rules,
+)
 from ._sources import DOCUMENTS_FILE, load_documents
 from ._specs import LANGUAGE, Feature, read_feature
 from ._yamlfile import LocatedYaml, read_yaml
@@ -103,6 +111,7 @@ class _Linter:
     # -- the checks ----------------------------------------------------------------------------
 
     def run(self) -> LintResult:
+        _load_cached.cache_clear()  # the files are read as they are now, not as first loaded
         try:
             ruleset = load_rules() if self.shipped else load_rules(self.root)
         except RuleError as error:
