@@ -116,10 +116,10 @@ def untyped(findings: list[er.Finding], rules: er.RuleSet) -> list[str]:
     """The findings whose figures are not their kind's typed ``Figures`` (strictly), in words."""
     problems = []
     for finding in findings:
-        kind = type(rules.rules[finding.rule])
-        model = getattr(kind, "figures", None)
-        if model is None:
+        rule = rules.rules[finding.rule]
+        if not hasattr(type(rule), "figures"):
             continue
+        model = rule.figures_for(finding.subject_type)
         try:
             model.model_validate(finding.figures, strict=True)
         except pydantic.ValidationError as error:

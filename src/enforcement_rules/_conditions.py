@@ -140,9 +140,24 @@ def holds(condition: Condition, event: Mapping[str, Any]) -> bool:
     return bool((operator.eq if op == "=" else _COMPARISONS[op])(left, other))
 
 
+def fields(condition: Condition) -> set[str]:
+    """The names of the event's fields a condition reads."""
+    if "$and" in condition or "$or" in condition:
+        return set().union(
+            *(fields(c) for c in [*condition.get("$and", []), *condition.get("$or", [])])
+        )
+    _, name, right = _parts(condition)
+    return {name, right["$m"]} if isinstance(right, dict) else {name}
+
+
 def decided(frame: pl.DataFrame, decision: Decision) -> pl.DataFrame:
     """The rows of ``frame`` that meet one of the decision's conditions, each with its
-    ``status``."""
+    ``status``. A field the frame lacks is read as missing, as the engine reads an event
+    without it: no comparison with it holds."""
+    read = set().union(*(fields(c) for c in decision.values()))
+    frame = frame.with_columns(
+        pl.lit(None).alias(name) for name in sorted(read - set(frame.columns))
+    )
     status: Any = pl.lit(None, pl.String)
     for name, condition in reversed(list(decision.items())):
         status = pl.when(expression(condition)).then(pl.lit(name)).otherwise(status)

@@ -17,14 +17,9 @@ import polars as pl
 from ._context import Context
 from ._dates import as_of_day
 from ._errors import UsageError
+from ._kinds._contest import NO_PRIZE, PLACEMENT_LABELS, STAGE_LABELS, contest_teams
 from ._kinds._words import number
-from ._kinds.contest import (
-    NO_PRIZE,
-    PLACEMENT_LABELS,
-    STAGE_LABELS,
-    ContestRanking,
-    contest_teams,
-)
+from ._kinds.contest_ranking import ContestRanking
 from ._kinds.education import ExamAverage
 from ._records import Records
 from ._rules import RuleSet, load_rules, rule_of_kind

@@ -22,6 +22,7 @@ Nothing here reads today's date: every evaluation passes its as-of day in.
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
@@ -235,6 +236,14 @@ def is_working_day(day: date) -> bool:
             f"{_package_version()}) knows {first}–{last} only; a later release of the package "
             f"may know {day.year}"
         )
+    return workday(day)
+
+
+@functools.cache
+def workday(day: date) -> bool:
+    """``chinese_calendar.is_workday``, once per day: the package scans its whole table of
+    holidays on every call (≈ 0.1 ms), which a monitor counting due days for every held act
+    as the clock moves cannot afford."""
     return bool(chinese_calendar.is_workday(day))
 
 
@@ -252,12 +261,16 @@ def count_working_days(day: date, count: int) -> WorkingDayCount:
     calendar knows them."""
     if count < 1:
         raise ValueError("a count of one working day or more")
-    first, last = working_day_years()
+    return _count_working_days(day, count, *working_day_years())
+
+
+@functools.lru_cache(maxsize=65536)
+def _count_working_days(day: date, count: int, first: int, last: int) -> WorkingDayCount:
     current, counted, exact = day, 0, True
     while counted < count:
         current += timedelta(days=1)
         if first <= current.year <= last:
-            counted += bool(chinese_calendar.is_workday(current))
+            counted += workday(current)
         else:
             counted, exact = counted + 1, False
     return WorkingDayCount(current, exact)

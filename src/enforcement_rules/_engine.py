@@ -166,6 +166,9 @@ def _never_run(closure: Any) -> None:
     """The rules' action, which durable-rules asks for and ``Engine`` never calls."""
 
 
+ANSWERS_KEPT = 50_000
+"""How many of the engine's latest answers an ``Engine`` keeps (a few MB)."""
+
 Rulesets = Mapping[str, Mapping[str, Condition]]
 """Rulesets by name; each maps a rule name to the condition an event must meet to fire it.
 The conditions of one ruleset must exclude each other: an event fires at most one rule."""
@@ -192,6 +195,7 @@ class Engine:
                 for rule, condition in {**rules, _READY: {_READY: True}}.items()
             }
         self._failed: BaseException | None = None
+        self._answers: dict[tuple[str, str], str | None] = {}
         self._host: Any = host()
         self._host.register_rulesets(definitions)
         self._handles: dict[str, int] = {
@@ -204,7 +208,12 @@ class Engine:
 
     def decide(self, ruleset: str, event: str) -> str | None:
         """Post ``event``, an event as ``encode`` writes it, to ``ruleset``: the name of the
-        rule it fired, or ``None``. (Encoded once, an event can go to several rulesets.)"""
+        rule it fired, or ``None``. (Encoded once, an event can go to several rulesets.)
+
+        The engine holds nothing between posts (no facts, no event ids, every action
+        completed), so its answer is a function of the ruleset and the event's text alone:
+        the last ``ANSWERS_KEPT`` answers are kept and an event seen again is answered from
+        them (the acts of a day mostly repeat a few events: same day, kind and counts)."""
         if self._host is None:
             raise RuntimeError("the engine is closed")
         if self._failed is not None:
@@ -212,7 +221,14 @@ class Engine:
                 f"the rules engine failed on an earlier event ({self._failed!r}) and its answers "
                 f"can no longer be trusted: start a new monitor"
             ) from self._failed
-        return self._post(ruleset, event)
+        key = (ruleset, event)
+        if key in self._answers:
+            return self._answers[key]
+        answer = self._post(ruleset, event)
+        if len(self._answers) >= ANSWERS_KEPT:
+            del self._answers[next(iter(self._answers))]  # the oldest
+        self._answers[key] = answer
+        return answer
 
     def _post(self, ruleset: str, event: str) -> str | None:
         """Post one event, as JSON text: the rule it fired, or ``None``."""

@@ -362,6 +362,11 @@ class RuleBase(Spec):
                 raise TypeError(f"two rule kinds named {name}: {KINDS[name]} and {cls}")
             KINDS[name] = cls
 
+    def figures_for(self, subject_type: str) -> type[Figures]:
+        """The typed figures of this rule's findings about a subject of ``subject_type`` (a
+        kind whose findings are about two sorts of subject has a model for each)."""
+        return self.figures
+
     @classmethod
     def kind_name(cls) -> str:
         """The kind's name, as rule files write it."""

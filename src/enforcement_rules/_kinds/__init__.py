@@ -24,7 +24,6 @@ for _module in pkgutil.iter_modules(__path__):
 # the trackers not yet beside their kinds register on import
 for _family in (
     "campaign",
-    "contest",
     "deliverables",
     "education",
     "quotas",

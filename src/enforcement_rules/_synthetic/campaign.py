@@ -15,7 +15,9 @@ import polars as pl
 
 from .._context import Context
 from .._kinds.campaign import CampaignScope, municipal_departments
-from .._kinds.contest import ContestRanking, ContestTeams, ExamPaperWeights
+from .._kinds.contest_ranking import ContestRanking
+from .._kinds.contest_teams import ContestTeams
+from .._kinds.exam_paper_weights import ExamPaperWeights
 from .._kinds.registers import RegisterCompleteness
 from .._records import Records
 from .._rules import Pack

@@ -1,0 +1,360 @@
+"""``contest_teams``: the teams a city recommends, their size and who may be on them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any, ClassVar, Literal
+
+import polars as pl
+from pydantic import Field
+
+from .._conditions import (
+    Decision,
+    all_of,
+    any_of,
+    at_most,
+    decided,
+    differs,
+    equals,
+    field,
+    greater,
+    less,
+    reached,
+)
+from .._dates import day_end, microseconds
+from .._fields import EmploymentName
+from .._figures import Figures, figure
+from .._findings import finding_frame
+from .._live._base import (
+    Change,
+    Observation,
+    Tracker,
+    due_moment,
+    first_moment,
+    iso,
+    last_moment,
+    passed,
+)
+from .._rulebase import Context, Period, RuleBase, Status
+from .._vocab import Employment, label
+from ._certified import with_certified
+from ._contest import contest_teams
+from ._words import listed
+from .campaign import CampaignScope, live_municipal, municipal_departments, scope_link
+
+TEAM, COUNT = "team", "count"  # what an event is about: one team, or the number of teams
+
+
+class ContestTeamFigures(Figures):
+    date: str = figure("日期", "date")
+    members: list[str] = figure("队员", "members")
+    required_members: int = figure("要求队员数", "required members")
+    failing: list[dict[str, Any]] = figure("不符合条件的队员", "members failing")
+
+
+class ContestCountFigures(Figures):
+    teams: int = figure("队伍", "teams")
+    required_teams: int = figure("要求队伍数", "required teams")
+    team_ids: list[str] = figure("队伍编号", "team ids")
+
+
+class ContestTeams(RuleBase):
+    """The teams a city recommends: ``teams`` teams of ``members_per_team`` members each, every
+    member an officer of the team's department, employed as ``employment``, on duty, and
+    holding a certificate valid on the contest day. Teams are recommended by
+    ``recommend_by``; before then, fewer teams are ``pending``."""
+
+    kind: Literal["contest_teams"]
+    teams: int = Field(ge=1)
+    members_per_team: int = Field(ge=1)
+    employment: list[EmploymentName] = Field(default_factory=lambda: [Employment.STAFF])
+    on_duty: bool = True
+    certified: bool = True
+    recommend_by: date
+    campaign_scope: str | None = None
+
+    subject_type: ClassVar[str] = "contest_team"
+    figures: ClassVar[type[Figures]] = ContestTeamFigures
+
+    def figures_for(self, subject_type: str) -> type[Figures]:
+        return ContestCountFigures if subject_type == "campaign" else ContestTeamFigures
+
+    def linked_rules(self) -> dict[str, tuple[str, str]]:
+        return scope_link(self.campaign_scope)
+
+    def campaign(self, rules: Sequence[RuleBase], pack_id: str) -> str:
+        """The campaign the teams are counted for: the municipal campaign of the rule's
+        ``campaign_scope`` rule among ``rules``, else its pack."""
+        if self.campaign_scope is None:
+            return pack_id
+        scope = next(r for r in rules if r.id == self.campaign_scope)
+        assert isinstance(scope, CampaignScope)  # checked when the rules were loaded
+        return scope.municipal_campaign.id
+
+    def decision(self, in_force: Period) -> Decision:
+        """A team's event (``about`` team): its ``members`` and the members ``failing``; the
+        count's (``about`` count): ``teams`` recommended against the rule's, the clock
+        (``today``, ``now``) against the recommendation day's last moment (``due``)."""
+        required = self.teams
+        count = all_of(equals("about", COUNT), reached(in_force.start))
+        judged = at_most("due", field("now"))
+        return {
+            Status.NOT_MET.value: any_of(
+                all_of(
+                    equals("about", TEAM),
+                    any_of(differs("members", self.members_per_team), greater("failing", 0)),
+                ),
+                all_of(count, greater("teams", required)),
+                all_of(count, judged, greater("teams", 0), less("teams", required)),
+            ),
+            Status.PENDING.value: all_of(
+                count, greater("due", field("now")), less("teams", required)
+            ),
+            Status.MISSING.value: all_of(count, judged, equals("teams", 0)),
+        }
+
+    def failing_members(self, teams: pl.DataFrame, ctx: Context) -> pl.DataFrame:
+        """Per team, its members that fail, each with its problems (as ``problems`` names
+        them), by officer id."""
+        officers = ctx.officers.select(
+            pl.col("id").alias("officer"),
+            pl.col("department").alias("officer_department"),
+            "employment",
+            "on_duty",
+            pl.lit(True).alias("known"),
+        )
+        members = (
+            teams.select(pl.col("id").alias("team"), "department", "date", "members")
+            .explode("members")
+            .rename({"members": "officer"})
+            .filter(pl.col("officer").is_not_null())
+            .join(officers, on="officer", how="left")
+        )
+        members = with_certified(members, ctx.records.certificates, "date")
+        known = pl.col("known").fill_null(False)
+        problems = [
+            pl.when(~known).then(pl.lit("unknown")),
+            pl.when(known & (pl.col("officer_department") != pl.col("department"))).then(
+                pl.lit("other_department")
+            ),
+            pl.when(known & ~pl.col("employment").is_in([str(e) for e in self.employment])).then(
+                pl.col("employment")
+            ),
+        ]
+        if self.on_duty:
+            problems.append(pl.when(known & ~pl.col("on_duty")).then(pl.lit("off_duty")))
+        if self.certified:
+            problems.append(pl.when(~pl.col("certified")).then(pl.lit("uncertified")))
+        return (
+            members.with_columns(pl.concat_list(problems).list.drop_nulls().alias("problems"))
+            .filter(pl.col("problems").list.len() > 0)
+            .sort("team", "officer")
+            .group_by("team")
+            .agg(pl.struct("officer", "problems").alias("failing"))
+        )
+
+    def check(self, ctx: Context) -> pl.DataFrame:
+        departments = municipal_departments(self, self.campaign_scope, ctx)
+        teams = contest_teams(ctx).filter(pl.col("department").is_in(departments))
+        decision = self.decision(ctx.in_force(self))
+        per_team = (
+            teams.select(pl.col("id").alias("team"), "department", "date", "members")
+            .join(self.failing_members(teams, ctx), on="team", how="left")
+            .select(
+                "team",
+                "department",
+                "date",
+                pl.col("members").alias("member_ids"),
+                pl.col("failing").fill_null([]).alias("failing_members"),
+                pl.lit(TEAM).alias("about"),
+                pl.col("members").list.len().alias("members"),
+                pl.col("failing").list.len().fill_null(0).alias("failing"),
+            )
+        )
+        recommended = teams["id"].sort().to_list()
+        count = pl.DataFrame(
+            {
+                "about": [COUNT],
+                "today": [ctx.as_of.toordinal()],
+                "teams": [len(recommended)],
+                "due": [due_moment(self.recommend_by)],
+                "now": [microseconds(day_end(ctx.as_of))],
+            }
+        )
+        pack = ctx.pack_of(self)
+        return pl.concat(
+            [
+                finding_frame(
+                    decided(per_team, decision),
+                    subject_type="contest_team",
+                    subject_id=pl.col("team"),
+                    department=pl.col("department"),
+                    status=pl.col("status"),
+                    figures=ContestTeamFigures.columns(
+                        date=pl.col("date"),
+                        members=pl.col("member_ids"),
+                        required_members=pl.lit(self.members_per_team),
+                        failing=pl.col("failing_members"),
+                    ),
+                ),
+                finding_frame(
+                    decided(count, decision),
+                    subject_type="campaign",
+                    subject_id=pl.lit(self.campaign(pack.rules, pack.id)),
+                    department=pl.lit(None, dtype=pl.String),
+                    status=pl.col("status"),
+                    due=self.recommend_by,
+                    figures=ContestCountFigures.columns(
+                        teams=pl.col("teams"),
+                        required_teams=pl.lit(self.teams),
+                        team_ids=pl.lit(recommended, dtype=pl.List(pl.String)),
+                    ),
+                ),
+            ]
+        )
+
+    def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
+        if "teams" in figures:
+            teams = figures["team_ids"]
+            listed_zh = f"({listed(teams)})" if teams else ""
+            return (
+                f"{subject_id} 推选参赛队伍 {figures['teams']} 支{listed_zh},"
+                f"要求 {figures['required_teams']} 支。",
+                f"{subject_id} recommended {figures['teams']} team(s) "
+                f"({', '.join(teams) or 'none'}); {figures['required_teams']} are required.",
+            )
+        parts_zh, parts_en = [], []
+        size, required = len(figures["members"]), figures["required_members"]
+        if size != required:
+            parts_zh.append(f"队员 {size} 人,要求 {required} 人")
+            parts_en.append(f"{size} members, {required} required")
+        allowed = "、".join(label(e) for e in self.employment)
+        for member in figures["failing"]:
+            words = [problem_zh(p, allowed) for p in member["problems"]]
+            parts_zh.append(f"{member['officer']} {'、'.join(words)}")
+            parts_en.append(f"{member['officer']}: {', '.join(member['problems'])}")
+        return (
+            f"参赛队伍 {subject_id}({figures['date']}):{';'.join(parts_zh)}。",
+            f"Contest team {subject_id} ({figures['date']}): {'; '.join(parts_en)}.",
+        )
+
+
+PROBLEMS_ZH = {
+    "unknown": "不在执法人员记录中",
+    "other_department": "不是本部门人员",
+    "off_duty": "不在岗",
+    "uncertified": "比赛当日无有效执法证件",
+}
+
+
+def problem_zh(code: str, allowed: str) -> str:
+    """A member's problem in Chinese (an employment not allowed: which, against ``allowed``)."""
+    if code in PROBLEMS_ZH:
+        return PROBLEMS_ZH[code]
+    return f"为{label(Employment(code))}人员(要求{allowed})"
+
+
+class ContestTeamsTracker(Tracker, follows=ContestTeams):
+    """Each team of the departments the rule counts, held by id, and the number of teams."""
+
+    how: ClassVar[str] = (
+        "per team of the municipal campaign's departments, held by id and judged again when a "
+        "member, their certificates or the department changes: its size and its members' "
+        "problems (not an officer, of another department, employment, off duty, no "
+        "certificate valid on the contest day); and the number of teams against the rule's, "
+        "`pending` until the recommendation day"
+    )
+    rule: ContestTeams
+    reads: ClassVar[frozenset[str]] = frozenset(
+        {"departments", "officers", "certificates", "contest_teams"}
+    )
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.teams: dict[str, dict[str, Any]] = {}
+        self.allowed = {str(e) for e in self.rule.employment}
+        self.campaign = self.rule.campaign(self.pack.rules, self.pack.id)
+
+    def on_change(self, change: Change) -> Iterable[Observation]:
+        row = change.row
+        if change.record_type == "contest_teams":
+            before = self.teams.get(row["id"])
+            self.teams[row["id"]] = row
+            observations = [self.observe(row)]
+            if before is None or before["department"] != row["department"]:
+                observations.append(self.observe_count())
+            return observations
+        if change.record_type == "departments":
+            return [*(self.observe(t) for t in self.teams.values()), self.observe_count()]
+        officers = {row["officer"] if change.record_type == "certificates" else row["id"]}
+        if change.previous is not None and change.record_type == "certificates":
+            officers.add(change.previous["officer"])
+        return [self.observe(t) for t in self.teams.values() if officers & set(t["members"])]
+
+    def on_clock(self, before: datetime | None, after: datetime) -> Iterable[Observation]:
+        moments = (first_moment(self.in_force.start), last_moment(self.rule.recommend_by))
+        if any(passed(before, after, m) for m in moments):
+            return (self.observe_count(),)
+        return ()
+
+    def counted(self) -> frozenset[str]:
+        return live_municipal(self.state, self.rule, self.pack, self.rule.campaign_scope)
+
+    def observe(self, team: dict[str, Any]) -> Observation:
+        if team["department"] not in self.counted():
+            return self.outside(team["id"])
+        failing = []
+        for officer_id in sorted(team["members"]):
+            problems = self.problems(officer_id, team)
+            if problems:
+                failing.append({"officer": officer_id, "problems": problems})
+        event = {"about": TEAM, "members": len(team["members"]), "failing": len(failing)}
+        figures = ContestTeamFigures.of(
+            date=iso(team["date"]),
+            members=list(team["members"]),
+            required_members=self.rule.members_per_team,
+            failing=failing,
+        )
+        return self.observation(team["id"], team["department"], event, lambda: figures)
+
+    def problems(self, officer_id: str, team: dict[str, Any]) -> list[str]:
+        """What a member fails, as ``ContestTeams.failing_members`` names it."""
+        officer = self.state.officers.get(officer_id)
+        problems = []
+        if officer is None:
+            problems.append("unknown")
+        else:
+            if officer["department"] != team["department"]:
+                problems.append("other_department")
+            if officer["employment"] not in self.allowed:
+                problems.append(officer["employment"])
+            if self.rule.on_duty and not officer["on_duty"]:
+                problems.append("off_duty")
+        if self.rule.certified and not self.state.certified_on(officer_id, team["date"]):
+            problems.append("uncertified")
+        return problems
+
+    def observe_count(self) -> Observation:
+        if not self.departments():  # evaluate checks a rule only where it applies somewhere
+            return self.outside(self.campaign)
+        counted = self.counted()
+        teams = sorted(t["id"] for t in self.teams.values() if t["department"] in counted)
+        event = {
+            "about": COUNT,
+            "today": self.state.day,
+            "teams": len(teams),
+            "due": due_moment(self.rule.recommend_by),
+            "now": self.state.now,
+        }
+        figures = ContestCountFigures.of(
+            teams=len(teams), required_teams=self.rule.teams, team_ids=teams
+        )
+        return self.labelled(
+            self.campaign,
+            None,
+            event,
+            lambda: figures,
+            due=self.rule.recommend_by,
+            subject_type="campaign",
+        )

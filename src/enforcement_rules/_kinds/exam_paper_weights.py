@@ -1,0 +1,127 @@
+"""``exam_paper_weights``: the shares of an exam paper's questions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, ClassVar, Literal
+
+import polars as pl
+from pydantic import Field
+
+from .._conditions import Decision, any_of, decided, greater
+from .._figures import Figures, figure
+from .._findings import finding_frame
+from .._live._base import Change, Observation, Tracker
+from .._rulebase import Context, Period, RuleBase, Status
+from ._words import number
+
+SHARES = ("theory_percent", "document_percent", "procedure_percent")
+
+
+class ExamPaperWeightsFigures(Figures):
+    exam: str = figure("考试", "exam")
+    theory_percent: float = figure("理论试题占比", "theory share")
+    document_percent: float = figure("文书纠错试题占比", "document share")
+    procedure_percent: float = figure("流程纠错试题占比", "procedure share")
+    required_theory_percent: float = figure("要求的理论试题占比", "required theory share")
+    required_document_percent: float = figure("要求的文书纠错试题占比", "required document share")
+    required_procedure_percent: float = figure("要求的流程纠错试题占比", "required procedure share")
+
+
+class ExamPaperWeights(RuleBase):
+    """Each exam paper (of ``exams``; every paper when empty; only those marked
+    ``preliminary`` with ``preliminary_only``) sets its questions in the shares given, in
+    percent, within ``tolerance`` percentage points."""
+
+    kind: Literal["exam_paper_weights"]
+    theory_percent: float = Field(ge=0, le=100)
+    document_percent: float = Field(ge=0, le=100)
+    procedure_percent: float = Field(ge=0, le=100)
+    tolerance: float = Field(default=0, ge=0)
+    exams: list[str] = Field(default_factory=list)
+    preliminary_only: bool = Field(
+        default=False, description="Only the contest's preliminary papers (preliminary true)"
+    )
+
+    subject_type: ClassVar[str] = "exam_paper"
+    figures: ClassVar[type[Figures]] = ExamPaperWeightsFigures
+
+    def targets(self) -> dict[str, float]:
+        return {share: getattr(self, share) for share in SHARES}
+
+    def decision(self, in_force: Period) -> Decision:
+        """On how far each share of a paper is from its target (``<share>_off``)."""
+        return {
+            Status.NOT_MET.value: any_of(
+                *(greater(f"{share}_off", self.tolerance) for share in SHARES)
+            )
+        }
+
+    def check(self, ctx: Context) -> pl.DataFrame:
+        papers = ctx.records.table("exam_papers")
+        if self.exams:
+            papers = papers.filter(pl.col("exam").is_in(self.exams))
+        if self.preliminary_only:
+            papers = papers.filter(pl.col("preliminary").fill_null(False))
+        targets = self.targets()
+        off = [
+            (pl.col(share) - target).abs().alias(f"{share}_off")
+            for share, target in targets.items()
+        ]
+        return finding_frame(
+            decided(papers.with_columns(off), self.decision(ctx.in_force(self))),
+            subject_type="exam_paper",
+            subject_id=pl.col("id"),
+            department=pl.lit(None, dtype=pl.String),
+            status=pl.col("status"),
+            figures=ExamPaperWeightsFigures.columns(
+                exam=pl.col("exam"),
+                **{share: pl.col(share) for share in targets},
+                **{f"required_{share}": pl.lit(target) for share, target in targets.items()},
+            ),
+        )
+
+    def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
+        shares = [number(figures[share]) for share in SHARES]
+        required = [number(figures[f"required_{share}"]) for share in SHARES]
+        return (
+            f"试卷 {subject_id}(考试 {figures['exam']})理论业务知识、执法文书纠错、执法流程纠错"
+            f"试题比例为 {'/'.join(shares)}%,不是 {'/'.join(required)}%。",
+            f"Paper {subject_id} (exam {figures['exam']}) weights theory, documents and procedure "
+            f"{'/'.join(shares)}%, not {'/'.join(required)}%.",
+        )
+
+
+class ExamPaperWeightsTracker(Tracker, follows=ExamPaperWeights):
+    """Exam papers are standing records, held by id."""
+
+    how: ClassVar[str] = (
+        "per exam paper, held by id: how far each share is from its target, against the tolerance"
+    )
+    rule: ExamPaperWeights
+    reads: ClassVar[frozenset[str]] = frozenset({"departments", "exam_papers"})
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.papers: dict[str, dict[str, Any]] = {}
+
+    def on_change(self, change: Change) -> Iterable[Observation]:
+        if change.record_type == "departments":
+            return [self.observe(p) for p in self.papers.values()]
+        self.papers[change.row["id"]] = change.row
+        return (self.observe(change.row),)
+
+    def observe(self, paper: dict[str, Any]) -> Observation:
+        # evaluate checks a rule only where it applies to some department
+        if not self.departments() or (self.rule.exams and paper["exam"] not in self.rule.exams):
+            return self.outside(paper["id"])
+        if self.rule.preliminary_only and not paper["preliminary"]:
+            return self.outside(paper["id"])
+        targets = self.rule.targets()
+        event = {f"{share}_off": abs(paper[share] - target) for share, target in targets.items()}
+        figures = ExamPaperWeightsFigures.of(
+            exam=paper["exam"],
+            **{share: paper[share] for share in targets},
+            **{f"required_{share}": target for share, target in targets.items()},
+        )
+        return self.observation(paper["id"], None, event, lambda: figures)
