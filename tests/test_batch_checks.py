@@ -23,7 +23,7 @@ from enforcement_rules._context import Context
 from enforcement_rules._kinds.certificate_exit import CertificateExit
 from enforcement_rules._kinds.certified_participants import CertifiedParticipants
 from enforcement_rules._kinds.no_auxiliary_participants import NoAuxiliaryParticipants
-from enforcement_rules._kinds.training import TrainingHours
+from enforcement_rules._kinds.training_hours import TrainingHours
 from enforcement_rules._synthetic import province_records
 
 AS_OF = date(2025, 12, 31)

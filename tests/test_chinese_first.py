@@ -129,7 +129,8 @@ def test_a_reason_without_its_english_fails(rules_copy: Path) -> None:
 
 def _emitted_figure_keys() -> set[str]:
     """Keys of the figures the kinds write, read from their source: ``figures={...}``,
-    ``figures = {...}``, ``figures["k"] = …`` and ``_after_due_figure = "k"``."""
+    ``figures = {...}``, ``figures["k"] = …``, ``XFigures.columns(k=…)``, ``XFigures.of(k=…)``
+    and ``after_due_figure = "k"``."""
     keys: set[str] = set()
 
     def literal_keys(value: ast.expr | None) -> set[str]:
@@ -141,11 +142,22 @@ def _emitted_figure_keys() -> set[str]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.keyword) and node.arg == "figures":
                 keys |= literal_keys(node.value)
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("columns", "of")
+                and str(ast.unparse(node.func.value)).endswith("Figures")
+            ):
+                keys |= {k.arg for k in node.keywords if k.arg is not None}
             targets = node.targets if isinstance(node, ast.Assign) else []
             if isinstance(node, ast.AnnAssign):
                 targets = [node.target]
             for target in targets:
-                if isinstance(target, ast.Name) and target.id in ("figures", "_after_due_figure"):
+                if isinstance(target, ast.Name) and target.id in (
+                    "figures",
+                    "_after_due_figure",
+                    "after_due_figure",
+                ):
                     value = node.value  # type: ignore[attr-defined]
                     keys |= literal_keys(value)
                     if isinstance(value, ast.Constant) and isinstance(value.value, str):

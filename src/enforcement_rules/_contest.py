@@ -20,7 +20,7 @@ from ._errors import UsageError
 from ._kinds._contest import NO_PRIZE, PLACEMENT_LABELS, STAGE_LABELS, contest_teams
 from ._kinds._words import number
 from ._kinds.contest_ranking import ContestRanking
-from ._kinds.education import ExamAverage
+from ._kinds.exam_average import ExamAverage
 from ._records import Records
 from ._rules import RuleSet, load_rules, rule_of_kind
 from ._table import render_table

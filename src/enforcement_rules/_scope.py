@@ -12,7 +12,7 @@ import polars as pl
 from ._chinese import full_width
 from ._context import Context
 from ._errors import UsageError
-from ._kinds.campaign import CampaignScope
+from ._kinds.campaign_scope import CampaignScope
 from ._records import Records
 from ._rules import RuleSet, load_rules, rule_of_kind
 from ._table import render_table

@@ -23,13 +23,9 @@ for _module in pkgutil.iter_modules(__path__):
 
 # the trackers not yet beside their kinds register on import
 for _family in (
-    "campaign",
     "deliverables",
-    "education",
     "quotas",
-    "registers",
     "tasks",
-    "training",
 ):
     importlib.import_module(f"enforcement_rules._live.{_family}")
 

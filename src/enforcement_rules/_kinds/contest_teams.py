@@ -38,10 +38,11 @@ from .._live._base import (
 )
 from .._rulebase import Context, Period, RuleBase, Status
 from .._vocab import Employment, label
+from ._campaign import live_municipal, municipal_departments, scope_link
 from ._certified import with_certified
 from ._contest import contest_teams
 from ._words import listed
-from .campaign import CampaignScope, live_municipal, municipal_departments, scope_link
+from .campaign_scope import CampaignScope
 
 TEAM, COUNT = "team", "count"  # what an event is about: one team, or the number of teams
 

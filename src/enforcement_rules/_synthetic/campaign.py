@@ -14,11 +14,12 @@ import numpy as np
 import polars as pl
 
 from .._context import Context
-from .._kinds.campaign import CampaignScope, municipal_departments
+from .._kinds._campaign import municipal_departments
+from .._kinds.campaign_scope import CampaignScope
 from .._kinds.contest_ranking import ContestRanking
 from .._kinds.contest_teams import ContestTeams
 from .._kinds.exam_paper_weights import ExamPaperWeights
-from .._kinds.registers import RegisterCompleteness
+from .._kinds.register_completeness import RegisterCompleteness
 from .._records import Records
 from .._rules import Pack
 from .._vocab import Employment

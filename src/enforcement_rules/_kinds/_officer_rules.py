@@ -1,0 +1,351 @@
+"""What the rules about each enforcement officer share: which officers count, the officer-years
+the yearly rules judge, the rules met by a dated record on or before a due day (a rotation
+training, any training, an exam), and the education levels; with the trackers that follow them
+record by record."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+import polars as pl
+from pydantic import Field
+
+from .._conditions import Decision, all_of, at_most, equals, field, greater
+from .._fields import EmploymentName
+from .._figures import Figures, figure
+from .._findings import empty_findings
+from .._live._base import Change, Observation, Tracker, due_moment, last_moment, passed
+from .._rulebase import Context, Period, RuleBase, Status
+from .._vocab import Education, label
+from ._decisions import clock, findings, live_clock
+from ._officers import enforcement_employment, enforcement_officers, trainings_per_year
+
+
+class OfficerRule(RuleBase):
+    """A rule about each enforcement officer: which officers count."""
+
+    employment: list[EmploymentName] = Field(
+        default_factory=enforcement_employment,
+        description="Employment kinds that count as enforcement officers (auxiliary never do)",
+    )
+    on_duty_only: bool = True
+
+    subject_type: ClassVar[str] = "officer"
+
+    def counts_officer(self, officer: Mapping[str, Any]) -> bool:
+        """Whether the rule counts an officer (a record's row) of its departments."""
+        return officer["employment"] in self.employment and (
+            officer["on_duty"] or not self.on_duty_only
+        )
+
+    def officers(self, ctx: Context) -> pl.DataFrame:
+        """The officers the rule counts: ``officer``, ``department``, ``entered_enforcement_on``."""
+        return enforcement_officers(ctx, self, self.employment, self.on_duty_only).select(
+            pl.col("id").alias("officer"), "department", "entered_enforcement_on"
+        )
+
+
+class YearRule(OfficerRule):
+    """A rule about each officer in each calendar year of its period up to the as-of day, from
+    the year they entered enforcement; a year is judged once it has ended. A kind gives the
+    columns its decision and figures read (``gathered``) and its figures."""
+
+    def gathered(self, rows: pl.DataFrame) -> pl.DataFrame:
+        """``rows`` (officer-years) with the kind's own columns."""
+        return rows
+
+    def year_figures(self) -> dict[str, pl.Expr]:
+        raise NotImplementedError
+
+    def check(self, ctx: Context) -> pl.DataFrame:
+        years = ctx.years(self)
+        if not years:
+            return empty_findings()
+        frame = pl.DataFrame(
+            {"year": [y for y, _ in years], "due": [due_moment(date(y, 12, 31)) for y, _ in years]},
+            schema={"year": pl.Int32, "due": pl.Int64},
+        )
+        per_year = trainings_per_year(ctx).select("officer", "year", "hours", "sessions")
+        rows = (
+            self.officers(ctx)
+            .join(frame, how="cross")
+            .filter(
+                pl.col("entered_enforcement_on").is_null()
+                | (pl.col("entered_enforcement_on").dt.year() <= pl.col("year"))
+            )
+            .join(per_year, on=["officer", "year"], how="left")
+            .with_columns(
+                pl.col("hours").fill_null(0.0),
+                pl.col("sessions").fill_null(0),
+                clock(ctx.as_of)["now"].alias("now"),
+            )
+        )
+        return findings(
+            self,
+            ctx,
+            self.gathered(rows),
+            subject="officer",
+            period=pl.col("year").cast(pl.String),
+            due=pl.date(pl.col("year"), 12, 31),
+            figures=self.year_figures(),
+        )
+
+
+class DoneByDueFigures(Figures):
+    """The figures of a rule met by a record by a due day; each kind adds the day of the first
+    record after it (its ``after_due_figure``)."""
+
+    due: str = figure("期限", "due")
+    counted_from: str = figure("起算日期", "counted from")
+
+
+class CountedToDue(OfficerRule):
+    """A rule about records from ``counted_from`` (default: the start of the rule's period in
+    force) to ``due``."""
+
+    due: date
+    counted_from: date | None = None
+
+    def start(self, in_force: Period) -> date:
+        """The first day a record counts from."""
+        return self.counted_from or in_force.start
+
+
+class DoneByDue(CountedToDue):
+    """Each officer has a dated record (a training, an exam …) from the first counted day to
+    ``due``. An officer who entered enforcement after ``due`` is not required; one whose first
+    record came after it is ``late``; before ``due`` an officer without one is ``pending``.
+
+    A kind's ``figures`` extend ``DoneByDueFigures`` with ``after_due_figure``.
+    """
+
+    after_due_figure: ClassVar[str]
+
+    def decision(self, in_force: Period) -> Decision:
+        """On an officer's ``in_time`` (a record from the start to the due day), ``after_due``
+        (one after it), ``due`` and ``now``."""
+        missing, passed_due = equals("in_time", False), at_most("due", field("now"))
+        return {
+            Status.PENDING.value: all_of(missing, greater("due", field("now"))),
+            Status.LATE.value: all_of(missing, passed_due, equals("after_due", True)),
+            Status.NOT_MET.value: all_of(missing, passed_due, equals("after_due", False)),
+        }
+
+    def records(self, ctx: Context) -> pl.DataFrame:
+        """The records that count, as of the day: at least ``officer`` and ``date``."""
+        raise NotImplementedError
+
+    def check(self, ctx: Context) -> pl.DataFrame:
+        start = self.start(ctx.in_force(self))
+        firsts = (
+            self.records(ctx)
+            .filter(pl.col("date") >= start)
+            .group_by("officer")
+            .agg(
+                pl.col("date").filter(pl.col("date") <= self.due).min().alias("first_in_time"),
+                pl.col("date").filter(pl.col("date") > self.due).min().alias("first_after"),
+            )
+        )
+        officers = (
+            self.officers(ctx)
+            .filter(
+                pl.col("entered_enforcement_on").is_null()
+                | (pl.col("entered_enforcement_on") <= self.due)
+            )
+            .join(firsts, on="officer", how="left")
+            .with_columns(
+                pl.col("first_in_time").is_not_null().alias("in_time"),
+                pl.col("first_after").is_not_null().alias("after_due"),
+                **clock(ctx.as_of, self.due),
+            )
+        )
+        return findings(
+            self,
+            ctx,
+            officers,
+            subject="officer",
+            due=self.due,
+            figures=self.figures.columns(
+                due=pl.lit(self.due),
+                counted_from=pl.lit(start),
+                **{self.after_due_figure: pl.col("first_after")},
+            ),
+        )
+
+
+class TrainingByDue(DoneByDue):
+    """``DoneByDue`` with a training (only a rotation training, 全员轮训, where
+    ``rotation_only``)."""
+
+    rotation_only: ClassVar[bool] = False
+
+    def records(self, ctx: Context) -> pl.DataFrame:
+        return ctx.trainings.filter(pl.col("rotation")) if self.rotation_only else ctx.trainings
+
+
+# -- education levels ---------------------------------------------------------------------------
+
+EDUCATION_RANK: dict[str, int] = {
+    Education.DOCTORATE.value: 6,
+    Education.MASTER.value: 5,
+    Education.BACHELOR.value: 4,
+    Education.ASSOCIATE.value: 3,
+    Education.SECONDARY.value: 2,
+    Education.OTHER.value: 1,
+}
+"""Each education level's rank, highest first; ``other`` is below every named level."""
+
+
+def education_rank(column: str) -> pl.Expr:
+    """The rank of the education in ``column`` (null where none is recorded)."""
+    return pl.col(column).replace_strict(EDUCATION_RANK, default=None, return_dtype=pl.Int8)
+
+
+def education_words(value: str) -> str:
+    """An education level in Chinese."""
+    return label(Education(value))
+
+
+# -- the monitor's side -----------------------------------------------------------------------
+
+
+class OfficerTracker(Tracker):
+    """A rule about each officer the rule counts (department in scope, employment, on duty)."""
+
+    reads: ClassVar[frozenset[str]] = frozenset({"departments", "officers", "trainings"})
+    rule: OfficerRule
+
+    def officer_in_scope(self, officer_id: str) -> dict[str, Any] | None:
+        officer = self.state.officers.get(officer_id)
+        if (
+            officer is None
+            or not self.state.enforcement_officer(
+                self.rule, self.pack, officer, self.rule.employment, self.rule.on_duty_only
+            )
+            or officer["department"] not in self.counted_departments()
+        ):
+            return None
+        return officer
+
+    def counted_departments(self) -> frozenset[str]:
+        """The departments whose officers the rule counts (its scope, unless narrowed)."""
+        return self.departments()
+
+    def changed_officers(self, change: Change) -> Iterable[str]:
+        if change.record_type == "departments":
+            return list(self.state.officers_of(change.row["id"]))
+        if change.record_type == "officers":
+            return (change.row["id"],)
+        return ()
+
+
+class YearTracker(OfficerTracker):
+    """A rule about each officer in each calendar year of its period up to the clock, from the
+    year they entered enforcement; a year is judged once it has ended."""
+
+    def on_change(self, change: Change) -> Iterable[Observation]:
+        years = self.state.active_years(self.rule, self.pack)
+        if change.record_type == "trainings":
+            pairs = {(o, y) for o, y in change.officer_years if y in years}
+        else:
+            pairs = {(o, y) for o in self.changed_officers(change) for y in years}
+        return self.observe(pairs)
+
+    def on_clock(self, before: datetime | None, after: datetime) -> Iterable[Observation]:
+        earlier = set(self.state.years_at(self.rule, self.pack, before))
+        years = [
+            y
+            for y in self.state.years_at(self.rule, self.pack, after)
+            if y not in earlier or passed(before, after, last_moment(date(y, 12, 31)))
+        ]
+        return self.observe({(o, y) for y in years for o in self.state.officers})
+
+    def observe(self, pairs: set[tuple[str, int]]) -> Iterator[Observation]:
+        for officer_id, year in sorted(pairs):
+            yield self.observe_one(officer_id, year, self.officer_in_year(officer_id, year))
+
+    def officer_in_year(self, officer_id: str, year: int) -> dict[str, Any] | None:
+        officer = self.officer_in_scope(officer_id)
+        entered = officer["entered_enforcement_on"] if officer else None
+        if entered is not None and entered.year > year:
+            return None
+        return officer
+
+    def observe_one(
+        self, officer_id: str, year: int, officer: dict[str, Any] | None
+    ) -> Observation:
+        raise NotImplementedError
+
+    def year_event(self, year: int, **fields: Any) -> dict[str, Any]:
+        """An officer-year's event: ``fields`` and the clock's (``due``: the year's end)."""
+        return fields | live_clock(self.state, date(year, 12, 31))
+
+
+class DoneByDueTracker(OfficerTracker):
+    """Each officer in enforcement by the due day, until a dated record from the first counted
+    day to the due day; ``late`` for one after it. A kind's tracker gives the days of an
+    officer's records and the officers a record touches."""
+
+    rule: DoneByDue
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.start = self.rule.start(self.in_force)
+
+    def days(self, officer_id: str) -> Iterable[date]:
+        """The days of the officer's records that count."""
+        raise NotImplementedError
+
+    def touched(self, change: Change) -> Iterable[str]:
+        """The officers whose records a change (a training, an exam) touched."""
+        raise NotImplementedError
+
+    def on_change(self, change: Change) -> Iterable[Observation]:
+        if change.record_type in ("departments", "officers"):
+            return [self.observe(o) for o in self.changed_officers(change)]
+        return [self.observe(o) for o in sorted(self.touched(change))]
+
+    def on_clock(self, before: datetime | None, after: datetime) -> Iterable[Observation]:
+        if not passed(before, after, last_moment(self.rule.due)):
+            return ()
+        return [self.observe(o) for o in list(self.state.officers)]
+
+    def observe(self, officer_id: str) -> Observation:
+        due = self.rule.due
+        officer = self.officer_in_scope(officer_id)
+        entered = officer["entered_enforcement_on"] if officer else None
+        if officer is None or (entered is not None and entered > due):
+            return self.outside(officer_id)
+        days = [d for d in self.days(officer_id) if d >= self.start]
+        after = min((d for d in days if d > due), default=None)
+        event = {
+            "in_time": any(d <= due for d in days),
+            "after_due": after is not None,
+            **live_clock(self.state, due),
+        }
+        return self.observation(
+            officer_id,
+            officer["department"],
+            event,
+            lambda: self.rule.figures.of(
+                due=due.isoformat(),
+                counted_from=self.start.isoformat(),
+                **{self.rule.after_due_figure: after.isoformat() if after else None},
+            ),
+            due=due,
+        )
+
+
+class TrainingByDueTracker(DoneByDueTracker):
+    """Trainings, from the monitor's running tallies of each officer's."""
+
+    rule: TrainingByDue
+
+    def days(self, officer_id: str) -> Iterable[date]:
+        tally = self.state.rotations if self.rule.rotation_only else self.state.training_days
+        return tally.get(officer_id, ())
+
+    def touched(self, change: Change) -> Iterable[str]:
+        return change.rotation_officers if self.rule.rotation_only else change.trained_officers
