@@ -42,6 +42,7 @@ PAGES = [
     "docs/getting-started/host-system.md",
     "docs/getting-started/analyst.md",
     "docs/getting-started/legal-staff.md",
+    "docs/waivers.md",
 ]
 NOT_RUN = ("python3 -m venv", "python -m pip", ". .venv/bin/activate", "mkdocs", "python -m pytest")
 NOT_RUN += ("jupyter", "python benchmarks/", "python docs/generate.py")

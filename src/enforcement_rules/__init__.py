@@ -38,6 +38,7 @@ from ._rules import Pack, RuleSet, load_rules
 from ._scope import campaign_scope
 from ._sources import SourceDocument
 from ._vocab import DOMAINS
+from ._waivers import WaivedFinding, Waiver, Waivers, load_waivers
 
 __all__ = [
     "DOMAINS",
@@ -65,6 +66,9 @@ __all__ = [
     "SourceDocument",
     "Status",
     "UsageError",
+    "WaivedFinding",
+    "Waiver",
+    "Waivers",
     "calendar",
     "campaign_scope",
     "contest",
@@ -72,4 +76,5 @@ __all__ = [
     "json_schema",
     "load",
     "load_rules",
+    "load_waivers",
 ]

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -19,11 +20,14 @@ from ._context import Context
 from ._dates import as_of_day, day_end
 from ._errors import UsageError
 from ._kinds.schedule import Obligation
+from ._obligations import UNKNOWN_ITEM
 from ._order import natural_key
+from ._quality import CHECKS as QUALITY_CHECKS
 from ._records import Records
 from ._report import source_data
 from ._rulebase import Severity, SourceRef, Status
 from ._rules import RuleSet, load_rules
+from ._waivers import Waiver, Waivers, as_waivers, match, waiver_warnings
 
 OPEN_STATUSES = (Status.MISSING, Status.INCOMPLETE, Status.NOT_MET)
 """Past due and still not delivered: what ``within`` keeps besides what falls due."""
@@ -50,6 +54,10 @@ class CalendarEntry:
     message_en: str
     fix: str
     sources: tuple[SourceRef, ...] = field(default=())
+    waiver: Waiver | None = None
+    """The waiver in force on the as-of day that covers this entry: it is shown as waived."""
+    expired_waiver: Waiver | None = None
+    """A waiver that covered this entry and expired (its message then says so)."""
 
     @property
     def due_moment(self) -> datetime:
@@ -63,8 +71,9 @@ class CalendarEntry:
 
     @property
     def is_finding(self) -> bool:
-        """Whether ``evaluate`` reports this entry on the same day: open and not met."""
-        return self.status != Status.MET and self.is_open
+        """Whether ``evaluate`` reports this entry on the same day: open, not met and not
+        waived."""
+        return self.status != Status.MET and self.is_open and self.waiver is None
 
     @property
     def is_open(self) -> bool:
@@ -92,15 +101,26 @@ class CalendarEntry:
             "message_en": self.message_en,
             "fix": self.fix,
             "sources": [source_data(s) for s in self.sources],
+            "waiver": self.waiver.to_dict() if self.waiver else None,
         }
 
 
 class Calendar:
     """Entries sorted per department, soonest due first."""
 
-    def __init__(self, *, as_of: date, packs: list[str], entries: Iterable[CalendarEntry]) -> None:
+    def __init__(
+        self,
+        *,
+        as_of: date,
+        packs: list[str],
+        entries: Iterable[CalendarEntry],
+        warnings: Iterable[str] = (),
+    ) -> None:
         self.as_of = as_of
         self.packs = packs
+        self.warnings = list(warnings)
+        """Notes about the waivers given: one in force that covers no entry, one not yet
+        approved."""
         self.entries = sorted(
             entries,
             key=lambda e: (e.department, e.due, natural_key(e.rule), e.item, e.period or ""),
@@ -141,7 +161,7 @@ class Calendar:
             return entry.rule not in skipped and all(values[n] in v for n, v in chosen.items())
 
         kept = [entry for entry in self.entries if keeps(entry)]
-        return Calendar(as_of=self.as_of, packs=self.packs, entries=kept)
+        return Calendar(as_of=self.as_of, packs=self.packs, entries=kept, warnings=self.warnings)
 
     def departments(self) -> list[str]:
         """Department ids with entries, in order."""
@@ -169,6 +189,7 @@ class Calendar:
                 "opens": e.opens,
                 "message": e.message,
                 "quote": e.quote,
+                "waived": e.waiver is not None,
             }
             for e in self.entries
         ]
@@ -180,6 +201,7 @@ class Calendar:
             "as_of": self.as_of.isoformat(),
             "packs": self.packs,
             "entries": [e.to_dict() for e in self.entries],
+            "warnings": self.warnings,
         }
 
     def to_json(self, *, indent: int | None = 2) -> str:
@@ -208,6 +230,7 @@ _FRAME_SCHEMA = {
     "opens": pl.Date(),
     "message": pl.String(),
     "quote": pl.String(),
+    "waived": pl.Boolean(),
 }
 
 
@@ -223,13 +246,15 @@ def calendar(
     department: str | None = None,
     within: int | None = None,
     rules: RuleSet | None = None,
+    waivers: Waivers | str | Path | Iterable[str | Path | Waivers] | None = None,
 ) -> Calendar:
     """What each department owes under the rules of ``packs`` (default: every pack), with its
     due day and status as of a day.
 
     ``department`` keeps one department; ``within`` keeps what needs attention: entries due from
     the as-of day to ``within`` days after it, and those past due and still not delivered
-    (missing, incomplete, not met).
+    (missing, incomplete, not met). ``waivers`` (as ``evaluate`` takes them) mark the entries a
+    waiver in force covers as waived (``entry.waiver``), and note those of an expired one.
 
     Examples:
         >>> import enforcement_rules as er
@@ -266,9 +291,56 @@ def calendar(
                 schedule = schedule.filter(pl.col("department") == department)
             for row in schedule.iter_rows(named=True):
                 entries.append(_entry(rule, pack.id, row, day, names))
+    warnings: list[str] = []
+    if waivers is not None:
+        given = as_waivers(waivers)
+        given.check_rules([*ruleset.rules, *QUALITY_CHECKS, UNKNOWN_ITEM.id])
+        scheduled = {r.id for p in selected for r in p.rules if isinstance(r, Obligation)}
+        entries, warnings = _waived(entries, given, day, scheduled)
     if within is not None:
         entries = [e for e in entries if _needs_attention(e, within)]
-    return Calendar(as_of=day, packs=[p.id for p in selected], entries=entries)
+    return Calendar(as_of=day, packs=[p.id for p in selected], entries=entries, warnings=warnings)
+
+
+def _waived(
+    entries: list[CalendarEntry], waivers: Waivers, as_of: date, scheduled: set[str]
+) -> tuple[list[CalendarEntry], list[str]]:
+    """The entries with the waivers that cover them: an open entry not met is waived by a
+    waiver in force, noted by an expired one (as ``evaluate`` treats its finding)."""
+    frame = pl.DataFrame(
+        {
+            "__row": list(range(len(entries))),
+            "rule": [e.rule for e in entries],
+            "subject_id": [e.subject_id for e in entries],
+            "department": [e.department for e in entries],
+            "finding": [e.is_finding for e in entries],
+        },
+        schema={
+            "__row": pl.Int64,
+            "rule": pl.String,
+            "subject_id": pl.String,
+            "department": pl.String,
+            "finding": pl.Boolean,
+        },
+    ).filter(pl.col("finding"))
+    active, expired = match(frame, waivers, as_of)
+    waived = dict(active.iter_rows())
+    noted = dict(expired.iter_rows())
+    result = []
+    for index, entry in enumerate(entries):
+        if index in waived:
+            entry = replace(entry, waiver=waivers[waived[index]])
+        elif index in noted:
+            waiver = waivers[noted[index]]
+            note, note_en = waiver.expired_note()
+            entry = replace(
+                entry,
+                message=entry.message + note,
+                message_en=f"{entry.message_en} {note_en}",
+                expired_waiver=waiver,
+            )
+        result.append(entry)
+    return result, waiver_warnings(waivers, as_of, set(waived.values()), scheduled)
 
 
 def _entry(

@@ -24,7 +24,7 @@ from . import _engine
 from ._calendar import Calendar, calendar
 from ._contest import contest
 from ._coverage import COVERAGE_DIR, coverage
-from ._diff import ReportDiff, diff_frames, read_report_json
+from ._diff import ReportDiff, diff_frames, read_report
 from ._errors import EnforcementRulesError, UsageError
 from ._evaluate import evaluate
 from ._export import write_csv_folder, write_json, write_jsonl, write_workbook
@@ -42,6 +42,7 @@ from ._rules import PACKS_GROUP, SHIPPED, RuleSet, load_rules
 from ._scope import campaign_scope, render_scope
 from ._table import fit_lines, render_table
 from ._terminal import printable
+from ._waivers import Waivers, load_waivers
 from ._watch import watch
 from ._writers import EXCEL_FINDINGS_LIMIT, excel_left_out, findings_csv
 
@@ -109,6 +110,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     _pack_option(check)
     _rules_options(check)
+    _waivers_option(check)
     check.add_argument(
         "--format",
         choices=REPORT_FORMATS,
@@ -281,6 +283,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     _pack_option(cal)
     _rules_options(cal)
+    _waivers_option(cal)
     _filter_options(cal)
     cal.add_argument(
         "--within",
@@ -663,6 +666,44 @@ def _rules_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+# -- waivers ----------------------------------------------------------------------------------
+
+
+def _waivers_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--waivers",
+        action="append",
+        metavar="FILE",
+        help="waive findings as this waivers file (.yaml or .csv) says: rule, subject, reason, "
+        "approved by, approved on, valid until (repeatable; see docs/waivers.md)",
+    )
+
+
+def _waivers(args: argparse.Namespace) -> Waivers | None:
+    """The waivers of ``--waivers`` (``None`` when none was given)."""
+    return load_waivers(*args.waivers) if args.waivers else None
+
+
+def _waived_lines(report: Report) -> list[str]:
+    """The terminal's list of waived findings, each with its waiver."""
+    if report.waivers is None or not report.waived:
+        return []
+    lines = ["", f"已批准豁免 waived（不计为违规 not counted）：{len(report.waived):,}"]
+    for w in report.waived:
+        f = w.finding
+        lines.append(
+            f"  {f.rule}  {status_label(f.severity, f.status)}  {f.department or '-'}  "
+            f"{f.subject_type} {f.subject_id}"
+        )
+        lines.append(f"      {f.message}")
+        lines.append(f"      {w.waiver.text()}")
+        lines.append(f"      {w.waiver.text('en')}")
+    return lines
+
+
+# -- rules ------------------------------------------------------------------------------------
+
+
 def _ruleset(args: argparse.Namespace) -> RuleSet:
     """The rules a command reads: shipped, installed and --rules folders, as chosen."""
     return load_rules(
@@ -684,9 +725,15 @@ def _check(args: argparse.Namespace) -> int:
     ruleset = _ruleset(args)
     with step(f"读取 loading {args.file}"):
         records = load(args.file)
+    waivers = _waivers(args)
     with step("核查 evaluating"):
         report = evaluate(
-            records, as_of=args.as_of, packs=args.pack, strict=args.strict, rules=ruleset
+            records,
+            as_of=args.as_of,
+            packs=args.pack,
+            strict=args.strict,
+            rules=ruleset,
+            waivers=waivers,
         )
     for option, named in (("--rule", args.rule), ("--skip-rule", args.skip_rule)):
         _known_rules(named, report.rules, option)
@@ -727,7 +774,12 @@ def _check(args: argparse.Namespace) -> int:
                 report.to_html(args.output, with_names=names)
             else:
                 report.write_json(args.output, with_names=names, indent=args.indent)
-        _wrote(args.output, f"{len(report):,} 项发现 findings ({output_format})")
+        waived = (
+            f"，已批准豁免 waived {report.waived_frame.height:,}"
+            if report.waivers is not None
+            else ""
+        )
+        _wrote(args.output, f"{len(report):,} 项发现 findings{waived} ({output_format})")
         if output_format == "xlsx" and len(report) > EXCEL_FINDINGS_LIMIT:
             print(excel_left_out(len(report), EXCEL_FINDINGS_LIMIT), file=sys.stderr)
     return EXIT_VIOLATIONS if report.has_violations else EXIT_OK
@@ -754,9 +806,11 @@ def _wrote(path: str | Path, what: str) -> None:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    old, old_as_of = read_report_json(args.old)
-    new, new_as_of = read_report_json(args.new)
-    result = diff_frames(old, new, old_as_of, new_as_of)
+    old, old_waived, old_as_of = read_report(args.old)
+    new, new_waived, new_as_of = read_report(args.new)
+    result = diff_frames(
+        old, new, old_as_of, new_as_of, old_waived=old_waived, new_waived=new_waived
+    )
     if args.format == "json":
         _write(json.dumps(result.to_dict(), ensure_ascii=False, default=str), None)
     else:
@@ -774,7 +828,8 @@ def _diff_table(result: ReportDiff, old: str, new: str, limit: int) -> str:
         f"比较 compare: {old}（评估日 as of {result.old_as_of}）→ {new}（评估日 as of "
         f"{result.new_as_of}）",
         f"新增 new {counts['new']:,}，已解决 resolved {counts['resolved']:,}，"
-        f"仍未解决 still open {counts['still_open']:,}",
+        f"仍未解决 still open {counts['still_open']:,}"
+        + (f"，已批准豁免 waived {counts['waived']:,}" if counts["waived"] else ""),
     ]
     headers = ["新增 new", "已解决 resolved", "仍未解决 open"]
     names = dict(
@@ -805,6 +860,7 @@ def _diff_table(result: ReportDiff, old: str, new: str, limit: int) -> str:
     for frame, title in (
         (result.new, "新增的发现 new findings"),
         (result.resolved, "已解决 resolved"),
+        (result.waived, "已批准豁免 waived（不计为新增或已解决 neither new nor resolved）"),
     ):
         if not frame.height:
             continue
@@ -876,6 +932,8 @@ def _header(report: Report, counts: dict[str, int], filters: str) -> list[str]:
         f"发现 findings: {len(report):,}（违规 violations {report.violation_count:,}，"
         f"提示 warnings {warnings:,}，未到期 pending {by_status.get(Status.PENDING.value, 0):,}）"
     )
+    if report.waivers is not None:
+        lines.append(f"已批准豁免 waived: {report.waived_frame.height:,}（不计为违规 not counted）")
     return lines
 
 
@@ -940,6 +998,7 @@ def _report_table(
             lines.append(
                 f"      {e.sources[0].quoted()}（{e.sources[0].document} {e.sources[0].section}）"
             )
+    lines += _waived_lines(report)
     if report.warnings:
         lines += ["", "警告 warnings:"] + [f"  - {w}" for w in report.warnings]
     return "\n".join(lines)
@@ -1040,7 +1099,12 @@ def _calendar(args: argparse.Namespace) -> int:
     for option, named in (("--rule", args.rule), ("--skip-rule", args.skip_rule)):
         _known_rules(named, known, option)
     result = calendar(
-        records, as_of=args.as_of, packs=args.pack, within=args.within, rules=ruleset
+        records,
+        as_of=args.as_of,
+        packs=args.pack,
+        within=args.within,
+        rules=ruleset,
+        waivers=_waivers(args),
     ).filter(
         rule=args.rule,
         department=args.department,
@@ -1065,10 +1129,13 @@ def _calendar_table(result: Calendar) -> str:
     counted = "，".join(
         f"{STATUS_LABELS[s]} {s.value} {statuses[s]}" for s in Status if statuses.get(s)
     )
+    waived = sum(1 for e in result if e.waiver)
     lines = [
         f"合规日历 compliance calendar · 评估日 as of {result.as_of.isoformat()} · "
         f"规则包 packs: {', '.join(result.packs)}",
-        f"条目 entries: {len(result)}" + (f"（{counted}）" if counted else ""),
+        f"条目 entries: {len(result)}"
+        + (f"（{counted}）" if counted else "")
+        + (f"，其中已批准豁免 waived {waived}" if waived else ""),
     ]
     if not len(result):
         lines += ["", "没有条目 no entries."]
@@ -1080,7 +1147,8 @@ def _calendar_table(result: Calendar) -> str:
                 e.due.isoformat(),
                 f"{e.days_left:+d}",
                 STATUS_LABELS[e.status]
-                + ("（提示）" if e.severity == Severity.WARNING and e.status != Status.MET else ""),
+                + ("（提示）" if e.severity == Severity.WARNING and e.status != Status.MET else "")
+                + ("（已豁免）" if e.waiver else ""),
                 e.rule,
                 e.period or "-",
                 e.title,
@@ -1088,6 +1156,8 @@ def _calendar_table(result: Calendar) -> str:
             for e in entries
         ]
         lines.append(render_table(["期限", "天数", "状态", "规则", "期间", "事项"], rows))
+    if result.warnings:
+        lines += ["", "警告 warnings:"] + [f"  - {w}" for w in result.warnings]
     return "\n".join(lines)
 
 

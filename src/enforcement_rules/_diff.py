@@ -5,10 +5,15 @@ A finding is the same finding in two runs when it has the same **rule**, the sam
 and the same **period** (``None`` for rules without one): its status,
 figures and wording may change between runs (a missing report becomes late), it stays the
 same finding. Two findings of one rule, subject and period in one run are paired in order.
+
+A finding a waiver covers (``waived``) is neither new nor resolved: a finding open before and
+waived now is listed under ``waived``, with its earlier status; one waived before and open now
+(its waiver expired) is still open, its earlier status ``waived``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +40,12 @@ DIFF_COLUMNS: dict[str, pl.DataType] = {
 }
 _ORDER = ["department", "rule", "subject_id", "period"]
 _PAIR = "__pair"
+WAIVED = "waived"
+"""The earlier status of a finding that was waived then."""
+
+
+def _no_findings() -> pl.DataFrame:
+    return pl.DataFrame(schema=DIFF_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -47,7 +58,9 @@ class ReportDiff:
         new: Findings of the later run the earlier one did not have.
         resolved: Findings of the earlier run the later one no longer has.
         still_open: Findings in both runs, as the later run words them, with the earlier
-            status in ``old_status``.
+            status in ``old_status`` (``waived`` where a waiver covered it then).
+        waived: Findings of the later run a waiver covers, with the earlier status in
+            ``old_status`` (``waived``, a status, or null where the earlier run had none).
     """
 
     old_as_of: str
@@ -55,13 +68,15 @@ class ReportDiff:
     new: pl.DataFrame
     resolved: pl.DataFrame
     still_open: pl.DataFrame
+    waived: pl.DataFrame = dataclasses.field(default_factory=_no_findings)
 
     def counts(self) -> dict[str, int]:
-        """How many findings are new, resolved and still open."""
+        """How many findings are new, resolved, still open and waived."""
         return {
             "new": self.new.height,
             "resolved": self.resolved.height,
             "still_open": self.still_open.height,
+            "waived": self.waived.height,
         }
 
     def by(self, column: str) -> pl.DataFrame:
@@ -94,27 +109,44 @@ class ReportDiff:
             "new": self.new.to_dicts(),
             "resolved": self.resolved.to_dicts(),
             "still_open": self.still_open.to_dicts(),
+            "waived": self.waived.to_dicts(),
         }
 
 
-def diff_frames(old: pl.DataFrame, new: pl.DataFrame, old_as_of: str, new_as_of: str) -> ReportDiff:
-    """Compare two frames of findings with the columns of ``DIFF_COLUMNS``."""
+def diff_frames(
+    old: pl.DataFrame,
+    new: pl.DataFrame,
+    old_as_of: str,
+    new_as_of: str,
+    *,
+    old_waived: pl.DataFrame | None = None,
+    new_waived: pl.DataFrame | None = None,
+) -> ReportDiff:
+    """Compare two frames of findings with the columns of ``DIFF_COLUMNS`` (and the findings
+    each run waived)."""
     old, new = _paired(old), _paired(new)
+    old_w = _paired(old_waived if old_waived is not None else _no_findings())
+    new_w = _paired(new_waived if new_waived is not None else _no_findings())
     keys = [*IDENTITY, _PAIR]
-    opened = new.join(old.select(keys), on=keys, how="anti", nulls_equal=True)
-    resolved = old.join(new.select(keys), on=keys, how="anti", nulls_equal=True)
-    still = new.join(
-        old.select(*keys, pl.col("status").alias("old_status")),
-        on=keys,
-        how="inner",
-        nulls_equal=True,
-    )
+    # what each run had: open findings with their status, waived ones as "waived"
+    before = pl.concat(
+        [
+            old.select(*keys, pl.col("status").alias("old_status")),
+            old_w.select(*keys, pl.lit(WAIVED).alias("old_status")),
+        ]
+    ).unique(keys, keep="first", maintain_order=True)
+    after = pl.concat([new.select(keys), new_w.select(keys)])
+    opened = new.join(before, on=keys, how="anti", nulls_equal=True)
+    resolved = old.join(after, on=keys, how="anti", nulls_equal=True)
+    still = new.join(before, on=keys, how="inner", nulls_equal=True)
+    waived = new_w.join(before, on=keys, how="left", nulls_equal=True)
     return ReportDiff(
         old_as_of=old_as_of,
         new_as_of=new_as_of,
         new=sort_frame(opened, _ORDER).drop(_PAIR),
         resolved=sort_frame(resolved, _ORDER).drop(_PAIR),
         still_open=sort_frame(still, _ORDER).drop(_PAIR),
+        waived=sort_frame(waived, _ORDER).drop(_PAIR),
     )
 
 
@@ -125,8 +157,9 @@ def _paired(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def read_report_json(path: str | Path) -> tuple[pl.DataFrame, str]:
-    """The findings of a JSON report (``check --format json``) and its as-of day."""
+def read_report(path: str | Path) -> tuple[pl.DataFrame, pl.DataFrame, str]:
+    """The findings of a JSON report (``check --format json``), those it lists as waived (none
+    in a report written before waivers existed), and its as-of day."""
     source = Path(path)
     name = str(path)
 
@@ -141,11 +174,23 @@ def read_report_json(path: str | Path) -> tuple[pl.DataFrame, str]:
         raise refuse("file", "a JSON report written by `check --format json`", str(error)) from None
     if not isinstance(data, dict) or not isinstance(data.get("findings"), list):
         raise refuse("top level", 'an object with a "findings" array (check --format json)')
+    waived = data.get("waived", [])
+    if not isinstance(waived, list):
+        raise refuse("waived", "an array of waived findings", type(waived).__name__)
+    as_of = data.get("as_of")
+    return (
+        _findings(data["findings"], "findings", refuse),
+        _findings(waived, "waived", refuse),
+        as_of if isinstance(as_of, str) else "?",
+    )
+
+
+def _findings(items: list[Any], key: str, refuse: Any) -> pl.DataFrame:
     rows = []
-    for index, finding in enumerate(data["findings"]):
+    for index, finding in enumerate(items):
         subject = finding.get("subject") if isinstance(finding, dict) else None
         if not isinstance(finding, dict) or not isinstance(subject, dict):
-            raise refuse(f"findings[{index}]", "a finding with a subject")
+            raise refuse(f"{key}[{index}]", "a finding with a subject")
         row = {
             "rule": finding.get("rule"),
             "subject_type": subject.get("type"),
@@ -161,10 +206,9 @@ def read_report_json(path: str | Path) -> tuple[pl.DataFrame, str]:
             required = field in ("rule", "subject_type", "subject_id", "status", "severity")
             if (value is None and required) or (value is not None and not isinstance(value, str)):
                 raise refuse(
-                    f"findings[{index}]",
+                    f"{key}[{index}]",
                     f"{field} as text" + ("" if required else " or null"),
                     json.dumps(value, ensure_ascii=False)[:80],
                 )
         rows.append(row)
-    as_of = data.get("as_of")
-    return pl.DataFrame(rows, schema=DIFF_COLUMNS), as_of if isinstance(as_of, str) else "?"
+    return pl.DataFrame(rows, schema=DIFF_COLUMNS)

@@ -46,13 +46,18 @@ class InputError(EnforcementRulesError):
     """Records could not be loaded; ``problems`` lists every problem found (up to a limit)."""
 
     def __init__(
-        self, problems: list[Problem], *, truncated: bool = False, more: int | None = None
+        self,
+        problems: list[Problem],
+        *,
+        truncated: bool = False,
+        more: int | None = None,
+        what: str = "the records",
     ) -> None:
         self.problems = problems
         self.truncated = truncated or bool(more)
         self.more = more
         """How many problems beyond those listed were found, when they were counted."""
-        lines = [f"{len(problems)} problem(s) in the records; nothing was evaluated:"]
+        lines = [f"{len(problems)} problem(s) in {what}; nothing was evaluated:"]
         lines += [f"  - {p}" for p in problems]
         if more:
             lines.append(f"  and {more} more")

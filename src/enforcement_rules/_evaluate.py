@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from pathlib import Path
 
 import polars as pl
 
@@ -17,6 +18,7 @@ from ._quality import quality_findings, quality_problems
 from ._records import Records
 from ._report import EXEMPTION_REPORT_COLUMNS, REPORT_COLUMNS, Describes, Names, Report
 from ._rules import RuleSet, load_rules
+from ._waivers import Waivers, apply_waivers, as_waivers
 
 
 def evaluate(
@@ -26,6 +28,7 @@ def evaluate(
     *,
     rules: RuleSet | None = None,
     strict: bool = False,
+    waivers: Waivers | str | Path | Iterable[str | Path | Waivers] | None = None,
 ) -> Report:
     """Check ``records`` against the rules of ``packs`` (default: every pack) as of a day.
 
@@ -38,6 +41,11 @@ def evaluate(
     id, a submission or task report naming an obligation no rule defines) are reported as
     data-quality findings; with ``strict=True`` they raise ``InputError`` instead, and nothing
     is evaluated.
+
+    ``waivers`` (a waivers file, several, or ``load_waivers(...)``) waive findings: those a
+    waiver in force on the as-of day covers are not counted and are listed in
+    ``report.waived``; those of an expired waiver come back with a note saying when it
+    expired; a waiver naming a rule that does not exist raises ``InputError``.
 
     Examples:
         >>> import enforcement_rules as er
@@ -56,6 +64,7 @@ def evaluate(
     quality = quality_findings(records)
     if strict and quality.height:
         raise InputError(quality_problems(quality, records.origin))
+    given = as_waivers(waivers) if waivers is not None else None
     ruleset = rules if rules is not None else load_rules()
     unknown = unknown_items(records, ruleset)
     if strict and unknown.height:
@@ -106,7 +115,7 @@ def evaluate(
         if frames
         else pl.DataFrame(schema=REPORT_COLUMNS)
     )
-    return Report(
+    report = Report(
         as_of=day,
         packs=[p.id for p in selected],
         frame=frame,
@@ -119,6 +128,9 @@ def evaluate(
             else pl.DataFrame(schema=EXEMPTION_REPORT_COLUMNS)
         ),
     )
+    if given is None:
+        return report
+    return apply_waivers(report, given, [*ruleset.rules, *describers])
 
 
 def _names(records: Records) -> Names:

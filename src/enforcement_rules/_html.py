@@ -298,7 +298,11 @@ def _readings(report: Report) -> str:
     """Each rule with findings or exemptions: its 解读 in Chinese, the English beside it."""
     cards = []
     for rule in dict.fromkeys(
-        [*(f.rule for f in report.findings), *(e.rule for e in report.exempt)]
+        [
+            *(f.rule for f in report.findings),
+            *(e.rule for e in report.exempt),
+            *(w.finding.rule for w in report.waived),
+        ]
     ):
         title, note, note_en = report.reading_of(rule)
         if note:
@@ -333,6 +337,19 @@ def render_html(report: Report, *, with_names: bool = False) -> str:
         + "</li>"
         for e in report.exempt
     )
+    waived_items = "".join(
+        f"<li>{escape(w.finding.rule)} · {escape(w.finding.department or '-')} · "
+        f"{escape(w.finding.subject_type)} {escape(w.finding.subject_id)}："
+        f"{escape(w.finding.message)}"
+        f'<div class="fix">已批准豁免：{escape(w.waiver.text())}</div>'
+        f'<div class="meta">{escape(w.waiver.text("en"))}</div></li>'
+        for w in report.waived
+    )
+    waived_card = (
+        f'<div class="card"><b id="count-waived">{len(report.waived):,}</b>已批准豁免 waived</div>'
+        if report.waivers is not None
+        else ""
+    )
     sortable = {"department", "rule", "status", "subject_id", "due"}
     findings_head = "".join(
         f'<th class="sort" data-key="{"subject" if c == "subject_id" else c}">'
@@ -358,7 +375,7 @@ def render_html(report: Report, *, with_names: bool = False) -> str:
 <div class="card"><b id="count-violations">{report.violation_count:,}</b>违规 violations</div>
 <div class="card"><b id="count-warnings">{warnings:,}</b>提示 warnings</div>
 <div class="card"><b id="count-pending">{pending:,}</b>未到期 pending</div>
-</div>
+{waived_card}</div>
 <h2>按结论 by status</h2>
 {_status_table(report)}
 <p class="legend"><span style="background:{_COLOURS["violations"]}"></span>违规 violations
@@ -387,6 +404,7 @@ The list of findings needs the script inside this file; the summary is above.</p
 <tbody id="findings-body"></tbody></table></div>
 {readings}
 {f"<h2>豁免 exemptions</h2><ul>{exemption_items}</ul>" if exemption_items else ""}
+{f'<h2 id="waived">已批准豁免 waived</h2><ul>{waived_items}</ul>' if waived_items else ""}
 {f"<h2>警告 warnings</h2><ul>{warning_items}</ul>" if warning_items else ""}
 {_embedded(findings_data(report, with_names=with_names))}
 <script>{_SCRIPT}</script>

@@ -76,12 +76,16 @@ def _description(entry: CalendarEntry) -> str:
         lines.append(f"原文 source: {source.document} {source.section}")
         lines.append(source.quoted())
     lines.append(f"整改 fix: {entry.fix}")
+    if entry.waiver:
+        lines.append(f"已批准豁免：{entry.waiver.text()}")
+        lines.append(entry.waiver.text("en"))
     return "\n".join(lines)
 
 
 def _event(entry: CalendarEntry, stamp: str) -> list[str]:
     period = f"({entry.period})" if entry.period else ""
-    summary = f"[{STATUS_LABELS[entry.status]}] {entry.department_name}:{entry.title}{period}"
+    label = STATUS_LABELS[entry.status] + ("·已豁免" if entry.waiver else "")
+    summary = f"[{label}] {entry.department_name}:{entry.title}{period}"
     return [
         "BEGIN:VEVENT",
         f"UID:{_uid(entry)}",
@@ -90,7 +94,11 @@ def _event(entry: CalendarEntry, stamp: str) -> list[str]:
         f"DTEND;VALUE=DATE:{_day(entry.due + timedelta(days=1))}",
         f"SUMMARY:{escape_text(summary)}",
         f"DESCRIPTION:{escape_text(_description(entry))}",
-        "CATEGORIES:" + ",".join(escape_text(c) for c in (entry.pack, entry.status.value)),
+        "CATEGORIES:"
+        + ",".join(
+            escape_text(c)
+            for c in (entry.pack, entry.status.value, *(["waived"] if entry.waiver else []))
+        ),
         "TRANSP:TRANSPARENT",
         "END:VEVENT",
     ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -23,6 +23,7 @@ from ._rulebase import RuleBase, Severity, SourceRef, Status, status_label
 
 if TYPE_CHECKING:
     from ._diff import ReportDiff
+    from ._waivers import WaivedFinding, Waiver, Waivers
 
 REPORT_COLUMNS: dict[str, pl.DataType] = {
     "rule": pl.String(),
@@ -44,6 +45,9 @@ EXEMPTION_REPORT_COLUMNS: dict[str, pl.DataType] = {
     "pack": pl.String(),
     **EXEMPTION_COLUMNS,
 }
+WAIVED_COLUMNS: dict[str, pl.DataType] = {**REPORT_COLUMNS, "waiver": pl.Int64()}
+"""A waived finding: the report's columns and the index of its waiver in ``Report.waivers``."""
+_IDENTITY = ["rule", "subject_type", "subject_id", "department", "period"]
 
 
 @dataclass(frozen=True)
@@ -112,6 +116,8 @@ class Finding:
         note: The rule's 解读: which words of the text were read how, and why (Chinese).
         note_en: The same in English.
         title_en: The rule's title in English.
+        expired_waiver: A waiver that covered this finding and expired before the as-of day
+            (its message then ends with a note saying so).
     """
 
     rule: str
@@ -133,6 +139,7 @@ class Finding:
     note: str = ""
     note_en: str = ""
     title_en: str = ""
+    expired_waiver: Waiver | None = None
 
     @property
     def quote(self) -> str:
@@ -360,6 +367,9 @@ class Report:
             messages, quotes and names).
         exemptions: Records a rule would have reported but for a provision they name, as a
             polars DataFrame (``exempt`` words them).
+        waivers: The waivers the evaluation was given (``None``: none was given).
+        waived_frame: The findings a waiver in force covers, not counted, as a polars
+            DataFrame with the index of the waiver in ``waivers`` (``waived`` words them).
         warnings: Notes about the evaluation itself: a domain outside the vocabulary, a
             department no pack applies to.
     """
@@ -374,6 +384,9 @@ class Report:
         warnings: list[str],
         exemptions: pl.DataFrame | None = None,
         names: Names | None = None,
+        waivers: Waivers | None = None,
+        waived: pl.DataFrame | None = None,
+        expired_waivers: pl.DataFrame | None = None,
     ) -> None:
         self.as_of = as_of
         self.packs = packs
@@ -386,6 +399,38 @@ class Report:
             exemptions.select(list(EXEMPTION_REPORT_COLUMNS)), ["department", "rule", "subject_id"]
         )
         self.names = names or Names()
+        self.waivers = waivers
+        if waived is None or waived.width == 0:
+            waived = pl.DataFrame(schema=WAIVED_COLUMNS)
+        self.waived_frame = sort_frame(waived.select(list(WAIVED_COLUMNS)), ORDER)
+        self._expired: dict[tuple[Any, ...], int] = (
+            {tuple(row[:-1]): row[-1] for row in expired_waivers.iter_rows()}
+            if expired_waivers is not None and expired_waivers.height
+            else {}
+        )
+
+    @property
+    def describers(self) -> Mapping[str, tuple[str, Describes]]:
+        """Each rule (and data-quality check) evaluated: its pack and what words it."""
+        return self._describers
+
+    def _derived(
+        self, frame: pl.DataFrame, exemptions: pl.DataFrame, waived: pl.DataFrame
+    ) -> Report:
+        """A report of the same evaluation holding these rows."""
+        report = Report(
+            as_of=self.as_of,
+            packs=self.packs,
+            frame=frame,
+            describers=self._describers,
+            warnings=self.warnings,
+            exemptions=exemptions,
+            names=self.names,
+            waivers=self.waivers,
+            waived=waived,
+        )
+        report._expired = self._expired
+        return report
 
     @cached_property
     def findings(self) -> list[Finding]:
@@ -395,7 +440,30 @@ class Report:
     def _finding(self, row: dict[str, Any]) -> Finding:
         _, rule = self._describers[row["rule"]]
         figures = json.loads(row["figures"]) if row["figures"] else {}
-        return finding_of(rule, row, figures)
+        finding = finding_of(rule, row, figures)
+        index = self._expired.get(tuple(row[c] for c in _IDENTITY)) if self._expired else None
+        if index is None or self.waivers is None:
+            return finding
+        waiver = self.waivers[index]
+        note, note_en = waiver.expired_note()
+        return replace(
+            finding,
+            message=f"{finding.message}{note}",
+            message_en=f"{finding.message_en} {note_en}",
+            expired_waiver=waiver,
+        )
+
+    @cached_property
+    def waived(self) -> list[WaivedFinding]:
+        """The findings a waiver in force covers (not counted), each with its waiver."""
+        from ._waivers import WaivedFinding
+
+        if self.waivers is None:
+            return []
+        return [
+            WaivedFinding(self._finding(row), self.waivers[row["waiver"]])
+            for row in self.waived_frame.iter_rows(named=True)
+        ]
 
     @cached_property
     def exempt(self) -> list[Exemption]:
@@ -438,7 +506,8 @@ class Report:
     def __repr__(self) -> str:
         return (
             f"Report(as_of={self.as_of.isoformat()}, packs={self.packs}, "
-            f"findings={len(self)}, violations={self.violation_count})"
+            f"findings={len(self)}, violations={self.violation_count}"
+            + (f", waived={self.waived_frame.height})" if self.waived_frame.height else ")")
         )
 
     # -- counts -------------------------------------------------------------------
@@ -514,14 +583,10 @@ class Report:
         if skip_rule is not None:
             condition &= ~pl.col("rule").is_in(_values(skip_rule))
             exempt &= ~pl.col("rule").is_in(_values(skip_rule))
-        return Report(
-            as_of=self.as_of,
-            packs=self.packs,
-            frame=self.frame.filter(condition),
-            describers=self._describers,
-            warnings=self.warnings,
-            exemptions=self.exemptions.filter(exempt),
-            names=self.names,
+        return self._derived(
+            self.frame.filter(condition),
+            self.exemptions.filter(exempt),
+            self.waived_frame.filter(condition),
         )
 
     def diff(self, earlier: Report) -> ReportDiff:
@@ -543,28 +608,25 @@ class Report:
             self.diff_frame(),
             earlier.as_of.isoformat(),
             self.as_of.isoformat(),
+            old_waived=earlier.diff_frame(waived=True),
+            new_waived=self.diff_frame(waived=True),
         )
 
-    def diff_frame(self) -> pl.DataFrame:
-        """The findings as ``diff`` compares them: identity, department, status, message."""
-        return self.frame.with_columns(
+    def diff_frame(self, *, waived: bool = False) -> pl.DataFrame:
+        """The findings as ``diff`` compares them: identity, department, status, message
+        (``waived``: the waived findings)."""
+        frame = self.waived_frame.drop("waiver") if waived else self.frame
+        findings = [w.finding for w in self.waived] if waived else self.findings
+        return frame.with_columns(
             pl.col("department")
             .replace_strict(self.names.departments, default=None, return_dtype=pl.String)
             .alias("department_name"),
-            pl.Series("message", [f.message for f in self.findings], dtype=pl.String),
+            pl.Series("message", [f.message for f in findings], dtype=pl.String),
         )
 
     def head(self, n: int) -> Report:
         """A report holding the first ``n`` findings (in the report's order)."""
-        return Report(
-            as_of=self.as_of,
-            packs=self.packs,
-            frame=self.frame.head(n),
-            describers=self._describers,
-            warnings=self.warnings,
-            exemptions=self.exemptions,
-            names=self.names,
-        )
+        return self._derived(self.frame.head(n), self.exemptions, self.waived_frame)
 
     @property
     def rules(self) -> list[str]:
@@ -587,18 +649,29 @@ class Report:
             text += f"\n  {label}: " + "、".join(f"{i} {n}" for i, n in named.items())
         return text
 
-    def to_frame(self, *, with_names: bool = False) -> pl.DataFrame:
+    def to_frame(self, *, with_names: bool = False, waived: bool = False) -> pl.DataFrame:
         """Findings as a polars DataFrame, with the title, message, quote and fix of each
         and the name of each department. Officers are named by id only unless
-        ``with_names``, which adds ``officer_names`` (``O021 张三、O022 李四``).
+        ``with_names``, which adds ``officer_names`` (``O021 张三、O022 李四``). ``waived``
+        gives the waived findings instead, with their ``waiver`` in words.
 
         Examples:
             >>> frame = report.to_frame()  # doctest: +SKIP
             >>> frame.group_by("department").len()  # doctest: +SKIP
         """
-        findings = self.findings
+        if waived:
+            findings = [w.finding for w in self.waived]
+            rows = self.waived_frame.drop("waiver").with_columns(
+                pl.Series(
+                    "waiver",
+                    [f"{w.waiver.text()} {w.waiver.text('en')}" for w in self.waived],
+                    dtype=pl.String,
+                )
+            )
+        else:
+            findings, rows = self.findings, self.frame
         sources = [f.sources[0] if f.sources else None for f in findings]
-        frame = self.frame.with_columns(
+        frame = rows.with_columns(
             pl.col("department")
             .replace_strict(self.names.departments, default=None, return_dtype=pl.String)
             .alias("department_name"),
@@ -710,10 +783,12 @@ class Report:
                 "by_status": self.counts("status"),
                 "by_rule": self.counts("rule"),
                 "by_department": self.counts("department"),
+                "waived": self.waived_frame.height,
             },
             "warnings": self.warnings,
             "readings": self._readings(),
             "exemptions": [e.to_dict() for e in self.exempt],
+            "waived": [self._waived_data(w, with_names) for w in self.waived],
         }
         if findings:
             data["findings"] = [self._finding_data(f, with_names) for f in self.findings]
@@ -722,7 +797,11 @@ class Report:
     def _readings(self) -> dict[str, dict[str, str]]:
         """The 解读 of each rule with findings or exemptions, once per rule."""
         rules = dict.fromkeys(
-            [*self.frame["rule"].unique(maintain_order=True), *self.exemptions["rule"].unique()]
+            [
+                *self.frame["rule"].unique(maintain_order=True),
+                *self.exemptions["rule"].unique(),
+                *self.waived_frame["rule"].unique(),
+            ]
         )
         readings = {}
         for rule in rules:
@@ -730,6 +809,9 @@ class Report:
             if note:
                 readings[rule] = {"title": title, "note": note, "note_en": note_en}
         return readings
+
+    def _waived_data(self, waived: WaivedFinding, with_names: bool) -> dict[str, Any]:
+        return {**self._finding_data(waived.finding, with_names), "waiver": waived.waiver.to_dict()}
 
     def _finding_data(self, finding: Finding, with_names: bool) -> dict[str, Any]:
         data = finding.to_dict()

@@ -38,8 +38,11 @@ from ._rulebase import STATUS_LABELS, Period, RuleBase, Severity
 from ._rules import Pack, RuleSet, load_rules
 from ._scope import campaign_scope
 from ._vocab import ALIASES
+from ._waivers import WaivedFinding, Waivers
 
 STATUS_BY_LABEL = {label: status for status, label in STATUS_LABELS.items()}
+WAIVERS_TABLE = "豁免清单"
+"""The Given table holding the evaluation's waivers (not records)."""
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -101,6 +104,7 @@ class World:
     finding: Finding | None = None
     as_of: str | None = None
     exemption: Exemption | None = None
+    waived: WaivedFinding | None = None
     in_force_to: dict[str, str] = field(default_factory=dict)  # rule id -> last day in force
 
     def findings(
@@ -118,7 +122,15 @@ class World:
         ]
 
     def records(self) -> Records:
-        return Records.from_text_rows(self.rows)
+        return Records.from_text_rows(
+            {name: rows for name, rows in self.rows.items() if name != WAIVERS_TABLE}
+        )
+
+    def waivers(self) -> Waivers | None:
+        """The waivers of a ``豁免清单:`` table, if the scenario has one."""
+        if WAIVERS_TABLE not in self.rows:
+            return None
+        return Waivers.from_rows(self.rows[WAIVERS_TABLE], file=WAIVERS_TABLE)
 
     def rules(self) -> RuleSet:
         """The shipped and installed packs, and those of the folders loaded."""
@@ -153,11 +165,21 @@ def _table(datatable: list[list[str]]) -> list[dict[str, str]]:
 @_step(
     "假如",
     r"(?P<table_name>[^\s:：]+)[:：]",
-    ("部门:", "执法人员:", "执法证件:", "培训记录:", "执法行为:", "报送材料:", "工作活动:"),
+    (
+        "部门:",
+        "执法人员:",
+        "执法证件:",
+        "培训记录:",
+        "执法行为:",
+        "报送材料:",
+        "工作活动:",
+        "豁免清单:",
+    ),
     "添加该类型的记录，每行一条：表头用记录契约的字段名或其中文名（如 编号、所属部门、用工），"
-    "列表单元格用「、」分隔。",
+    "列表单元格用「、」分隔；「豁免清单:」表是评估所用的豁免清单（见「经批准豁免」）。",
     "Add records of that type, one per row of the table: headers are the contract's field "
-    "names or their Chinese names; list cells separate items with 、.",
+    "names or their Chinese names; list cells separate items with 、. A 豁免清单: table holds "
+    "the evaluation's waivers instead.",
 )
 def records_table(world: World, table_name: str, datatable: list[list[str]]) -> None:
     world.rows.setdefault(table_name, []).extend(_table(datatable))
@@ -240,7 +262,13 @@ def evaluate_as_of(world: World, as_of: str, packs: str | None) -> None:
     pack_ids = [p.strip() for p in packs.split("、")] if packs else None
     world.as_of = as_of
     try:
-        world.report = evaluate(records, as_of=as_of, packs=pack_ids, rules=_ruleset(world))
+        world.report = evaluate(
+            records,
+            as_of=as_of,
+            packs=pack_ids,
+            rules=_ruleset(world),
+            waivers=world.waivers(),
+        )
     except EnforcementRulesError as error:
         world.error = error
         return
@@ -420,6 +448,119 @@ def no_exemptions(world: World, rule: str) -> None:
     assert world.report is not None, f"no evaluation ran in this scenario: {world.error}"
     found = [e for e in world.report.exempt if e.rule == rule]
     assert not found, [e.reason for e in found]
+
+
+# -- waivers --------------------------------------------------------------------------------
+
+
+@_step(
+    "那么",
+    r"规则 (?P<rule>\S+) 对 (?P<subject>\S+) 经批准豁免",
+    ("规则 D3 对 A1 经批准豁免", "规则 D1 对 DWK-SCJG 经批准豁免"),
+    "该规则对该记录（或该部门）的发现经批准豁免：不计为违规，列为已批准豁免（豁免来自「豁免清单:」表，"
+    "表头为 规则、对象、理由、英文理由、批准人、批准日期、有效期至）。",
+    "The rule's finding for that record (or department) is waived: not counted, listed as "
+    "waived (the waivers come from a 豁免清单: table: 规则, 对象, 理由, 英文理由, 批准人, "
+    "批准日期, 有效期至).",
+)
+def waived_for(world: World, rule: str, subject: str) -> None:
+    assert world.report is not None, f"no evaluation ran in this scenario: {world.error}"
+    found = [
+        w
+        for w in world.report.waived
+        if w.finding.rule == rule and subject in (w.finding.subject_id, w.finding.department)
+    ]
+    assert found, f"expected a waived finding of {rule} for {subject}; waived:\n" + "\n".join(
+        f"{w.finding.rule} {w.finding.subject_id}" for w in world.report.waived
+    )
+    assert not world.findings(rule, subject), "a waived finding is not among the findings"
+    world.waived = found[0]
+
+
+@_step(
+    "那么",
+    r"规则 (?P<rule>\S+) 对 (?P<subject>\S+) 没有经批准豁免",
+    ("规则 D3 对 A1 没有经批准豁免",),
+    "该规则对该记录的发现没有经批准豁免。",
+    "No finding of the rule for that record is waived.",
+)
+def not_waived_for(world: World, rule: str, subject: str) -> None:
+    assert world.report is not None, f"no evaluation ran in this scenario: {world.error}"
+    found = [
+        w for w in world.report.waived if w.finding.rule == rule and w.finding.subject_id == subject
+    ]
+    assert not found, [w.waiver.place for w in found]
+
+
+@_step(
+    "那么",
+    r"规则 (?P<rule>\S+) 经批准豁免 (?P<count>\d+) 项",
+    ("规则 D1 经批准豁免 2 项",),
+    "该规则经批准豁免的发现共这么多项。",
+    "The number of the rule's findings that are waived.",
+)
+def waived_count(world: World, rule: str, count: str) -> None:
+    assert world.report is not None, f"no evaluation ran in this scenario: {world.error}"
+    found = [w for w in world.report.waived if w.finding.rule == rule]
+    assert len(found) == int(count), [w.finding.subject_id for w in found]
+
+
+@_step(
+    "那么",
+    r"该批准豁免的(?P<what>理由|批准人)包含「(?P<text>.+)」",
+    ("该批准豁免的理由包含「证件正在换发」", "该批准豁免的批准人包含「王敏」"),
+    "上一步所指的已批准豁免，其理由（或批准人）包含这段文字。",
+    "The waiver of the waived finding named last: its reason (or approver) contains the text.",
+)
+def waiver_text(world: World, what: str, text: str) -> None:
+    assert world.waived is not None
+    waiver = world.waived.waiver
+    value = waiver.reason if what == "理由" else waiver.approved_by
+    assert text in value, value
+
+
+@_step(
+    "那么",
+    r"该发现注明豁免已于 (?P<day>\d{4}-\d{2}-\d{2}) 到期",
+    ("该发现注明豁免已于 2024-06-30 到期",),
+    "上一步所指的发现曾经批准豁免，豁免已于该日到期，发现重新列出，说明（中英文）注明到期日。",
+    "The finding named last had a waiver that expired that day: it is reported again, its "
+    "message (Chinese and English) saying so.",
+)
+def waiver_expired(world: World, day: str) -> None:
+    assert world.finding is not None
+    waiver = world.finding.expired_waiver
+    assert waiver is not None, f"the finding notes no expired waiver: {world.finding.message}"
+    assert waiver.valid_until.isoformat() == day
+    assert f"豁免已于{day}到期" in world.finding.message, world.finding.message
+    assert f"expired on {day}" in world.finding.message_en, world.finding.message_en
+
+
+@_step(
+    "那么",
+    r"报告的警告(?P<negated>包含|不含)「(?P<text>.+)」",
+    ("报告的警告包含「豁免未匹配任何发现」", "报告的警告不含「豁免未匹配任何发现」"),
+    "报告的警告（如未匹配任何发现的豁免、尚未批准的豁免）包含（或不含）这段文字。",
+    "The report's warnings (a waiver matching no finding, one not yet approved) contain (or do "
+    "not contain) the text.",
+)
+def report_warning(world: World, negated: str, text: str) -> None:
+    assert world.report is not None, f"no evaluation ran in this scenario: {world.error}"
+    found = any(text in w for w in world.report.warnings)
+    assert found == (negated == "包含"), world.report.warnings
+
+
+@_step(
+    "那么",
+    r"评估因输入有误而未进行，错误指出「(?P<text>.+)」",
+    ("评估因输入有误而未进行，错误指出「field 'rule'」",),
+    "输入（记录或豁免清单）有误，评估没有进行；错误信息包含这段文字（文件、行号、字段）。",
+    "The input (records or waivers) was refused and nothing was evaluated; the error names the "
+    "text (file, line, field).",
+)
+def evaluation_refused(world: World, text: str) -> None:
+    assert world.report is None and world.error is not None, "the evaluation ran"
+    assert text in str(world.error), str(world.error)
 
 
 # -- campaigns and contests -----------------------------------------------------------------

@@ -62,6 +62,13 @@ LABELS = {
     "note": "解读 reading",
     "note_en": "reading (English)",
     "officer_names": "人员 officers",
+    "waived": "豁免 waived",
+    "reason": "豁免理由 waiver reason",
+    "reason_en": "waiver reason (English)",
+    "approved_by": "批准人 approved by",
+    "approved_on": "批准日期 approved on",
+    "valid_until": "有效期至 valid until",
+    "waiver_source": "豁免出处 waiver source",
     "findings": "发现 findings",
     "violations": "违规 violations",
     "warnings": "提示 warnings",
@@ -74,7 +81,11 @@ EXCEL_FINDINGS_LIMIT = 60_000
 a province's findings (114,605 at scale 1) would take longer than a person waits: 60,000
 rows of 17 columns take about 7 s on one core."""
 
+WAIVED = "已批准豁免 waived"
+"""How a written findings table marks a waived finding (``waived`` column)."""
+
 FINDINGS_SHEET = "发现 findings"
+WAIVED_SHEET = "批准豁免 waived"
 DEPARTMENT_SHEET = "按部门 by department"
 RULE_SHEET = "按规则 by rule"
 
@@ -85,12 +96,53 @@ def findings_table(report: Report, *, with_names: bool = False) -> pl.DataFrame:
     return frame.select([*COLUMNS, *(["officer_names"] if with_names else [])])
 
 
+WAIVER_COLUMNS: dict[str, pl.DataType] = {
+    "waived": pl.String(),
+    "reason": pl.String(),
+    "reason_en": pl.String(),
+    "approved_by": pl.String(),
+    "approved_on": pl.Date(),
+    "valid_until": pl.Date(),
+    "waiver_source": pl.String(),
+}
+"""The columns a written table adds for a waived finding: ``waived`` and its waiver."""
+
+
+def waived_table(report: Report, *, with_names: bool = False) -> pl.DataFrame:
+    """The waived findings with the columns of ``COLUMNS`` (and ``officer_names``), then
+    ``WAIVER_COLUMNS``: ``waived`` and their waiver."""
+    frame = report.to_frame(with_names=with_names, waived=True)
+    waivers = [w.waiver for w in report.waived]
+    values: dict[str, list[Any]] = {
+        "waived": [WAIVED] * len(waivers),
+        "reason": [w.reason for w in waivers],
+        "reason_en": [w.reason_en or None for w in waivers],
+        "approved_by": [w.approved_by for w in waivers],
+        "approved_on": [w.approved_on for w in waivers],
+        "valid_until": [w.valid_until for w in waivers],
+        "waiver_source": [w.place for w in waivers],
+    }
+    return frame.select(*COLUMNS, *(["officer_names"] if with_names else [])).with_columns(
+        pl.Series(name, values[name], dtype=dtype) for name, dtype in WAIVER_COLUMNS.items()
+    )
+
+
 def findings_csv(report: Report, *, with_names: bool = False) -> str:
     """The findings as CSV text, text cells that would start a formula written as text
-    (``_spreadsheet``)."""
-    return formula_safe(findings_table(report, with_names=with_names)).write_csv(
-        line_terminator="\n"
-    )
+    (``_spreadsheet``). Where the evaluation was given waivers, the waived findings follow,
+    marked in a ``waived`` column with their waiver (``WAIVER_COLUMNS``)."""
+    table = findings_table(report, with_names=with_names)
+    if report.waivers is not None:
+        table = pl.concat(
+            [
+                table.with_columns(
+                    pl.lit(None, dtype=dtype).alias(name) for name, dtype in WAIVER_COLUMNS.items()
+                ),
+                waived_table(report, with_names=with_names),
+            ],
+            how="vertical_relaxed",
+        )
+    return formula_safe(table).write_csv(line_terminator="\n")
 
 
 def write_csv(report: Report, path: str | Path, *, with_names: bool = False) -> Path:
@@ -118,6 +170,8 @@ def write_excel(
         DEPARTMENT_SHEET: report.summary_by("department"),
         RULE_SHEET: _with_readings(report, report.summary_by("rule")),
     }
+    if report.waivers is not None:
+        sheets[WAIVED_SHEET] = waived_table(report, with_names=with_names)
 
     def write(temporary: Path) -> None:
         with workbook(temporary, streamed=True) as book:

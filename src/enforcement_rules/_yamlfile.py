@@ -44,7 +44,20 @@ def read_yaml(path: Path, display: str | None = None) -> LocatedYaml:
         text = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise RuleError(shown, f"cannot read the file: {error}") from None
-    loader = yaml.SafeLoader(text)
+    return parse_yaml(text, shown)
+
+
+def parse_yaml(text: str, shown: str) -> LocatedYaml:
+    """Parse YAML text (of the file ``shown``) keeping the line of every value; errors as in
+    ``read_yaml``."""
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow (a control)
+        raise RuleError(
+            shown,
+            f"not valid YAML: character U+{error.character:04X} is not allowed",
+            line=text.count("\n", 0, max(0, error.position)) + 1,
+        ) from None
     try:
         node = loader.get_single_node()
         lines: dict[Location, int] = {}
@@ -102,4 +115,9 @@ class _Builder:
             return result
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        return self.loader.construct_object(node, deep=True)
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (ValueError, OverflowError):
+            # a scalar that looks like a date and is none (2025-02-30): kept as written, so the
+            # field that wants a date refuses it, named by its line and field
+            return node.value
