@@ -51,7 +51,7 @@ from enforcement_rules._coverage import Classified, DocumentCoverage, Entry, cov
 from enforcement_rules._export import chinese_header, chinese_type_name
 from enforcement_rules._figures import FIGURES
 from enforcement_rules._kinds import KINDS, followed
-from enforcement_rules._kinds.tasks import Task, TaskTable
+from enforcement_rules._kinds.task_table import Task, TaskTable
 from enforcement_rules._rulebase import STATUS_LABELS, RuleBase, Selector
 from enforcement_rules._rules import default_rules_dir
 from enforcement_rules._steps import VOCABULARY
