@@ -523,7 +523,7 @@ def source_index(docs: list[DocumentCoverage], ruleset: er.RuleSet) -> str:
 
 def exceptions_page(ruleset: er.RuleSet) -> str:
     """The register of recognised exceptions, as legal staff read it."""
-    from enforcement_rules._kinds.personnel import CertifiedParticipants
+    from enforcement_rules._kinds.certified_participants import CertifiedParticipants
 
     honouring = [r for r in ruleset if isinstance(r, CertifiedParticipants) and r.exception_levels]
     out = [
