@@ -78,6 +78,9 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--officers", type=int, default=600, help="per department")
     parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument(
+        "--days", type=int, default=240, help="the days the actions span (the clock moves daily)"
+    )
     parser.add_argument("--pack", action="append", help="only this pack (default: every pack)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
@@ -130,7 +133,7 @@ def main() -> None:
     for i in range(1, args.events + 1):
         department = rng.choice(DEPARTMENTS)["id"]
         participants = rng.randint(1, 4)
-        day = (first_day + timedelta(days=i * 240 // args.events)).isoformat()
+        day = (first_day + timedelta(days=i * args.days // args.events)).isoformat()
         action = {
             "id": f"A{i}",
             "department": department,

@@ -51,7 +51,7 @@ from enforcement_rules._coverage import Classified, DocumentCoverage, Entry, cov
 from enforcement_rules._export import chinese_header, chinese_type_name
 from enforcement_rules._figures import FIGURES
 from enforcement_rules._kinds import KINDS, followed
-from enforcement_rules._kinds.tasks import Task, TaskTable
+from enforcement_rules._kinds.task_table import Task, TaskTable
 from enforcement_rules._rulebase import STATUS_LABELS, RuleBase, Selector
 from enforcement_rules._rules import default_rules_dir
 from enforcement_rules._steps import VOCABULARY
@@ -523,7 +523,7 @@ def source_index(docs: list[DocumentCoverage], ruleset: er.RuleSet) -> str:
 
 def exceptions_page(ruleset: er.RuleSet) -> str:
     """The register of recognised exceptions, as legal staff read it."""
-    from enforcement_rules._kinds.personnel import CertifiedParticipants
+    from enforcement_rules._kinds.certified_participants import CertifiedParticipants
 
     honouring = [r for r in ruleset if isinstance(r, CertifiedParticipants) and r.exception_levels]
     out = [

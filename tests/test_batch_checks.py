@@ -20,11 +20,9 @@ import pytest
 
 import enforcement_rules as er
 from enforcement_rules._context import Context
-from enforcement_rules._kinds.personnel import (
-    CertificateExit,
-    CertifiedParticipants,
-    NoAuxiliaryParticipants,
-)
+from enforcement_rules._kinds.certificate_exit import CertificateExit
+from enforcement_rules._kinds.certified_participants import CertifiedParticipants
+from enforcement_rules._kinds.no_auxiliary_participants import NoAuxiliaryParticipants
 from enforcement_rules._kinds.training_hours import TrainingHours
 from enforcement_rules._synthetic import province_records
 

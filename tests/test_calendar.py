@@ -12,7 +12,7 @@ import pytest
 
 import enforcement_rules as er
 from enforcement_rules._cli import main
-from enforcement_rules._kinds.schedule import Obligation
+from enforcement_rules._kinds._schedule import Obligation
 
 ROOT = Path(__file__).parents[1]
 EXAMPLE = ROOT / "examples" / "dawukou-2024" / "records.json"

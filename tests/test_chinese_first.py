@@ -13,7 +13,7 @@ import enforcement_rules as er
 from enforcement_rules._chinese import chinese_problem, full_width
 from enforcement_rules._coverage import coverage
 from enforcement_rules._figures import FIGURES, KEYS_BY_LABEL
-from enforcement_rules._kinds.tasks import TaskTable
+from enforcement_rules._kinds.task_table import TaskTable
 from enforcement_rules._rules import default_rules_dir
 from enforcement_rules._synthetic import AS_OF, province_records
 

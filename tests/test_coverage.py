@@ -15,7 +15,7 @@ from enforcement_rules._coverage import (
     coverage,
     split_sentences,
 )
-from enforcement_rules._kinds.tasks import TaskTable
+from enforcement_rules._kinds.task_table import TaskTable
 from enforcement_rules._rules import default_rules_dir
 
 RULES = er.load_rules()

@@ -19,7 +19,7 @@ from enforcement_rules._dates import (
     last_known_day,
 )
 from enforcement_rules._errors import CalendarError
-from enforcement_rules._kinds.systems import DecisionPublicity
+from enforcement_rules._kinds.decision_publicity import DecisionPublicity
 from enforcement_rules._legal_basis import article_numbers, chinese_number, cite, derived_level
 from enforcement_rules._rulebase import Period
 from enforcement_rules._rules import Pack

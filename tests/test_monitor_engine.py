@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 import enforcement_rules as er
-from enforcement_rules import _engine
+from enforcement_rules import _conditions, _engine
 from enforcement_rules._cli import main
 from monitoring import action, certificate, needs_engine, officer, standing, training
 
@@ -89,6 +89,37 @@ def test_an_event_that_fires_no_rule_is_the_ordinary_case_not_an_error() -> None
         for number in range(20):
             found = monitor.post(action(f"A{number}", "2024-05-10", "O1", "O2"), "actions")
             assert found == []
+
+
+@needs_engine
+def test_an_event_seen_again_is_answered_as_the_engine_answered_it_and_the_kept_answers_are_bounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_engine, "ANSWERS_KEPT", 3)
+    rules = {"low": _conditions.less("n", 2), "high": _conditions.at_least("n", 5)}
+    engine = _engine.Engine({"r": rules, "s": {"low": _conditions.less("n", 3)}})
+    posted: list[str] = []
+    post = engine._post
+
+    def counted(ruleset: str, event: str) -> str | None:
+        posted.append(event)
+        return post(ruleset, event)
+
+    monkeypatch.setattr(engine, "_post", counted)
+    try:
+        events = [{"n": n} for n in (1, 3, 7, 1, 3, 7, 1)]
+        answers = [engine.decide("r", _engine.encode(e)) for e in events]
+        assert answers == ["low", None, "high", "low", None, "high", "low"]
+        assert len(posted) == 3  # each distinct event went to the engine once
+        assert engine.decide("s", _engine.encode({"n": 2})) == "low"  # another ruleset asks
+        assert len(posted) == 4
+        engine.decide("r", _engine.encode({"n": 9}))  # a fifth answer: the oldest is let go
+        assert len(engine._answers) == 3
+        assert engine.decide("r", _engine.encode({"n": 1})) == "low" and len(posted) == 6
+    finally:
+        engine.close()
+    with pytest.raises(RuntimeError, match="closed"):
+        engine.decide("r", _engine.encode({"n": 1}))  # a closed engine answers nothing
 
 
 @needs_engine

@@ -168,7 +168,7 @@ def test_a_task_naming_a_unit_the_table_does_not_define_fails_at_load(rules_copy
 
 
 def test_every_dated_row_of_the_task_tables_is_tracked_and_every_row_is_listed() -> None:
-    from enforcement_rules._kinds.tasks import TaskTable
+    from enforcement_rules._kinds.task_table import TaskTable
 
     dawukou = RULES.rules["D.tasks"]
     henan = RULES.rules["H1"]

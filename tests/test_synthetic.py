@@ -15,7 +15,7 @@ from polars.testing import assert_frame_equal
 
 import enforcement_rules as er
 from enforcement_rules._cli import main
-from enforcement_rules._kinds.schedule import Obligation
+from enforcement_rules._kinds._schedule import Obligation
 from enforcement_rules._synthetic import AS_OF, generate_province, province_records
 
 SMALL = 0.003  # 20 departments, 300 officers, 3,000 acts

@@ -19,7 +19,7 @@ from ._chinese import full_width
 from ._context import Context
 from ._dates import as_of_day, day_end
 from ._errors import UsageError
-from ._kinds.schedule import Obligation
+from ._kinds._schedule import Obligation
 from ._obligations import UNKNOWN_ITEM
 from ._order import natural_key
 from ._quality import CHECKS as QUALITY_CHECKS

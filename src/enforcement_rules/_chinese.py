@@ -62,9 +62,18 @@ def _mismatched(text: str) -> re.Match[str] | None:
 def full_width(text: str) -> str:
     """``text`` with the half-width punctuation of its Chinese sentences made full-width
     (quoted source words left as written)."""
-    while True:
+    # A mark made full-width is no Chinese character, as it was not before: what the pattern
+    # finds does not change as marks are replaced, so they are replaced in one pass.
+    bare = _QUOTED.sub(lambda m: "「" + "字" * (len(m.group()) - 2) + "」", text)
+    marks = list(_HALF_WIDTH.finditer(bare))
+    if marks:
+        chars = list(text)
+        for mark in marks:
+            chars[mark.start()] = FULL_WIDTH[mark.group()]
+        text = "".join(chars)
+    while True:  # a bracket pair left half full-width
         bare = _QUOTED.sub(lambda m: "「" + "字" * (len(m.group()) - 2) + "」", text)
-        found = _HALF_WIDTH.search(bare) or _mismatched(bare)
+        found = _mismatched(bare)
         if not found:
             return text
         text = text[: found.start()] + FULL_WIDTH[found.group()] + text[found.end() :]

@@ -16,9 +16,10 @@ import polars as pl
 from pydantic import BaseModel, ConfigDict, Field
 
 
-def figure(zh: str, en: str, default: Any = ...) -> Any:
-    """A figure of a kind's ``Figures``, with its Chinese and English names."""
-    return Field(default, title=zh, description=en)
+def figure(zh: str, en: str, default: Any = ..., key: str | None = None) -> Any:
+    """A figure of a kind's ``Figures``, with its Chinese and English names (``key``: the
+    figure's key where it is a Python word, ``from``)."""
+    return Field(default, title=zh, description=en, alias=key)
 
 
 class Figures(BaseModel):
@@ -37,29 +38,35 @@ class Figures(BaseModel):
     def labels(cls) -> dict[str, tuple[str, str]]:
         """Each figure's (Chinese, English) name, in order."""
         return {
-            name: (info.title or name, info.description or name)
+            info.alias or name: (info.title or name, info.description or name)
             for name, info in cls.model_fields.items()
         }
+
+    @classmethod
+    def figure_keys(cls) -> list[str]:
+        """The figures' keys, in order."""
+        return [info.alias or name for name, info in cls.model_fields.items()]
 
     @classmethod
     def columns(cls, **columns: pl.Expr) -> dict[str, pl.Expr]:
         """The figures of many findings as polars expressions, one per figure, in the model's
         order (for ``_findings.finding_frame``): every figure and no other."""
         cls._exactly(columns)
-        return {name: columns[name] for name in cls.model_fields}
+        return {key: columns[key] for key in cls.figure_keys()}
 
     @classmethod
     def of(cls, **values: Any) -> dict[str, Any]:
         """The figures of one finding as plain values, in the model's order: every figure and
         no other (typed by ``validate``, which the tests run on every finding)."""
         cls._exactly(values)
-        return {name: values[name] for name in cls.model_fields}
+        return {key: values[key] for key in cls.figure_keys()}
 
     @classmethod
     def _exactly(cls, given: Mapping[str, object]) -> None:
-        if given.keys() != cls.model_fields.keys():
-            missing = sorted(cls.model_fields.keys() - given.keys())
-            extra = sorted(given.keys() - cls.model_fields.keys())
+        keys = set(cls.figure_keys())
+        if given.keys() != keys:
+            missing = sorted(keys - given.keys())
+            extra = sorted(given.keys() - keys)
             raise TypeError(f"{cls.__name__}: missing {missing}, not figures {extra}")
 
 

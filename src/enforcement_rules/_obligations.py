@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import polars as pl
@@ -13,10 +13,9 @@ import polars as pl
 from ._context import department_views
 from ._errors import Problem
 from ._findings import finding_frame
-from ._kinds.schedule import Obligation
-from ._kinds.tasks import TaskTable
+from ._kinds._schedule import RecordsAsked
 from ._records import Records
-from ._rulebase import DepartmentView, Severity, SourceRef, Status
+from ._rulebase import Severity, SourceRef, Status
 from ._rules import Pack, RuleSet
 
 PACK = "data-quality"
@@ -36,16 +35,7 @@ class Listed:
     details: str
 
     def to_dict(self) -> dict[str, str]:
-        return {
-            "pack": self.pack,
-            "rule": self.rule,
-            "record_type": self.record_type,
-            "item": self.item,
-            "title": self.title,
-            "when": self.when,
-            "owers": self.owers,
-            "details": self.details,
-        }
+        return {name: str(value) for name, value in asdict(self).items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,25 +52,17 @@ class Applies:
     why: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "department": self.department,
-            "department_name": self.department_name,
-            "pack": self.pack,
-            "rule": self.rule,
-            "item": self.item,
-            "title": self.title,
-            "applies": self.applies,
-            "why": self.why,
-        }
+        return asdict(self)
 
 
 def obligations(packs: Iterable[Pack]) -> list[Listed]:
-    """Every deliverable, quota and task of ``packs``, in file order."""
+    """Every deliverable, quota and task of ``packs``, in file order: what each rule asking
+    for records says it owes (``RecordsAsked.owed``)."""
     return [
         Listed(pack.id, rule.id, o.record_type, o.item, o.title, o.when, o.owers, o.details)
         for pack in packs
         for rule in pack.rules
-        if isinstance(rule, Obligation)
+        if isinstance(rule, RecordsAsked)
         for o in rule.owed()
     ]
 
@@ -88,12 +70,11 @@ def obligations(packs: Iterable[Pack]) -> list[Listed]:
 def known_items(ruleset: RuleSet) -> dict[str, set[str]]:
     """The ids records may name: ``submissions`` (obligation) and ``task_reports`` (task)."""
     known: dict[str, set[str]] = {"submissions": set(), "task_reports": set()}
-    for item in obligations(ruleset.packs.values()):
-        if item.record_type in known:
-            known[item.record_type].add(item.item)
     for rule in ruleset:
-        if isinstance(rule, TaskTable):
-            known["task_reports"].update(task.id for task in rule.tasks)
+        if isinstance(rule, RecordsAsked):
+            for record_type, names in rule.names().items():
+                if record_type in known:
+                    known[record_type].update(names)
     return known
 
 
@@ -111,44 +92,13 @@ def department_obligations(
             rows.append(
                 Applies(view.id, view.name, "-", "-", "-", "-", False, "没有规则包适用 no pack")
             )
-        for pack in covering:
-            for rule in pack.rules:
-                if isinstance(rule, TaskTable):
-                    rows += _task_rows(view, pack, rule)
-                elif isinstance(rule, Obligation):
-                    for owed in rule.owed():
-                        misses = rule.applies_to.misses(view)
-                        why = "; ".join(misses) if misses else rule.applies_to.describe()
-                        rows.append(
-                            Applies(
-                                view.id,
-                                view.name,
-                                pack.id,
-                                rule.id,
-                                owed.item,
-                                owed.title,
-                                not misses,
-                                why,
-                            )
-                        )
-    return rows
-
-
-def _task_rows(view: DepartmentView, pack: Pack, rule: TaskTable) -> list[Applies]:
-    units = rule.units_of(view) if rule.applies_to.matches(view) else []
-    rows = []
-    for task in rule.tasks:
-        if not task.tracked:
-            continue
-        matched = [u for u in task.units if u in units]
-        why = (
-            "责任单位 " + "、".join(matched)
-            if matched
-            else "不是责任单位 not one of: " + "、".join(task.units)
-        )
-        rows.append(
-            Applies(view.id, view.name, pack.id, rule.id, task.id, task.title, bool(matched), why)
-        )
+        rows += [
+            Applies(view.id, view.name, pack.id, rule.id, o.item, o.title, o.applies, o.why)
+            for pack in covering
+            for rule in pack.rules
+            if isinstance(rule, RecordsAsked)
+            for o in rule.owing(view)
+        ]
     return rows
 
 

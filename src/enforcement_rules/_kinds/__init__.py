@@ -21,18 +21,6 @@ for _module in pkgutil.iter_modules(__path__):
     if not _module.name.startswith("_"):
         importlib.import_module(f"{__name__}.{_module.name}")
 
-# the trackers not yet beside their kinds register on import
-for _family in (
-    "certificates",
-    "deliverables",
-    "inspections",
-    "personnel",
-    "quotas",
-    "systems",
-    "tasks",
-):
-    importlib.import_module(f"enforcement_rules._live.{_family}")
-
 KINDS: tuple[type[RuleBase], ...] = tuple(REGISTERED[name] for name in sorted(REGISTERED))
 """Every rule kind, by name."""
 

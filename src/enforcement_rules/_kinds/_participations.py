@@ -65,21 +65,24 @@ def _merged(ctx: Context) -> bool:
 @per_evaluation
 def _judged(ctx: Context) -> pl.DataFrame:
     exploded = _exploded(ctx)
-    judged = (
-        _held(ctx, exploded)
-        .group_by("_p", maintain_order=True)
-        .agg(
-            pl.col("valid").any().alias("certified"),
-            (pl.col("valid") & pl.col("covers").fill_null(False))
-            .any()
-            .alias("certified_in_domain"),
-            pl.col("exited").any().alias("has_exited"),
-        )
+    held = _held(ctx, exploded).with_columns(
+        covers=pl.col("valid") & covers_expr("domain").fill_null(False)
     )
-    # ``judged`` has a row per participation, in the order of its first row.
+    judged = held.group_by("_p").agg(
+        pl.col("valid").any().alias("certified"),
+        pl.col("covers").any().alias("certified_in_domain"),
+        (~pl.col("valid")).any().alias("has_exited"),
+    )
     first = exploded.filter(pl.col("_row") == pl.col("_p")) if _merged(ctx) else exploded
-    return first.select("_p", "action", "action_row", "officer").hstack(
-        judged.select(
+    return (
+        first.select("_p", "action", "action_row", "officer")
+        .join(judged, on="_p", how="left", maintain_order="left")
+        .with_columns(pl.col("certified", "certified_in_domain", "has_exited").fill_null(False))
+        .select(
+            "_p",
+            "action",
+            "action_row",
+            "officer",
             "certified",
             "certified_in_domain",
             (pl.col("has_exited") & ~pl.col("certified")).alias("exited"),
@@ -87,36 +90,31 @@ def _judged(ctx: Context) -> pl.DataFrame:
     )
 
 
-def _held(ctx: Context, exploded: pl.DataFrame) -> pl.DataFrame:
-    """Each participation (``_p``) with each certificate its officer holds (in the order
-    of ``certificates``): ``valid`` on the action's date, ``exited`` by then (within its
-    dates, but suspended, withdrawn or cancelled), ``covers`` the action's domain."""
-    certificates = ctx.records.certificates.select(
-        "officer",
-        pl.col("id").alias("certificate"),
-        "valid_from",
-        "valid_to",
-        "status",
-        "status_since",
-        "domains",
-    ).join(
+def _held(ctx: Context, exploded: pl.DataFrame, *columns: str) -> pl.DataFrame:
+    """Each participation (``_p``) with each certificate its officer holds that lies within
+    its dates on the action's date (in the order of ``certificates``): ``valid`` then (not
+    suspended, withdrawn or cancelled by then; else it had ``exited``), with its ``domains``,
+    its holder's ``department_domain`` and ``columns`` of the certificate.
+
+    Only the certificates within their dates can count or have exited: the participations
+    are joined with the certificates' dates alone, and the rest is gathered for those."""
+    certificates = ctx.records.certificates.join(
         ctx.officers.select(pl.col("id").alias("officer"), "department_domain"),
         on="officer",
         how="left",
         maintain_order="left",
     )
-    return (
+    dates = certificates.select(
+        "officer", "valid_from", "valid_to", pl.int_range(pl.len(), dtype=pl.UInt32).alias("_c")
+    )
+    held = (
         exploded.select("_p", "officer", "date", "domain")
-        .join(certificates, on="officer", how="left", maintain_order="left_right")
-        .with_columns(
-            in_dates=in_dates_expr("date"),
-            standing=standing_expr("date"),
-            covers=covers_expr("domain"),
-        )
-        .with_columns(
-            valid=(pl.col("in_dates") & pl.col("standing")).fill_null(False),
-            exited=(pl.col("in_dates") & ~pl.col("standing")).fill_null(False),
-        )
+        .join(dates, on="officer", how="inner", maintain_order="left_right")
+        .filter(in_dates_expr("date"))
+    )
+    read = ["status", "status_since", "domains", "department_domain", *columns]
+    return held.with_columns(certificates.select(pl.col(read).gather(held["_c"]))).with_columns(
+        valid=standing_expr("date").fill_null(False)
     )
 
 
@@ -129,11 +127,11 @@ def certificate_exits(ctx: Context) -> pl.DataFrame:
     exited = _judged(ctx).filter(pl.col("exited"))
     rows = _exploded(ctx).join(exited.select("_p"), on="_p", how="semi", maintain_order="left")
     lists = (
-        _held(ctx, rows)
-        .filter(pl.col("exited"))
+        _held(ctx, rows, "id")
+        .filter(~pl.col("valid"))
         .group_by("_p", maintain_order=True)
         .agg(
-            pl.col("certificate").alias("certificates"),
+            pl.col("id").alias("certificates"),
             pl.col("status").alias("statuses"),
             pl.col("status_since").alias("since"),
         )

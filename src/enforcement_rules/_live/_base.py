@@ -26,9 +26,9 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
 from .._conditions import Decision
 from .._dates import day_end, day_start, local_day, microseconds
-from .._exceptions import ExceptionRegister, Judgement
+from .._exceptions import ExceptionRegister
 from .._rulebase import DepartmentView, Period, RuleBase, Severity
-from .._semantics import covers, in_dates, in_force, standing, valid, years_to
+from .._semantics import in_force, valid, years_to
 from .._vocab import Employment
 
 if TYPE_CHECKING:
@@ -104,9 +104,8 @@ class Change:
     officer_years: set[tuple[str, int]] = field(default_factory=set)
     rotation_officers: set[str] = field(default_factory=set)
     trained_officers: set[str] = field(default_factory=set)
-    summary: ActSummary | None = None
-    # actions: the event of the three systems' rules, computed once (``_live.systems``)
-    systems_event: dict[str, Any] | None = None
+    # what the trackers read off the record, computed once for all of them (``_kinds._acts``)
+    gathered: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -153,28 +152,6 @@ class Labelled(Observation):
 
     def labels(self) -> tuple[str | None, Severity | None]:
         return self.subject_type, self.severity
-
-
-@dataclass(frozen=True, slots=True)
-class ActSummary:
-    """An action and its participants as the personnel rules read them on its date.
-
-    ``event`` holds the figures durable-rules decides on: ``day`` (ordinal), ``kind``,
-    ``participants``, ``certified`` (a certificate valid that day), ``certified_in_domain``
-    (valid and covering the action's domain), ``auxiliary``, ``exited`` (participants whose
-    certificates covering the day had all been suspended, withdrawn or cancelled) and
-    ``exempt_level`` (the level of a recognised provision the action cites that allows it
-    with fewer officers, ``""`` when none does); ``judgement``: its exception basis read
-    against the register of recognised exceptions.
-    """
-
-    row: dict[str, Any]
-    event: dict[str, Any]
-    judgement: Judgement | None
-    uncertified: list[str]
-    uncertified_in_domain: list[str]
-    auxiliary: list[str]
-    exited: list[dict[str, Any]]
 
 
 class LiveState:
@@ -338,78 +315,6 @@ class LiveState:
     def certified_on(self, officer_id: str, day: date) -> bool:
         """Whether the officer held a certificate valid on ``day``."""
         return any(valid(c, day) for c in self.certificates.get(officer_id, {}).values())
-
-    # -- an action's participants -------------------------------------------------------
-
-    def summary(self, change: Change) -> ActSummary:
-        """The action of ``change`` with its participants, computed once per action."""
-        if change.summary is None:
-            change.summary = self._summarise(change.row)
-        return change.summary
-
-    def _summarise(self, row: dict[str, Any]) -> ActSummary:
-        day: date = row["date"]
-        domain: str | None = row["domain"]
-        uncertified: list[str] = []
-        uncertified_in_domain: list[str] = []
-        auxiliary: list[str] = []
-        exited: list[dict[str, Any]] = []
-        for officer_id in row["participants"]:
-            officer = self.officers.get(officer_id)
-            department = self.departments.get(officer["department"]) if officer else None
-            department_domain = department["domain"] if department else None
-            certified = in_domain = False
-            first_exit: dict[str, Any] | None = None
-            for certificate in self.certificates.get(officer_id, {}).values():
-                if not in_dates(certificate, day):
-                    continue
-                if not standing(certificate, day):
-                    if first_exit is None:
-                        first_exit = {
-                            "officer": officer_id,
-                            "certificate": certificate["id"],
-                            "status": certificate["status"],
-                            "since": certificate["status_since"].isoformat(),
-                        }
-                    continue
-                certified = True
-                in_domain = in_domain or covers(certificate, domain, department_domain)
-            if not certified:
-                uncertified.append(officer_id)
-                if first_exit is not None:
-                    exited.append(first_exit)
-            if not in_domain:
-                uncertified_in_domain.append(officer_id)
-            if officer is not None and officer["employment"] == Employment.AUXILIARY.value:
-                auxiliary.append(officer_id)
-        participants = len(row["participants"])
-        event = {
-            "day": day.toordinal(),
-            "kind": row["kind"],
-            "participants": participants,
-            "certified": participants - len(uncertified),
-            "certified_in_domain": participants - len(uncertified_in_domain),
-            "auxiliary": len(auxiliary),
-            "exited": len(exited),
-        }
-        basis = row["exception_basis"]
-        judgement = (
-            None
-            if basis is None
-            else self.exceptions.judge(
-                basis, row["basis_level"], row["kind"], domain, row["procedure"]
-            )
-        )
-        event["exempt_level"] = judgement.exempt_level if judgement else ""
-        return ActSummary(
-            row=row,
-            event=event,
-            judgement=judgement,
-            uncertified=sorted(uncertified),
-            uncertified_in_domain=sorted(uncertified_in_domain),
-            auxiliary=sorted(auxiliary),
-            exited=sorted(exited, key=lambda e: str(e["officer"])),
-        )
 
 
 class Members:

@@ -1,134 +1,43 @@
-"""The three systems (三项制度): whole-process records, legal review of major decisions before
-they are taken, and publicity of decisions."""
+"""``decision_publicity``: each enforcement decision is made public (公示), within a period
+after it is taken where the rule gives one."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 import polars as pl
 from pydantic import Field, model_validator
 
 from .._chinese import ChineseText
+from .._conditions import (
+    Decision,
+    all_of,
+    any_of,
+    at_least,
+    decide,
+    decided,
+    equals,
+    field,
+    greater,
+    less,
+)
 from .._dates import WorkingDayCount, count_working_days, last_known_day, working_day_years
 from .._fields import ActionKindName
-from .._findings import finding_frame
-from .._rulebase import RuleBase, Severity, SourceRef, Spec, Status
+from .._figures import Figures, figure
+from .._live._base import NO_DAY, Observation, ordinal
+from .._rulebase import Context, Period, Severity, SourceRef, Spec, Status
 from .._vocab import ActionKind
+from ._acts import (
+    ActionKindsRule,
+    ActTracker,
+    act_findings,
+    act_frame,
+    counted,
+    day_number,
+    not_counted,
+)
 from ._words import kinds_zh
-from .personnel import _actions_in_scope
-
-if TYPE_CHECKING:
-    from .._rulebase import Context
-
-
-def _decided_on() -> pl.Expr:
-    """The day of the decision: ``decided_on``, else the action's date."""
-    return pl.coalesce("decided_on", "date").alias("decided")
-
-
-def _as_of(column: str, ctx: Context) -> pl.Expr:
-    """A date column, read as absent when it falls after the as-of day."""
-    return pl.when(pl.col(column) <= ctx.as_of).then(pl.col(column))
-
-
-class _ActionRule(RuleBase):
-    action_kinds: list[ActionKindName] = Field(default_factory=list)
-
-    subject_type: ClassVar[str] = "action"
-
-    def _actions(self, ctx: Context, *columns: str) -> pl.DataFrame:
-        """The ``columns`` of the actions in the rule's scope."""
-        return (
-            ctx.actions.lazy()
-            .filter(_actions_in_scope(self, ctx, self.action_kinds))
-            .select("id", "department", "date", "kind", *columns)
-            .collect()
-        )
-
-
-class WholeProcessRecord(_ActionRule):
-    """Each action is recorded over its whole process (``recorded`` true). ``false`` is
-    ``not_met``; an action whose record does not say is ``missing``."""
-
-    kind: Literal["whole_process_record"]
-
-    def check(self, ctx: Context) -> pl.DataFrame:
-        rows = self._actions(ctx, "recorded").filter(
-            pl.col("recorded").is_null() | ~pl.col("recorded")
-        )
-        return finding_frame(
-            rows,
-            subject_type="action",
-            subject_id=pl.col("id"),
-            department=pl.col("department"),
-            status=pl.when(pl.col("recorded").is_null())
-            .then(pl.lit(Status.MISSING.value))
-            .otherwise(pl.lit(Status.NOT_MET.value)),
-            figures={
-                "date": pl.col("date"),
-                "kind": pl.col("kind"),
-                "recorded": pl.col("recorded"),
-            },
-        )
-
-    def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
-        head_zh = f"执法行为 {subject_id}({figures['date']},{kinds_zh(figures['kind'])})"
-        head_en = f"Action {subject_id} ({figures['date']}, {figures['kind']})"
-        if figures["recorded"] is None:
-            return (
-                head_zh + "没有记载是否进行了全过程记录。",
-                head_en + " does not say whether it was recorded over its whole process.",
-            )
-        return (
-            head_zh + "未进行全过程记录。",
-            head_en + " was not recorded over its whole process.",
-        )
-
-
-class MajorDecisionReview(_ActionRule):
-    """Each major decision (``major``) has a legal review (``legal_review_on``) on or before
-    the day it was decided (``decided_on``, else the action's date). None as of the day is
-    ``missing``; one dated after the decision is ``late``."""
-
-    kind: Literal["major_decision_review"]
-
-    def check(self, ctx: Context) -> pl.DataFrame:
-        rows = (
-            self._actions(ctx, "major", "decided_on", "legal_review_on")
-            .filter(pl.col("major"))
-            .with_columns(_decided_on(), _as_of("legal_review_on", ctx).alias("review"))
-            .filter(pl.col("review").is_null() | (pl.col("review") > pl.col("decided")))
-        )
-        return finding_frame(
-            rows,
-            subject_type="action",
-            subject_id=pl.col("id"),
-            department=pl.col("department"),
-            status=pl.when(pl.col("review").is_null())
-            .then(pl.lit(Status.MISSING.value))
-            .otherwise(pl.lit(Status.LATE.value)),
-            due=pl.col("decided"),
-            figures={
-                "kind": pl.col("kind"),
-                "decided_on": pl.col("decided"),
-                "legal_review_on": pl.col("review"),
-                "days_after": (pl.col("review") - pl.col("decided")).dt.total_days(),
-            },
-        )
-
-    def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
-        decided = figures["decided_on"]
-        head_zh = f"重大执法决定 {subject_id}({kinds_zh(figures['kind'])},{decided} 作出)"
-        head_en = f"Major decision {subject_id} ({figures['kind']}, decided {decided})"
-        if figures["legal_review_on"] is None:
-            return head_zh + "没有法制审核记录。", head_en + " has no legal review."
-        return (
-            f"{head_zh}的法制审核在 {figures['legal_review_on']},"
-            f"晚于决定 {figures['days_after']} 天。",
-            f"{head_en} was reviewed on {figures['legal_review_on']}, "
-            f"{figures['days_after']} day(s) after the decision.",
-        )
 
 
 class DuePeriod(Spec):
@@ -163,15 +72,35 @@ class DuePeriod(Spec):
         return f"{self.days} 日", f"{self.days} day(s)"
 
 
-class DecisionPublicity(_ActionRule):
+class PublicityFigures(Figures):
+    """The figures of a rule without a due period."""
+
+    kind: str = figure("类型", "kind")
+    decided_on: str = figure("决定日期", "decided on")
+
+
+class DuePublicityFigures(PublicityFigures):
+    """With ``due_within``: the due day and the publication."""
+
+    due: str | None = figure("期限", "due", None)
+    publicized_on: str | None = figure("公示日期", "publicised on", None)
+
+
+class DecisionPublicityFigures(DuePublicityFigures):
+    """A warning that the act cannot be judged says why."""
+
+    reason: str | None = figure("理由", "reason", None)
+
+
+class DecisionPublicity(ActionKindsRule):
     """Each decision is publicised (``publicized_on`` on or before the as-of day).
 
     ``due_within``: the period after the decision in which it is published (the first entry
     whose ``action_kinds`` include the act's kind), with ``due_reason`` saying where the period
     comes from and ``due_sources`` quoting it where the project holds the instrument. Until the
     period has passed an unpublished decision is ``pending``; after it, ``missing``; one
-    published after it is ``late``. Without ``due_within``, an unpublished decision is
-    ``missing`` as soon as it is taken.
+    published after it is ``late``. Without a period for the act's kind, an unpublished
+    decision is ``missing`` as soon as it is taken.
 
     A count of working days reaching a year the working-day calendar does not hold gives a due
     day known only to fall after the calendar's last day (the ``due`` figure ``晚于 2026-12-31``,
@@ -186,6 +115,8 @@ class DecisionPublicity(_ActionRule):
     due_reason: ChineseText | None = Field(default=None, description="Why this period (Chinese)")
     due_reason_en: str | None = None
     due_sources: list[SourceRef] = Field(default_factory=list)
+
+    figures: ClassVar[type[Figures]] = DecisionPublicityFigures
 
     @model_validator(mode="after")
     def _reasoned(self) -> DecisionPublicity:
@@ -209,69 +140,69 @@ class DecisionPublicity(_ActionRule):
         period = self.period_for(kind)
         return None if period is None else period.due(decided)
 
+    def decision(self, in_force: Period) -> Decision:
+        """On an action's ``published`` day and its ``due`` day (``NO_DAY``: no period; with
+        ``exact`` false, the earliest it can be), against ``today``. ``not_met`` is the
+        warning that the outcome depends on days the working-day calendar does not know."""
+        scope = self.scope(in_force)
+        late = all_of(*counted("published"), greater("published", field("due")))
+        overdue = all_of(not_counted("published"), less("due", field("today")))
+        return {
+            Status.PENDING.value: all_of(
+                *scope,
+                not_counted("published"),
+                greater("due", NO_DAY),
+                at_least("due", field("today")),
+            ),
+            Status.MISSING.value: all_of(
+                *scope,
+                not_counted("published"),
+                any_of(equals("due", NO_DAY), all_of(equals("exact", True), overdue)),
+            ),
+            Status.LATE.value: all_of(*scope, greater("due", NO_DAY), equals("exact", True), late),
+            Status.NOT_MET.value: all_of(*scope, equals("exact", False), any_of(overdue, late)),
+        }
+
     def check(self, ctx: Context) -> pl.DataFrame:
-        rows = self._actions(ctx, "decided_on", "publicized_on").with_columns(
-            _decided_on(), _as_of("publicized_on", ctx).alias("publicized")
-        )
-        if not self.due_within:
-            return finding_frame(
-                rows.filter(pl.col("publicized").is_null()),
-                subject_type="action",
-                subject_id=pl.col("id"),
-                department=pl.col("department"),
-                status=Status.MISSING.value,
-                figures={"kind": pl.col("kind"), "decided_on": pl.col("decided")},
-            )
-        distinct = rows.select("kind", "decided").unique(maintain_order=True)
+        rows = act_frame(ctx, self)
+        distinct = rows.select("kind", decided_on=pl.coalesce("decided_on", "date")).unique()
         dues = [self.due_of(k, d) for k, d in distinct.iter_rows()]
         lookup = distinct.with_columns(
-            # the due day, or the earliest it can be (see ``exact``)
-            pl.Series("due", [d.day if d else None for d in dues], dtype=pl.Date),
+            pl.Series("due_day", [d.day if d else None for d in dues], dtype=pl.Date),
             pl.Series("exact", [d.exact if d else True for d in dues], dtype=pl.Boolean),
             pl.Series("due_words", [due_words(d) for d in dues], dtype=pl.String),
         )
-        rows = rows.join(lookup, on=["kind", "decided"], how="left", maintain_order="left")
-        unpublished = pl.col("publicized").is_null()
-        rows = rows.filter(
-            (unpublished | (pl.col("publicized") > pl.col("due"))).fill_null(unpublished)
+        rows = rows.with_columns(decided_on=pl.coalesce("decided_on", "date")).join(
+            lookup, on=["kind", "decided_on"], how="left", maintain_order="left"
         )
-        # past the calendar's years: pending while the as-of day is not after the earliest day
-        # the due day can be; otherwise the outcome depends on days the calendar does not know
-        undecided = ~pl.col("exact") & ~(unpublished & (pl.col("due") >= ctx.as_of))
-        judged, unknown = rows.filter(~undecided), rows.filter(undecided)
-        figures = {
-            "kind": pl.col("kind"),
-            "decided_on": pl.col("decided"),
+        found = decided(
+            rows.with_columns(due=day_number("due_day")), self.decision(ctx.in_force(self))
+        )
+        figures: dict[str, pl.Expr] = {"kind": pl.col("kind"), "decided_on": pl.col("decided_on")}
+        if not self.due_within:
+            return act_findings(found, PublicityFigures.columns(**figures))
+        figures |= {
             "due": pl.col("due_words"),
-            "publicized_on": pl.col("publicized"),
+            "publicized_on": pl.when(pl.col("publicized_on") <= ctx.as_of).then(
+                pl.col("publicized_on")
+            ),
         }
-        found = finding_frame(
-            judged,
-            subject_type="action",
-            subject_id=pl.col("id"),
-            department=pl.col("department"),
-            status=pl.when(~unpublished)
-            .then(pl.lit(Status.LATE.value))
-            .when(pl.col("due").is_not_null() & (pl.col("due") >= ctx.as_of))
-            .then(pl.lit(Status.PENDING.value))
-            .otherwise(pl.lit(Status.MISSING.value)),
-            due=pl.when(pl.col("exact")).then(pl.col("due")),
-            figures=figures,
+        unknown = pl.col("status") == Status.NOT_MET.value
+        judged = act_findings(
+            found.filter(~unknown),
+            DuePublicityFigures.columns(**figures),
+            due=pl.when(pl.col("exact")).then(pl.col("due_day")),
         )
-        if unknown.height == 0:
-            return found
-        cannot_judge = finding_frame(
-            unknown,
-            subject_type="action",
-            subject_id=pl.col("id"),
-            department=pl.col("department"),
-            status=Status.NOT_MET.value,
-            figures=figures | {"reason": pl.lit(calendar_reason())},
+        warned = act_findings(
+            found.filter(unknown),
+            DecisionPublicityFigures.columns(**figures, reason=pl.lit(calendar_reason())),
         )
+        if warned.height == 0:
+            return judged
         return pl.concat(
             [
-                found.with_columns(pl.lit(None, dtype=pl.String).alias("severity")),
-                cannot_judge.with_columns(pl.lit(Severity.WARNING.value).alias("severity")),
+                judged.with_columns(pl.lit(None, dtype=pl.String).alias("severity")),
+                warned.with_columns(pl.lit(Severity.WARNING.value).alias("severity")),
             ]
         )
 
@@ -284,14 +215,14 @@ class DecisionPublicity(_ActionRule):
             return head_zh + "没有公示记录。", head_en + " has not been publicised."
         within_zh, within_en = period.words()
         published = figures.get("publicized_on")
-        if _exact_day(due) is None:
+        if exact_day(due) is None:
             first, last = working_day_years()
             year_zh = (
                 f"期限日{due}，落在已安装的工作日历（收录 {first}–{last} 年）尚未收录其节假日安排"
                 f"（国务院办公厅节假日安排）的年份"
             )
             year_en = (
-                f"its due day is {_due_en(due)}, in a year whose holiday arrangement "
+                f"its due day is {due_en(due)}, in a year whose holiday arrangement "
                 f"(国务院办公厅节假日安排) the installed calendar ({first}–{last}) does not "
                 f"yet hold"
             )
@@ -347,13 +278,65 @@ def calendar_reason() -> str:
     return f"工作日历只收录 {first}–{last} 年的节假日安排"
 
 
-def _exact_day(words: str) -> date | None:
+def exact_day(words: str) -> date | None:
+    """The due figure's day, when it is one (not ``晚于 …``)."""
     try:
         return date.fromisoformat(words)
     except ValueError:
         return None
 
 
-def _due_en(words: str) -> str:
+def due_en(words: str) -> str:
+    """A due figure past the calendar, in English."""
     when, _, day = words.partition(" ")
     return f"after {day}" if when == "晚于" else f"{day} or later"
+
+
+class DecisionPublicityTracker(ActTracker, follows=DecisionPublicity):
+    """An action is held until the clock reaches its publication day (one dated later does not
+    count yet) and, with a due period, until its due day has passed (or, past the working-day
+    calendar's years, the earliest day it can be), and judged again then."""
+
+    how: ClassVar[str] = (
+        "per action: its publication day against the clock's day (held likewise); with a due "
+        "period, its due day (working days on the Chinese calendar): held until the clock "
+        "passes it, then `missing`; published after it, `late`; a due day past the "
+        "working-day calendar's years is held until the earliest day it can be, then a "
+        "warning that it cannot be judged, as in `evaluate`"
+    )
+    rule: DecisionPublicity
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.decision = self.ruleset()
+
+    def judge(self, row: dict[str, Any], event: dict[str, Any]) -> Observation:
+        decided_on: date = row["decided_on"] or row["date"]
+        due = self.rule.due_of(row["kind"], decided_on)
+        published: date | None = row["publicized_on"]
+        self.wait(row, published, due.day + timedelta(days=1) if due else None)
+        exact = due is None or due.exact
+        event = dict(event, due=ordinal(due.day if due else None), exact=exact)
+        # the warning: the outcome depends on days the working-day calendar does not know
+        unknown = not exact and decide(self.decision, event) == Status.NOT_MET.value
+        shown = (
+            published if published is not None and event["published"] <= event["today"] else None
+        )
+
+        def figures() -> dict[str, Any]:
+            common = {"kind": row["kind"], "decided_on": decided_on.isoformat()}
+            if not self.rule.due_within:
+                return PublicityFigures.of(**common)
+            dated = {"due": due_words(due), "publicized_on": shown.isoformat() if shown else None}
+            if unknown:
+                return DecisionPublicityFigures.of(**common, **dated, reason=calendar_reason())
+            return DuePublicityFigures.of(**common, **dated)
+
+        return self.labelled(
+            row["id"],
+            row["department"],
+            event,
+            figures,
+            due=due.day if due is not None and due.exact else None,
+            severity=Severity.WARNING if unknown else None,
+        )

@@ -1,0 +1,311 @@
+"""What the kinds about single actions share: their scope (the rule's departments, its period
+in force and action kinds), the event an action is judged on, gathered two ways (``act_frame``
+with polars for every action at once, ``act_event`` for one action as it arrives), the
+participants of an action as the monitor reads them (``participants``), and the tracker that
+judges each action when it arrives.
+
+An act event's days are ordinals (``NO_DAY`` for a day the action does not name); ``today`` is
+the as-of day, or the clock's day in the monitor: a legal review or a publication dated after it
+does not count yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+import polars as pl
+from pydantic import Field
+
+from .._conditions import (
+    Condition,
+    any_of,
+    at_least,
+    at_most,
+    decided,
+    equals,
+    field,
+    greater,
+    one_of,
+)
+from .._exceptions import Judgement
+from .._fields import ActionKindName
+from .._findings import finding_frame
+from .._live._base import NO_DAY, Alarms, Change, LiveState, Observation, Tracker, ordinal
+from .._live._base import start_moment as day_moment
+from .._rulebase import Context, Period, RuleBase
+from .._semantics import covers, in_dates, standing
+from .._vocab import Employment
+from ._per_evaluation import per_evaluation
+
+EPOCH = date(1970, 1, 1).toordinal()
+UNSAID = "unknown"
+"""The ``started`` of an inspection whose record does not say how it was started."""
+RECORDED = {True: "yes", False: "no", None: UNSAID}
+"""An action's ``recorded`` as its event's ``record`` holds it."""
+
+
+def day_number(column: str | pl.Expr) -> pl.Expr:
+    """A date column as an event holds it: its ordinal, ``NO_DAY`` for none."""
+    expr = pl.col(column) if isinstance(column, str) else column
+    return (expr.cast(pl.Int32) + EPOCH).fill_null(NO_DAY)
+
+
+def plain(value: Any) -> Any:
+    """A field of a record as a finding's figures hold it (a day as ``YYYY-MM-DD``)."""
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def counted(name: str) -> list[Condition]:
+    """The action names the day ``name``, and it is the clock's day or before."""
+    return [greater(name, NO_DAY), at_most(name, field("today"))]
+
+
+def not_counted(name: str) -> Condition:
+    """The action names no day ``name``, or one after the clock's day (it does not count yet)."""
+    return any_of(equals(name, NO_DAY), greater(name, field("today")))
+
+
+class ActRule(RuleBase):
+    """A rule about each action of its departments dated within its period in force."""
+
+    subject_type: ClassVar[str] = "action"
+
+    def kinds(self) -> list[str]:
+        """The action kinds the rule judges (empty: every kind)."""
+        return []
+
+    def check(self, ctx: Context) -> pl.DataFrame:
+        """The decided actions; by default their figures are fields of the action."""
+        shown = {name: pl.col(name) for name in self.figures.model_fields}
+        return act_findings(
+            decided(act_frame(ctx, self), self.decision(ctx.in_force(self))),
+            self.figures.columns(**shown),
+        )
+
+    def scope(self, in_force: Period) -> list[Condition]:
+        """The period in force and the action kinds, as conditions on the act's event."""
+        conditions = [at_least("day", in_force.start.toordinal())]
+        if in_force.end is not None:
+            conditions.append(at_most("day", in_force.end.toordinal()))
+        if self.kinds():
+            conditions.append(one_of("kind", self.kinds()))
+        return conditions
+
+
+class ActionKindsRule(ActRule):
+    """An act rule that names the action kinds it judges (``action_kinds``; empty: all)."""
+
+    action_kinds: list[ActionKindName] = Field(default_factory=list)
+
+    def kinds(self) -> list[str]:
+        return [str(k) for k in self.action_kinds]
+
+
+# -- the batch: every action at once ---------------------------------------------------------
+
+
+@per_evaluation
+def act_events(ctx: Context) -> pl.DataFrame:
+    """``actions`` as of the day, each with the fields of its event beside its own columns."""
+    return ctx.actions.with_columns(
+        day=day_number("date"),
+        today=pl.lit(ctx.as_of.toordinal()),
+        decided=day_number(pl.coalesce("decided_on", "date")),
+        record=pl.col("recorded").replace_strict(
+            [True, False], [RECORDED[True], RECORDED[False]], default=UNSAID, return_dtype=pl.String
+        ),
+        reviewed=day_number("legal_review_on"),
+        published=day_number("publicized_on"),
+        started=pl.col("method").fill_null(UNSAID),
+        of_enterprise=pl.col("enterprise").fill_null(False),
+    )
+
+
+def act_frame(ctx: Context, rule: RuleBase) -> pl.DataFrame:
+    """The actions of the rule's departments with their events' fields."""
+    return act_events(ctx).filter(pl.col("department").is_in(ctx.departments(rule)))
+
+
+def act_findings(
+    frame: pl.DataFrame, figures: dict[str, pl.Expr], due: pl.Expr | None = None
+) -> pl.DataFrame:
+    """One finding per decided action of ``frame`` (columns ``id``, ``department``, ``status``)."""
+    return finding_frame(
+        frame,
+        subject_type="action",
+        subject_id=pl.col("id"),
+        department=pl.col("department"),
+        status=pl.col("status"),
+        figures=figures,
+        due=due,
+    )
+
+
+# -- the monitor: one action as it arrives ---------------------------------------------------
+
+
+def act_event(row: dict[str, Any], today: date | None) -> dict[str, Any]:
+    """``act_events`` for one action, on the clock's day ``today``."""
+    return {
+        "day": row["date"].toordinal(),
+        "kind": row["kind"],
+        "today": ordinal(today),
+        "decided": (row["decided_on"] or row["date"]).toordinal(),
+        "major": row["major"],
+        "record": RECORDED[row["recorded"]],
+        "reviewed": ordinal(row["legal_review_on"]),
+        "published": ordinal(row["publicized_on"]),
+        "started": row["method"] or UNSAID,
+        "of_enterprise": bool(row["enterprise"]),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Participants:
+    """An action's participants as the rules on who took part read them on its date.
+
+    ``event``: ``day``, ``kind``, ``participants``, ``certified`` (a certificate valid that day),
+    ``certified_in_domain`` (valid and covering the action's domain), ``auxiliary``, ``exited``
+    (participants whose certificates covering the day had all been suspended, withdrawn or
+    cancelled) and ``exempt_level`` (the level of a recognised provision the action cites that
+    allows it with fewer officers, ``""`` when none does); ``judgement``: its exception basis
+    read against the register of recognised exceptions.
+    """
+
+    event: dict[str, Any]
+    judgement: Judgement | None
+    uncertified: list[str]
+    uncertified_in_domain: list[str]
+    auxiliary: list[str]
+    exited: list[dict[str, Any]]
+
+
+def participants(change: Change, state: LiveState) -> Participants:
+    """The participants of the action of ``change``, read once for every rule."""
+    if "participants" not in change.gathered:
+        change.gathered["participants"] = _read_participants(change.row, state)
+    found: Participants = change.gathered["participants"]
+    return found
+
+
+def _read_participants(row: dict[str, Any], state: LiveState) -> Participants:
+    day: date = row["date"]
+    domain: str | None = row["domain"]
+    uncertified: list[str] = []
+    uncertified_in_domain: list[str] = []
+    auxiliary: list[str] = []
+    exited: list[dict[str, Any]] = []
+    for officer_id in row["participants"]:
+        officer = state.officers.get(officer_id)
+        department = state.departments.get(officer["department"]) if officer else None
+        department_domain = department["domain"] if department else None
+        certified = in_domain = False
+        first_exit: dict[str, Any] | None = None
+        for certificate in state.certificates.get(officer_id, {}).values():
+            if not in_dates(certificate, day):
+                continue
+            if not standing(certificate, day):
+                if first_exit is None:
+                    first_exit = {
+                        "officer": officer_id,
+                        "certificate": certificate["id"],
+                        "status": certificate["status"],
+                        "since": certificate["status_since"].isoformat(),
+                    }
+                continue
+            certified = True
+            in_domain = in_domain or covers(certificate, domain, department_domain)
+        if not certified:
+            uncertified.append(officer_id)
+            if first_exit is not None:
+                exited.append(first_exit)
+        if not in_domain:
+            uncertified_in_domain.append(officer_id)
+        if officer is not None and officer["employment"] == Employment.AUXILIARY.value:
+            auxiliary.append(officer_id)
+    basis = row["exception_basis"]
+    judgement = (
+        None
+        if basis is None
+        else state.exceptions.judge(
+            basis, row["basis_level"], row["kind"], domain, row["procedure"]
+        )
+    )
+    count = len(row["participants"])
+    event = {
+        "day": day.toordinal(),
+        "kind": row["kind"],
+        "participants": count,
+        "certified": count - len(uncertified),
+        "certified_in_domain": count - len(uncertified_in_domain),
+        "auxiliary": len(auxiliary),
+        "exited": len(exited),
+        "exempt_level": judgement.exempt_level if judgement else "",
+    }
+    return Participants(
+        event=event,
+        judgement=judgement,
+        uncertified=sorted(uncertified),
+        uncertified_in_domain=sorted(uncertified_in_domain),
+        auxiliary=sorted(auxiliary),
+        exited=sorted(exited, key=lambda e: str(e["officer"])),
+    )
+
+
+class ActTracker(Tracker):
+    """Judges each action of the rule's departments when it arrives (``observe``), on its act
+    event unless the kind reads its participants. An action whose judgement may change as the
+    clock moves (a review dated later does not count yet) is held until the days it names
+    (``wait``) and judged again then."""
+
+    reads: ClassVar[frozenset[str]] = frozenset({"actions"})
+    about_acts: ClassVar[bool] = True
+    rule: ActRule
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.kinds = frozenset(self.rule.kinds())
+        self.held: dict[str, dict[str, Any]] = {}  # action id -> row, until its days come
+        self.alarms: Alarms[str] = Alarms()
+
+    def on_change(self, change: Change) -> Iterable[Observation]:
+        row = change.row
+        self.held.pop(row["id"], None)
+        # the decision holds the kinds too: an action of another kind only spares the engine
+        if row["department"] not in self.departments() or (
+            self.kinds and row["kind"] not in self.kinds
+        ):
+            return (self.outside(row["id"]),)
+        return (self.observe(change),)
+
+    def observe(self, change: Change) -> Observation:
+        if "act" not in change.gathered:
+            change.gathered["act"] = act_event(change.row, self.state.today)
+        return self.judge(change.row, change.gathered["act"])
+
+    def judge(self, row: dict[str, Any], event: dict[str, Any]) -> Observation:
+        """The action's observation; by default its figures are fields of the action."""
+        model = self.rule.figures
+        return self.observation(
+            row["id"],
+            row["department"],
+            event,
+            lambda: model.of(**{name: plain(row[name]) for name in model.model_fields}),
+        )
+
+    def wait(self, row: dict[str, Any], *days: date | None) -> None:
+        """Judge the action again when the clock reaches each of ``days`` still to come."""
+        for day in days:
+            if day is not None and day_moment(day) > self.state.now:
+                self.held[row["id"]] = row
+                self.alarms.at(day_moment(day), row["id"], self.state.now)
+
+    def on_clock(self, before: datetime | None, after: datetime) -> Iterable[Observation]:
+        come = [self.held.pop(i) for i in self.alarms.rung(self.state.now) if i in self.held]
+        return [self.judge(row, act_event(row, self.state.today)) for row in come]
+
+    def holds(self, subject_id: str) -> bool:
+        return subject_id in self.held

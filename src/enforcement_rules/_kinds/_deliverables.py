@@ -1,0 +1,458 @@
+"""What the deliverable kinds share: reports, lists, catalogues and plans a department hands
+in by a day (``deliverable``, ``yearly_deliverable``, ``quarterly_deliverable``,
+``relative_deliverable``). A submission names the deliverable (``submissions.obligation``)
+and, for recurring ones, the period it covers.
+
+An item's event: ``submitted`` (one arrived), ``done`` (every required section, and the
+publication where one is required, arrived), ``done_on`` and ``due_day`` (ordinals), beside the
+schedule's days. Its status: ``late`` (done after the due day), ``incomplete`` (the due day has
+passed and a required section or the publication is still missing), ``missing`` (due, nothing
+submitted), ``pending`` (not yet due), else ``met``. A date-time is judged by its day in
+Asia/Shanghai.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import polars as pl
+from pydantic import Field, field_validator
+
+from .._conditions import Decision, all_of, equals, field, greater
+from .._figures import Figures, figure
+from .._live._base import Change, Observation, iso, moment_text, ordinal
+from .._rulebase import Period, Status
+from ._schedule import (
+    OBLIGATION_ID,
+    ByDepartment,
+    Draws,
+    Item,
+    Obligation,
+    Owed,
+    ScheduleTracker,
+    dated,
+    due_passed,
+    for_departments,
+    not_yet_due,
+    only,
+    opened,
+    ordinal_of,
+    read_days,
+    schedule_frame,
+    with_event,
+)
+from ._words import listed
+
+if TYPE_CHECKING:
+    from .._rulebase import Context
+
+TITLE_PUNCTUATION = r"[\s、,，;；:：。.·“”\"'()()《》]"
+"""Characters a section title is compared without."""
+
+OUTCOMES = {"met": 0.86, "late": 0.06, "incomplete": 0.03}
+"""Shares of a synthetic item's outcome; what is left is missing."""
+
+
+def plain_title(title: str) -> str:
+    """A section title without punctuation and spaces, as it is compared."""
+    return re.sub(TITLE_PUNCTUATION, "", title)
+
+
+def submissions_of(ctx: Context, obligation: str) -> pl.DataFrame:
+    """Submissions of one deliverable as of the day: ``department``, ``period``,
+    ``submitted_on`` (its day in Asia/Shanghai), ``submitted_on_moment``, ``sections``,
+    ``published_on`` (null when published after the as-of day)."""
+    table = ctx.records.table("submissions").filter(pl.col("obligation") == obligation)
+    return dated(table, "submitted_on", ctx.as_of).with_columns(
+        pl.when(pl.col("published_on") <= ctx.as_of).then(pl.col("published_on"))
+    )
+
+
+class DeliverableFigures(Figures):
+    obligation: str = figure("应交成果", "deliverable")
+    period: str | None = figure("期间", "period")
+    due: str = figure("期限", "due")
+    submitted: str | None = figure("报送日期", "submitted on")
+    submitted_moment: str | None = figure("报送时刻", "submitted at")
+    submissions: int = figure("报送次数", "submissions")
+    completed: str | None = figure("完成日期", "completed on")
+    missing_sections: list[str] = figure("缺少的部分", "missing sections")
+    published: str | None = figure("公开日期", "published on", None)  # where it must be
+
+
+class DeliverableKind(Obligation):
+    """What every deliverable rule has: the id submissions name, its name, its parts."""
+
+    obligation: str = Field(
+        pattern=OBLIGATION_ID,
+        description="The id a submission names in ``obligation`` (stable, lower-case)",
+    )
+    name: str = Field(description="What is delivered, in Chinese (全员轮训情况报告)")
+    name_en: str
+    required_sections: list[str] = Field(
+        default_factory=list, description="Section titles the deliverable must contain"
+    )
+    must_publish: bool = Field(
+        default=False, description="It must also be made public by the due day (并予以公开)"
+    )
+
+    record_type: ClassVar[str] = "submissions"
+    figures: ClassVar[type[Figures]] = DeliverableFigures
+    matches_period: ClassVar[bool] = True
+    """A submission counts for the period it names (or is read as being for); a one-off's
+    submissions count whatever period they name."""
+
+    @field_validator("required_sections")
+    @classmethod
+    def _distinct_titles(cls, value: list[str]) -> list[str]:
+        plain = [plain_title(t) for t in value]
+        if len(set(plain)) != len(plain) or not all(plain):
+            raise ValueError("section titles distinct, and not only punctuation")
+        return value
+
+    def decision(self, in_force: Period) -> Decision:
+        return opened(
+            {
+                Status.PENDING.value: all_of(equals("done", False), not_yet_due()),
+                Status.MISSING.value: all_of(equals("submitted", False), due_passed()),
+                Status.INCOMPLETE.value: all_of(
+                    equals("submitted", True), equals("done", False), due_passed()
+                ),
+                Status.LATE.value: all_of(
+                    equals("done", True), greater("done_on", field("due_day"))
+                ),
+            }
+        )
+
+    # -- the batch: every item's submissions at once -----------------------------------------
+
+    def items(self, ctx: Context) -> pl.DataFrame:
+        """Every department paired with every period."""
+        return for_departments(ctx.departments(self), self.periods(ctx.in_force(self), ctx.as_of))
+
+    def period_for(self, day: date) -> str | None:
+        """The period a submission without one counts for, read from its day (both
+        evaluators read it)."""
+        return None
+
+    def with_periods(self, subs: pl.DataFrame, items: pl.DataFrame) -> pl.DataFrame:
+        """Submissions with the period each counts for (its own, else read from its day)."""
+        read = read_days(subs, "submitted_on", self.period_for)
+        return subs.with_columns(pl.coalesce("period", read).alias("period"))
+
+    def gathered(self, ctx: Context) -> pl.DataFrame:
+        items = self.items(ctx)
+        if items.height == 0:
+            return items
+        subs = self.with_periods(submissions_of(ctx, self.obligation), items)
+        key = ["department", "period"] if self.matches_period else ["department"]
+        first = subs.group_by(key).agg(
+            pl.col("submitted_on").min().alias("submitted_on"),
+            pl.col("submitted_on_moment")
+            .sort_by("submitted_on", "submitted_on_moment")
+            .first()
+            .alias("submitted_moment"),
+            pl.len().alias("submissions"),
+            pl.col("published_on").min().alias("published"),
+        )
+        first = self.with_sections(first, subs, key)
+        done = (
+            pl.when(pl.col("completed").is_not_null() & pl.col("published").is_not_null()).then(
+                pl.max_horizontal("completed", "published")
+            )
+            if self.must_publish
+            else pl.col("completed")
+        )
+        rows = (
+            items.join(first, on=key, how="left")
+            .with_columns(done.alias("done_date"), pl.col("submissions").fill_null(0))
+            .with_columns(
+                pl.col("submitted_on").is_not_null().alias("submitted"),
+                pl.col("done_date").is_not_null().alias("done"),
+                ordinal_of("done_date").alias("done_on"),
+                ordinal_of("due").alias("due_day"),
+            )
+        )
+        return with_event(rows, ctx.as_of)
+
+    def with_sections(
+        self, first: pl.DataFrame, subs: pl.DataFrame, key: list[str]
+    ) -> pl.DataFrame:
+        """``first`` with ``completed`` (the day every required section had arrived) and the
+        ``missing_sections``, in the rule's order."""
+        required = self.required_sections
+        if not required:
+            return first.with_columns(
+                pl.col("submitted_on").alias("completed"),
+                pl.lit([], dtype=pl.List(pl.String)).alias("missing_sections"),
+            )
+        # Titles match whatever their punctuation and spacing (存在的问题、原因分析及对策 is
+        # 存在的问题原因分析及对策): a spreadsheet cell splits lists at 、.
+        titles = {plain_title(t): t for t in required}
+        per_section = (
+            subs.select(*key, "submitted_on", "sections")
+            .explode("sections")
+            .with_columns(pl.col("sections").str.replace_all(TITLE_PUNCTUATION, ""))
+            .filter(pl.col("sections").is_in(list(titles)))
+            .group_by([*key, "sections"])
+            .agg(pl.col("submitted_on").min().alias("on"))
+        )
+        complete = per_section.group_by(key).agg(
+            pl.len().alias("present"),
+            pl.col("on").max().alias("all_sections_on"),
+            pl.col("sections").alias("present_sections"),
+        )
+        # The required list goes into a column first: a list literal on the left of
+        # set_difference does not broadcast over an empty frame. set_difference keeps no
+        # order: the missing titles are put back in the rule's order.
+        place = {plain: number for number, plain in enumerate(titles)}
+        title_at = dict(enumerate(titles.values()))
+        return (
+            first.join(complete, on=key, how="left")
+            .with_columns(pl.lit(list(titles), dtype=pl.List(pl.String)).alias("_required"))
+            .with_columns(
+                pl.when(pl.col("present") == len(required))
+                .then(pl.col("all_sections_on"))
+                .alias("completed"),
+                pl.col("_required")
+                .list.set_difference(pl.col("present_sections").fill_null([]))
+                .list.eval(pl.element().replace_strict(place, return_dtype=pl.Int64))
+                .list.sort()
+                .list.eval(pl.element().replace_strict(title_at, return_dtype=pl.String))
+                .alias("missing_sections"),
+            )
+        )
+
+    def figure_columns(self) -> dict[str, pl.Expr]:
+        return {
+            "obligation": pl.lit(self.obligation),
+            "period": pl.col("period"),
+            "due": pl.col("due"),
+            "submitted": pl.col("submitted_on"),
+            "submitted_moment": pl.col("submitted_moment"),
+            "submissions": pl.col("submissions"),
+            "completed": pl.col("done_date"),
+            "missing_sections": pl.col("missing_sections").fill_null(
+                pl.lit(self.required_sections, dtype=pl.List(pl.String))
+            ),
+            "published": pl.col("published"),
+        }
+
+    def shown(self, figures: dict[str, Any]) -> dict[str, Any]:
+        """The figures, without ``published`` unless the deliverable must be made public."""
+        return only(figures, () if self.must_publish else ("published",))
+
+    def listed(self, frame: pl.DataFrame) -> pl.DataFrame:
+        figures = self.shown(self.figures.columns(**self.figure_columns()))
+        return schedule_frame(frame, rule=self, item=self.obligation, figures=figures)
+
+    # -- in words ---------------------------------------------------------------------------
+
+    def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
+        period = figures.get("period")
+        what_zh = f"「{self.name}」" + (f"({period})" if period else "")
+        what_en = self.name_en + (f" ({period})" if period else "")
+        due = figures["due"]
+        head_zh, head_en = f"{subject_id} 的{what_zh}", f"{subject_id}: {what_en}"
+        if not figures["submitted"]:
+            return (
+                f"{head_zh}截至评估日未报送;期限 {due}。",
+                f"{head_en} not submitted by the evaluation day; due {due}.",
+            )
+        moment = figures.get("submitted_moment")
+        at_zh = f"{figures['submitted']}" + (f"({moment})" if moment else "")
+        at_en = f"{figures['submitted']}" + (f" ({moment})" if moment else "")
+        zh = f"{head_zh}于 {at_zh} 报送"
+        en = f"{head_en} submitted on {at_en}"
+        gaps_zh: list[str] = []
+        gaps_en: list[str] = []
+        if figures["missing_sections"]:
+            gaps_zh.append("缺少:" + listed(figures["missing_sections"]))
+            gaps_en.append("missing: " + ", ".join(figures["missing_sections"]))
+        if self.must_publish and not figures.get("published"):
+            gaps_zh.append("尚未公开")
+            gaps_en.append("not yet published")
+        if gaps_zh:
+            return (
+                f"{zh},{';'.join(gaps_zh)};期限 {due}。",
+                f"{en}, {'; '.join(gaps_en)}; due {due}.",
+            )
+        done = figures["completed"]
+        parts_zh = ""
+        parts_en = ""
+        if done != figures["submitted"]:
+            parts_zh = f",{done} 方才齐备" + ("(含公开)" if self.must_publish else "")
+            parts_en = f", complete only on {done}" + (
+                " (publication included)" if self.must_publish else ""
+            )
+        elif self.must_publish:
+            parts_zh = f",{figures['published']} 公开"
+            parts_en = f", published {figures['published']}"
+        if done <= due:
+            return f"{zh}{parts_zh},按期(期限 {due})。", f"{en}{parts_en}, in time (due {due})."
+        return (
+            f"{zh}{parts_zh},晚于期限 {due}。",
+            f"{en}{parts_en}, after the {due} deadline.",
+        )
+
+    def when(self) -> str:
+        """The deadline in words, for listings."""
+        raise NotImplementedError
+
+    def owed(self) -> list[Owed]:
+        parts = []
+        if self.required_sections:
+            parts.append("须含:" + listed(self.required_sections))
+        if self.must_publish:
+            parts.append("须公开")
+        return [
+            Owed(
+                record_type=self.record_type,
+                item=self.obligation,
+                title=self.name,
+                when=self.when(),
+                owers=self.applies_to.describe(),
+                details=";".join(parts),
+            )
+        ]
+
+    def draw(self, ctx: Context, draws: Draws) -> dict[str, pl.DataFrame]:
+        """Each open item met, late, without a required part, or missing."""
+        frame, submitted = draws.delivered(self.open_items(ctx), OUTCOMES, early=25, late=40)
+        incomplete = pl.col("outcome") == "incomplete"
+        # Titles as a table cell holds them (a title's own 、 would split the cell's list).
+        sections = [plain_title(title) for title in self.required_sections]
+        kept = sections[:-1] if sections else []
+        return {
+            "submissions": frame.select(
+                "department",
+                pl.lit(self.obligation).alias("obligation"),
+                (pl.col("period") if self.matches_period else pl.lit(None)).alias("period"),
+                submitted.alias("submitted_on"),
+                pl.when(incomplete & pl.lit(bool(sections)))
+                .then(pl.lit(kept, dtype=pl.List(pl.String)))
+                .otherwise(pl.lit(list(sections), dtype=pl.List(pl.String)))
+                .alias("sections"),
+                pl.when(pl.lit(self.must_publish) & ~(incomplete & pl.lit(not sections)))
+                .then(submitted)
+                .alias("published_on"),
+            )
+        }
+
+
+# -- the monitor: an item's submissions as they arrive ------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """What the submissions of one item show, as ``DeliverableKind.gathered`` reads them."""
+
+    submitted: date | None  # the first day one arrived
+    submitted_moment: str | None  # its date-time, when every first-day submission gives one
+    submissions: int
+    done: date | None  # every required section (and the publication) in, on this day
+    missing_sections: list[str]
+    published: date | None
+
+
+def delivery(rule: DeliverableKind, submissions: list[dict[str, Any]], today: date) -> Delivery:
+    """The delivery of an item from its submissions (all arrived by ``today``)."""
+    if not submissions:
+        return Delivery(None, None, 0, None, list(rule.required_sections), None)
+    submitted = min(s["submitted_on"] for s in submissions)
+    moments = [s["submitted_on_moment"] for s in submissions if s["submitted_on"] == submitted]
+    # the batch sorts by day, then moment, nulls first: a plain day among them wins
+    moment = None if None in moments else moment_text(min(moments))
+    # a publication dated after the clock's day does not count yet
+    published = min(
+        (p for s in submissions if (p := s["published_on"]) is not None and p <= today),
+        default=None,
+    )
+    completed: date | None = submitted
+    missing: list[str] = []
+    if rule.required_sections:
+        titles = {plain_title(t): t for t in rule.required_sections}
+        arrived: dict[str, date] = {}
+        for s in submissions:
+            for section in s["sections"]:
+                plain = plain_title(section)
+                if plain in titles and (plain not in arrived or s["submitted_on"] < arrived[plain]):
+                    arrived[plain] = s["submitted_on"]
+        completed = max(arrived.values()) if len(arrived) == len(titles) else None
+        missing = [title for plain, title in titles.items() if plain not in arrived]
+    done = completed
+    if rule.must_publish:
+        done = max(completed, published) if completed and published else None
+    return Delivery(submitted, moment, len(submissions), done, missing, published)
+
+
+class DeliverableTracking(ScheduleTracker):
+    """A deliverable: each department in scope owes a submission of ``obligation`` in each
+    period, due on the period's due day; the tracker keeps the deliverable's submissions by
+    department."""
+
+    rule: DeliverableKind
+    reads: ClassVar[frozenset[str]] = frozenset({"departments", "submissions"})
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.submissions: ByDepartment[dict[str, Any]] = ByDepartment()
+
+    def on_record(self, change: Change) -> Iterable[Observation]:
+        row = change.row
+        ours = row["obligation"] == self.rule.obligation
+        departments = self.submissions.put(row["id"], row["department"], row if ours else None)
+        if ours and row["published_on"] is not None:
+            self.wake_at(row["department"], row["published_on"])
+        return [o for d in departments for o in self.judge_department(d)]
+
+    def period_of(self, department: str, submission: dict[str, Any]) -> str | None:
+        """The period a submission counts for: the one it names, else read from its day."""
+        period: str | None = submission["period"]
+        return period if period is not None else self.rule.period_for(submission["submitted_on"])
+
+    def judge(self, item: Item) -> Observation:
+        held = self.submissions.of(item.department).values()
+        counted = [
+            s
+            for s in held
+            if not self.rule.matches_period or self.period_of(item.department, s) == item.period
+        ]
+        found = delivery(self.rule, counted, self.state.today or date.min)
+        return self.item_observation(
+            item,
+            lambda: self.rule.shown(self.rule.figures.of(**self.figure_values(item, found))),
+            submitted=found.submitted is not None,
+            done=found.done is not None,
+            done_on=ordinal(found.done),
+            due_day=item.due.toordinal(),
+        )
+
+    def figure_values(self, item: Item, found: Delivery) -> dict[str, Any]:
+        return {
+            "obligation": self.rule.obligation,
+            "period": item.period,
+            "due": iso(item.due),
+            "submitted": iso(found.submitted),
+            "submitted_moment": found.submitted_moment,
+            "submissions": found.submissions,
+            "completed": iso(found.done),
+            "missing_sections": found.missing_sections,
+            "published": iso(found.published),
+        }
+
+
+HOW = (
+    "per (department, period) of the schedule: the periods, due days and the days items open "
+    "are the kind's `periods`, the owers the rule's selectors; the tracker keeps the "
+    "deliverable's submissions by department and derives the first day submitted, the day "
+    "every required section had arrived and the first publication day up to the clock's, "
+    "hence the day it was done; the decision gives `pending`, `missing` (the clock passed the "
+    "due moment with none), `incomplete` (the due moment passed with a section or the "
+    "publication still missing) and `late` (done after the due day)"
+)
+"""How the deliverable trackers follow their kinds (each adds how it reads a period)."""

@@ -1,0 +1,565 @@
+"""What a department owes and by when: the schedule every obligation kind keeps, for both
+evaluators.
+
+An obligation rule (a deliverable, a quota, a task table) lists every item it demands: one per
+(department, obligation, period), each with its due day, the day it opens, its status and the
+figures that decided it. The periods, due days and opening days are the kind's ``periods``,
+read by ``evaluate`` on all departments at once and by the monitor per department; an item's
+status is the kind's ``decision`` on its event: ``opens_day`` and ``today`` (ordinals),
+``due_moment`` and ``now`` (the last moment of the due day and the clock, in microseconds) and
+the kind's own figures. An item no status condition meets is ``met`` once open (``pending``
+before). The findings are the open items not met; the compliance calendar reads every item, so
+the two cannot disagree.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
+
+import polars as pl
+
+from .._conditions import Condition, Decision, all_of, at_most, decided, expression, field
+from .._conditions import greater as later_than
+from .._dates import add_months, month_end, quarter_bounds, quarter_label, quarters_overlapping
+from .._dates import quarter_of as quarter_number
+from .._findings import FINDING_COLUMNS
+from .._live._base import Alarms, Change, Observation, Tracker, due_moment, start_moment
+from .._rulebase import DepartmentView, Period, RuleBase, Severity, Status
+from .._semantics import in_force
+
+if TYPE_CHECKING:
+    from .._rulebase import Context
+    from .._rules import Pack
+
+SCHEDULE_COLUMNS: dict[str, pl.DataType] = {
+    **FINDING_COLUMNS,
+    "item": pl.String(),  # the deliverable id, activity kind or task id
+    "opens": pl.Date(),  # from this day on, an item not met is a finding
+    "severity": pl.String(),
+}
+
+OBLIGATION_ID = r"^[a-z0-9][a-z0-9\-]*$"
+"""The id a submission names in ``obligation``."""
+
+MONTH_DAY = re.compile(r"(\d{2})-(\d{2})")
+
+STAGE_WORDS = {"中期": "mid_term", "中期评估": "mid_term", "终期": "final", "终期评估": "final"}
+"""Chinese words of plan-evaluation stages (``activities.stage``)."""
+
+
+def empty_schedule() -> pl.DataFrame:
+    return pl.DataFrame(schema=SCHEDULE_COLUMNS)
+
+
+def parse_month_day(text: str) -> tuple[int, int]:
+    """``"01-15"`` as (1, 15); ``ValueError`` unless a real month-day."""
+    match = MONTH_DAY.fullmatch(text)
+    if match is None:
+        raise ValueError("a month-day as MM-DD, e.g. 01-15")
+    month, day = int(match.group(1)), int(match.group(2))
+    if not 1 <= month <= 12 or not 1 <= day <= month_end(2024, month).day:
+        raise ValueError("a real month-day as MM-DD, e.g. 01-15")
+    return month, day
+
+
+def stage_of(column: pl.Expr) -> pl.Expr:
+    """An activity's stage in its canonical word (mid_term, final); others as written."""
+    return column.replace(STAGE_WORDS)
+
+
+def stage_of_value(stage: str | None) -> str | None:
+    """One activity's stage as ``stage_of`` reads a column of them."""
+    return None if stage is None else STAGE_WORDS.get(stage, stage)
+
+
+# -- what a listing and the synthetic province ask of an obligation kind ----------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Owed:
+    """One thing an obligation rule asks for, as a listing shows it."""
+
+    record_type: str  # submissions, activities, task_reports (or the rule tracking it)
+    item: str  # the id a record names: submissions.obligation, activities.kind, task
+    title: str
+    when: str  # the deadline in words
+    owers: str  # who owes it, in words
+    details: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Owing:
+    """Whether one thing a rule asks for is owed by one department, and why."""
+
+    item: str
+    title: str
+    applies: bool
+    why: str
+
+
+class Draws(Protocol):
+    """The random draws the synthetic province makes for the records a rule asks for."""
+
+    def outcomes(self, n: int, shares: dict[str, float]) -> pl.Series:
+        """``n`` outcomes drawn with ``shares`` (what they leave is ``missing``)."""
+
+    def uniform(self, n: int) -> pl.Series: ...
+
+    def delivered(
+        self, items: pl.DataFrame, shares: dict[str, float], early: int, late: int
+    ) -> tuple[pl.DataFrame, pl.Expr]:
+        """The items not left missing, each with its ``outcome``, and the day it was delivered:
+        up to ``early`` days before it was due, or, when late, up to ``late`` days after."""
+
+    def days(self, first: date, last: date, n: int) -> pl.Series:
+        """``n`` days from ``first`` to ``last``."""
+
+    def choose(self, values: pl.Series, shares: list[float], n: int) -> pl.Series:
+        """``n`` of ``values``, each drawn with its share."""
+
+
+def day_in(low: pl.Expr, high: pl.Expr, u: pl.Expr) -> pl.Expr:
+    """A day from ``low`` to ``high`` (both inclusive), at fraction ``u`` of the way."""
+    span = (high - low).dt.total_days().clip(lower_bound=0) + 1
+    return low + pl.duration(days=(u * span).floor().cast(pl.Int64))
+
+
+def days_after(day: pl.Expr, within: int) -> pl.Expr:
+    """A day 1 to ``within`` days after ``day``, by the row's fraction ``v``."""
+    return day + pl.duration(days=(pl.col("v") * within).floor().cast(pl.Int64) + 1)
+
+
+class RecordsAsked(RuleBase):
+    """A rule asking departments for records (submissions, activities, task reports): what
+    listings and the synthetic province read of it."""
+
+    drawn_after_activities: ClassVar[bool] = False
+    """Its synthetic records count from the activities (drawn once those exist)."""
+
+    def owed(self) -> list[Owed]:
+        """What the rule asks for, for ``enforcement-rules obligations``."""
+        return []
+
+    def names(self) -> dict[str, set[str]]:
+        """The ids records may name for it, by record type."""
+        names: dict[str, set[str]] = {}
+        for owed in self.owed():
+            names.setdefault(owed.record_type, set()).add(owed.item)
+        return names
+
+    def owing(self, department: DepartmentView) -> list[Owing]:
+        """Each thing it asks for: whether ``department`` owes it, and why."""
+        misses = self.applies_to.misses(department)
+        why = "; ".join(misses) if misses else self.applies_to.describe()
+        return [Owing(o.item, o.title, not misses, why) for o in self.owed()]
+
+    def draw(self, ctx: Context, draws: Draws) -> dict[str, pl.DataFrame]:
+        """Synthetic records answering the rule as of ``ctx.as_of``, by record type."""
+        raise NotImplementedError
+
+
+# -- the schedule ----------------------------------------------------------------------------
+
+
+def is_open() -> Condition:
+    """The item has opened by the clock's day."""
+    return at_most("opens_day", field("today"))
+
+
+def due_passed() -> Condition:
+    """The clock has passed the last moment of the item's due day."""
+    return at_most("due_moment", field("now"))
+
+
+def not_yet_due() -> Condition:
+    return later_than("due_moment", field("now"))
+
+
+def opened(decision: dict[str, Condition]) -> Decision:
+    """Each status of a schedule's decision, for open items only."""
+    return {status: all_of(is_open(), condition) for status, condition in decision.items()}
+
+
+EPOCH = date(1970, 1, 1).toordinal()
+
+
+def ordinal_of(column: str) -> pl.Expr:
+    """A date column's days as ordinals (an event's days; ``NO_DAY``, 0, for none)."""
+    return (pl.col(column).cast(pl.Int64) + EPOCH).fill_null(0)
+
+
+class Obligation(RecordsAsked):
+    """Base of the kinds that keep a schedule: ``periods`` and ``gathered`` (the items with
+    their event's fields), ``listed`` (the schedule's columns), and ``decision``."""
+
+    subject_type: ClassVar[str] = "department"
+
+    def periods(self, in_force: Period, as_of: date) -> pl.DataFrame:
+        """(period, first, last, due, opens) of every item as of a day, before pairing with
+        the departments (both evaluators read them)."""
+        raise NotImplementedError
+
+    def gathered(self, ctx: Context) -> pl.DataFrame:
+        """Every item with ``department``, ``period``, ``due``, ``opens`` and its event's
+        fields as columns (``with_event``)."""
+        raise NotImplementedError
+
+    def listed(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """The schedule's columns of the items of ``frame`` (with their ``status``)."""
+        raise NotImplementedError
+
+    def schedule(self, ctx: Context) -> pl.DataFrame:
+        """Every item of the rule, open or not, with its status (``SCHEDULE_COLUMNS``)."""
+        frame = self.gathered(ctx)
+        if frame.height == 0:
+            return empty_schedule()
+        status: Any = (
+            pl.when(pl.col("opens_day") > pl.col("today"))
+            .then(pl.lit(Status.PENDING.value))
+            .otherwise(pl.lit(Status.MET.value))
+        )
+        for name, condition in reversed(list(self.decision(ctx.in_force(self)).items())):
+            status = pl.when(expression(condition)).then(pl.lit(name)).otherwise(status)
+        return self.listed(frame.with_columns(status.alias("status")))
+
+    def check(self, ctx: Context) -> pl.DataFrame:
+        frame = self.gathered(ctx)
+        if frame.height == 0:
+            return empty_schedule().select([*FINDING_COLUMNS, "severity"])
+        found = decided(frame, self.decision(ctx.in_force(self)))
+        return self.listed(found).select([*FINDING_COLUMNS, "severity"])
+
+    def open_items(self, ctx: Context) -> pl.DataFrame:
+        """The items open on the as-of day, in a fixed order (what the synthetic province
+        answers)."""
+        return (
+            self.schedule(ctx)
+            .filter(pl.col("opens") <= ctx.as_of)
+            .sort("department", "subject_id", "period", nulls_last=True)
+        )
+
+    def item_title(self, item: str) -> str:
+        """The title of one item (a task table's task); by default the rule's."""
+        return self.title
+
+
+def with_event(frame: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    """Items (``due``, ``opens``) with the fields every item's event has, as of a day."""
+    moments = {day: due_moment(day) for day in frame["due"].drop_nulls().unique().to_list()}
+    return frame.with_columns(
+        ordinal_of("opens").alias("opens_day"),
+        pl.lit(as_of.toordinal()).alias("today"),
+        pl.col("due")
+        .replace_strict(moments, default=None, return_dtype=pl.Int64)
+        .alias("due_moment"),
+        pl.lit(due_moment(as_of)).alias("now"),
+    )
+
+
+def schedule_frame(
+    frame: pl.DataFrame,
+    *,
+    rule: RuleBase,
+    item: pl.Expr | str,
+    figures: dict[str, pl.Expr],
+    subject_type: str = "department",
+    subject_id: pl.Expr | None = None,
+    severity: pl.Expr | None = None,
+) -> pl.DataFrame:
+    """Select the schedule columns from ``frame`` (which has ``department``, ``period``,
+    ``due``, ``opens`` and ``status``), one item per row. The subject is the department unless
+    given."""
+    if frame.height == 0:
+        return empty_schedule()
+    return frame.select(
+        pl.lit(subject_type, dtype=pl.String).alias("subject_type"),
+        (subject_id if subject_id is not None else pl.col("department"))
+        .cast(pl.String)
+        .alias("subject_id"),
+        pl.col("department").cast(pl.String),
+        pl.col("status").cast(pl.String),
+        pl.col("period").cast(pl.String),
+        pl.col("due").cast(pl.Date),
+        pl.struct([expr.alias(name) for name, expr in figures.items()])
+        .struct.json_encode()
+        .alias("figures"),
+        (item if isinstance(item, pl.Expr) else pl.lit(item)).cast(pl.String).alias("item"),
+        pl.col("opens").cast(pl.Date),
+        (severity if severity is not None else pl.lit(rule.severity.value))
+        .cast(pl.String)
+        .alias("severity"),
+    )
+
+
+# -- periods ----------------------------------------------------------------------------
+
+
+def horizon(period: Period, as_of: date) -> date:
+    """The last day a schedule reaches: the end of the period in force, or for an open-ended
+    one, a year after the as-of day."""
+    return period.end if period.end is not None else as_of + timedelta(days=366)
+
+
+def periods_frame(rows: Iterable[tuple[str | None, date, date, date, date]]) -> pl.DataFrame:
+    """Rows of (period, first day, last day, due, opens) as a frame."""
+    return pl.DataFrame(
+        list(rows),
+        schema={
+            "period": pl.String,
+            "first": pl.Date,
+            "last": pl.Date,
+            "due": pl.Date,
+            "opens": pl.Date,
+        },
+        orient="row",
+    )
+
+
+def quarter_periods(first: date, last: date) -> pl.DataFrame:
+    """One row per calendar quarter with a day from ``first`` to ``last``: due on its last
+    day, open from its first."""
+    rows = []
+    for year, quarter in quarters_overlapping(first, last):
+        start, end = quarter_bounds(year, quarter)
+        rows.append((quarter_label(year, quarter), start, end, end, start))
+    return periods_frame(rows)
+
+
+def quarter_named(day: date) -> str:
+    """The label (``2024-Q2``) of the quarter ``day`` falls in."""
+    return quarter_label(day.year, quarter_number(day))
+
+
+def read_days(frame: pl.DataFrame, column: str, read: Callable[[date], str | None]) -> pl.Expr:
+    """``read`` of each day of a date column of ``frame``, as a string column (the monitor
+    reads one day the same way; computed once per distinct day)."""
+    mapping = {day: read(day) for day in frame[column].drop_nulls().unique().to_list()}
+    return pl.col(column).replace_strict(mapping, default=None, return_dtype=pl.String)
+
+
+def year_periods(first: date, last: date) -> pl.DataFrame:
+    """One row per calendar year with a day from ``first`` to ``last``."""
+    rows = []
+    for year in range(first.year, last.year + 1):
+        start, end = date(year, 1, 1), date(year, 12, 31)
+        rows.append((str(year), start, end, end, start))
+    return periods_frame(rows)
+
+
+def opening_in_force(periods: pl.DataFrame, in_force: Period) -> pl.DataFrame:
+    """The periods, none opening before the rule is in force."""
+    return periods.with_columns(pl.max_horizontal("opens", pl.lit(in_force.start)).alias("opens"))
+
+
+def for_departments(departments: list[str], periods: pl.DataFrame) -> pl.DataFrame:
+    """Every department paired with every period."""
+    owers = pl.DataFrame({"department": departments}, schema={"department": pl.String})
+    return owers.join(periods, how="cross")
+
+
+def months_after(column: pl.Expr, frame: pl.DataFrame, name: str, months: int) -> pl.DataFrame:
+    """``frame`` with ``name``: ``column`` plus ``months`` calendar months (via ``_dates``,
+    once per distinct day)."""
+    days = frame.select(column.alias("_day")).drop_nulls().unique()["_day"].to_list()
+    mapping = {day: add_months(day, months) for day in days}
+    return frame.with_columns(
+        column.replace_strict(mapping, default=None, return_dtype=pl.Date).alias(name)
+    )
+
+
+def dated(table: pl.DataFrame, column: str, as_of: date) -> pl.DataFrame:
+    """Records dated on or before the as-of day (later ones are not part of the state)."""
+    return table.filter(pl.col(column) <= as_of)
+
+
+# -- the live side ---------------------------------------------------------------------------
+
+ItemKey = tuple[str, str | None, str | None]
+"""An item: its department, task (task tables only) and period."""
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One thing a department owes: in ``period`` (``None`` for a one-off), counted from
+    ``first`` to ``last``, due on ``due``, judged from ``opens`` on."""
+
+    department: str
+    period: str | None
+    due: date
+    opens: date
+    first: date | None = None
+    last: date | None = None
+    task: str | None = None
+    units: tuple[str, ...] = ()
+    severity: Severity | None = None
+    activity_on: date | None = None  # a relative deadline: the activity it counts from
+
+    @property
+    def key(self) -> ItemKey:
+        return (self.department, self.task, self.period)
+
+    @property
+    def subject(self) -> str:
+        return self.task if self.task is not None else self.department
+
+
+T = TypeVar("T")
+
+
+class ByDepartment(Generic[T]):
+    """What a tracker keeps of the records its items count, by department and record id: a
+    record posted again with its id replaces the earlier version (and leaves the department it
+    was filed under)."""
+
+    def __init__(self) -> None:
+        self.held: dict[str, dict[str, T]] = {}
+        self.department: dict[str, str] = {}
+
+    def put(self, record_id: str, department: str, value: T | None) -> list[str]:
+        """Hold ``value`` (``None``: the record counts for nothing here); the departments
+        whose items it touched."""
+        touched = []
+        before = self.department.pop(record_id, None)
+        if before is not None:
+            del self.held[before][record_id]
+            touched.append(before)
+        if value is not None:
+            self.held.setdefault(department, {})[record_id] = value
+            self.department[record_id] = department
+            if department != before:
+                touched.append(department)
+        return touched
+
+    def of(self, department: str) -> dict[str, T]:
+        return self.held.get(department, {})
+
+
+PERIODS: dict[tuple[int, str, date], tuple[Obligation, list[dict[str, Any]]]] = {}
+
+
+def periods_of(rule: Obligation, pack: Pack, day: date) -> list[dict[str, Any]]:
+    """The rule's periods as of ``day``, as rows, computed once per rule and day (a monitor is
+    cheap to create: every monitor of a process shares them)."""
+    key = (id(rule), pack.id, day)
+    held = PERIODS.get(key)
+    if held is None or held[0] is not rule:
+        if len(PERIODS) > 4096:
+            PERIODS.clear()
+        held = (rule, list(rule.periods(in_force(rule, pack), day).iter_rows(named=True)))
+        PERIODS[key] = held
+    return held[1]
+
+
+class ScheduleTracker(Tracker):
+    """A rule whose schedule holds items per department. Subclasses give a department's items
+    (``department_items``, by default one per period) and how an item is observed
+    (``judge``); ``on_record`` takes the records the items count."""
+
+    rule: Obligation
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.items: dict[str, dict[ItemKey, Item]] = {}
+        self.alarms: Alarms[ItemKey] = Alarms()
+        # An open-ended period reaches a year past the as-of day: its periods grow with the
+        # clock. A closed one's are fixed.
+        self.open_ended = self.in_force.end is None
+        self.horizon = self.in_force.start
+        self.periods = periods_of(self.rule, self.pack, self.in_force.start)
+
+    def department_items(self, department: str) -> list[Item]:
+        """The items a department in the rule's scope owes: one per period."""
+        return [
+            Item(department, p["period"], p["due"], p["opens"], p["first"], p["last"])
+            for p in self.periods
+        ]
+
+    def judge(self, item: Item) -> Observation:
+        raise NotImplementedError
+
+    def on_record(self, change: Change) -> Iterable[Observation]:
+        return ()
+
+    def on_change(self, change: Change) -> Iterable[Observation]:
+        if change.record_type == "departments":
+            return self.refresh(change.row["id"])
+        return self.on_record(change)
+
+    def on_clock(self, before: datetime | None, after: datetime) -> Iterable[Observation]:
+        observations: list[Observation] = []
+        today = self.state.today
+        if self.open_ended and today is not None and today > self.horizon:
+            self.horizon = today
+            periods = periods_of(self.rule, self.pack, today)
+            if periods != self.periods:  # a new period came within the horizon
+                self.periods = periods
+                for department in list(self.items):
+                    observations += self.refresh(department)
+        for department, task, period in self.alarms.rung(self.state.now):
+            item = self.items.get(department, {}).get((department, task, period))
+            if item is not None:
+                observations.append(self.judge(item))
+        return observations
+
+    def refresh(self, department: str) -> list[Observation]:
+        """Rebuild the department's items (none once it is out of scope) and judge them."""
+        old = self.items.pop(department, {})
+        new: dict[ItemKey, Item] = {}
+        if department in self.departments():
+            new = {item.key: item for item in self.department_items(department)}
+            self.items[department] = new
+        observations = [
+            self.outside(item.subject, item.period, item.department)
+            for key, item in old.items()
+            if key not in new
+        ]
+        for key, item in new.items():
+            if old.get(key) != item:
+                self.alarms.at(start_moment(item.opens), key, self.state.now)
+                self.alarms.at(due_moment(item.due), key, self.state.now)
+            observations.append(self.judge(item))
+        return observations
+
+    def judge_department(self, department: str, task: str | None = None) -> list[Observation]:
+        """Judge the department's items again (those of one task, when given)."""
+        return [
+            self.judge(item)
+            for item in self.items.get(department, {}).values()
+            if task is None or item.task == task
+        ]
+
+    def wake_at(self, department: str, day: date) -> None:
+        """Judge the department's items again on ``day`` (a publication counts from its day)."""
+        for key in self.items.get(department, {}):
+            self.alarms.at(start_moment(day), key, self.state.now)
+
+    def item_event(self, item: Item, **fields: Any) -> dict[str, Any]:
+        """An item's event: the day it opens, its due moment, the clock, and the kind's
+        ``fields``."""
+        return {
+            "opens_day": item.opens.toordinal(),
+            "today": self.state.day,
+            "due_moment": due_moment(item.due),
+            "now": self.state.now,
+            **fields,
+        }
+
+    def item_observation(
+        self, item: Item, figures: Callable[[], dict[str, Any]], **fields: Any
+    ) -> Observation:
+        """An item's observation about its department: its event and its figures."""
+        event = self.item_event(item, **fields)
+        return self.observation(
+            item.department, item.department, event, figures, period=item.period, due=item.due
+        )
+
+
+def only(figures: dict[str, T], absent: Iterable[str]) -> dict[str, T]:
+    """``figures`` without the figures a rule does not show (``published`` of a deliverable
+    not to be made public)."""
+    dropped = set(absent)
+    return {name: value for name, value in figures.items() if name not in dropped}

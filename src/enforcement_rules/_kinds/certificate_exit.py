@@ -1,0 +1,99 @@
+"""``certificate_exit``: a certificate suspended, withdrawn or cancelled is not valid from
+``status_since`` (执法证件退出)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Literal
+
+import polars as pl
+
+from .._conditions import Decision, all_of, decided, greater
+from .._figures import Figures, figure
+from .._live._base import Change, Observation
+from .._rulebase import Context, Period, Status
+from .._vocab import CertificateStatus, label, parse_enum
+from ._acts import ActRule, ActTracker, act_findings, day_number, participants
+from ._participations import certificate_exits, with_action
+from ._words import listed
+
+
+class CertificateExitFigures(Figures):
+    date: str = figure("日期", "date")
+    officers: list[dict[str, str]] = figure("有关执法人员", "officers")
+
+
+class CertificateExit(ActRule):
+    """A certificate suspended, withdrawn or cancelled is not valid from ``status_since``:
+    an officer whose only certificates covering the day had exited took part in an action."""
+
+    kind: Literal["certificate_exit"]
+
+    figures: ClassVar[type[Figures]] = CertificateExitFigures
+
+    def decision(self, in_force: Period) -> Decision:
+        """On an action's participants whose certificates had ``exited`` (a count)."""
+        return {Status.NOT_MET.value: all_of(*self.scope(in_force), greater("exited", 0))}
+
+    def check(self, ctx: Context) -> pl.DataFrame:
+        # gathered for the actions with such participants: the others count none
+        exited = (
+            certificate_exits(ctx)
+            .with_columns(
+                pl.struct(
+                    "officer",
+                    pl.col("certificates").list.first().alias("certificate"),
+                    pl.col("statuses").list.first().alias("status"),
+                    pl.col("since").list.first().alias("since"),
+                ).alias("exit")
+            )
+            .sort("action", "officer")
+            .group_by("action", maintain_order=True)
+            .agg(pl.col("action_row").first(), pl.col("exit").alias("officers"))
+        )
+        actions = with_action(ctx, exited, "department", "date", "kind").filter(
+            pl.col("department").is_in(ctx.departments(self))
+        )
+        return act_findings(
+            decided(
+                actions.with_columns(
+                    id=pl.col("action"),
+                    day=day_number("date"),
+                    exited=pl.col("officers").list.len(),
+                ),
+                self.decision(ctx.in_force(self)),
+            ),
+            CertificateExitFigures.columns(date=pl.col("date"), officers=pl.col("officers")),
+        )
+
+    def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
+        zh = [
+            f"{o['officer']}(证件 {o['certificate']} 自 {o['since']} 起"
+            f"{label(parse_enum(CertificateStatus, o['status']))})"
+            for o in figures["officers"]
+        ]
+        en = [
+            f"{o['officer']} (certificate {o['certificate']} {o['status']} since {o['since']})"
+            for o in figures["officers"]
+        ]
+        return (
+            f"执法行为 {subject_id}({figures['date']})的参与人员证件已失效:{listed(zh)}。",
+            f"Action {subject_id} ({figures['date']}) had participants whose certificate was no "
+            f"longer valid: {', '.join(en)}.",
+        )
+
+
+class CertificateExitTracker(ActTracker, follows=CertificateExit):
+    how: ClassVar[str] = (
+        "per action: participants whose certificates covering the day had all been suspended, "
+        "withdrawn or cancelled (a count), read once per action"
+    )
+    rule: CertificateExit
+
+    def observe(self, change: Change) -> Observation:
+        row, read = change.row, participants(change, self.state)
+        return self.observation(
+            row["id"],
+            row["department"],
+            read.event,
+            lambda: CertificateExitFigures.of(date=row["date"].isoformat(), officers=read.exited),
+        )

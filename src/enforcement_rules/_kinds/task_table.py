@@ -1,0 +1,550 @@
+"""``task_table``: a task table (任务分解表), each task naming its responsible units and its
+deadline.
+
+A task's deadline is a day ("2021年底前"), "持续开展" (carried on continuously: evidence in
+every calendar quarter of the period in force), both ("2022年3月,完成后持续开展": the day,
+then every quarter after it), another rule that checks the same requirement on better
+records (``tracked_by``), or none (listed: the text sets no date). Each responsible unit
+reports its own completion (``task_reports``); one unit reporting does not cover another,
+except for a task the area owes once (``area_wide``: "大武口区要培育…亮点1个"), which a report
+of any of its responsible units completes for all of them.
+
+An item (task, responsible department, period)'s event: ``reports``, ``dated`` (a task due on
+a day, rather than a quarter it is carried on in), ``completed_day`` and ``due_day``
+(ordinals), beside the schedule's days. Its status: ``missing`` (due, no report), ``late`` (a
+task due on a day completed after it), ``pending`` (not yet due), else ``met``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+import polars as pl
+from pydantic import Field, model_validator
+
+from .._chinese import ChineseText
+from .._conditions import Decision, all_of, equals, field, greater
+from .._figures import Figures, figure
+from .._live._base import Change, Observation, iso, ordinal
+from .._rulebase import DepartmentView, Period, Selector, Severity, SourceRef, Spec, Status
+from ._schedule import (
+    Draws,
+    Item,
+    Obligation,
+    Owed,
+    Owing,
+    ScheduleTracker,
+    dated,
+    due_passed,
+    horizon,
+    not_yet_due,
+    opened,
+    ordinal_of,
+    quarter_named,
+    quarter_periods,
+    read_days,
+    schedule_frame,
+    with_event,
+)
+from ._words import listed, period_zh
+
+if TYPE_CHECKING:
+    from .._rulebase import Context
+
+OUTCOMES = {"met": 0.85, "late": 0.07}
+"""Shares of a synthetic item's outcome; what is left is missing."""
+
+PERIOD_SCHEMA = {
+    "task": pl.String(),
+    "period": pl.String(),
+    "first": pl.Date(),
+    "last": pl.Date(),
+    "due": pl.Date(),
+    "opens": pl.Date(),
+    "severity": pl.String(),
+}
+
+
+class Task(Spec):
+    """One row (or one measure of a row) of a task table."""
+
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", description="e.g. HN-4.2")
+    title: str
+    section: str
+    quote: str = Field(min_length=2)
+    units: list[str] = Field(min_length=1, description="Labels of the table's ``units``")
+    due: date | None = None
+    continuous: bool = Field(default=False, description="持续开展: evidence every quarter")
+    tracked_by: list[str] = Field(
+        default_factory=list, description="Rules that check this task on other records"
+    )
+    area_wide: bool = Field(
+        default=False,
+        description="Owed once by the area (a count or product of the whole area): a report "
+        "of any responsible unit completes it for all",
+    )
+    severity: Severity | None = None
+    note: ChineseText | None = Field(default=None, description="解读 of this row, in Chinese")
+    note_en: str | None = None
+
+    @model_validator(mode="after")
+    def _one_way_of_tracking(self) -> Task:
+        if (self.note is None) != (self.note_en is None):
+            raise ValueError(f"task {self.id}: 'note' (Chinese) and 'note_en' go together")
+        if self.tracked_by and (self.due is not None or self.continuous):
+            raise ValueError(f"task {self.id}: 'tracked_by' or a due day/continuous, not both")
+        if self.area_wide and (self.due is None or self.continuous):
+            raise ValueError(f"task {self.id}: 'area_wide' needs a due day, and not continuous")
+        return self
+
+    @property
+    def tracked(self) -> bool:
+        """Whether the table itself judges this task from task reports."""
+        return self.due is not None or self.continuous
+
+    def when(self) -> str:
+        if self.tracked_by:
+            return "由规则 " + "、".join(self.tracked_by) + " 检查"
+        if self.due is not None and self.continuous:
+            return f"{self.due} 前,完成后持续开展(每季度)"
+        if self.due is not None:
+            return f"{self.due} 前"
+        if self.continuous:
+            return "持续开展(每季度)"
+        return "未设时限(列示,不检查)"
+
+
+class TaskTableFigures(Figures):
+    task: str = figure("任务", "task")
+    department: str = figure("部门", "department")
+    units: list[str] = figure("责任单位", "responsible units")
+    period: str | None = figure("期间", "period")
+    due: str = figure("期限", "due")
+    completed: str | None = figure("完成日期", "completed on")
+    reports: int = figure("完成记录数", "reports")
+
+
+class TaskTable(Obligation):
+    """A task table: ``units`` names each responsible unit with a selector; ``tasks`` lists
+    every row with its quote, units and deadline."""
+
+    kind: Literal["task_table"]
+    units: dict[str, Selector] = Field(min_length=1)
+    tasks: list[Task] = Field(min_length=1)
+
+    subject_type: ClassVar[str] = "task"
+    record_type: ClassVar[str] = "task_reports"
+    figures: ClassVar[type[Figures]] = TaskTableFigures
+
+    @model_validator(mode="after")
+    def _consistent(self) -> TaskTable:
+        seen: set[str] = set()
+        for task in self.tasks:
+            if task.id in seen:
+                raise ValueError(f"task id {task.id} appears twice")
+            seen.add(task.id)
+            unknown = [u for u in task.units if u not in self.units]
+            if unknown:
+                raise ValueError(
+                    f"task {task.id}: units {', '.join(unknown)} are not defined in 'units'"
+                )
+        return self
+
+    def decision(self, in_force: Period) -> Decision:
+        none = equals("reports", 0)
+        return opened(
+            {
+                Status.PENDING.value: all_of(none, not_yet_due()),
+                Status.MISSING.value: all_of(none, due_passed()),
+                Status.LATE.value: all_of(
+                    greater("reports", 0),
+                    equals("dated", True),
+                    greater("completed_day", field("due_day")),
+                ),
+            }
+        )
+
+    def task(self, task_id: str) -> Task | None:
+        return next((t for t in self.tasks if t.id == task_id), None)
+
+    # -- sources and references ----------------------------------------------------------
+
+    def _row_source(self, task: Task) -> SourceRef:
+        return SourceRef(document=self.sources[0].document, section=task.section, quote=task.quote)
+
+    def quoted(self) -> list[tuple[tuple[str | int, ...], SourceRef]]:
+        rows: list[tuple[tuple[str | int, ...], SourceRef]] = [
+            (("tasks", number), self._row_source(task)) for number, task in enumerate(self.tasks)
+        ]
+        return super().quoted() + rows
+
+    def references(self) -> list[str]:
+        return [ref for task in self.tasks for ref in task.tracked_by]
+
+    def sources_for(self, subject_id: str, figures: dict[str, Any]) -> list[SourceRef]:
+        task = self.task(subject_id)
+        return ([self._row_source(task)] if task else []) + list(self.sources)
+
+    def item_title(self, item: str) -> str:
+        task = self.task(item)
+        return f"{item} {task.title}" if task else self.title
+
+    # -- who owes what ---------------------------------------------------------------------
+
+    def units_of(self, department: DepartmentView) -> list[str]:
+        """Labels of the units ``department`` is."""
+        return [name for name, selector in self.units.items() if selector.matches(department)]
+
+    def owers(self, ctx: Context) -> pl.DataFrame:
+        """(task, department, units) for every tracked task and responsible department."""
+        in_scope = ctx.departments(self)
+        schema = {"unit": pl.String, "department": pl.String}
+        units = pl.concat(
+            [pl.DataFrame(schema=schema)]
+            + [
+                pl.DataFrame(
+                    {"department": ctx.selected(selector)}, schema={"department": pl.String}
+                )
+                .filter(pl.col("department").is_in(in_scope))
+                .select(pl.lit(name).alias("unit"), "department")
+                for name, selector in self.units.items()
+            ]
+        )
+        rows = [(t.id, u) for t in self.tasks if t.tracked for u in t.units]
+        task_units = pl.DataFrame(rows, schema={"task": pl.String, "unit": pl.String}, orient="row")
+        # A department's units are named in the order the task lists them.
+        return (
+            task_units.join(units, on="unit", how="inner", maintain_order="left")
+            .group_by("task", "department", maintain_order=True)
+            .agg(pl.col("unit").alias("units"))
+        )
+
+    def periods(self, in_force: Period, as_of: date) -> pl.DataFrame:
+        """(task, period, first, last, due, opens, severity) of every tracked task."""
+        last = horizon(in_force, as_of)
+        frames = [pl.DataFrame(schema=PERIOD_SCHEMA)]
+        for task in (t for t in self.tasks if t.tracked):
+            severity = (task.severity or self.severity).value
+            if task.due is not None:
+                row = (task.id, None, in_force.start, task.due, task.due, in_force.start, severity)
+                frames.append(pl.DataFrame([row], schema=PERIOD_SCHEMA, orient="row"))
+            if task.continuous:
+                first = in_force.start if task.due is None else task.due + timedelta(days=1)
+                quarters = quarter_periods(first, last).select(
+                    pl.lit(task.id).alias("task"),
+                    "period",
+                    "first",
+                    "last",
+                    "due",
+                    pl.max_horizontal("opens", pl.lit(in_force.start)).alias("opens"),
+                    pl.lit(severity).alias("severity"),
+                )
+                frames.append(quarters)
+        return pl.concat(frames)
+
+    def gathered(self, ctx: Context) -> pl.DataFrame:
+        owers = self.owers(ctx)
+        items = owers.join(self.periods(ctx.in_force(self), ctx.as_of), on="task", how="inner")
+        if items.height == 0:
+            return items
+        reports = dated(ctx.records.table("task_reports"), "completed_on", ctx.as_of)
+        reports = reports.select(
+            "task",
+            "department",
+            "completed_on",
+            pl.coalesce("period", read_days(reports, "completed_on", quarter_named)).alias("label"),
+        )
+        tally = (pl.col("completed_on").min().alias("completed"), pl.len().alias("reports"))
+        once = reports.group_by("task", "department").agg(*tally)
+        # A task the area owes once: the reports of every responsible unit count for each.
+        area = [t.id for t in self.tasks if t.area_wide]
+        area_reports = (
+            reports.filter(pl.col("task").is_in(area))
+            .join(owers.select("task", "department"), on=["task", "department"], how="semi")
+            .group_by("task")
+            .agg(*tally)
+        )
+        quarterly = reports.group_by("task", "department", "label").agg(*tally)
+        one_off = items.filter(pl.col("period").is_null())
+        rows = pl.concat(
+            [
+                one_off.filter(~pl.col("task").is_in(area)).join(
+                    once, on=["task", "department"], how="left"
+                ),
+                one_off.filter(pl.col("task").is_in(area)).join(
+                    area_reports, on="task", how="left"
+                ),
+                items.filter(pl.col("period").is_not_null()).join(
+                    quarterly,
+                    left_on=["task", "department", "period"],
+                    right_on=["task", "department", "label"],
+                    how="left",
+                ),
+            ]
+        ).with_columns(
+            pl.col("reports").fill_null(0),
+            pl.col("period").is_null().alias("dated"),
+            ordinal_of("completed").alias("completed_day"),
+            ordinal_of("due").alias("due_day"),
+        )
+        return with_event(rows, ctx.as_of)
+
+    def listed(self, frame: pl.DataFrame) -> pl.DataFrame:
+        return schedule_frame(
+            frame,
+            rule=self,
+            subject_type="task",
+            subject_id=pl.col("task"),
+            item=pl.col("task"),
+            figures=TaskTableFigures.columns(
+                task=pl.col("task"),
+                department=pl.col("department"),
+                units=pl.col("units"),
+                period=pl.col("period"),
+                due=pl.col("due"),
+                completed=pl.col("completed"),
+                reports=pl.col("reports"),
+            ),
+            severity=pl.col("severity"),
+        )
+
+    def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
+        task = self.task(subject_id)
+        title = task.title if task else subject_id
+        department, units = figures["department"], listed(figures["units"])
+        head_zh = f"任务 {subject_id}「{title}」责任单位 {department}({units})"
+        head_en = f"Task {subject_id}, responsible unit {department} ({units})"
+        period, due = figures["period"], figures["due"]
+        if period:
+            if figures["reports"]:
+                return (
+                    f"{head_zh}{period_zh(period)}有工作佐证 {figures['reports']} 份。",
+                    f"{head_en}: evidence for {period} ({figures['reports']} report(s)).",
+                )
+            return (
+                f"{head_zh}{period_zh(period)}没有工作佐证(持续开展,每季度须有佐证)。",
+                f"{head_en}: no evidence for {period} (carried on continuously: evidence "
+                "every quarter).",
+            )
+        if not figures["completed"]:
+            if task is not None and task.area_wide:
+                return (
+                    f"{head_zh}:该任务由全区完成一项,截至评估日没有任何责任单位报告完成;"
+                    f"期限 {due}。",
+                    f"{head_en}: owed once by the area, and no responsible unit reported it "
+                    f"done by the evaluation day; due {due}.",
+                )
+            return (
+                f"{head_zh}截至评估日未报告完成;期限 {due}。",
+                f"{head_en}: no completion reported by the evaluation day; due {due}.",
+            )
+        if figures["completed"] <= due:
+            return (
+                f"{head_zh}于 {figures['completed']} 报告完成,按期(期限 {due})。",
+                f"{head_en}: completed {figures['completed']}, in time (due {due}).",
+            )
+        return (
+            f"{head_zh}于 {figures['completed']} 报告完成,晚于期限 {due}。",
+            f"{head_en}: completed {figures['completed']}, after the {due} deadline.",
+        )
+
+    def owed(self) -> list[Owed]:
+        return [
+            Owed(
+                record_type=(
+                    "task_reports" if task.tracked else ("rules" if task.tracked_by else "-")
+                ),
+                item=task.id,
+                title=task.title,
+                when=task.when(),
+                owers="、".join(task.units),
+                details=(
+                    ("提示 warning" if task.severity == Severity.WARNING else "")
+                    + (task.note or "")
+                ),
+            )
+            for task in self.tasks
+        ]
+
+    def names(self) -> dict[str, set[str]]:
+        return {"task_reports": {task.id for task in self.tasks}}
+
+    def owing(self, department: DepartmentView) -> list[Owing]:
+        """Each tracked task: whether ``department`` is one of its responsible units."""
+        units = self.units_of(department) if self.applies_to.matches(department) else []
+        rows = []
+        for task in (t for t in self.tasks if t.tracked):
+            matched = [u for u in task.units if u in units]
+            why = (
+                "责任单位 " + "、".join(matched)
+                if matched
+                else "不是责任单位 not one of: " + "、".join(task.units)
+            )
+            rows.append(Owing(task.id, task.title, bool(matched), why))
+        return rows
+
+    def draw(self, ctx: Context, draws: Draws) -> dict[str, pl.DataFrame]:
+        """A report of each open item, in time, late or missing."""
+        items = self.open_items(ctx)
+        frame, completed = draws.delivered(items, OUTCOMES, early=60, late=60)
+        # A task the area owes once is reported (or not) once: by the first unit owing it.
+        area = [t.id for t in self.tasks if t.area_wide]
+        first = items.filter(pl.col("subject_id").is_in(area)).unique(
+            "subject_id", keep="first", maintain_order=True
+        )
+        frame = frame.filter(
+            ~pl.col("subject_id").is_in(area)
+            | pl.struct("subject_id", "department").is_in(
+                first.select(pl.struct("subject_id", "department")).to_series().implode()
+            )
+        )
+        return {
+            "task_reports": frame.select(
+                pl.col("subject_id").alias("task"),
+                "department",
+                completed.alias("completed_on"),
+                "period",
+                pl.lit("任务完成情况报告").alias("evidence"),
+            )
+        }
+
+
+class TaskTableTracker(ScheduleTracker, follows=TaskTable):
+    """Items per (task, department, period); reports kept per (task, department). A department
+    owes the tracked tasks whose units include it (``TaskTable.units_of``)."""
+
+    how: ClassVar[str] = (
+        "per (task, responsible department, period): the task's units, due day or quarters "
+        "and severity as the table's `periods` give them; the reports of the task and "
+        "department; `pending`, `missing` when the due moment passes without one, `late` when "
+        "a completion after the due day arrives"
+    )
+
+    rule: TaskTable
+    reads: ClassVar[frozenset[str]] = frozenset({"departments", "task_reports"})
+    keyed_by_department: ClassVar[bool] = True
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        # (task, department) -> report key -> (completed on, quarter it covers)
+        self.reports: dict[tuple[str, str], dict[object, tuple[date, str]]] = {}
+        self.report_of: dict[str, tuple[str, str]] = {}  # report id -> (task, department)
+        self.serial = 0
+
+    def department_items(self, department: str) -> list[Item]:
+        units = set(self.rule.units_of(DepartmentView.of(self.state.departments[department])))
+        tasks = {t.id: t for t in self.rule.tasks}
+        items = []
+        for period in self.periods:
+            task = tasks[period["task"]]
+            mine = tuple(u for u in task.units if u in units)
+            if mine:
+                items.append(
+                    Item(
+                        department,
+                        period["period"],
+                        period["due"],
+                        period["opens"],
+                        task=task.id,
+                        units=mine,
+                        severity=Severity(period["severity"]),
+                    )
+                )
+        return items
+
+    def on_record(self, change: Change) -> Iterable[Observation]:
+        row = change.row
+        touched = []
+        before = self.report_of.pop(row["id"], None) if row["id"] is not None else None
+        if before is not None:  # the same report again replaces the earlier version
+            del self.reports[before][row["id"]]
+            touched.append(before)
+        if self.rule.task(row["task"]) is not None:
+            key = (row["task"], row["department"])
+            day: date = row["completed_on"]
+            covers = row["period"] if row["period"] is not None else quarter_named(day)
+            if row["id"] is None:  # a report without an id is another one
+                self.serial += 1
+                report: object = self.serial
+            else:
+                report = row["id"]
+                self.report_of[row["id"]] = key
+            self.reports.setdefault(key, {})[report] = (day, covers)
+            if key != before:
+                touched.append(key)
+        return [o for task, d in self.sharing(touched) for o in self.judge_department(d, task)]
+
+    def sharing(self, touched: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """The (task, department) pairs a report touches: for a task the area owes once,
+        every department that owes it."""
+        pairs: list[tuple[str, str]] = []
+        for task_id, department in touched:
+            task = self.rule.task(task_id)
+            if task is not None and task.area_wide:
+                pairs += [(task_id, d) for d in self.owing(task_id)]
+            else:
+                pairs.append((task_id, department))
+        return list(dict.fromkeys(pairs))
+
+    def owing(self, task_id: str) -> list[str]:
+        """The departments in scope whose items include the task."""
+        return [
+            department
+            for department, items in self.items.items()
+            if any(item.task == task_id for item in items.values())
+        ]
+
+    def refresh(self, department: str) -> list[Observation]:
+        observations = super().refresh(department)
+        # A department entering or leaving a task the area owes once changes whose reports
+        # count for the others.
+        for task in self.rule.tasks:
+            if task.area_wide and self.reports.get((task.id, department)):
+                observations += [
+                    o
+                    for d in self.owing(task.id)
+                    if d != department
+                    for o in self.judge_department(d, task.id)
+                ]
+        return observations
+
+    def judge(self, item: Item) -> Observation:
+        assert item.task is not None
+        task = self.rule.task(item.task)
+        if task is not None and task.area_wide:  # owed once: any owing unit's reports count
+            held = [
+                report
+                for department in self.owing(item.task)
+                for report in self.reports.get((item.task, department), {}).values()
+            ]
+        else:
+            held = list(self.reports.get((item.task, item.department), {}).values())
+        is_dated = item.period is None  # a due day: any report counts; else the quarter's
+        days = [day for day, covers in held if is_dated or covers == item.period]
+        completed = min(days, default=None)
+        event = self.item_event(
+            item,
+            reports=len(days),
+            dated=is_dated,
+            completed_day=ordinal(completed),
+            due_day=item.due.toordinal(),
+        )
+        return self.labelled(
+            item.task,
+            item.department,
+            event,
+            lambda: TaskTableFigures.of(
+                task=item.task,
+                department=item.department,
+                units=list(item.units),
+                period=item.period,
+                due=iso(item.due),
+                completed=iso(completed),
+                reports=len(days),
+            ),
+            period=item.period,
+            due=item.due,
+            severity=item.severity,
+        )
