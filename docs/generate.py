@@ -49,7 +49,7 @@ from enforcement_rules._cli import _parser
 from enforcement_rules._columns import COLUMN_ALIASES, TYPE_ALIASES
 from enforcement_rules._coverage import Classified, DocumentCoverage, Entry, coverage
 from enforcement_rules._export import chinese_header, chinese_type_name
-from enforcement_rules._figures import FIGURES
+from enforcement_rules._figures import Figures, all_labels
 from enforcement_rules._kinds import KINDS, followed
 from enforcement_rules._kinds.task_table import Task, TaskTable
 from enforcement_rules._rulebase import STATUS_LABELS, RuleBase, Selector
@@ -784,27 +784,31 @@ def kinds_page() -> str:
         "",
     ]
     ruleset = er.load_rules(installed=False)
-    family = ""
     nested: set[type[BaseModel]] = set()
+    out += ["## Kinds", ""]
     for kind in KINDS:
-        module = kind.__module__.rsplit(".", 1)[-1]
-        if module != family:
-            family = module
-            out += [f"## Family `{module}`", ""]
-        name = kind.model_fields["kind"].annotation.__args__[0]  # type: ignore[union-attr]
+        name = kind.kind_name()
         users = [r.id for r in ruleset if r.kind == name]
         out += [
             f"### `{name}` {{ #{name} }}",
             "",
             inspect.cleandoc(kind.__doc__ or ""),
             "",
-            f"Rules of this kind: {', '.join(users) or '(none yet)'}",
+            f"Rules of this kind: {', '.join(users) or '(none yet)'}. "
+            f"Module: `enforcement_rules._kinds.{kind.__module__.rsplit('.', 1)[-1]}`.",
             "",
         ]
         fields = {n: i for n, i in kind.model_fields.items() if n not in COMMON_FIELDS}
         for info in fields.values():
             nested.update(_models_in(info.annotation))
         out += parameter_table(fields, "parameter") or ["No parameters beyond the common fields."]
+        out += ["", "Figures of its findings:", "", "| key | 中文 | English |", "|---|---|---|"]
+        # its own models: its findings', its exemptions', a second sort of subject's
+        models = [kind.figures, *(m for m in Figures.models if m.__module__ == kind.__module__)]
+        shown: dict[str, tuple[str, str]] = {}
+        for model in models:
+            shown |= model.labels()
+        out += [f"| `{key}` | {zh} | {en} |" for key, (zh, en) in shown.items()]
         out.append("")
     out += [
         "## Parameter types",
@@ -826,7 +830,7 @@ def kinds_page() -> str:
         "",
         "| key | 中文 | English |",
         "|---|---|---|",
-        *[f"| `{key}` | {zh} | {en} |" for key, (zh, en) in FIGURES.items()],
+        *[f"| `{key}` | {zh} | {en} |" for key, (zh, en) in all_labels().items()],
         "",
     ]
     return "\n".join(out)
@@ -1092,7 +1096,7 @@ def steps_page() -> str:
         "| 名称 | figure | key |",
         "|---|---|---|",
     ]
-    lines += [f"| {zh} | {md(en)} | `{key}` |" for key, (zh, en) in FIGURES.items()]
+    lines += [f"| {zh} | {md(en)} | `{key}` |" for key, (zh, en) in all_labels().items()]
     return "\n".join(lines) + "\n"
 
 

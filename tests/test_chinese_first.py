@@ -12,7 +12,7 @@ import pytest
 import enforcement_rules as er
 from enforcement_rules._chinese import chinese_problem, full_width
 from enforcement_rules._coverage import coverage
-from enforcement_rules._figures import FIGURES, KEYS_BY_LABEL
+from enforcement_rules._figures import Figures, all_labels, keys_by_label
 from enforcement_rules._kinds.task_table import TaskTable
 from enforcement_rules._rules import default_rules_dir
 from enforcement_rules._synthetic import AS_OF, province_records
@@ -175,14 +175,24 @@ def _emitted_figure_keys() -> set[str]:
 def test_every_figure_a_kind_emits_has_a_chinese_and_an_english_label() -> None:
     keys = _emitted_figure_keys()
     assert {"certified", "uncertified", "hours", "rotation_after_due"} <= keys
-    assert keys <= set(FIGURES), sorted(keys - set(FIGURES))
+    assert keys <= set(all_labels()), sorted(keys - set(all_labels()))
     records = province_records(0.004, seed=3)
     report = er.evaluate(records, as_of=AS_OF)
     shown = {k for f in report.findings for k in f.figures} | {
         k for e in report.exempt for k in e.figures
     }
-    assert shown and shown <= set(FIGURES), sorted(shown - set(FIGURES))
-    assert len(KEYS_BY_LABEL) == len(FIGURES), "a Chinese label names one figure"
+    assert shown and shown <= set(all_labels()), sorted(shown - set(all_labels()))
+    assert len(keys_by_label()) == len(all_labels()), "a Chinese label names one figure"
+
+
+def test_a_figure_key_has_the_same_names_in_every_kind_that_shows_it() -> None:
+    names: dict[str, set[tuple[str, str]]] = {}
+    all_labels()  # every model defined
+    for model in Figures.models:
+        for key, pair in model.labels().items():
+            names.setdefault(key, set()).add(pair)
+    assert {"certified", "hours", "record_type"} <= set(names)
+    assert {k: v for k, v in names.items() if len(v) > 1} == {}
 
 
 def test_the_features_name_figures_by_their_chinese_labels_only() -> None:
@@ -190,4 +200,4 @@ def test_the_features_name_figures_by_their_chinese_labels_only() -> None:
     for path in Path(__file__).parent.glob("features/**/*.feature"):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             for name in step.findall(line):
-                assert name in KEYS_BY_LABEL, f"{path.name}:{number}: 「{name}」 is not a label"
+                assert name in keys_by_label(), f"{path.name}:{number}: 「{name}」 is not a label"

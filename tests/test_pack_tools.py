@@ -14,7 +14,7 @@ import yaml
 import enforcement_rules as er
 from enforcement_rules._cli import main
 from enforcement_rules._coverage import coverage
-from enforcement_rules._figures import KEYS_BY_LABEL
+from enforcement_rules._figures import keys_by_label
 from enforcement_rules._lint import lint
 from enforcement_rules._newpack import hints
 from enforcement_rules._rules import default_rules_dir
@@ -334,7 +334,7 @@ def test_every_example_of_the_step_vocabulary_is_a_step_of_its_pattern() -> None
         assert step.meaning.endswith("。") and step.meaning_en, step.pattern
     figures = re.compile(r"该发现的 (\S+) 为 .+")
     named = [m.group(1) for s in VOCABULARY for e in s.examples if (m := figures.fullmatch(e))]
-    assert named and set(named) <= set(KEYS_BY_LABEL), named
+    assert named and set(named) <= set(keys_by_label()), named
 
 
 def test_a_source_text_that_is_not_utf8_is_a_located_rule_error(host: Path) -> None:

@@ -28,7 +28,7 @@ from ._diff import ReportDiff, diff_frames, read_report
 from ._errors import EnforcementRulesError, UsageError
 from ._evaluate import evaluate
 from ._export import write_csv_folder, write_json, write_jsonl, write_workbook
-from ._inherit import inheritance_text, overriding
+from ._inherit import inheritance_text, rule_data
 from ._load import load
 from ._models import RECORD_TYPES
 from ._obligations import department_obligations, obligations
@@ -36,7 +36,7 @@ from ._optional import require
 from ._output import refuse_overwriting, silence, write_text
 from ._progress import step
 from ._records import Records, json_schema
-from ._report import Finding, Report, source_data
+from ._report import Finding, Report
 from ._rulebase import SEVERITY_LABELS, STATUS_LABELS, RuleBase, Severity, Status, status_label
 from ._rules import PACKS_GROUP, SHIPPED, RuleSet, load_rules
 from ._scan import ScannedRecords, scan
@@ -1097,26 +1097,7 @@ def _rules(args: argparse.Namespace) -> int:
     ruleset = _ruleset(args)
     packs = ruleset.select(args.pack)
     if args.format == "json":
-        data = [
-            {
-                "id": r.id,
-                "pack": p.id,
-                "origin": p.origin,
-                "kind": r.kind,
-                "title": r.title,
-                "title_en": r.title_en,
-                "severity": r.severity.value,
-                "register": r.register_rows,
-                "sources": [source_data(s) for s in r.sources],
-                "note": r.note,
-                "note_en": r.note_en,
-                "fix": r.fix,
-                "fix_en": r.fix_en,
-                **overriding(p, r),
-            }
-            for p in packs
-            for r in p.rules
-        ]
+        data = [rule_data(p, r) for p in packs for r in p.rules]
         _write(json.dumps(data, ensure_ascii=False, indent=2), None)
         return EXIT_OK
     blocks = []

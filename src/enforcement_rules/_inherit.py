@@ -451,6 +451,29 @@ def _source_line(source: SourceRef, english: bool) -> str:
     return f"原文：{source.quoted()}（{source.document} {source.section}）"
 
 
+def rule_data(pack: Pack, rule: RuleBase) -> dict[str, Any]:
+    """A rule as ``rules --format json`` and the service's ``/v1/rules`` list it: its identity,
+    wording, sources and reading, and what it overrides."""
+    from ._report import source_data
+
+    return {
+        "id": rule.id,
+        "pack": pack.id,
+        "origin": pack.origin,
+        "kind": rule.kind,
+        "title": rule.title,
+        "title_en": rule.title_en,
+        "severity": rule.severity.value,
+        "register": rule.register_rows,
+        "sources": [source_data(s) for s in rule.sources],
+        "note": rule.note,
+        "note_en": rule.note_en,
+        "fix": rule.fix,
+        "fix_en": rule.fix_en,
+        **overriding(pack, rule),
+    }
+
+
 def overriding(pack: Pack, rule: RuleBase) -> dict[str, Any]:
     """``{"overrides": …}`` for a rule of ``pack`` that overrides a parent's rule: the rule, its
     pack, the parameters changed, the reason and the child's quotes (empty otherwise; for

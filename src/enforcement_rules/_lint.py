@@ -31,8 +31,8 @@ from ._rules import (
     PACK_FILE,
     Pack,
     RuleSet,
-    _load_cached,
     default_rules_dir,
+    load_cached,
     load_rules,
 )
 from ._sources import DOCUMENTS_FILE, load_documents
@@ -111,7 +111,7 @@ class _Linter:
     # -- the checks ----------------------------------------------------------------------------
 
     def run(self) -> LintResult:
-        _load_cached.cache_clear()  # the files are read as they are now, not as first loaded
+        load_cached.cache_clear()  # the files are read as they are now, not as first loaded
         try:
             ruleset = load_rules() if self.shipped else load_rules(self.root)
         except RuleError as error:

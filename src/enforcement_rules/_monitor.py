@@ -22,7 +22,7 @@ from ._engine import Engine, encode
 from ._errors import InputError, Problem, UsageError
 from ._kinds import tracker_class
 from ._live import LiveState, Observation, Tracker
-from ._one_record import _SINGULAR_OF, parse_record
+from ._one_record import SINGULAR_OF, parse_record
 from ._order import natural_key
 from ._records import MOMENT_SUFFIX
 from ._report import Finding, finding_of
@@ -427,7 +427,7 @@ def _not_comparable(value: object) -> tuple[str, str] | None:
 def _refused(
     record_type: str, row: dict[str, Any], field: str, expected: str, got: str
 ) -> InputError:
-    singular = _SINGULAR_OF.get(record_type, record_type)
+    singular = SINGULAR_OF.get(record_type, record_type)
     where = f"{singular} (id={row['id']})" if row.get("id") is not None else singular
     return InputError([Problem(None, where, field, expected, got)])
 

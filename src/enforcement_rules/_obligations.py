@@ -12,6 +12,7 @@ import polars as pl
 
 from ._context import department_views
 from ._errors import Problem
+from ._figures import Figures, figure
 from ._findings import finding_frame
 from ._kinds._schedule import RecordsAsked
 from ._records import Records
@@ -53,6 +54,12 @@ class Applies:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+class UnknownItemFigures(Figures):
+    record_type: str = figure("记录类型", "record type")
+    field: str = figure("字段", "field")
+    value: str = figure("数值", "value")
 
 
 def obligations(packs: Iterable[Pack]) -> list[Listed]:
@@ -145,11 +152,9 @@ def unknown_items(records: Records, ruleset: RuleSet) -> pl.DataFrame:
                 subject_id=pl.coalesce(pl.col("id"), pl.format(table + "[{}]", pl.col("_row"))),
                 department=pl.col("department"),
                 status=Status.NOT_MET.value,
-                figures={
-                    "record_type": pl.lit(table),
-                    "field": pl.lit(column),
-                    "value": pl.col(column),
-                },
+                figures=UnknownItemFigures.columns(
+                    record_type=pl.lit(table), field=pl.lit(column), value=pl.col(column)
+                ),
             )
         )
     if not frames:

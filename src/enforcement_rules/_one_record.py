@@ -9,12 +9,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from ._errors import InputError, Problem
-from ._loaders.jsonl import SINGULAR, TYPE_FIELD, _kind
+from ._loaders.jsonl import SINGULAR, TYPE_FIELD, record_kind
 from ._models import RECORD_TYPES
-from ._records import _problem, _row, _shown
+from ._records import located_problem, record_row, shown_value
 from ._vocab import domain_or_as_written
 
-_SINGULAR_OF = {name: singular for singular, name in SINGULAR.items()}
+SINGULAR_OF = {name: singular for singular, name in SINGULAR.items()}
 
 
 def parse_record(
@@ -28,11 +28,13 @@ def parse_record(
     expected.
     """
     if not isinstance(data, Mapping):
-        raise InputError([Problem(origin, "record", None, "an object", _shown(data))])
+        raise InputError([Problem(origin, "record", None, "an object", shown_value(data))])
     fields = dict(data)
     written = fields.pop(TYPE_FIELD, None)
-    name = _kind(record_type if record_type is not None else written)
-    if name is None or (record_type is not None and written is not None and _kind(written) != name):
+    name = record_kind(record_type if record_type is not None else written)
+    if name is None or (
+        record_type is not None and written is not None and record_kind(written) != name
+    ):
         given = record_type if record_type is not None else written
         expected = "a record type (singular or plural): " + ", ".join(RECORD_TYPES)
         if name is not None:
@@ -41,7 +43,11 @@ def parse_record(
         raise InputError(
             [
                 Problem(
-                    origin, "record", TYPE_FIELD, expected, None if given is None else _shown(given)
+                    origin,
+                    "record",
+                    TYPE_FIELD,
+                    expected,
+                    None if given is None else shown_value(given),
                 )
             ]
         )
@@ -50,16 +56,16 @@ def parse_record(
     except ValidationError as error:
         located = {name: [fields]}
         problems = [
-            _problem(
+            located_problem(
                 {**item, "loc": (name, 0, *item["loc"])},
                 located,
                 origin or "",
-                lambda array, index: _SINGULAR_OF[array],
+                lambda array, index: SINGULAR_OF[array],
             )
             for item in error.errors(include_url=False)
         ]
         raise InputError([_without_origin(p, origin) for p in problems]) from None
-    row = _row(record)
+    row = record_row(record)
     if name in ("departments", "actions") and row["domain"] is not None:
         row["domain"] = domain_or_as_written(row["domain"])
     if name == "certificates":

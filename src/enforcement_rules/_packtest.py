@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ._errors import MissingDependency, RuleError, UsageError
-from ._rules import _load_cached, default_rules_dir, load_rules
+from ._rules import default_rules_dir, load_cached, load_rules
 from ._specs import read_features
 
 _CONFTEST = """\
@@ -100,7 +100,7 @@ def run_features(
         print(f"没有场景 no scenarios under {chosen}", file=out)
         return 1
     shipped = root == default_rules_dir().resolve()
-    _load_cached.cache_clear()  # the files as they are now
+    load_cached.cache_clear()  # the files as they are now
     load_rules() if shipped else load_rules(root)  # a folder that does not load: say where
     with tempfile.TemporaryDirectory(prefix="enforcement-rules-test-") as temporary:
         place = Path(temporary)

@@ -13,10 +13,30 @@ from typing import Any
 import polars as pl
 
 from ._errors import Problem
+from ._figures import Figures, figure
 from ._findings import finding_frame
 from ._legal_basis import derived_level
 from ._records import Records
 from ._rulebase import Severity, SourceRef, Status
+
+
+class UnknownReferenceFigures(Figures):
+    record_type: str = figure("记录类型", "record type")
+    field: str = figure("字段", "field")
+    target_type: str = figure("引用的记录类型", "referred record type")
+    missing: str = figure("缺失的编号", "missing id")
+
+
+class DuplicateIdFigures(Figures):
+    record_type: str = figure("记录类型", "record type")
+    count: int = figure("次数", "count")
+
+
+class UnknownBasisLevelFigures(Figures):
+    record_type: str = figure("记录类型", "record type")
+    field: str = figure("字段", "field")
+    basis: str = figure("依据", "basis")
+
 
 PACK = "data-quality"
 
@@ -156,12 +176,12 @@ def quality_findings(records: Records) -> pl.DataFrame:
                 subject_id=pl.col("_subject"),
                 department=pl.col("_department"),
                 status=Status.NOT_MET.value,
-                figures={
-                    "record_type": pl.lit(table),
-                    "field": pl.lit(column),
-                    "target_type": pl.lit(target),
-                    "missing": pl.col("_ref").list.join("、"),
-                },
+                figures=UnknownReferenceFigures.columns(
+                    record_type=pl.lit(table),
+                    field=pl.lit(column),
+                    target_type=pl.lit(target),
+                    missing=pl.col("_ref").list.join("、"),
+                ),
             ).with_columns(pl.lit(UNKNOWN_REFERENCE.id).alias("rule"))
         )
     for table in _WITH_IDS:
@@ -187,7 +207,9 @@ def quality_findings(records: Records) -> pl.DataFrame:
                 subject_id=pl.col("id"),
                 department=pl.col("_department"),
                 status=Status.NOT_MET.value,
-                figures={"record_type": pl.lit(table), "count": pl.col("count")},
+                figures=DuplicateIdFigures.columns(
+                    record_type=pl.lit(table), count=pl.col("count")
+                ),
             ).with_columns(pl.lit(DUPLICATE_ID.id).alias("rule"))
         )
     for table, column in _BASES:
@@ -207,11 +229,9 @@ def quality_findings(records: Records) -> pl.DataFrame:
                 subject_id=pl.col("id"),
                 department=pl.col("department"),
                 status=Status.NOT_MET.value,
-                figures={
-                    "record_type": pl.lit(table),
-                    "field": pl.lit(column),
-                    "basis": pl.col(column),
-                },
+                figures=UnknownBasisLevelFigures.columns(
+                    record_type=pl.lit(table), field=pl.lit(column), basis=pl.col(column)
+                ),
             ).with_columns(pl.lit(BASIS_LEVEL_UNKNOWN.id).alias("rule"))
         )
     if not frames:

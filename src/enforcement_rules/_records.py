@@ -104,7 +104,7 @@ def _day_or_moment_fields(model: type[BaseModel]) -> frozenset[str]:
     return frozenset(n for n, i in model.model_fields.items() if _is_day_or_moment(i.annotation))
 
 
-def _row(record: Record) -> dict[str, Any]:
+def record_row(record: Record) -> dict[str, Any]:
     row: dict[str, Any] = {}
     day_or_moment = _day_or_moment_fields(type(record))
     for name in type(record).model_fields:
@@ -127,7 +127,7 @@ def _row(record: Record) -> dict[str, Any]:
 
 def frame_of(name: str, records: Iterable[Record]) -> pl.DataFrame:
     """A table of validated records of the type stored under ``name``."""
-    return pl.DataFrame([_row(r) for r in records], schema=SCHEMAS[name], orient="row")
+    return pl.DataFrame([record_row(r) for r in records], schema=SCHEMAS[name], orient="row")
 
 
 class Records:
@@ -370,11 +370,11 @@ def _problems(
     for item in error.errors(include_url=False):
         if len(problems) >= MAX_PROBLEMS:
             return problems, True
-        problems.append(_problem(item, data, origin, located))
+        problems.append(located_problem(item, data, origin, located))
     return problems, False
 
 
-def _problem(
+def located_problem(
     item: Any,
     data: Mapping[str, Any],
     origin: str,
@@ -400,7 +400,7 @@ def _problem(
             f"'{array}'",
             None,
             _expected(kind, message, RECORD_TYPES.get(array)),
-            _shown(item.get("input")),
+            shown_value(item.get("input")),
         )
     index = loc[1]
     where = located(array, index) if located and isinstance(index, int) else f"{array}[{index}]"
@@ -409,7 +409,7 @@ def _problem(
         where += f" (id={escaped(record['id'])})"
     field = ".".join(str(p) for p in loc[2:]) or None
     model = RECORD_TYPES.get(array)
-    got = None if kind == "missing" else _shown(item.get("input"))
+    got = None if kind == "missing" else shown_value(item.get("input"))
     if model is not None and len(loc) > 2 and loc[2] in personal_fields(model) and got is not None:
         got = NOT_SHOWN
     if kind == "extra_forbidden" and model is not None:
@@ -455,7 +455,7 @@ def _expected(kind: str, message: str, model: type[BaseModel] | None) -> str:
     return message[0].lower() + message[1:] if message else kind
 
 
-def _shown(value: object) -> str:
+def shown_value(value: object) -> str:
     return shown(value)
 
 

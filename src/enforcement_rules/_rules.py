@@ -226,7 +226,7 @@ def _installed_wanted() -> bool:
 
 
 @lru_cache(maxsize=8)
-def _load_cached(folders: tuple[RulesFolder, ...]) -> RuleSet:
+def load_cached(folders: tuple[RulesFolder, ...]) -> RuleSet:
     return _load(folders)
 
 
@@ -247,7 +247,7 @@ def load_rules(*folders: str | Path, shipped: bool = True, installed: bool = Tru
         raise UsageError("no rules to load: name a rules folder, or keep the shipped packs")
     if len(chosen) == 1:  # one folder: its files are named relative to it
         chosen = [RulesFolder(chosen[0].path, chosen[0].origin)]
-    return _load_cached(tuple(chosen))
+    return load_cached(tuple(chosen))
 
 
 def _load(folders: tuple[RulesFolder, ...]) -> RuleSet:

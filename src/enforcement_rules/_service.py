@@ -44,9 +44,10 @@ from ._errors import (
     UsageError,
 )
 from ._evaluate import evaluate
+from ._inherit import rule_data
 from ._limits import MAX_JSON_BYTES
 from ._records import json_schema
-from ._report import Report, source_data
+from ._report import Report
 from ._rulebase import Severity, Status
 from ._rules import RuleSet
 from ._service_monitors import Monitors, monitor_routes
@@ -540,25 +541,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
     ) -> list[dict[str, Any]]:
         """规则：编号、规则包、类型、标题、原文、解读和整改，与 `enforcement-rules rules
         --format json` 相同。The rules, as `enforcement-rules rules --format json` lists them."""
-        return [
-            {
-                "id": r.id,
-                "pack": p.id,
-                "origin": p.origin,
-                "kind": r.kind,
-                "title": r.title,
-                "title_en": r.title_en,
-                "severity": r.severity.value,
-                "register": r.register_rows,
-                "sources": [source_data(s) for s in r.sources],
-                "note": r.note,
-                "note_en": r.note_en,
-                "fix": r.fix,
-                "fix_en": r.fix_en,
-            }
-            for p in config.rules.select(pack)
-            for r in p.rules
-        ]
+        return [rule_data(p, r) for p in config.rules.select(pack) for r in p.rules]
 
     @app.get(
         "/v1/packs",

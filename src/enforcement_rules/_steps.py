@@ -30,7 +30,7 @@ from . import _dates
 from ._contest import contest
 from ._errors import EnforcementRulesError
 from ._evaluate import evaluate
-from ._figures import FIGURES, KEYS_BY_LABEL
+from ._figures import all_labels, keys_by_label
 from ._quality import CHECKS as QUALITY_CHECKS
 from ._records import Records
 from ._report import Exemption, Finding, Report
@@ -275,7 +275,9 @@ def evaluate_as_of(world: World, as_of: str, packs: str | None) -> None:
     named = {k for f in world.report.findings for k in f.figures} | {
         k for e in world.report.exempt for k in e.figures
     }
-    assert named <= set(FIGURES), f"figures without a label in _figures: {named - set(FIGURES)}"
+    assert named <= set(all_labels()), (
+        f"figures without a label in _figures: {named - set(all_labels())}"
+    )
 
 
 # -- findings -------------------------------------------------------------------------------
@@ -348,12 +350,12 @@ def finding_count(world: World, rule: str, count: str) -> None:
 )
 def finding_figure(world: World, name: str, value: str) -> None:
     assert world.finding is not None
-    assert name in KEYS_BY_LABEL, (
+    assert name in keys_by_label(), (
         f"「{name}」 is not the Chinese label of a figure"
-        + (f"; write 「{FIGURES[name][0]}」" if name in FIGURES else "")
-        + " (labels: enforcement_rules._figures.FIGURES)"
+        + (f"; write 「{all_labels()[name][0]}」" if name in all_labels() else "")
+        + " (labels: each kind's Figures, enforcement_rules._figures.all_labels())"
     )
-    key = KEYS_BY_LABEL[name]
+    key = keys_by_label()[name]
     assert key in world.finding.figures, (
         f"the finding has no {name} ({key}): {world.finding.figures}"
     )

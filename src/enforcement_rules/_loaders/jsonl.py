@@ -23,7 +23,7 @@ SINGULAR = {(name[:-3] + "y" if name.endswith("ies") else name[:-1]): name for n
 """``officer`` for ``officers``, ``activity`` for ``activities``..."""
 
 
-def _kind(value: object) -> str | None:
+def record_kind(value: object) -> str | None:
     if not isinstance(value, str):
         return None
     try:
@@ -60,7 +60,7 @@ def load_jsonl(path: Path) -> Records:
             problems.append(Problem(file, where, None, "a JSON object", type(record).__name__))
             continue
         written = record.pop(TYPE_FIELD, None)
-        kind = _kind(written)
+        kind = record_kind(written)
         if kind is None:
             problems.append(
                 Problem(
