@@ -115,7 +115,7 @@ class Monitor:
         for tracker in self._trackers:
             for record_type in tracker.reading():
                 self._readers.setdefault(record_type, []).append(tracker)
-        self._concerned: dict[tuple[str, str], list[Tracker]] = {}
+        self._concerned: dict[tuple[str, str, str | None], tuple[list[Tracker], list[Tracker]]] = {}
         self._engine = Engine({t.rule.id: t.ruleset() for t in self._trackers})
         self._release = weakref.finalize(self, self._engine.close)
         self._on_finding = on_finding
@@ -245,17 +245,23 @@ class Monitor:
             )
 
     def _readers_of(self, record_type: str, row: dict[str, Any]) -> list[Tracker]:
-        """The trackers a record goes to: for an act of a department, those it can concern,
-        found once per department (trackers it cannot concern would only answer ``outside``,
-        which withdraws nothing unless findings about single acts are kept)."""
+        """The trackers a record goes to: for an act, those it can concern (``concerns``: its
+        department, its kind), found once per department and kind, and those holding an act
+        of its id (trackers it cannot concern would only answer ``outside``, which withdraws
+        nothing unless findings about single acts are kept or the act is held)."""
         readers = self._readers.get(record_type, [])
         if record_type not in DATED or self._keep or "department" not in row:
             return readers
-        key = (record_type, row["department"])
-        concerned = self._concerned.get(key)
-        if concerned is None:
-            concerned = [t for t in readers if not t.about_acts or t.concerns(row["department"])]
-            self._concerned[key] = concerned
+        key = (record_type, row["department"], row.get("kind"))
+        found = self._concerned.get(key)
+        if found is None:
+            concerned = [t for t in readers if not t.about_acts or t.concerns(row)]
+            others = [t for t in readers if t not in concerned]
+            found = self._concerned[key] = (concerned, others)
+        concerned, others = found
+        holding = [t for t in others if t.holds(row["id"])]
+        if holding:  # in the order the trackers were made, as every record goes to them
+            return [t for t in readers if t in holding or t in concerned]
         return concerned
 
     def _advance(self, moment: datetime) -> None:

@@ -271,6 +271,9 @@ class ActTracker(Tracker):
         self.held: dict[str, dict[str, Any]] = {}  # action id -> row, until its days come
         self.alarms: Alarms[str] = Alarms()
 
+    def concerns(self, row: dict[str, Any]) -> bool:
+        return super().concerns(row) and (not self.kinds or row["kind"] in self.kinds)
+
     def on_change(self, change: Change) -> Iterable[Observation]:
         row = change.row
         self.held.pop(row["id"], None)

@@ -390,12 +390,13 @@ class Tracker:
     def on_change(self, change: Change) -> Iterable[Observation]:
         return ()
 
-    def concerns(self, department: str) -> bool:
-        """For a tracker ``about_acts``: whether an act of ``department`` can concern the rule
-        (by default, whether the department is one of the rule's). ``False`` when the tracker
-        would only answer ``outside`` for it: the monitor then skips the tracker for acts of
-        that department, unless a finding about the act might be held and must be withdrawn."""
-        return department in self.departments()
+    def concerns(self, row: dict[str, Any]) -> bool:
+        """For a tracker ``about_acts``: whether the act of ``row`` can concern the rule (by
+        default, whether its department is one of the rule's); it may read the act's
+        department and ``kind`` only. ``False`` when the tracker would only answer ``outside``
+        for it: the monitor then skips the tracker for such acts, unless it holds the act
+        (``holds``: a finding about it may have to be withdrawn)."""
+        return row["department"] in self.departments()
 
     def on_clock(self, before: datetime | None, after: datetime) -> Iterable[Observation]:
         return ()
