@@ -32,12 +32,14 @@ from .._conditions import (
 )
 from .._exceptions import Judgement
 from .._fields import ActionKindName
+from .._figures import Figures
 from .._findings import finding_frame
 from .._live._base import NO_DAY, Alarms, Change, LiveState, Observation, Tracker, ordinal
 from .._live._base import start_moment as day_moment
 from .._rulebase import Context, Period, RuleBase
 from .._semantics import covers, in_dates, standing
 from .._vocab import Employment
+from ._participations import with_action
 from ._per_evaluation import per_evaluation
 
 EPOCH = date(1970, 1, 1).toordinal()
@@ -141,6 +143,26 @@ def act_findings(
         status=pl.col("status"),
         figures=figures,
         due=due,
+    )
+
+
+def listed_act_findings(
+    rule: ActRule, ctx: Context, listed: pl.DataFrame, count: str, figures: type[Figures]
+) -> pl.DataFrame:
+    """The findings of a rule counting some of an action's participants, from ``listed``:
+    one row per action that has any (``action``, ``action_row``, their list ``officers``),
+    the count posted as ``count``; the figures are the action's ``date`` and the list as the
+    model's other figure."""
+    actions = with_action(ctx, listed, "department", "date", "kind").filter(
+        pl.col("department").is_in(ctx.departments(rule))
+    )
+    counted = actions.with_columns(
+        id=pl.col("action"), day=day_number("date"), **{count: pl.col("officers").list.len()}
+    )
+    (other,) = [key for key in figures.figure_keys() if key != "date"]
+    return act_findings(
+        decided(counted, rule.decision(ctx.in_force(rule))),
+        figures.columns(date=pl.col("date"), **{other: pl.col("officers")}),
     )
 
 

@@ -7,13 +7,13 @@ from typing import Any, ClassVar, Literal
 
 import polars as pl
 
-from .._conditions import Decision, all_of, decided, greater
+from .._conditions import Decision, all_of, greater
 from .._figures import Figures, figure
 from .._live._base import Change, Observation
 from .._rulebase import Context, Period, Status
 from .._vocab import CertificateStatus, label, parse_enum
-from ._acts import ActRule, ActTracker, act_findings, day_number, participants
-from ._participations import certificate_exits, with_action
+from ._acts import ActRule, ActTracker, listed_act_findings, participants
+from ._participations import certificate_exits
 from ._words import listed
 
 
@@ -50,20 +50,7 @@ class CertificateExit(ActRule):
             .group_by("action", maintain_order=True)
             .agg(pl.col("action_row").first(), pl.col("exit").alias("officers"))
         )
-        actions = with_action(ctx, exited, "department", "date", "kind").filter(
-            pl.col("department").is_in(ctx.departments(self))
-        )
-        return act_findings(
-            decided(
-                actions.with_columns(
-                    id=pl.col("action"),
-                    day=day_number("date"),
-                    exited=pl.col("officers").list.len(),
-                ),
-                self.decision(ctx.in_force(self)),
-            ),
-            CertificateExitFigures.columns(date=pl.col("date"), officers=pl.col("officers")),
-        )
+        return listed_act_findings(self, ctx, exited, "exited", CertificateExitFigures)
 
     def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
         zh = [

@@ -6,13 +6,13 @@ from typing import Any, ClassVar, Literal
 
 import polars as pl
 
-from .._conditions import Decision, all_of, decided, greater
+from .._conditions import Decision, all_of, greater
 from .._figures import Figures, figure
 from .._live._base import Change, Observation
 from .._rulebase import Context, Period, Status
 from .._vocab import Employment
-from ._acts import ActionKindsRule, ActTracker, act_findings, day_number, participants
-from ._participations import participations, with_action
+from ._acts import ActionKindsRule, ActTracker, listed_act_findings, participants
+from ._participations import participations
 from ._words import listed
 
 
@@ -41,22 +41,7 @@ class NoAuxiliaryParticipants(ActionKindsRule):
             .group_by("action", maintain_order=True)
             .agg(pl.col("action_row").first(), pl.col("officer").sort().alias("officers"))
         )
-        actions = with_action(ctx, actions, "department", "date", "kind").filter(
-            pl.col("department").is_in(ctx.departments(self))
-        )
-        return act_findings(
-            decided(
-                actions.with_columns(
-                    id=pl.col("action"),
-                    day=day_number("date"),
-                    auxiliary=pl.col("officers").list.len(),
-                ),
-                self.decision(ctx.in_force(self)),
-            ),
-            NoAuxiliaryParticipantsFigures.columns(
-                date=pl.col("date"), auxiliary=pl.col("officers")
-            ),
-        )
+        return listed_act_findings(self, ctx, actions, "auxiliary", NoAuxiliaryParticipantsFigures)
 
     def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
         return (
