@@ -130,6 +130,17 @@ def test_new_pack_refuses_a_source_in_no_known_encoding_with_its_line(
     assert not into.exists()
 
 
+def test_new_pack_names_a_missing_notice_as_the_notice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    absent = tmp_path / "absent.txt"
+    into = tmp_path / "rules"
+    assert main(["new-pack", "demo-2026", "--source", str(absent), "--into", str(into)]) == 2
+    error = capsys.readouterr().err
+    assert "problem(s) in the notice" in error and str(absent) in error
+    assert not into.exists()
+
+
 def test_new_pack_keeps_a_gb18030_notice_as_utf8_and_says_so(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

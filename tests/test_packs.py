@@ -217,6 +217,16 @@ def test_a_missing_folder_is_a_located_error_with_exit_2(
     assert "no such rules folder" in capsys.readouterr().err
 
 
+def test_a_file_given_as_a_rules_folder_is_named_as_a_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("[]\n", encoding="utf-8")
+    for command in (["rules", "--rules", str(rules)], ["lint", str(rules)]):
+        assert main(command) == 2
+        assert f"{rules}: a file, not a rules folder" in capsys.readouterr().err
+
+
 def _installed_distribution(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An installed pack distribution as pip leaves one: a package holding a rules folder, and
     a ``.dist-info`` folder whose ``entry_points.txt`` names the package in the group."""

@@ -81,6 +81,16 @@ def test_the_example_loads_from_yaml_and_the_same_waivers_from_csv(tmp_path: Pat
     assert again[0].where == "row 2"
 
 
+def test_a_missing_waivers_file_is_named_as_the_waivers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    absent = tmp_path / "absent.yaml"
+    command = ["check", str(RECORDS), "--as-of", "2024-12-31", "--waivers", str(absent)]
+    assert main(command) == 2
+    error = capsys.readouterr().err
+    assert "problem(s) in the waivers" in error and str(absent) in error
+
+
 @pytest.mark.parametrize(
     ("text", "where", "field"),
     [

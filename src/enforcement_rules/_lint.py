@@ -34,6 +34,7 @@ from ._rules import (
     default_rules_dir,
     load_cached,
     load_rules,
+    rules_folder,
 )
 from ._sources import DOCUMENTS_FILE, load_documents
 from ._specs import LANGUAGE, Feature, read_feature
@@ -71,9 +72,7 @@ class LintResult:
 def lint(folder: str | Path, features: str | Path | None = None) -> LintResult:
     """Lint the rules folder ``folder`` and the features under ``features`` (default
     ``folder/features``). A folder that does not exist raises ``RuleError``."""
-    root = Path(folder)
-    if not root.is_dir():
-        raise RuleError(str(folder), "no such rules folder")
+    root = rules_folder(folder)
     linter = _Linter(root, Path(features) if features is not None else root / FEATURES_DIR)
     return linter.run()
 

@@ -26,7 +26,7 @@ from datetime import date
 from pathlib import Path
 
 from ._coverage import COVERAGE_DIR, split_sentences
-from ._errors import UsageError
+from ._errors import InputError, UsageError
 from ._limits import MAX_RULE_FILE_BYTES
 from ._lint import FEATURES_DIR, PLACEHOLDER
 from ._loaders import read_input
@@ -111,8 +111,11 @@ def new_pack(
             "or digit (e.g. acme-2026)"
         )
     source_path = Path(source)
-    raw = read_input(source_path, MAX_RULE_FILE_BYTES)
-    text, encoding = decode(raw, str(source_path))
+    try:
+        raw = read_input(source_path, MAX_RULE_FILE_BYTES)
+        text, encoding = decode(raw, str(source_path))
+    except InputError as error:
+        raise InputError(error.problems, what="the notice") from None
     folder = Path(into)
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"{folder}: is not a folder; --into names the rules folder to write in")

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ._errors import MissingDependency, RuleError, UsageError
-from ._rules import default_rules_dir, load_cached, load_rules
+from ._rules import default_rules_dir, load_cached, load_rules, rules_folder
 from ._specs import read_features
 
 _CONFTEST = """\
@@ -86,9 +86,7 @@ def run_features(
     for module in ("pytest", "pytest_bdd"):
         if importlib.util.find_spec(module) is None:
             raise MissingDependency("running Gherkin features", module, "packs")
-    root = Path(folder).resolve()
-    if not root.is_dir():
-        raise RuleError(str(folder), "no such rules folder")
+    root = rules_folder(folder)
     chosen = Path(features).resolve() if features is not None else root / "features"
     if not chosen.is_dir():
         raise RuleError(

@@ -230,6 +230,16 @@ def load_cached(folders: tuple[RulesFolder, ...]) -> RuleSet:
     return _load(folders)
 
 
+def rules_folder(folder: str | Path) -> Path:
+    """``folder`` resolved, when it is a folder; ``RuleError`` naming it otherwise."""
+    path = Path(folder).resolve()
+    if path.is_file():
+        raise RuleError(str(folder), "a file, not a rules folder (a folder of packs is wanted)")
+    if not path.is_dir():
+        raise RuleError(str(folder), "no such rules folder")
+    return path
+
+
 def load_rules(*folders: str | Path, shipped: bool = True, installed: bool = True) -> RuleSet:
     """Load and validate rules: the shipped packs, those of installed pack distributions
     (``installed``; also off when ``ENFORCEMENT_RULES_NO_INSTALLED_PACKS`` is set) and the
@@ -239,9 +249,7 @@ def load_rules(*folders: str | Path, shipped: bool = True, installed: bool = Tru
     if installed and _installed_wanted():
         chosen += installed_folders()
     for folder in folders:
-        path = Path(folder).resolve()
-        if not path.is_dir():
-            raise RuleError(str(folder), "no such rules folder")
+        path = rules_folder(folder)
         chosen.append(RulesFolder(path, str(path), f"{path}/"))
     if not chosen:
         raise UsageError("no rules to load: name a rules folder, or keep the shipped packs")

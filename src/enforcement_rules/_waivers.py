@@ -228,9 +228,8 @@ class Waivers:
                 [Problem(name, "file", None, "a waivers file ending .yaml, .yml or .csv")],
                 what=WHAT,
             )
-        data = read_input(source, MAX_RULE_FILE_BYTES)
         try:
-            text, _ = decode(data, name)
+            text, _ = decode(read_input(source, MAX_RULE_FILE_BYTES), name)
         except InputError as error:
             raise InputError(error.problems, what=WHAT) from None
         if suffix == ".csv":
