@@ -72,7 +72,8 @@ class LintResult:
 def lint(folder: str | Path, features: str | Path | None = None) -> LintResult:
     """Lint the rules folder ``folder`` and the features under ``features`` (default
     ``folder/features``). A folder that does not exist raises ``RuleError``."""
-    root = rules_folder(folder)
+    rules_folder(folder)  # a folder, or a located error
+    root = Path(folder)  # problems name files as the folder was given
     linter = _Linter(root, Path(features) if features is not None else root / FEATURES_DIR)
     return linter.run()
 
