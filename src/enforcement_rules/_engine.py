@@ -162,6 +162,33 @@ def encode(event: Mapping[str, Any]) -> str:
     return text
 
 
+TEXTS_KEPT = 20_000
+"""How many events' texts ``Texts`` keeps (a few MB)."""
+
+
+class Texts:
+    """``encode``, keeping the texts of the latest ``TEXTS_KEPT`` events by their fields,
+    values and the values' types (``True`` is not ``1``, nor ``1.0``): the events of a day
+    mostly repeat, and encoding costs more than looking one up."""
+
+    def __init__(self) -> None:
+        self._texts: dict[tuple[Any, ...], str] = {}
+
+    def __call__(self, event: Mapping[str, Any]) -> str:
+        values = event.values()
+        try:
+            key = (*event, *values, *map(type, values))
+            text = self._texts.get(key)
+        except TypeError:  # a value that is not hashable (a list): encoded every time
+            return encode(event)
+        if text is None:
+            text = encode(event)
+            if len(self._texts) >= TEXTS_KEPT:
+                del self._texts[next(iter(self._texts))]  # the oldest
+            self._texts[key] = text
+        return text
+
+
 def _never_run(closure: Any) -> None:
     """The rules' action, which durable-rules asks for and ``Engine`` never calls."""
 

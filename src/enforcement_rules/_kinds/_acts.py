@@ -11,6 +11,7 @@ does not count yet.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -169,6 +170,12 @@ def listed_act_findings(
 # -- the monitor: one action as it arrives ---------------------------------------------------
 
 
+@functools.cache
+def _names(model: type[Figures]) -> tuple[str, ...]:
+    """The names of a model's figures as fields of an action."""
+    return tuple(model.model_fields)
+
+
 def act_event(row: dict[str, Any], today: date | None) -> dict[str, Any]:
     """``act_events`` for one action, on the clock's day ``today``."""
     return {
@@ -298,7 +305,7 @@ class ActTracker(Tracker):
 
     def on_change(self, change: Change) -> Iterable[Observation]:
         row = change.row
-        self.held.pop(row["id"], None)
+        self.release(row["id"])
         # the decision holds the kinds too: an action of another kind only spares the engine
         if row["department"] not in self.departments() or (
             self.kinds and row["kind"] not in self.kinds
@@ -318,19 +325,30 @@ class ActTracker(Tracker):
             row["id"],
             row["department"],
             event,
-            lambda: model.of(**{name: plain(row[name]) for name in model.model_fields}),
+            lambda: model.of(**{name: plain(row[name]) for name in _names(model)}),
         )
 
     def wait(self, row: dict[str, Any], *days: date | None) -> None:
         """Judge the action again when the clock reaches each of ``days`` still to come."""
         for day in days:
             if day is not None and day_moment(day) > self.state.now:
+                if row["id"] not in self.held:
+                    self.state.held_acts[row["id"]] += 1
                 self.held[row["id"]] = row
                 self.alarms.at(day_moment(day), row["id"], self.state.now)
 
+    def release(self, act_id: str) -> dict[str, Any] | None:
+        """The act held under ``act_id``, no longer held (``None``: none was)."""
+        row = self.held.pop(act_id, None)
+        if row is not None:
+            self.state.held_acts[act_id] -= 1
+            if not self.state.held_acts[act_id]:
+                del self.state.held_acts[act_id]
+        return row
+
     def on_clock(self, before: datetime | None, after: datetime) -> Iterable[Observation]:
-        come = [self.held.pop(i) for i in self.alarms.rung(self.state.now) if i in self.held]
-        return [self.judge(row, act_event(row, self.state.today)) for row in come]
+        come = [self.release(i) for i in self.alarms.rung(self.state.now) if i in self.held]
+        return [self.judge(row, act_event(row, self.state.today)) for row in come if row]
 
     def holds(self, subject_id: str) -> bool:
         return subject_id in self.held
