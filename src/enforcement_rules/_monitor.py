@@ -18,7 +18,7 @@ from types import TracebackType
 from typing import Any
 
 from ._dates import day_start, moment_of
-from ._engine import Engine, Texts
+from ._engine import Engine
 from ._errors import InputError, Problem, UsageError
 from ._kinds import tracker_class
 from ._live import LiveState, Observation, Tracker
@@ -130,14 +130,8 @@ class Monitor:
         self._lock = threading.RLock()
         self._delivering: int | None = None
         self._closed = False
-        # events encoded while one record is handled, by identity: several rules read the
-        # same event (an action's participants). The entry holds the event itself, so that
-        # no other event can take its id before the entries are cleared.
-        self._encoded: dict[int, tuple[dict[str, Any], str]] = {}
-        self._texts = Texts()
         if first is not None:
             self._advance(first)
-            self._encoded.clear()
 
     # -- the public operations ---------------------------------------------------------
 
@@ -165,8 +159,6 @@ class Monitor:
                 self._arisen.clear()
                 self._told.clear()
                 raise
-            finally:
-                self._encoded.clear()
             return self._deliver()
 
     def advance_to(self, moment: date | datetime | str) -> list[Finding]:
@@ -187,8 +179,6 @@ class Monitor:
                 self._arisen.clear()
                 self._told.clear()
                 raise
-            finally:
-                self._encoded.clear()
             return self._deliver()
 
     def findings(self) -> list[Finding]:
@@ -284,12 +274,7 @@ class Monitor:
         key = observation.key
         tracker = observation.tracker
         event = observation.event
-        decided = None
-        if event is not None:
-            encoded = self._encoded.get(id(event))
-            if encoded is None:
-                encoded = self._encoded[id(event)] = (event, self._texts(event))
-            decided = self._engine.decide(tracker.rule.id, encoded[1])
+        decided = None if event is None else self._engine.judge(tracker.rule.id, event)
         if decided is None:
             self._findings.pop(key, None)
             self._withdraw(key)
