@@ -238,17 +238,19 @@ class Engine:
         and the values' types: ``True`` is not ``1``): the engine compares those fields alone
         (as ``_conditions.decided`` reads an event), and the acts of a day mostly agree on
         them (the same day, kind and counts)."""
-        self._usable()
+        if self._host is None or self._failed is not None:
+            self._usable()
         try:
             values = self._readers[ruleset](event)
         except KeyError:  # a field the ruleset reads that the event lacks
             values = tuple(event.get(name, _ABSENT) for name in self._reads[ruleset])
         key = (ruleset, values, tuple(map(type, values)))
         try:
-            if key in self._judged:
-                return self._judged[key]
+            answer = self._judged.get(key, _ABSENT)
         except TypeError:  # a value that is not hashable (a list): posted every time
             return self._post(ruleset, encode(event))
+        if not isinstance(answer, _Absent):
+            return answer
         answer = self._post(ruleset, encode(event))
         if len(self._judged) >= ANSWERS_KEPT:
             del self._judged[next(iter(self._judged))]  # the oldest

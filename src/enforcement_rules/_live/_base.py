@@ -172,6 +172,9 @@ class LiveState:
         self.training_days: dict[str, list[date]] = {}
         self._trainings: dict[str, tuple[str, date, float, bool]] = {}  # trainings with an id
         self.held_acts: Counter[str] = Counter()
+        self.readings: dict[Any, Any] = {}
+        """What the trackers read off the standing records (an officer's certificates on a
+        day), kept until a standing record arrives or the clock's day changes."""
         """Ids of the acts trackers hold to judge again, with how many hold each."""
         self._scopes: dict[str, frozenset[str]] = {}
         self._derived: dict[Hashable, object] = {}
@@ -186,7 +189,10 @@ class LiveState:
     def set_clock(self, moment: datetime) -> None:
         self.clock = moment
         self.now = microseconds(moment)
-        self.today = local_day(moment)
+        today = local_day(moment)
+        if today != self.today:
+            self.readings.clear()  # acts mostly arrive in time order: the readings of a day
+        self.today = today
 
     @property
     def day(self) -> int:
@@ -250,6 +256,8 @@ class LiveState:
 
     def apply(self, record_type: str, row: dict[str, Any]) -> Change:
         """Take in a record: hold it if it is a standing one, count it if it is a training."""
+        if record_type in ("departments", "officers", "certificates"):
+            self.readings.clear()
         if record_type == "departments":
             previous = self.departments.get(row["id"])
             self.departments[row["id"]] = row
