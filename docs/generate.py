@@ -216,6 +216,15 @@ def rule_card(rule: RuleBase, ruleset: er.RuleSet, scenarios: list[tuple[str, st
 # -- source pages -------------------------------------------------------------------------------
 
 
+def _context_labels(doc: DocumentCoverage) -> list[str]:
+    """The context labels a document's register uses, each with its English."""
+    labels = sorted({s.entry.context for s in doc.sentences if s.entry and s.entry.context})
+    if not labels or doc.register is None:
+        return []
+    rows = [f"| {md(label)} | {md(doc.register.context_en(label) or '')} |" for label in labels]
+    return ["| 背景标签 context label | English |", "|---|---|", *rows, ""]
+
+
 def _key(entry: Entry | None) -> tuple[str, ...]:
     if entry is None:
         return ("unclassified",)
@@ -303,8 +312,10 @@ class SourcePage:
                     f'<span class="er-tag er-nc">不可核查 · [{md(code)}]'
                     f"(#{self.reason_anchor[code]})</span>"
                 )
-            return f'<span class="er-tag er-nc">不可核查:{md(code)}</span>'
-        return f'<span class="er-tag er-context">{md(entry.context or "")}</span>'
+            return f'<span class="er-tag er-nc">不可核查：{md(code)}</span>'
+        label = entry.context or ""
+        english = self.doc.register.context_en(label) if self.doc.register else None
+        return f'<span class="er-tag er-context" title="{md(english or "")}">{md(label)}</span>'
 
     def marked(self, items: list[Classified]) -> str:
         """The sentences of a paragraph, each run of equally classified ones tagged after it."""
@@ -440,12 +451,19 @@ class SourcePage:
             f"| {len(doc.sentences)} | {doc.count('rules')} | {doc.count('not_checkable')} "
             f"| {doc.count('context')} | {doc.count('unclassified')} |",
             "",
-            '每一句后的标记说明它如何归类:<span class="er-tag er-rules">规则</span> 编码它的规则'
-            "(规则第一次出现时在该段之后完整列出,之后只作链接);"
-            '<span class="er-tag er-nc">不可核查</span> 及其理由;'
-            '<span class="er-tag er-context">背景</span> 标题、主送机关、落款等。'
-            "登记文件:`rules/coverage/" + doc.document.id + ".yaml`。",
+            '每一句后的标记说明它如何归类：<span class="er-tag er-rules">规则</span> 编码它的规则'
+            "（规则第一次出现时在该段之后完整列出，之后只作链接）；"
+            '<span class="er-tag er-nc">不可核查</span> 及其理由；'
+            '<span class="er-tag er-context">背景</span> 标题、主送机关、落款等（标签的英文在'
+            "下表，也在悬停提示中）。登记文件：`rules/coverage/" + doc.document.id + ".yaml`。",
             "",
+            "The tag after each sentence says how it is classified: the rules encoding it (listed "
+            "in full after the paragraph where a rule first appears, linked after that), not "
+            "checkable with its reason, or context (headings, addressees, signatures; each "
+            "label's English is in the table below and shown on hover). Register: "
+            "`rules/coverage/" + doc.document.id + ".yaml`.",
+            "",
+            *_context_labels(doc),
         ]
         counts: dict[str, int] = defaultdict(int)
         for item in doc.sentences:
@@ -496,9 +514,15 @@ def source_index(docs: list[DocumentCoverage], ruleset: er.RuleSet) -> str:
         "",
         "# 来源文件与覆盖情况 Sources and coverage",
         "",
-        "每份来源文件的每一句都在覆盖登记(`rules/coverage/<文件>.yaml`)中归类:由哪些规则编码、"
-        "为什么不可核查,或只是背景(标题、主送机关、落款等)。法律只登记规则所编码的条文。"
-        "`enforcement-rules coverage` 打印同样的统计,有未分类或失效的条目时以状态 1 退出。",
+        "每份来源文件的每一句都在覆盖登记（`rules/coverage/<文件>.yaml`）中归类：由哪些规则编码、"
+        "为什么不可核查，或只是背景（标题、主送机关、落款等）。法律只登记规则所编码的条文。"
+        "`enforcement-rules coverage` 打印同样的统计，有未分类或失效的条目时以状态 1 退出。",
+        "",
+        "Every sentence of every source document is classified in its coverage register "
+        "(`rules/coverage/<document>.yaml`): the rules encoding it, why it is not checkable, or "
+        "that it is context (headings, addressees, signatures). For a law, only the articles "
+        "the rules encode are registered. `enforcement-rules coverage` prints the same counts "
+        "and exits with status 1 when a sentence is unclassified or an entry is stale.",
         "",
         "| 文件 | 句子 | 规则编码 | 不可核查 | 背景 | 未分类 |",
         "|---|---|---|---|---|---|",
