@@ -130,14 +130,14 @@ def value_text(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if value is None:
-        return "(无)"
+        return "（无）"
     if isinstance(value, BaseModel):
         return json.dumps(value.model_dump(mode="json", exclude_defaults=True), ensure_ascii=False)
     if isinstance(value, dict):
-        return ";".join(f"{k}:{value_text(v)}" for k, v in value.items()) or "(无)"
+        return ";".join(f"{k}:{value_text(v)}" for k, v in value.items()) or "（无）"
     if isinstance(value, list | tuple | set | frozenset):
         items = [value_text(v) for v in value]
-        return ("、" if all(len(i) < 40 for i in items) else ";").join(items) or "(无)"
+        return ("、" if all(len(i) < 40 for i in items) else ";").join(items) or "（无）"
     return str(value)
 
 
@@ -403,7 +403,7 @@ class SourcePage:
             "|---|---|",
             f"| 编号 id | `{document.id}` |",
             f"| 发布机关 issuer | {md(document.issuer)} |",
-            f"| 文号 number | {md(document.number or '(无)')} |",
+            f"| 文号 number | {md(document.number or '（无）')} |",
             f"| 日期 date | {document.date or '(原文未载)'} |",
             f"| 辖区 jurisdiction | {md('/'.join(document.jurisdiction) or '全国')} |",
             f"| 领域 sector | {md('、'.join(document.sector) or '全部')} |",
@@ -655,9 +655,9 @@ def readings_page(ruleset: er.RuleSet) -> str:
         "",
         "# 解读一览 Readings at a glance",
         "",
-        "每条规则的解读(`note`)逐句列出:规则、所解读的原文用语(「」内)、解读及理由。"
-        "一句一项,供法制审核人员一次看完、逐项提出异议;规则的完整内容(参数、出处、"
-        "Gherkin 场景)见各来源文件页。英文解读(`note_en`)在规则卡片的 *Reading* 中。",
+        "每条规则的解读（`note`）逐句列出：规则、所解读的原文用语（「」内）、解读及理由。"
+        "一句一项，供法制审核人员一次看完、逐项提出异议；规则的完整内容（参数、出处、"
+        "Gherkin 场景）见各来源文件页。英文解读（`note_en`）在规则卡片的 *Reading* 中。",
         "",
         "*Every rule's 解读, sentence by sentence: the rule, the words of the text it reads (in "
         "「」), and the reading with its reason. The English reading of each rule is on its card "
@@ -741,7 +741,7 @@ def records_page() -> str:
         for name, prop in definition.get("properties", {}).items():
             header = chinese_header(array, name)
             others = [a for a, f in aliases.items() if f == name and a != header]
-            zh = header + (f"(也可:{'、'.join(others)})" if others else "")
+            zh = header + (f"（也可：{'、'.join(others)}）" if others else "")
             out.append(
                 f"| `{name}` | {md(zh)} | {'yes' if name in required else ''} | {_type(prop)} "
                 f"| {prose(prop.get('description', ''))} |"
