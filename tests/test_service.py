@@ -247,10 +247,8 @@ def test_an_xlsx_workbook_gives_the_same_report_with_either_headers(
 ) -> None:
     expected = _check(client, _records()).json()["counts"]
     workbook = tmp_path / "records.xlsx"
-    main(
-        ["convert", str(EXAMPLE / "records.json"), "--to", "xlsx", str(workbook)]
-        + ["--headers", headers]
-    )
+    converted = ["convert", str(EXAMPLE / "records.json"), "--to", "xlsx", str(workbook)]
+    main([*converted, "--headers", headers])
     kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     uploaded = client.post(
         "/v1/check",
