@@ -153,8 +153,10 @@ class Monitor:
                 change = self._state.apply(name, row)
                 if name == "departments":
                     self._concerned.clear()
+                decide = self._decide
                 for tracker in self._readers_of(name, row):
-                    self._decide_all(tracker.on_change(change))
+                    for observation in tracker.on_change(change):
+                        decide(observation)
             except BaseException:
                 self._arisen.clear()
                 self._told.clear()
@@ -277,7 +279,8 @@ class Monitor:
         decided = None if event is None else self._engine.judge(tracker.rule.id, event)
         if decided is None:
             self._findings.pop(key, None)
-            self._withdraw(key)
+            if self._shown:
+                self._withdraw(key)
             return
         status = _STATUSES.get(decided) or Status(decided)
         kept = self._keep or not tracker.about_acts
