@@ -444,14 +444,7 @@ class Report:
         index = self._expired.get(tuple(row[c] for c in _IDENTITY)) if self._expired else None
         if index is None or self.waivers is None:
             return finding
-        waiver = self.waivers[index]
-        note, note_en = waiver.expired_note()
-        return replace(
-            finding,
-            message=f"{finding.message}{note}",
-            message_en=f"{finding.message_en} {note_en}",
-            expired_waiver=waiver,
-        )
+        return self.waivers[index].noted(finding)
 
     @cached_property
     def waived(self) -> list[WaivedFinding]:
