@@ -1,20 +1,21 @@
-"""``enforcement-rules watch``: records as JSON Lines on standard input, findings as JSON Lines
-on standard output as soon as they arise, and withdrawn when they stop holding.
+"""``enforcement-rules watch``: records as JSON Lines on standard input, findings as JSON Lines on
+standard output as soon as they arise, and withdrawn when they stop holding.
 
 Each input line is one record with a ``type`` field naming its record type (``"actions"`` or
 ``"action"``), or ``{"type": "advance_to", "moment": "2025-01-01"}`` to move the clock. Lines
-are read as UTF-8 bytes and split at line feeds only (``\\r\\n`` too; never at U+2028 or
-U+0085, which are text inside a record). Each output line is one event: a finding that arose
-or changed status, ``{"event": "raised", ...Finding.to_dict()}``, or a finding printed earlier
-that stopped holding, ``{"event": "resolved", "finding": {...}}``; replaying them, keyed by
-rule, subject id, period and department, gives the monitor's findings at that moment (and the
-findings about acts). With waivers (``--waivers``), a finding a waiver in force on the clock's
-day covers is written as ``{"event": "waived", ...Finding.to_dict(), "waiver": {...}}`` and
-is no violation; it is written again when the clock passes the waiver's last day
-(``raised``, with the note a report gives) or reaches its approval day (``_waived_stream``). A line that cannot be taken in (not UTF-8, not JSON, nested too deep, a
-malformed record, a value the rules engine cannot compare) gets an error line on standard
-error, ``{"line": 7, "error": "..."}``, changes nothing, and the stream goes on. The first line
-on standard error notes the rules of the packs the monitor does not follow.
+are read as UTF-8 bytes and split at line feeds only (``\\r\\n`` too; never at U+2028 or U+0085,
+which are text inside a record). Each output line is one event: a finding that arose or changed
+status, ``{"event": "raised", ...Finding.to_dict()}``, or a finding printed earlier that stopped
+holding, ``{"event": "resolved", "finding": {...}}``; replaying them, keyed by rule, subject id,
+period and department, gives the monitor's findings at that moment (and the findings about
+acts). With waivers (``--waivers``), a finding a waiver in force on the clock's day covers is
+written as ``{"event": "waived", ...Finding.to_dict(), "waiver": {...}}`` and is no violation;
+it is written again when the clock passes the waiver's last day (``raised``, with the note a
+report gives) or reaches its approval day (``_waived_stream``). A line that cannot be taken in
+(not UTF-8, not JSON, nested too deep, a malformed record, a value the rules engine cannot
+compare) gets an error line on standard error, ``{"line": 7, "error": "..."}``, changes nothing,
+and the stream goes on. The first line on standard error notes the rules of the packs the
+monitor does not follow.
 
 Exit codes: 0 no violation printed, 1 violations printed, 2 some line was refused (or the
 command could not start). When the reader of the output goes away (``watch | head -1``) the
@@ -36,7 +37,7 @@ from ._output import silence
 from ._report import Finding
 from ._rules import RuleSet, load_rules
 from ._terminal import json_line
-from ._waived_stream import RAISED, WaivedStream
+from ._waived_stream import WaivedStream
 from ._waivers import Waivers
 
 ADVANCE = "advance_to"
