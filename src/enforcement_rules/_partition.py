@@ -34,7 +34,7 @@ from ._errors import InputError, UsageError
 from ._obligations import UNKNOWN_ITEM, unknown_items, unknown_problems
 from ._quality import CHECKS as QUALITY_CHECKS
 from ._quality import PACK as QUALITY_PACK
-from ._quality import quality_findings, quality_problems
+from ._quality import QualitySource, quality_findings, quality_problems
 from ._records import Records
 from ._report import EXEMPTION_REPORT_COLUMNS, REPORT_COLUMNS, Describes, Names, Report
 from ._rules import RuleSet
@@ -118,8 +118,8 @@ class Source(Protocol):
         """The records of the departments ``own`` and what they refer to (see ``cut``)."""
         ...
 
-    def quality_tables(self) -> QualityTables:
-        """The columns the data-quality checks read, of every table."""
+    def quality_tables(self) -> Records | QualitySource:
+        """The records as the data-quality checks read them (piece by piece when scanned)."""
         ...
 
     def check_rest(self, departments: pl.Series) -> None:
@@ -131,11 +131,6 @@ class Source(Protocol):
     ) -> Callable[[], Records]:
         """What gives a part's records where the part is evaluated (maybe another process)."""
         ...
-
-
-class QualityTables(Protocol):
-    def table(self, name: str) -> pl.DataFrame: ...
-    def repeats_ids(self, name: str) -> bool: ...
 
 
 def _within(column: str, ids: Iterable[str] | pl.Series) -> pl.Expr:
@@ -217,7 +212,7 @@ class InMemory:
     def part(self, own: Sequence[str] | None, small: Mapping[str, pl.DataFrame]) -> Records:
         return cut(self.rows, self.records.repeats_ids, small, own, self.origin)
 
-    def quality_tables(self) -> QualityTables:
+    def quality_tables(self) -> Records:
         return self.records
 
     def check_rest(self, departments: pl.Series) -> None:
@@ -305,7 +300,7 @@ def evaluate_partitioned(
     pack_ids = None if packs is None else tuple(dict.fromkeys(packs))
     selected = rules.select(pack_ids)
     small = source.small()
-    quality = quality_findings(source.quality_tables())  # type: ignore[arg-type]
+    quality = quality_findings(source.quality_tables())
     if strict and quality.height:
         raise InputError(quality_problems(quality, source.origin))
     whole = source.part(None, small)
