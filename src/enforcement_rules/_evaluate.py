@@ -17,7 +17,7 @@ from ._quality import PACK as QUALITY_PACK
 from ._quality import quality_findings, quality_problems
 from ._records import Records
 from ._report import EXEMPTION_REPORT_COLUMNS, REPORT_COLUMNS, Describes, Names, Report
-from ._rules import RuleSet, load_rules
+from ._rules import Pack, RuleSet, load_rules
 from ._scan import ScannedRecords
 from ._waivers import Waivers, apply_waivers, as_waivers
 
@@ -106,37 +106,7 @@ def evaluate(
         raise InputError(unknown_problems(unknown, records.origin))
     selected = ruleset.select(packs)
     ctx = Context(records, day, selected)
-
-    frames: list[pl.DataFrame] = []
-    exemptions: list[pl.DataFrame] = []
-    describers: dict[str, tuple[str, Describes]] = {}
-    for pack in selected:
-        for rule in pack.rules:
-            describers[rule.id] = (pack.id, rule)
-            if not ctx.departments(rule):
-                continue
-            found = rule.check(ctx)
-            if found.height:
-                # A task table may word some rows as warnings ("基本"): its own column wins.
-                severity = (
-                    pl.col("severity").fill_null(rule.severity.value)
-                    if "severity" in found.columns
-                    else pl.lit(rule.severity.value)
-                )
-                frames.append(
-                    found.with_columns(
-                        pl.lit(rule.id).alias("rule"),
-                        pl.lit(pack.id).alias("pack"),
-                        severity.alias("severity"),
-                    )
-                )
-            exempt = rule.exemptions(ctx)
-            if exempt is not None and exempt.height:
-                exemptions.append(
-                    exempt.with_columns(
-                        pl.lit(rule.id).alias("rule"), pl.lit(pack.id).alias("pack")
-                    )
-                )
+    frames, exemptions, describers = judge(ctx, selected)
     if quality.height:
         frames.append(quality)
     if unknown.height:
@@ -168,6 +138,44 @@ def evaluate(
     return apply_waivers(report, given, [*ruleset.rules, *describers])
 
 
+def judge(
+    ctx: Context, selected: list[Pack]
+) -> tuple[list[pl.DataFrame], list[pl.DataFrame], dict[str, tuple[str, Describes]]]:
+    """Every rule of the ``selected`` packs over the context: the frames of findings and of
+    exemptions (with ``rule``/``pack`` columns), and each rule by id with its pack."""
+    frames: list[pl.DataFrame] = []
+    exemptions: list[pl.DataFrame] = []
+    describers: dict[str, tuple[str, Describes]] = {}
+    for pack in selected:
+        for rule in pack.rules:
+            describers[rule.id] = (pack.id, rule)
+            if not ctx.departments(rule):
+                continue
+            found = rule.check(ctx)
+            if found.height:
+                # A task table may word some rows as warnings ("基本"): its own column wins.
+                severity = (
+                    pl.col("severity").fill_null(rule.severity.value)
+                    if "severity" in found.columns
+                    else pl.lit(rule.severity.value)
+                )
+                frames.append(
+                    found.with_columns(
+                        pl.lit(rule.id).alias("rule"),
+                        pl.lit(pack.id).alias("pack"),
+                        severity.alias("severity"),
+                    )
+                )
+            exempt = rule.exemptions(ctx)
+            if exempt is not None and exempt.height:
+                exemptions.append(
+                    exempt.with_columns(
+                        pl.lit(rule.id).alias("rule"), pl.lit(pack.id).alias("pack")
+                    )
+                )
+    return frames, exemptions, describers
+
+
 def _names(records: Records) -> Names:
     departments = records.departments.unique(subset="id", keep="first")
     officers = records.officers.filter(pl.col("name").is_not_null()).unique(
@@ -179,12 +187,17 @@ def _names(records: Records) -> Names:
     )
 
 
-def _warnings(records: Records, ctx: Context, packs: list) -> list[str]:  # type: ignore[type-arg]
-    warnings = [
+def domain_warnings(records: Records) -> list[str]:
+    """A warning for each domain of the records outside the vocabulary."""
+    return [
         f"unknown domain {name!r}: kept as written; rules that name a domain will not match it "
         f"(use a name of the vocabulary, e.g. 市场监管)"
         for name in records.unknown_domains
     ]
+
+
+def _warnings(records: Records, ctx: Context, packs: list) -> list[str]:  # type: ignore[type-arg]
+    warnings = domain_warnings(records)
     covered = pl.any_horizontal(pl.lit(False), *[pack.applies_to.expression() for pack in packs])
     for row in ctx.department_table.filter(~covered).iter_rows(named=True):
         warnings.append(

@@ -23,6 +23,8 @@ an engine's workers (``_engines``), which schedules them; the merge is the same.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -68,6 +70,9 @@ BY_OFFICER = ("certificates", "trainings", "exams")
 """Large tables whose records belong to an officer (column ``officer``)."""
 
 _UNKNOWN_DOMAIN = "unknown domain "
+
+LOG = logging.getLogger("enforcement_rules.partition")
+"""Each step of a partitioned evaluation and each part evaluated, with its time (INFO)."""
 
 
 def partition_depth(by: int | str) -> int:
@@ -259,19 +264,38 @@ class Job:
 
 
 def run_job(job: Job, rules: RuleSet) -> PartResult:
-    """Evaluate one part and keep what is its own to report."""
-    from ._evaluate import evaluate
+    """Evaluate one part's rules and keep what is its own to report (the data-quality
+    findings and department warnings are the whole records' own, computed once)."""
+    from ._context import Context
+    from ._evaluate import domain_warnings, judge
 
+    start = time.perf_counter()
     records = job.records()
-    report = evaluate(records, job.as_of, job.packs, rules=rules)
+    read = time.perf_counter() - start
+    selected = rules.select(job.packs)
+    frames, exemptions, _ = judge(Context(records, job.as_of, selected), selected)
+    LOG.info(
+        "part of %s: %d departments, %d acts, read in %.1f s, judged in %.1f s",
+        job.own[0] if job.own else "no department",
+        len(job.own),
+        records.actions.height,
+        read,
+        time.perf_counter() - start - read,
+    )
     kept = pl.col("rule").is_in(sorted(job.kept_rules)) & pl.col("department").is_in(list(job.own))
     names = records.officers.filter(pl.col("name").is_not_null()).unique(subset="id", keep="first")
     return PartResult(
-        frame=report.frame.filter(kept),
-        exemptions=report.exemptions.filter(kept),
-        warnings=[w for w in report.warnings if w.startswith(_UNKNOWN_DOMAIN)],
+        frame=_joined(frames, REPORT_COLUMNS).filter(kept),
+        exemptions=_joined(exemptions, EXEMPTION_REPORT_COLUMNS).filter(kept),
+        warnings=domain_warnings(records),
         officers=dict(zip(names["id"], names["name"], strict=True)),
     )
+
+
+def _joined(frames: list[pl.DataFrame], columns: Mapping[str, pl.DataType]) -> pl.DataFrame:
+    if not frames:
+        return pl.DataFrame(schema=columns)
+    return pl.concat([f.select(list(columns)) for f in frames])
 
 
 Mapper = Callable[[Iterator[Job], RuleSet], Iterable[PartResult]]
@@ -299,8 +323,13 @@ def evaluate_partitioned(
 
     pack_ids = None if packs is None else tuple(dict.fromkeys(packs))
     selected = rules.select(pack_ids)
+    start = time.perf_counter()
     small = source.small()
+    LOG.info("small tables read (at %.1f s)", time.perf_counter() - start)
     quality = quality_findings(source.quality_tables())
+    LOG.info(
+        "data-quality checks: %d findings (at %.1f s)", quality.height, time.perf_counter() - start
+    )
     if strict and quality.height:
         raise InputError(quality_problems(quality, source.origin))
     whole = source.part(None, small)
@@ -317,7 +346,11 @@ def evaluate_partitioned(
     exempt_everyone = overall.exemptions.filter(pl.col("rule").is_in(sorted(population)))
 
     keys = part_keys(small["departments"], depth)
+    LOG.info("rules over the whole population judged (at %.1f s)", time.perf_counter() - start)
     source.check_rest(small["departments"]["id"].drop_nulls())
+    LOG.info(
+        "rows of no part validated; %d parts (at %.1f s)", len(keys), time.perf_counter() - start
+    )
     local = frozenset(rule_ids - population)
 
     def jobs() -> Iterator[Job]:

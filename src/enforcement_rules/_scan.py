@@ -162,8 +162,8 @@ class ScannedRecords:
             table = self._tables.get(name)
             header = None if table is None else table.headers.get("id")
             if name in SMALL_TABLES:
-                ids = self.small()[name]["id"].drop_nulls()
-                repeated = ids.filter(ids.is_duplicated()).unique()
+                held = self.small()[name]["id"].drop_nulls()
+                repeated = held.filter(held.is_duplicated()).unique()
             elif table is None or header is None:
                 repeated = pl.Series("id", [], dtype=pl.String)
             else:
