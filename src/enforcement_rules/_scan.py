@@ -14,6 +14,9 @@ Only UTF-8 CSV files are scanned; a CSV file in another encoding is decoded whol
 from __future__ import annotations
 
 import codecs
+import shutil
+import tempfile
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +40,10 @@ _PIECE = 1 << 21
 
 _BUCKET = 1 << 23
 """Ids counted at once when looking for repeated ids: more are counted in buckets by hash."""
+
+_SPLIT_ROWS = 200_000
+"""A large table kept in one file of more rows is split by city once, for the parts to read
+only their cities' rows instead of the whole file each."""
 
 
 def scan(folder: str | Path) -> ScannedRecords:
@@ -71,12 +78,20 @@ class _Scanned:
 
 @dataclass(frozen=True)
 class _File:
-    """One Parquet file of a table: the number of its first row in the table, and the
-    departments its records belong to (an officer's record: the officer's department)."""
+    """One Parquet file of a table: the number of its first row in the table (``None``: a
+    file of the table split by city, its rows numbered in ``__row``, their department in
+    ``__key``), and the departments its records belong to (an officer's record: the
+    officer's department)."""
 
     path: Path
-    offset: int
+    offset: int | None
     departments: pl.Series
+
+    def rows(self) -> pl.LazyFrame:
+        scanned = pl.scan_parquet(self.path)
+        if self.offset is None:
+            return scanned.drop("__key")
+        return scanned.with_row_index("__row", self.offset)
 
 
 _NO_DEPARTMENT = "\x00"  # the department of a record of none, or of an unknown officer
@@ -96,6 +111,8 @@ class ScannedRecords:
         self._repeated: dict[str, pl.Series] = {}
         self._ids: dict[str, pl.Series] = {}
         self._offsets: dict[str, list[int]] = {}
+        self._split: dict[str, list[_File] | None] = {}
+        self._spill: Path | None = None  # removed with these records
 
     def __repr__(self) -> str:
         return f"ScannedRecords({self.origin!r}: {', '.join(self._tables) or 'no tables'})"
@@ -231,7 +248,7 @@ class ScannedRecords:
         if table is None:
             return pl.DataFrame(schema=SCHEMAS[name])
         frame = table.frame.with_row_index("__row")
-        if where is not None and not outside and len(table.files) > 1:
+        if where is not None and not outside and self._prunable(table):
             frame = self._pruned(table, where)
         if where is not None:
             inside = pl.lit(False)
@@ -264,6 +281,21 @@ class ScannedRecords:
 
     # -- which files hold a part's records ---------------------------------------------------
 
+    def _prunable(self, table: _Scanned) -> bool:
+        """Whether a part may read some files of the table only: a folder of files, or a
+        large file (``_SPLIT_ROWS``), split by city the first time."""
+        if len(table.files) > 1:
+            return True
+        if table.kind not in self._split:
+            column = "officer" if table.kind in BY_OFFICER else "department"
+            large = (
+                not table.files
+                and column in table.headers
+                and _collect(table, table.frame.select(pl.len())).item() >= _SPLIT_ROWS
+            )
+            self._split[table.kind] = self._split_by_city(table, column) if large else None
+        return self._split[table.kind] is not None
+
     def _pruned(self, table: _Scanned, where: list[tuple[str, pl.Series]]) -> pl.LazyFrame:
         """The rows of the files of ``table`` that may hold a record whose ``column`` is one
         of ``ids`` for some pair of ``where``, numbered as in the whole table."""
@@ -276,12 +308,58 @@ class ScannedRecords:
             else:
                 return table.frame.with_row_index("__row")
         wanted = pl.concat(sought).cast(pl.String).fill_null(_NO_DEPARTMENT).implode()
-        chosen = [
-            pl.scan_parquet(f.path).with_row_index("__row", offset=f.offset)
-            for f in self._index(table)
-            if f.departments.is_in(wanted).any()
+        split = self._split.get(table.kind)
+        files = split or self._index(table)
+        chosen = [f.rows() for f in files if f.departments.is_in(wanted).any()]
+        if not chosen:
+            return table.frame.with_row_index("__row").head(0)
+        rows = pl.concat(chosen)
+        return rows.sort("__row") if split else rows
+
+    def _split_by_city(self, table: _Scanned, column: str) -> list[_File]:
+        """The table written again as a Parquet file per city (streaming, in a temporary
+        folder), each row with its number in the table: the files with their departments."""
+        if self._spill is None:
+            self._spill = Path(tempfile.mkdtemp(prefix="enforcement-rules-parts-"))
+            weakref.finalize(self, shutil.rmtree, self._spill, True)
+        folder = self._spill / table.kind
+        departments = self.small()["departments"].select(
+            pl.col("id").alias("department"),
+            pl.col("region").list.head(2).list.join("/").fill_null("").alias("city"),
+        )
+        keyed = table.frame.with_row_index("__row").with_columns(
+            _text(pl.col(table.headers[column])).alias("__key")
+        )
+        if column == "officer":
+            # an officer id of two departments: the rows go with one of them, and a part
+            # asking for the officer asks for both (``_departments_of``)
+            officers = self._officers().unique(subset="officer", keep="any")
+            keyed = keyed.join(
+                officers.lazy().rename({"officer": "__key", "department": "__department"}),
+                on="__key",
+                how="left",
+            ).with_columns(pl.col("__department").alias("__key"))
+        cities = departments.unique(subset="department", keep="first").rename(
+            {"department": "__key", "city": "__city"}
+        )
+        keyed = keyed.join(cities.lazy(), on="__key", how="left").with_columns(
+            pl.col("__city").fill_null(""),
+            pl.col("__key").fill_null(_NO_DEPARTMENT),
+        )
+        kept = [*table.frame.collect_schema().names(), "__row"]
+        try:
+            keyed.select(*kept, "__key", "__city").sink_parquet(
+                pl.PartitionBy(folder, key="__city", include_key=False)
+            )
+        except OSError as error:
+            raise unreadable(Path(table.place.file or ""), error) from None
+        except pl.exceptions.PolarsError:
+            _collect(table, table.frame)  # raises the problem of the file, located
+            raise
+        return [
+            _File(path, None, pl.read_parquet(path, columns=["__key"])["__key"].unique())
+            for path in sorted(folder.rglob("*.parquet"))
         ]
-        return pl.concat(chosen) if chosen else table.frame.with_row_index("__row").head(0)
 
     def _departments_of(self, officers: pl.Series) -> pl.Series:
         """The departments of these officer ids (``_NO_DEPARTMENT`` for an unknown one)."""
