@@ -158,13 +158,14 @@ def test_a_scanned_folder_read_piece_by_piece_and_split_by_city_as_whole(
     from enforcement_rules import _scan
     from enforcement_rules._quality import quality_findings
 
-    # pieces of two rows, ids counted two at a time: every table in several pieces and buckets
-    monkeypatch.setattr(_scan, "_PIECE", 2)
+    # pieces of three rows (two files of two rows), ids counted two at a time: every table in
+    # several pieces and buckets
+    monkeypatch.setattr(_scan, "_PIECE", 3)
     monkeypatch.setattr(_scan, "_BUCKET", 2)
     monkeypatch.setattr(_scan, "_SPLIT_ROWS", 2)  # a table in one file split by city
     unclear = {"exception_basis": "内部文件", "id": "A5", "department": "D2",
                "date": "2024-05-06", "kind": "行政检查", "participants": ["O2"]}  # fmt: skip
-    earlier = [{"id": f"T{n}", "officer": "O1", "date": "2024-03-01", "hours": 8} for n in (1, 2)]
+    earlier = [{"id": f"T{n}", "officer": "O1", "date": "2024-03-01", "hours": 8} for n in range(4)]
     tables = {
         **CROSSING,
         "actions": [*CROSSING["actions"], unclear],

@@ -198,8 +198,9 @@ class ScannedRecords:
         return self._repeated[name]
 
     def _slices(self, table: _Scanned) -> Iterator[tuple[int, pl.LazyFrame]]:
-        """A large table in pieces numbered as in the whole table: its files, or slices of
-        one Parquet file; a CSV file whole."""
+        """A large table in pieces of about ``_PIECE`` rows numbered as in the whole table:
+        its files one after another, or slices of one Parquet file; a CSV file whole. (A
+        piece's references are joined with every id referred to, so pieces are not small.)"""
         if table.files:
             if table.kind not in self._offsets:
                 offsets = [0]
@@ -207,8 +208,17 @@ class ScannedRecords:
                     rows = _collect(table, pl.scan_parquet(path).select(pl.len())).item()
                     offsets.append(offsets[-1] + int(rows))
                 self._offsets[table.kind] = offsets
-            for path, offset in zip(table.files, self._offsets[table.kind], strict=False):
-                yield offset, pl.scan_parquet(path).with_row_index("__row", offset=offset)
+            offsets = self._offsets[table.kind]
+            first = 0
+            for last in range(len(table.files)):
+                if offsets[last + 1] - offsets[first] < _PIECE and last + 1 < len(table.files):
+                    continue
+                scans = [
+                    pl.scan_parquet(table.files[n]).with_row_index("__row", offset=offsets[n])
+                    for n in range(first, last + 1)
+                ]
+                yield offsets[first], pl.concat(scans)
+                first = last + 1
             return
         numbered = table.frame.with_row_index("__row")
         if Path(table.place.file or "").suffix.lower() != ".parquet":
