@@ -15,6 +15,7 @@ import pytest
 import enforcement_rules as er
 from enforcement_rules._cli import main
 from enforcement_rules._partition import partition_depth
+from enforcement_rules._records import SCHEMAS
 from enforcement_rules._synthetic import AS_OF, province_records
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -182,6 +183,15 @@ def test_a_scanned_folder_read_piece_by_piece_and_split_by_city_as_whole(
     }
     assert quality_findings(scanned).equals(whole)  # the same rows, in the same order
     same(er.evaluate(records, "2024-12-31"), er.evaluate(scanned, "2024-12-31", partition_by=2))
+
+
+def test_sixty_thousand_departments_are_selected() -> None:
+    # the scale-30 province: a pack applying to every department filtered 60,000 rows by a
+    # literal, which polars 2.1 refuses ("filter predicate length of 2")
+    departments = [_department(f"D{n}", "石嘴山市", "大武口区") for n in range(60_000)]
+    records = er.Records({"departments": pl.DataFrame(departments, schema=SCHEMAS["departments"])})
+    report = er.evaluate(records, "2024-12-31", ["national"])
+    assert not report.frame.height and not report.warnings
 
 
 def test_strict_refuses_the_same_problems_partitioned() -> None:

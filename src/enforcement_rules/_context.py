@@ -65,7 +65,9 @@ class Context:
         """Ids of the departments every one of ``selectors`` matches, in the records' order."""
         key = tuple(s.model_dump_json() for s in selectors)
         if key not in self._selection_cache:
-            condition = pl.lit(True)
+            # a column, not a literal: polars 2.1 fails to filter 50,000 rows or more by a
+            # literal predicate (a selector of every department is one)
+            condition = pl.repeat(True, pl.len())
             for selector in selectors:
                 condition &= selector.expression()
             self._selection_cache[key] = self.department_table.filter(condition)["id"].to_list()

@@ -205,7 +205,9 @@ def domain_warnings(records: Records) -> list[str]:
 
 def _warnings(records: Records, ctx: Context, packs: list) -> list[str]:  # type: ignore[type-arg]
     warnings = domain_warnings(records)
-    covered = pl.any_horizontal(pl.lit(False), *[pack.applies_to.expression() for pack in packs])
+    # a column, not a literal (see Context.selected)
+    nothing = pl.repeat(False, pl.len())
+    covered = pl.any_horizontal(nothing, *[pack.applies_to.expression() for pack in packs])
     for row in ctx.department_table.filter(~covered).iter_rows(named=True):
         warnings.append(
             f"department {row['id']} ({row['name']}, {'/'.join(row['region'])}): no pack "
