@@ -181,12 +181,10 @@ class CampaignScope(RuleBase):
             rows,
             subject="department",
             figures=CampaignScopeFigures.columns(
-                level=pl.col("level"),
-                domain=pl.col("domain"),
+                "level domain reason",
                 expected=pl.col("campaign"),
                 enrolled=enrolled,
                 other_enrollments=pl.col("other"),
-                reason=pl.col("reason"),
             ),
         )
 

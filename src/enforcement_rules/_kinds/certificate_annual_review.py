@@ -69,11 +69,7 @@ class CertificateAnnualReview(RuleBase):
         return certificate_findings(
             decided(rows, self.decision(ctx.in_force(self))),
             CertificateAnnualReviewFigures.columns(
-                officer=pl.col("officer"),
-                year=pl.col("year"),
-                valid_from=pl.col("valid_from"),
-                valid_to=pl.col("valid_to"),
-                reviewed_years=pl.col("reviewed_years"),
+                "officer year valid_from valid_to reviewed_years"
             ),
             period=pl.col("year").cast(pl.String),
             due=pl.date(pl.col("year"), 12, 31),

@@ -59,9 +59,7 @@ class CertificateHolderEmployment(RuleBase):
         return certificate_findings(
             decided(rows, self.decision(ctx.in_force(self))),
             CertificateHolderEmploymentFigures.columns(
-                officer=pl.col("officer"),
-                employment=pl.col("employment"),
-                valid_from=pl.col("valid_from"),
+                "officer employment valid_from",
                 allowed=pl.lit(self.allowed, dtype=pl.List(pl.String)),
             ),
         )

@@ -177,15 +177,10 @@ class ContestRanking(RuleBase):
             department=pl.col("department"),
             status=pl.col("status"),
             figures=ContestRankingFigures.columns(
-                date=pl.col("date"),
-                members=pl.col("members"),
+                "date members unscored not_members total final_score",
                 required_members=pl.lit(self.members_per_team),
-                unscored=pl.col("unscored"),
-                not_members=pl.col("not_members"),
-                total=pl.col("total"),
                 rank=pl.col("rank_min"),
                 finalists=pl.lit(self.finalists),
-                final_score=pl.col("final_score"),
             ),
         )
 

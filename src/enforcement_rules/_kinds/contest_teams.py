@@ -193,7 +193,7 @@ class ContestTeams(RuleBase):
                     department=pl.col("department"),
                     status=pl.col("status"),
                     figures=ContestTeamFigures.columns(
-                        date=pl.col("date"),
+                        "date",
                         members=pl.col("member_ids"),
                         required_members=pl.lit(self.members_per_team),
                         failing=pl.col("failing_members"),
@@ -207,7 +207,7 @@ class ContestTeams(RuleBase):
                     status=pl.col("status"),
                     due=self.recommend_by,
                     figures=ContestCountFigures.columns(
-                        teams=pl.col("teams"),
+                        "teams",
                         required_teams=pl.lit(self.teams),
                         team_ids=pl.lit(recommended, dtype=pl.List(pl.String)),
                     ),

@@ -75,11 +75,7 @@ class ContestTies(RuleBase):
             department=pl.lit(None, dtype=pl.String),
             status=pl.col("status"),
             figures=ContestTiesFigures.columns(
-                stage=pl.col("stage"),
-                cut=pl.col("cut"),
-                teams=pl.col("teams"),
-                departments=pl.col("departments"),
-                score=pl.col("score"),
+                "stage cut teams departments score",
                 places=pl.concat_str(
                     pl.col("rank_min").cast(pl.String),
                     pl.lit("-"),

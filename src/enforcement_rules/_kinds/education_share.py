@@ -74,9 +74,7 @@ class EducationShare(OfficerRule):
             period=str(self.due.year),
             due=self.due,
             figures=EducationShareFigures.columns(
-                officers=pl.col("officers"),
-                qualified=pl.col("qualified"),
-                unknown=pl.col("unknown"),
+                "officers qualified unknown",
                 share=pl.col("share").round(4),
                 required_share=pl.lit(self.minimum_share),
                 minimum=pl.lit(str(self.minimum_education)),

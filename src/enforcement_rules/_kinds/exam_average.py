@@ -75,9 +75,7 @@ class ExamAverage(CountedToDue, ExamRule):
             rows,
             subject="department",
             due=self.due,
-            figures=ExamAverageFigures.columns(
-                officers=pl.col("officers"), examined=pl.col("examined")
-            ),
+            figures=ExamAverageFigures.columns("officers examined"),
         )
 
     def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:

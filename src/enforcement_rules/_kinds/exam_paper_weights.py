@@ -75,7 +75,7 @@ class ExamPaperWeights(RuleBase):
             department=pl.lit(None, dtype=pl.String),
             status=pl.col("status"),
             figures=ExamPaperWeightsFigures.columns(
-                exam=pl.col("exam"),
+                "exam",
                 **{share: pl.col(share) for share in targets},
                 **{f"required_{share}": pl.lit(target) for share, target in targets.items()},
             ),

@@ -64,9 +64,7 @@ class NewRecruitEducation(OfficerRule):
             officers,
             subject="id",
             figures=NewRecruitEducationFigures.columns(
-                hired_on=pl.col("hired_on"),
-                education=pl.col("education"),
-                minimum=pl.lit(str(self.minimum_education)),
+                "hired_on education", minimum=pl.lit(str(self.minimum_education))
             ),
         )
 

@@ -346,16 +346,11 @@ class Quota(Obligation):
 
     def listed(self, frame: pl.DataFrame) -> pl.DataFrame:
         figures = QuotaFigures.columns(
+            "period due records after_due action_kinds uncovered",
             **{"from": pl.col("first")},
-            period=pl.col("period"),
             to=pl.col("last"),
-            due=pl.col("due"),
             count=pl.col("counted"),
             required=pl.lit(self.minimum),
-            records=pl.col("records"),
-            after_due=pl.col("after_due"),
-            action_kinds=pl.col("action_kinds"),
-            uncovered=pl.col("uncovered"),
         )
         return schedule_frame(frame, rule=self, item=self.item, figures=self.shown(figures))
 

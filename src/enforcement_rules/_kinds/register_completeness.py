@@ -167,9 +167,8 @@ class RegisterCompleteness(RuleBase):
             due=self.due,
             figures=self.shown(
                 RegisterCompletenessFigures.columns(
+                    "lacking legal_basis",
                     name=pl.col(NAMED_BY[self.record_type]),
-                    lacking=pl.col("lacking"),
-                    legal_basis=pl.col("legal_basis"),
                     basis_level=pl.col("basis_read"),
                 )
             ),

@@ -101,11 +101,7 @@ class StaffRatio(RuleBase):
             department=pl.col("id"),
             status=pl.col("status"),
             figures=StaffRatioFigures.columns(
-                staff=pl.col("staff"),
-                staff_from=pl.col("staff_from"),
-                legal_reviewers=pl.col("legal_reviewers"),
-                required=pl.col("required"),
-                percent=pl.lit(self.minimum_percent),
+                "staff staff_from legal_reviewers required", percent=pl.lit(self.minimum_percent)
             ),
         )
 

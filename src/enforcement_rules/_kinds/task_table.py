@@ -298,15 +298,7 @@ class TaskTable(Obligation):
             subject_type="task",
             subject_id=pl.col("task"),
             item=pl.col("task"),
-            figures=TaskTableFigures.columns(
-                task=pl.col("task"),
-                department=pl.col("department"),
-                units=pl.col("units"),
-                period=pl.col("period"),
-                due=pl.col("due"),
-                completed=pl.col("completed"),
-                reports=pl.col("reports"),
-            ),
+            figures=TaskTableFigures.columns("task department units period due completed reports"),
             severity=pl.col("severity"),
         )
 

@@ -43,7 +43,7 @@ class TrainingParticipation(YearRule):
 
     def year_figures(self) -> dict[str, pl.Expr]:
         return TrainingParticipationFigures.columns(
-            year=pl.col("year"),
+            "year",
             trainings=pl.col("sessions"),
             department_trained=pl.col("trained"),
             department_officers=pl.col("officers"),
