@@ -487,7 +487,7 @@ class QuotaTracker(ScheduleTracker, follows=Quota):
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
         self.since = self.rule.covers_action_kinds_since
-        self.records: ByDepartment[Counted] = ByDepartment()
+        self.records: ByDepartment[str, Counted] = ByDepartment()
         self.kinds_since: dict[str, dict[str, date]] = {}  # department -> action kind -> day
         self.organisers: list[str] | None = None  # area_activities_by: kept until one changes
 
