@@ -73,6 +73,13 @@ OUTCOMES = {"met": 0.88, "short": 0.05, "late": 0.03}
 UNCOVERED_SHARE = 0.05  # a synthetic case-file review that leaves an enforcement kind out
 
 
+def within(place: str | None, area: str | None) -> bool:
+    """Whether a department's place (its region path, ``/``-joined) lies in ``area``."""
+    return (
+        place is not None and area is not None and (place == area or place.startswith(area + "/"))
+    )
+
+
 class Window(Spec):
     """Month-days of each year, both inclusive: ``{from: "12-01", to: "12-07"}``."""
 
@@ -284,23 +291,17 @@ class Quota(Obligation):
         its area (``area_activities_by``)."""
         if self.area_activities_by is None:
             return records
-        places = ctx.department_table.select(
-            pl.col("id").alias("department"), pl.col("region").list.join("/").alias("place")
-        )
-        organisers = places.filter(
-            pl.col("department").is_in(ctx.selected(self.area_activities_by))
-        ).rename({"department": "organiser", "place": "area"})
-        owers = places.filter(pl.col("department").is_in(ctx.departments(self)))
-        reached = (
-            owers.join(organisers, how="cross")
-            .filter(
-                (pl.col("organiser") != pl.col("department"))
-                & (
-                    (pl.col("place") == pl.col("area"))
-                    | pl.col("place").str.starts_with(pl.col("area") + "/")
-                )
-            )
-            .select("organiser", "department")
+        regions = ctx.department_table.select("id", "region").iter_rows()
+        place = {department: "/".join(region) for department, region in regions}
+        reached = pl.DataFrame(
+            [
+                (organiser, department)
+                for organiser in ctx.selected(self.area_activities_by)
+                for department in ctx.departments(self)
+                if organiser != department and within(place[department], place[organiser])
+            ],
+            schema={"organiser": pl.String, "department": pl.String},
+            orient="row",
         )
         shared = (
             records.rename({"department": "organiser"})
@@ -527,21 +528,13 @@ class QuotaTracker(ScheduleTracker, follows=Quota):
         row = self.state.departments.get(department)
         return selector is not None and row is not None and selector.matches(DepartmentView.of(row))
 
-    @staticmethod
-    def within(place: str | None, area: str | None) -> bool:
-        return (
-            place is not None
-            and area is not None
-            and (place == area or place.startswith(area + "/"))
-        )
-
     def area_of(self, organiser: str) -> list[str]:
         """The departments owing items whose area ``organiser`` organises (none unless it is
         one of ``area_activities_by``)."""
         if not self.is_organiser(organiser):
             return []
         area = self.place(organiser)
-        return [d for d in self.items if d != organiser and self.within(self.place(d), area)]
+        return [d for d in self.items if d != organiser and within(self.place(d), area)]
 
     def organisers_of(self, department: str) -> list[str]:
         """The organisers whose activities count for ``department`` as well."""
@@ -550,7 +543,7 @@ class QuotaTracker(ScheduleTracker, follows=Quota):
         if self.organisers is None:
             self.organisers = [o for o in self.state.departments if self.is_organiser(o)]
         place = self.place(department)
-        return [o for o in self.organisers if o != department and self.within(place, self.place(o))]
+        return [o for o in self.organisers if o != department and within(place, self.place(o))]
 
     def counted(self, record_type: str, row: dict[str, Any]) -> Counted | None:
         """What the quota counts of a record, as ``Quota.counted_records`` reads it; ``None``
