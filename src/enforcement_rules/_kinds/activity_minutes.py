@@ -110,8 +110,6 @@ class ActivityMinutes(RecordsAsked):
 
 
 class ActivityMinutesTracker(Tracker, follows=ActivityMinutes):
-    """Each activity of the rule's departments, judged when it arrives."""
-
     how: ClassVar[str] = "per activity of the kind: minutes kept, or not (false or not stated)"
 
     rule: ActivityMinutes

@@ -241,9 +241,6 @@ class CampaignScope(RuleBase):
 
 
 class CampaignScopeTracker(DepartmentTracker, follows=CampaignScope):
-    """Enrolments are standing records without an id: each one posted is held (by
-    department); the department's event counts the rule's campaigns they name."""
-
     how: ClassVar[str] = (
         "per department: its level and domain, and the rule's campaigns its enrolments name "
         "(enrolments have no id: each one posted is held), against the campaign it is placed "

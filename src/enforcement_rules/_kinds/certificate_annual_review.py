@@ -87,9 +87,6 @@ class CertificateAnnualReview(RuleBase):
 
 
 class CertificateAnnualReviewTracker(CertificateTracker, follows=CertificateAnnualReview):
-    """Each certificate and year of the rule's period up to the clock, judged again when the
-    clock enters or ends a year."""
-
     how: ClassVar[str] = (
         "per certificate and year of the rule's period up to the clock: whether it was valid "
         "on 1 January (`_semantics.valid`) and whether the year was reviewed; `pending` until "

@@ -77,8 +77,6 @@ class CertificateHolderEmployment(RuleBase):
 
 
 class CertificateHolderEmploymentTracker(CertificateTracker, follows=CertificateHolderEmployment):
-    """A certificate issued later than the clock's day waits for its day."""
-
     how: ClassVar[str] = (
         "per certificate: the day it was issued against the period and the clock's day (a "
         "certificate issued later waits for its day), and its holder's employment against "

@@ -263,8 +263,6 @@ def problem_zh(code: str, allowed: str) -> str:
 
 
 class ContestTeamsTracker(Tracker, follows=ContestTeams):
-    """Each team of the departments the rule counts, held by id, and the number of teams."""
-
     how: ClassVar[str] = (
         "per team of the municipal campaign's departments, held by id and judged again when a "
         "member, their certificates or the department changes: its size and its members' "

@@ -99,9 +99,6 @@ class EducationShare(OfficerRule):
 
 
 class EducationShareTracker(DepartmentTracker, follows=EducationShare):
-    """The monitor keeps each department's officers of the rule's employment, on duty and in
-    enforcement by the due day, and posts the share holding the minimum education."""
-
     how: ClassVar[str] = (
         "per department: the share of its counted officers (employment, on duty, in "
         "enforcement by the due day) holding the minimum education, against the minimum "

@@ -93,8 +93,6 @@ class ExamPaperWeights(RuleBase):
 
 
 class ExamPaperWeightsTracker(Tracker, follows=ExamPaperWeights):
-    """Exam papers are standing records, held by id."""
-
     how: ClassVar[str] = (
         "per exam paper, held by id: how far each share is from its target, against the tolerance"
     )

@@ -470,10 +470,6 @@ class Counted:
 
 
 class QuotaTracker(ScheduleTracker, follows=Quota):
-    """The tracker keeps, per department, the records the quota counts (an activity counts
-    ``count`` times), and, for a quota that must cover the department's enforcement kinds, the
-    first day of each kind of action since ``covers_action_kinds_since``."""
-
     how: ClassVar[str] = (
         "per (department, period): the activities (or submissions) counted in the period, "
         "those after its due day, and for a case-file review the enforcement kinds of the "

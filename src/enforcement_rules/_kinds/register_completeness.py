@@ -194,10 +194,6 @@ class RegisterCompleteness(RuleBase):
 
 
 class RegisterCompletenessTracker(Tracker, follows=RegisterCompleteness):
-    """Entries are standing records, held by id: a later one replaces the earlier. An entry is
-    judged again when it or its department changes, when the clock reaches a day one of its
-    parts is dated, and when the clock passes the rule's start or its due day."""
-
     how: ClassVar[str] = (
         "per entry (monitoring device, entrustment) of the municipal campaign's departments, "
         "held by id: the parts it lacks, a part dated after the clock's day not yet there "

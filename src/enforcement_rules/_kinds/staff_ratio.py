@@ -124,9 +124,6 @@ class StaffRatio(RuleBase):
 
 
 class StaffRatioTracker(DepartmentTracker, follows=StaffRatio):
-    """Each department's event again when it or one of its officers changes (``Members``
-    keeps the officers of the rule's employment on duty), and at the rule's start."""
-
     how: ClassVar[str] = (
         "per department: its legal reviewers and the reviewers required in whole persons "
         "(`StaffRatio.required`, from its `enforcement_staff` or, where it gives none, its "

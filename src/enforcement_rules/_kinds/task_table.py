@@ -406,9 +406,6 @@ class TaskTable(Obligation):
 
 
 class TaskTableTracker(ScheduleTracker, follows=TaskTable):
-    """Items per (task, department, period); reports kept per (task, department). A department
-    owes the tracked tasks whose units include it (``TaskTable.units_of``)."""
-
     how: ClassVar[str] = (
         "per (task, responsible department, period): the task's units, due day or quarters "
         "and severity as the table's `periods` give them; the reports of the task and "

@@ -60,9 +60,6 @@ class TrainingParticipation(YearRule):
 
 
 class TrainingParticipationTracker(YearTracker, follows=TrainingParticipation):
-    """Also keeps, per department and year, the officers it counts and those trained: the
-    figures of a finding show the department's rate."""
-
     how: ClassVar[str] = (
         "per officer-year: sessions; the department's trained/officer counts kept for the figures"
     )

@@ -67,8 +67,6 @@ class YearlyDeliverable(DeliverableKind):
 
 
 class YearlyDeliverableTracker(DeliverableTracking, follows=YearlyDeliverable):
-    """A submission without a period covers the year of its day (or the year before)."""
-
     how: ClassVar[str] = (
         HOW + "; one item per year; a submission without a period covers the year of its day "
         "(or the year before)"
