@@ -274,12 +274,9 @@ class ContestRankingTracker(StandingsTracker, follows=ContestRanking):
         for row in rows:
             event = {key: row[key] for key in ("placement", "final", "final_held")}
             figures = ContestRankingFigures.of(
+                **{key: row[key] for key in ("members", "unscored", "not_members", "total")},
                 date=row["date"].isoformat(),
-                members=row["members"],
                 required_members=self.rule.members_per_team,
-                unscored=row["unscored"],
-                not_members=row["not_members"],
-                total=row["total"],
                 rank=row["rank_min"],
                 finalists=self.rule.finalists,
                 final_score=row["final_score"],

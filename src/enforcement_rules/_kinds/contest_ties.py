@@ -118,11 +118,7 @@ class ContestTiesTracker(StandingsTracker, follows=ContestTies):
             subject = f"{STAGE_LABELS[tie['stage']]}第{tie['cut']}名"
             now.add(subject)
             figures = ContestTiesFigures.of(
-                stage=tie["stage"],
-                cut=tie["cut"],
-                teams=tie["teams"],
-                departments=tie["departments"],
-                score=tie["score"],
+                **{key: tie[key] for key in ("stage", "cut", "teams", "departments", "score")},
                 places=f"{tie['rank_min']}-{tie['rank_max']}",
             )
             observations.append(self.observation(subject, None, {"tied": True}, figures.copy))
