@@ -18,9 +18,10 @@ import re
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Generic, Protocol, TypeVar
 
 import polars as pl
+from pydantic import AfterValidator
 
 from .._conditions import Condition, Decision, all_of, at_most, decided, expression, field
 from .._conditions import greater as later_than
@@ -64,6 +65,15 @@ def parse_month_day(text: str) -> tuple[int, int]:
     if not 1 <= month <= 12 or not 1 <= day <= month_end(2024, month).day:
         raise ValueError("a real month-day as MM-DD, e.g. 01-15")
     return month, day
+
+
+def month_day_text(text: str) -> str:
+    parse_month_day(text)
+    return text
+
+
+MonthDay = Annotated[str, AfterValidator(month_day_text)]
+"""A month-day of each year as ``MM-DD`` (rule files)."""
 
 
 def stage_of(column: pl.Expr) -> pl.Expr:

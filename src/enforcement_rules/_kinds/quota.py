@@ -21,7 +21,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import polars as pl
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
 from .._conditions import Decision, all_of, any_of, at_least, equals, greater, less
 from .._dates import month_day
@@ -36,6 +36,7 @@ from ._schedule import (
     ByDepartment,
     Draws,
     Item,
+    MonthDay,
     Obligation,
     Owed,
     ScheduleTracker,
@@ -85,14 +86,8 @@ class Window(Spec):
 
     model_config = Spec.model_config | {"populate_by_name": True}
 
-    first: str = Field(alias="from")
-    last: str = Field(alias="to")
-
-    @field_validator("first", "last")
-    @classmethod
-    def _month_day(cls, value: str) -> str:
-        parse_month_day(value)
-        return value
+    first: MonthDay = Field(alias="from")
+    last: MonthDay = Field(alias="to")
 
 
 class QuotaFigures(Figures):
