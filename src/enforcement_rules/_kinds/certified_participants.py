@@ -128,11 +128,25 @@ class CertifiedParticipants(ActionKindsRule):
         return ctx.shared((self.id, "actions"), lambda: self._gather(ctx))
 
     def _gather(self, ctx: Context) -> pl.DataFrame:
-        """The actions within the rule's scope (its period and kinds; no other is decided)."""
+        """The actions within the rule's scope (its period and kinds; no other is decided),
+        with the columns the decision, the figures and the exception bases read."""
         actions = (
             certified_actions(ctx)
             .lazy()
-            .with_columns(day=day_number("date"))
+            .select(
+                "id",
+                "department",
+                "date",
+                "kind",
+                "domain",
+                "participants",
+                "procedure",
+                "exception_basis",
+                "basis_level",
+                "certified",
+                "certified_in_domain",
+                day=day_number("date"),
+            )
             .filter(expression(all_of(*self.scope(ctx.in_force(self)))))
             .filter(pl.col("department").is_in(ctx.departments(self)))
             .with_columns(participants=pl.col("participants").list.len())
