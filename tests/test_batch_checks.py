@@ -316,3 +316,17 @@ def test_each_selector_picks_the_departments_its_plain_reading_picks() -> None:
             if pack.applies_to.matches(v) and rule.applies_to.matches(v)
         ]
         assert ctx.departments(rule) == plain, rule.id
+
+
+def test_an_evaluation_lets_go_of_the_tables_no_rule_still_to_be_checked_reads() -> None:
+    ctx = Context(awkward(False), AS_OF, RULES.select(None))
+    rule = RULES.rules["XZCF.42"]
+    ctx.checking(rule)
+    first = rule.check(ctx)
+    held = set(ctx._shared)
+    assert ("XZCF.42", "actions") in held and len(held) > 1
+    ctx.release(rule, {CertifiedParticipants, CertificateExit})
+    assert set(ctx._shared) == held - {("XZCF.42", "actions")}
+    ctx.release(rule, {TrainingHours})
+    assert not ctx._shared
+    assert rule.check(ctx).equals(first)  # computed again when read again

@@ -37,6 +37,8 @@ class Context:
         self._scope_cache: dict[str, list[str]] = {}
         self._selection_cache: dict[tuple[str, ...], list[str]] = {}
         self._shared: dict[tuple[str, ...], object] = {}
+        self._readers: dict[tuple[str, ...], set[type[RuleBase]]] = {}
+        self._checking: RuleBase | None = None
 
     # -- scope ----------------------------------------------------------------------
 
@@ -103,10 +105,25 @@ class Context:
 
     def shared(self, key: tuple[str, ...], compute: Callable[[], T]) -> T:
         """``compute()``, once per evaluation for each ``key`` (a rule's table that both its
-        findings and its exemptions read)."""
+        findings and its exemptions read, keyed by its id; a table several kinds read)."""
+        if self._checking is not None:
+            self._readers.setdefault(key, set()).add(type(self._checking))
         if key not in self._shared:
             self._shared[key] = compute()
         return cast(T, self._shared[key])
+
+    def checking(self, rule: RuleBase | None) -> None:
+        """Note the rule whose check reads the shared tables from now on."""
+        self._checking = rule
+
+    def release(self, rule: RuleBase, to_check: set[type[RuleBase]]) -> None:
+        """Let go of the tables no rule still ``to_check`` (of these kinds) reads: ``rule``'s
+        own, and those only kinds done by now have read. Should a kind not seen reading a
+        released table read it later, it is computed again."""
+        for key in list(self._shared):
+            readers = self._readers.get(key)
+            if key[0] == rule.id or (readers and not readers & to_check):
+                del self._shared[key]
 
 
 def department_views(records: Records) -> list[DepartmentView]:

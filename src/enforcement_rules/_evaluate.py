@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -110,11 +111,14 @@ def evaluate(
     frames: list[pl.DataFrame] = []
     exemptions: list[pl.DataFrame] = []
     describers: dict[str, tuple[str, Describes]] = {}
+    to_check = Counter(type(rule) for pack in selected for rule in pack.rules)
     for pack in selected:
         for rule in pack.rules:
             describers[rule.id] = (pack.id, rule)
+            to_check[type(rule)] -= 1
             if not ctx.departments(rule):
                 continue
+            ctx.checking(rule)
             found = rule.check(ctx)
             if found.height:
                 # A task table may word some rows as warnings ("基本"): its own column wins.
@@ -137,6 +141,9 @@ def evaluate(
                         pl.lit(rule.id).alias("rule"), pl.lit(pack.id).alias("pack")
                     )
                 )
+            # The tables no rule still to be checked reads go, so that they are not all held.
+            ctx.release(rule, {kind for kind, left in to_check.items() if left})
+    ctx.checking(None)
     if quality.height:
         frames.append(quality)
     if unknown.height:

@@ -28,6 +28,17 @@ def parquet_parts(path: Path) -> list[Path]:
     return sorted(p for p in path.glob("*.parquet") if not p.name.startswith("."))
 
 
+def contiguous(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` (just read, held nowhere else) with each column in one piece, one column at a
+    time. Parquet is read in pieces (row groups, files); the typed table mixes such columns
+    with computed ones in one piece, and polars makes a frame whose columns are cut
+    differently whole again (a copy of every column) on each filter or join."""
+    for index, column in enumerate(frame.get_columns()):
+        if column.n_chunks() > 1:
+            frame.replace_column(index, column.rechunk())
+    return frame
+
+
 def read_table_file(path: Path) -> Table:
     """One file of a folder (or a folder of Parquet files) as a table named by its name."""
     if path.suffix.lower() not in TABLE_SUFFIXES and path.is_dir():
@@ -42,7 +53,7 @@ def read_table_file(path: Path) -> Table:
             raise InputError(
                 [Problem(str(path), "folder", None, "Parquet files", str(error).splitlines()[0])]
             ) from None
-        return Table(path.name, frame, Place(str(path), path.name, indexed(path.name)))
+        return Table(path.name, contiguous(frame), Place(str(path), path.name, indexed(path.name)))
     if path.suffix.lower() == ".parquet":
         check_readable(path)
         try:
@@ -53,7 +64,7 @@ def read_table_file(path: Path) -> Table:
             raise InputError(
                 [Problem(str(path), "file", None, "a Parquet file", str(error).splitlines()[0])]
             ) from None
-        return Table(path.stem, frame, Place(str(path), "columns", indexed(path.stem)))
+        return Table(path.stem, contiguous(frame), Place(str(path), "columns", indexed(path.stem)))
     return Table(path.stem, read_delimited(path), place_of(path))
 
 
