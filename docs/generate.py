@@ -130,14 +130,14 @@ def value_text(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if value is None:
-        return "(无)"
+        return "（无）"
     if isinstance(value, BaseModel):
         return json.dumps(value.model_dump(mode="json", exclude_defaults=True), ensure_ascii=False)
     if isinstance(value, dict):
-        return ";".join(f"{k}:{value_text(v)}" for k, v in value.items()) or "(无)"
+        return ";".join(f"{k}:{value_text(v)}" for k, v in value.items()) or "（无）"
     if isinstance(value, list | tuple | set | frozenset):
         items = [value_text(v) for v in value]
-        return ("、" if all(len(i) < 40 for i in items) else ";").join(items) or "(无)"
+        return ("、" if all(len(i) < 40 for i in items) else ";").join(items) or "（无）"
     return str(value)
 
 
@@ -214,6 +214,15 @@ def rule_card(rule: RuleBase, ruleset: er.RuleSet, scenarios: list[tuple[str, st
 
 
 # -- source pages -------------------------------------------------------------------------------
+
+
+def _context_labels(doc: DocumentCoverage) -> list[str]:
+    """The context labels a document's register uses, each with its English."""
+    labels = sorted({s.entry.context for s in doc.sentences if s.entry and s.entry.context})
+    if not labels or doc.register is None:
+        return []
+    rows = [f"| {md(label)} | {md(doc.register.context_en(label) or '')} |" for label in labels]
+    return ["| 背景标签 context label | English |", "|---|---|", *rows, ""]
 
 
 def _key(entry: Entry | None) -> tuple[str, ...]:
@@ -303,8 +312,10 @@ class SourcePage:
                     f'<span class="er-tag er-nc">不可核查 · [{md(code)}]'
                     f"(#{self.reason_anchor[code]})</span>"
                 )
-            return f'<span class="er-tag er-nc">不可核查:{md(code)}</span>'
-        return f'<span class="er-tag er-context">{md(entry.context or "")}</span>'
+            return f'<span class="er-tag er-nc">不可核查：{md(code)}</span>'
+        label = entry.context or ""
+        english = self.doc.register.context_en(label) if self.doc.register else None
+        return f'<span class="er-tag er-context" title="{md(english or "")}">{md(label)}</span>'
 
     def marked(self, items: list[Classified]) -> str:
         """The sentences of a paragraph, each run of equally classified ones tagged after it."""
@@ -392,7 +403,7 @@ class SourcePage:
             "|---|---|",
             f"| 编号 id | `{document.id}` |",
             f"| 发布机关 issuer | {md(document.issuer)} |",
-            f"| 文号 number | {md(document.number or '(无)')} |",
+            f"| 文号 number | {md(document.number or '（无）')} |",
             f"| 日期 date | {document.date or '(原文未载)'} |",
             f"| 辖区 jurisdiction | {md('/'.join(document.jurisdiction) or '全国')} |",
             f"| 领域 sector | {md('、'.join(document.sector) or '全部')} |",
@@ -440,12 +451,19 @@ class SourcePage:
             f"| {len(doc.sentences)} | {doc.count('rules')} | {doc.count('not_checkable')} "
             f"| {doc.count('context')} | {doc.count('unclassified')} |",
             "",
-            '每一句后的标记说明它如何归类:<span class="er-tag er-rules">规则</span> 编码它的规则'
-            "(规则第一次出现时在该段之后完整列出,之后只作链接);"
-            '<span class="er-tag er-nc">不可核查</span> 及其理由;'
-            '<span class="er-tag er-context">背景</span> 标题、主送机关、落款等。'
-            "登记文件:`rules/coverage/" + doc.document.id + ".yaml`。",
+            '每一句后的标记说明它如何归类：<span class="er-tag er-rules">规则</span> 编码它的规则'
+            "（规则第一次出现时在该段之后完整列出，之后只作链接）；"
+            '<span class="er-tag er-nc">不可核查</span> 及其理由；'
+            '<span class="er-tag er-context">背景</span> 标题、主送机关、落款等（标签的英文在'
+            "下表，也在悬停提示中）。登记文件：`rules/coverage/" + doc.document.id + ".yaml`。",
             "",
+            "The tag after each sentence says how it is classified: the rules encoding it (listed "
+            "in full after the paragraph where a rule first appears, linked after that), not "
+            "checkable with its reason, or context (headings, addressees, signatures; each "
+            "label's English is in the table below and shown on hover). Register: "
+            "`rules/coverage/" + doc.document.id + ".yaml`.",
+            "",
+            *_context_labels(doc),
         ]
         counts: dict[str, int] = defaultdict(int)
         for item in doc.sentences:
@@ -496,9 +514,15 @@ def source_index(docs: list[DocumentCoverage], ruleset: er.RuleSet) -> str:
         "",
         "# 来源文件与覆盖情况 Sources and coverage",
         "",
-        "每份来源文件的每一句都在覆盖登记(`rules/coverage/<文件>.yaml`)中归类:由哪些规则编码、"
-        "为什么不可核查,或只是背景(标题、主送机关、落款等)。法律只登记规则所编码的条文。"
-        "`enforcement-rules coverage` 打印同样的统计,有未分类或失效的条目时以状态 1 退出。",
+        "每份来源文件的每一句都在覆盖登记（`rules/coverage/<文件>.yaml`）中归类：由哪些规则编码、"
+        "为什么不可核查，或只是背景（标题、主送机关、落款等）。法律只登记规则所编码的条文。"
+        "`enforcement-rules coverage` 打印同样的统计，有未分类或失效的条目时以状态 1 退出。",
+        "",
+        "Every sentence of every source document is classified in its coverage register "
+        "(`rules/coverage/<document>.yaml`): the rules encoding it, why it is not checkable, or "
+        "that it is context (headings, addressees, signatures). For a law, only the articles "
+        "the rules encode are registered. `enforcement-rules coverage` prints the same counts "
+        "and exits with status 1 when a sentence is unclassified or an entry is stale.",
         "",
         "| 文件 | 句子 | 规则编码 | 不可核查 | 背景 | 未分类 |",
         "|---|---|---|---|---|---|",
@@ -631,9 +655,9 @@ def readings_page(ruleset: er.RuleSet) -> str:
         "",
         "# 解读一览 Readings at a glance",
         "",
-        "每条规则的解读(`note`)逐句列出:规则、所解读的原文用语(「」内)、解读及理由。"
-        "一句一项,供法制审核人员一次看完、逐项提出异议;规则的完整内容(参数、出处、"
-        "Gherkin 场景)见各来源文件页。英文解读(`note_en`)在规则卡片的 *Reading* 中。",
+        "每条规则的解读（`note`）逐句列出：规则、所解读的原文用语（「」内）、解读及理由。"
+        "一句一项，供法制审核人员一次看完、逐项提出异议；规则的完整内容（参数、出处、"
+        "Gherkin 场景）见各来源文件页。英文解读（`note_en`）在规则卡片的 *Reading* 中。",
         "",
         "*Every rule's 解读, sentence by sentence: the rule, the words of the text it reads (in "
         "「」), and the reading with its reason. The English reading of each rule is on its card "
@@ -717,7 +741,7 @@ def records_page() -> str:
         for name, prop in definition.get("properties", {}).items():
             header = chinese_header(array, name)
             others = [a for a, f in aliases.items() if f == name and a != header]
-            zh = header + (f"(也可:{'、'.join(others)})" if others else "")
+            zh = header + (f"（也可：{'、'.join(others)}）" if others else "")
             out.append(
                 f"| `{name}` | {md(zh)} | {'yes' if name in required else ''} | {_type(prop)} "
                 f"| {prose(prop.get('description', ''))} |"

@@ -149,6 +149,7 @@ def test_a_document_without_a_register_is_unclassified_throughout(rules_copy: Pa
         ("    not_checkable: 指导思想\n", "    not_checkable: 指导\n", "'指导' is not a reason"),
         ("    rules: [Z2]\n", "    rules: [Z99]\n", "unknown rule id(s): Z99"),
         ("    context: 主送机关\n", "    context: 主送机关\n    rules: [Z1]\n", "exactly one of"),
+        ("    context: 主送机关\n", "    context: 抄送\n", "no English for the context label 抄送"),
     ],
 )
 def test_a_malformed_register_is_refused_with_file_and_reason(
@@ -161,6 +162,26 @@ def test_a_malformed_register_is_refused_with_file_and_reason(
     with pytest.raises(er.RuleError) as caught:
         coverage(er.load_rules(rules_copy, shipped=False), rules_copy)
     assert "coverage/zunyi-2022.yaml" in str(caught.value) and message in str(caught.value)
+
+
+def test_every_context_label_reads_in_english_and_a_file_may_name_its_own(
+    rules_copy: Path,
+) -> None:
+    for doc in COVERAGE.values():
+        for item in doc.sentences:
+            if item.entry and item.entry.context:
+                assert doc.register and doc.register.context_en(item.entry.context)
+    register = rules_copy / "coverage" / "zunyi-2022.yaml"
+    text = register.read_text(encoding="utf-8").replace(
+        "    context: 主送机关\n", "    context: 抄送\n", 1
+    )
+    register.write_text(text + "contexts_en:\n  抄送: copied to\n", encoding="utf-8")
+    result = {
+        c.document.id: c for c in coverage(er.load_rules(rules_copy, shipped=False), rules_copy)
+    }
+    zunyi = result["zunyi-2022"]
+    assert zunyi.register is not None and zunyi.register.context_en("抄送") == "copied to"
+    assert zunyi.register.context_en("标题") == "heading"
 
 
 def test_the_coverage_command_prints_each_document_and_exits_0(

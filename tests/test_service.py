@@ -241,6 +241,43 @@ def test_a_csv_folder_as_a_zip_and_json_lines_give_the_same_report(
     assert lines.json()["counts"] == expected
 
 
+@pytest.mark.parametrize("headers", ["en", "zh"])
+def test_an_xlsx_workbook_gives_the_same_report_with_either_headers(
+    client: httpx.Client, tmp_path: Path, headers: str
+) -> None:
+    expected = _check(client, _records()).json()["counts"]
+    workbook = tmp_path / "records.xlsx"
+    converted = ["convert", str(EXAMPLE / "records.json"), "--to", "xlsx", str(workbook)]
+    main([*converted, "--headers", headers])
+    kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    uploaded = client.post(
+        "/v1/check",
+        params={"as_of": "2024-12-31"},
+        files={"records": ("records.xlsx", workbook.read_bytes(), kind)},
+    )
+    assert uploaded.status_code == 200, uploaded.text
+    assert uploaded.json()["counts"] == expected
+    posted = client.post(
+        "/v1/check",
+        params={"as_of": "2024-12-31"},
+        content=workbook.read_bytes(),
+        headers={"Content-Type": kind},
+    )
+    assert posted.status_code == 200, posted.text
+    assert posted.json()["counts"] == expected
+
+
+def test_a_broken_workbook_gets_422_naming_it(client: httpx.Client) -> None:
+    kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    answer = client.post(
+        "/v1/check",
+        params={"as_of": "2024-12-31"},
+        files={"records": ("records.xlsx", b"PK\x03\x04 not a workbook", kind)},
+    )
+    assert answer.status_code == 422, answer.text
+    assert "records.xlsx" in answer.text
+
+
 def test_bad_records_get_422_with_the_problems_the_command_prints(
     client: httpx.Client,
     tmp_path: Path,

@@ -7,7 +7,8 @@ as ``;``) and at line ends, so each row of a table is its own sentence. The regi
 - ``rules: [ids]``: the rules that encode it;
 - ``not_checkable: reason``: a requirement no record can show (a reason code of the file's
   ``reasons``, or the reason written out);
-- ``context: label``: preamble, addressees, headings, contact lines.
+- ``context: label``: preamble, addressees, headings, contact lines. A label reads in English
+  from ``CONTEXT_EN`` or, for a label of its own, from the file's ``contexts_en``.
 
 An entry with its ``text`` alone lists the sentence but leaves it unclassified (as
 ``enforcement-rules new-pack`` writes a new register): it is reported as unclassified, not
@@ -79,6 +80,27 @@ def split_sentences(text: str, articles: list[str] | None = None) -> list[Senten
     return found
 
 
+CONTEXT_EN = {
+    "主送机关": "addressees",
+    "公开方式": "manner of publication",
+    "导语": "preamble",
+    "序号": "item number",
+    "文件信息": "document information",
+    "文号": "document number",
+    "施行日期": "date of entry into force",
+    "日期": "date",
+    "标题": "heading",
+    "网页栏目": "web page section",
+    "联系方式": "contact details",
+    "落款": "signature",
+    "表头": "table header",
+    "说明": "explanatory note",
+    "责任单位": "responsible unit",
+    "附件": "attachment",
+}
+"""The context labels every register may use, each with its English."""
+
+
 class Entry(Spec):
     """The classification of one sentence (none of the three: listed, still unclassified)."""
 
@@ -109,6 +131,10 @@ class Register(Spec):
     reasons_en: dict[str, str] = Field(
         default_factory=dict, description="Each reason of reasons, in English, by its code"
     )
+    contexts_en: dict[str, str] = Field(
+        default_factory=dict,
+        description="Context labels of this file outside the common ones, each in English",
+    )
     sentences: list[Entry]
 
     @model_validator(mode="after")
@@ -119,7 +145,18 @@ class Register(Spec):
             raise ValueError(f"reasons_en: no English for {', '.join(missing)}")
         if extra:
             raise ValueError(f"reasons_en: {', '.join(extra)} is not a code of reasons")
+        labels = {e.context for e in self.sentences if e.context is not None}
+        unnamed = sorted(label for label in labels if self.context_en(label) is None)
+        if unnamed:
+            raise ValueError(
+                f"contexts_en: no English for the context label {'、'.join(unnamed)} "
+                f"(the common labels are {'、'.join(CONTEXT_EN)}; give others in contexts_en)"
+            )
         return self
+
+    def context_en(self, label: str) -> str | None:
+        """A context label in English: the file's own, else the common one."""
+        return self.contexts_en.get(label) or CONTEXT_EN.get(label)
 
 
 @dataclass(frozen=True)

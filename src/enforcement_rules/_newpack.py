@@ -302,7 +302,8 @@ def _register(pack_id: str, text: str) -> tuple[str, int]:
         f"# 《{pack_id}》逐句分类（由 enforcement-rules new-pack 生成）：每一句写下列一项——",
         "#   rules: [编号]            编码它的规则",
         "#   not_checkable: 理由      记录不能显示的要求（理由写全，或写 reasons 中的代码）",
-        "#   context: 标签            标题、主送机关、落款、日期等背景",
+        "#   context: 标签            标题、主送机关、落款、日期等背景（常用标签自带英文；"
+        "其他标签在 contexts_en 中写英文）",
         "# 标有「可核查？」的句子出现了期限、周期、数量、比例或「原则上」，可以从这些句子开始。",
         "# Classify each sentence: rules, not_checkable or context; those marked 可核查？ "
         "(checkable?) are where to start.",

@@ -58,7 +58,7 @@ class PackSpec(Spec):
     """``pack.yaml``: what a pack is and which departments it applies to by default."""
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9\-]*$")
-    title: str
+    title: ChineseText = Field(description="The pack's name, in Chinese")
     title_en: str
     documents: list[str] = Field(min_length=1)
     applies_to: Selector
