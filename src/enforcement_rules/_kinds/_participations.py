@@ -28,10 +28,10 @@ def participations(ctx: Context) -> pl.DataFrame:
     return _judged(ctx).drop("_p")
 
 
-@per_evaluation
 def _exploded(ctx: Context) -> pl.DataFrame:
     """A row per participant of each action: ``_p``, the participation (its first row),
-    ``_row``, ``action``, ``action_row``, ``officer``, the action's ``date`` and ``domain``."""
+    ``_row``, ``action``, ``action_row``, ``officer``, the action's ``date`` and ``domain``
+    (made again where read: it is quick to make and large to hold)."""
     exploded = (
         ctx.actions.select(
             pl.int_range(pl.len(), dtype=pl.UInt32).alias("action_row"),
@@ -65,13 +65,18 @@ def _merged(ctx: Context) -> bool:
 @per_evaluation
 def _judged(ctx: Context) -> pl.DataFrame:
     exploded = _exploded(ctx)
-    held = _held(ctx, exploded).with_columns(
-        covers=pl.col("valid") & covers_expr("domain").fill_null(False)
-    )
-    judged = held.group_by("_p").agg(
-        pl.col("valid").any().alias("certified"),
-        pl.col("covers").any().alias("certified_in_domain"),
-        (~pl.col("valid")).any().alias("has_exited"),
+    judged = (
+        _held(ctx, exploded.lazy())
+        .with_columns(covers=pl.col("valid") & covers_expr("domain").fill_null(False))
+        .group_by("_p")
+        .agg(
+            pl.col("valid").any().alias("certified"),
+            pl.col("covers").any().alias("certified_in_domain"),
+            (~pl.col("valid")).any().alias("has_exited"),
+        )
+        # Streamed: the pairs of a participation and a certificate are judged a part at a
+        # time, never all held at once (they outnumber the participations).
+        .collect(engine="streaming")
     )
     first = exploded.filter(pl.col("_row") == pl.col("_p")) if _merged(ctx) else exploded
     return (
@@ -90,31 +95,28 @@ def _judged(ctx: Context) -> pl.DataFrame:
     )
 
 
-def _held(ctx: Context, exploded: pl.DataFrame, *columns: str) -> pl.DataFrame:
+def _held(ctx: Context, exploded: pl.LazyFrame, *columns: str) -> pl.LazyFrame:
     """Each participation (``_p``) with each certificate its officer holds that lies within
     its dates on the action's date (in the order of ``certificates``): ``valid`` then (not
     suspended, withdrawn or cancelled by then; else it had ``exited``), with its ``domains``,
-    its holder's ``department_domain`` and ``columns`` of the certificate.
-
-    Only the certificates within their dates can count or have exited: the participations
-    are joined with the certificates' dates alone, and the rest is gathered for those."""
+    its holder's ``department_domain`` and ``columns`` of the certificate."""
     certificates = ctx.records.certificates.join(
         ctx.officers.select(pl.col("id").alias("officer"), "department_domain"),
         on="officer",
         how="left",
         maintain_order="left",
     )
-    dates = certificates.select(
-        "officer", "valid_from", "valid_to", pl.int_range(pl.len(), dtype=pl.UInt32).alias("_c")
-    )
-    held = (
+    read = ["valid_from", "valid_to", "status", "status_since", "domains", "department_domain"]
+    return (
         exploded.select("_p", "officer", "date", "domain")
-        .join(dates, on="officer", how="inner", maintain_order="left_right")
+        .join(
+            certificates.lazy().select("officer", *read, *columns),
+            on="officer",
+            how="inner",
+            maintain_order="left_right",
+        )
         .filter(in_dates_expr("date"))
-    )
-    read = ["status", "status_since", "domains", "department_domain", *columns]
-    return held.with_columns(certificates.select(pl.col(read).gather(held["_c"]))).with_columns(
-        valid=standing_expr("date").fill_null(False)
+        .with_columns(valid=standing_expr("date").fill_null(False))
     )
 
 
@@ -127,7 +129,7 @@ def certificate_exits(ctx: Context) -> pl.DataFrame:
     exited = _judged(ctx).filter(pl.col("exited"))
     rows = _exploded(ctx).join(exited.select("_p"), on="_p", how="semi", maintain_order="left")
     lists = (
-        _held(ctx, rows, "id")
+        _held(ctx, rows.lazy(), "id")
         .filter(~pl.col("valid"))
         .group_by("_p", maintain_order=True)
         .agg(
@@ -135,6 +137,7 @@ def certificate_exits(ctx: Context) -> pl.DataFrame:
             pl.col("status").alias("statuses"),
             pl.col("status_since").alias("since"),
         )
+        .collect()
     )
     return (
         exited.select("_p", "action", "action_row", "officer")
