@@ -330,6 +330,7 @@ def _parser() -> argparse.ArgumentParser:
     watching.add_argument(
         "--pending", action="store_true", help="also print findings not yet due (pending)"
     )
+    _waivers_option(watching)
     watching.set_defaults(handler=_watch)
 
     engine = commands.add_parser(
@@ -1325,7 +1326,14 @@ def _watch(args: argparse.Namespace) -> int:
             stream.reconfigure(encoding="utf-8", line_buffering=True)
     lines = getattr(sys.stdin, "buffer", sys.stdin)  # bytes: each line decoded on its own
     return watch(
-        args.pack, args.as_of, args.pending, lines, sys.stdout, sys.stderr, rules=_ruleset(args)
+        args.pack,
+        args.as_of,
+        args.pending,
+        lines,
+        sys.stdout,
+        sys.stderr,
+        rules=_ruleset(args),
+        waivers=_waivers(args),
     )
 
 

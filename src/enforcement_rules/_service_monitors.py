@@ -25,7 +25,8 @@ from ._monitor import Monitor
 from ._report import Finding
 from ._rules import RuleSet
 from ._terminal import json_line
-from ._watch import RAISED, RESOLVED, take_line
+from ._waived_stream import RAISED
+from ._watch import RESOLVED, take_line
 
 MAX_MONITORS = 64
 """Monitors open at once; another is refused (429) until one is deleted."""
