@@ -569,6 +569,7 @@ def _serve_parser(commands: Any) -> None:
         metavar="N",
         help="processes evaluating checks (default: one per core; 0: the service's own threads)",
     )
+    _waivers_option(serving)
     serving.add_argument(
         "--allow-remote-without-token",
         action="store_true",
@@ -598,8 +599,12 @@ def _serve(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 0:
         raise UsageError(f"--workers takes 0 or more; got {args.workers}")
     workers = args.workers if args.workers is not None else usable_cores()
+    ruleset = _ruleset(args)
+    waivers = _waivers(args)
+    if waivers is not None:
+        waivers.check_rules(ruleset.rules)
     config = ServiceConfig(
-        rules=_ruleset(args), token=token, max_request_bytes=limit, workers=workers
+        rules=ruleset, token=token, max_request_bytes=limit, workers=workers, waivers=waivers
     )
     return serve(config, args.host, args.port)
 

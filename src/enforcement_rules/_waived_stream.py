@@ -11,7 +11,7 @@ what ``check --waivers`` reports on the monitor's day: its findings and its waiv
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from ._report import Finding
@@ -32,12 +32,12 @@ class WaivedStream:
         self._rules = {w.rule for w in waivers}
         self._told: dict[_Key, tuple[Finding, str, int | None]] = {}
 
-    def told(self, finding: Finding, day: date | None) -> tuple[str, dict[str, Any], bool]:
-        """How a finding that arose or changed is told on ``day`` (``None``: the clock is not
+    def told(self, finding: Finding, clock: datetime | None) -> tuple[str, dict[str, Any], bool]:
+        """How a finding that arose or changed is told at the monitor's ``clock`` (``None``: not
         set, no waiver is in force): its event, its data, and whether it is a violation."""
         if finding.rule not in self._rules or not self._covering(finding):
             return RAISED, finding.to_dict(), finding.is_violation
-        event, index = self._standing(finding, day)
+        event, index = self._standing(finding, _day(clock))
         self._told[_key(finding)] = (finding, event, index)
         return self._event(finding, event, index)
 
@@ -45,9 +45,10 @@ class WaivedStream:
         """A finding told earlier stopped holding."""
         self._told.pop(_key(finding), None)
 
-    def moved(self, day: date | None) -> list[tuple[str, dict[str, Any], bool]]:
-        """The findings told again because the clock reached ``day``."""
+    def moved(self, clock: datetime | None) -> list[tuple[str, dict[str, Any], bool]]:
+        """The findings told again because the monitor's clock reached ``clock``."""
         again = []
+        day = _day(clock)
         for key, (finding, event, index) in list(self._told.items()):
             standing = self._standing(finding, day)
             if standing != (event, index):
@@ -88,6 +89,10 @@ class WaivedStream:
             return WAIVED, {**finding.to_dict(), "waiver": waiver.to_dict()}, False
         noted = waiver.noted(finding)
         return RAISED, noted.to_dict(), noted.is_violation
+
+
+def _day(clock: datetime | None) -> date | None:
+    return clock.date() if clock is not None else None  # the clock is in Asia/Shanghai
 
 
 def _key(finding: Finding) -> _Key:

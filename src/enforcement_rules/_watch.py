@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from datetime import date
 from typing import Any, TextIO
 
 from ._errors import InputError, Problem, UsageError
@@ -68,7 +67,7 @@ def watch(
         violations += violation
 
     def emit(finding: Finding) -> None:
-        tell(*waived.told(finding, _day(monitor)))
+        tell(*waived.told(finding, monitor.clock))
 
     def resolve(finding: Finding) -> None:
         waived.resolved(finding)
@@ -102,7 +101,7 @@ def watch(
                     take_line(monitor, line, first=number == 1)
                 except ValueError as error:
                     refuse(number, str(error))
-                for told in waived.moved(_day(monitor)):
+                for told in waived.moved(monitor.clock):
                     tell(*told)
         except BrokenPipeError:  # the reader went away: stop, with what was printed
             silence(out)
@@ -159,11 +158,6 @@ def _problems(problems: list[Problem]) -> str:
     if any(p.where != where for p in problems):
         return "; ".join(str(p) for p in problems)
     return where + ": " + "; ".join(str(p).removeprefix(where + ": ") for p in problems)
-
-
-def _day(monitor: Monitor) -> date | None:
-    """The monitor's day in Asia/Shanghai (``None`` until its clock is set)."""
-    return monitor.clock.date() if monitor.clock is not None else None
 
 
 def _line(stream: TextIO, data: object) -> None:
