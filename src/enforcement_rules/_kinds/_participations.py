@@ -127,7 +127,10 @@ def certificate_exits(ctx: Context) -> pl.DataFrame:
     ``officer``, and those certificates (``certificates``), their ``statuses`` and the
     days they took effect (``since``), in the order of ``certificates``."""
     exited = _judged(ctx).filter(pl.col("exited"))
-    rows = _exploded(ctx).join(exited.select("_p"), on="_p", how="semi", maintain_order="left")
+    if _merged(ctx):  # a participation may span rows: all of them
+        rows = _exploded(ctx).join(exited.select("_p"), on="_p", how="semi", maintain_order="left")
+    else:
+        rows = with_action(ctx, exited.select("_p", "officer", "action_row"), "date", "domain")
     lists = (
         _held(ctx, rows.lazy(), "id")
         .filter(~pl.col("valid"))
