@@ -19,6 +19,7 @@ import polars as pl
 import pytest
 
 import enforcement_rules as er
+from enforcement_rules import _context
 from enforcement_rules._context import Context
 from enforcement_rules._kinds.certificate_exit import CertificateExit
 from enforcement_rules._kinds.certified_participants import CertifiedParticipants
@@ -316,6 +317,21 @@ def test_each_selector_picks_the_departments_its_plain_reading_picks() -> None:
             if pack.applies_to.matches(v) and rule.applies_to.matches(v)
         ]
         assert ctx.departments(rule) == plain, rule.id
+    assert len(ctx.department_views) > _context.PLAIN_READING_DEPARTMENTS  # the query read them
+
+
+def test_a_few_departments_are_selected_in_python_as_the_query_selects_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    records = province_records(0.01, seed=4)
+    assert len(records.departments) <= _context.PLAIN_READING_DEPARTMENTS
+    read = Context(records, AS_OF, RULES.select(None))
+    monkeypatch.setattr(_context, "PLAIN_READING_DEPARTMENTS", 0)
+    queried = Context(records, AS_OF, RULES.select(None))
+    for rule in RULES:
+        assert read.departments(rule) == queried.departments(rule), rule.id
+        for selector in getattr(rule, "units", {}).values():
+            assert read.selected(selector) == queried.selected(selector), selector.describe()
 
 
 def test_an_evaluation_lets_go_of_the_tables_no_rule_still_to_be_checked_reads() -> None:

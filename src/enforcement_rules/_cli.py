@@ -563,6 +563,12 @@ def _serve_parser(commands: Any) -> None:
         help="refuse a larger request body with 413 (default 100 MiB)",
     )
     serving.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="processes evaluating checks (default: one per core; 0: the service's own threads)",
+    )
+    serving.add_argument(
         "--allow-remote-without-token",
         action="store_true",
         help="bind to an address other than the loopback without --token-file",
@@ -575,6 +581,7 @@ def _serve(args: argparse.Namespace) -> int:
     require("uvicorn", "the HTTP service (enforcement-rules serve)")
     require("python_multipart", "the HTTP service's uploads (enforcement-rules serve)")
     from ._service import DEFAULT_MAX_REQUEST_BYTES, ServiceConfig, serve
+    from ._service_pool import usable_cores
 
     limit = args.max_request_bytes or DEFAULT_MAX_REQUEST_BYTES
     if args.max_request_bytes is not None and args.max_request_bytes < 1:
@@ -587,7 +594,12 @@ def _serve(args: argparse.Namespace) -> int:
             f"--host {args.host}: without --token-file the service binds to the loopback only "
             "(127.0.0.1, ::1, localhost); give a token file, or --allow-remote-without-token"
         )
-    config = ServiceConfig(rules=_ruleset(args), token=token, max_request_bytes=limit)
+    if args.workers is not None and args.workers < 0:
+        raise UsageError(f"--workers takes 0 or more; got {args.workers}")
+    workers = args.workers if args.workers is not None else usable_cores()
+    config = ServiceConfig(
+        rules=_ruleset(args), token=token, max_request_bytes=limit, workers=workers
+    )
     return serve(config, args.host, args.port)
 
 

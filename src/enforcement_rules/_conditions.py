@@ -9,9 +9,11 @@ both evaluators only gather the fields it names, each its own way.
 
 from __future__ import annotations
 
+import json
 import operator
 from collections.abc import Callable, Mapping
 from datetime import date
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -154,14 +156,23 @@ def decided(frame: pl.DataFrame, decision: Decision) -> pl.DataFrame:
     """The rows of ``frame`` that meet one of the decision's conditions, each with its
     ``status``. A field the frame lacks is read as missing, as the engine reads an event
     without it: no comparison with it holds."""
-    read = set().union(*(fields(c) for c in decision.values()))
-    frame = frame.with_columns(
-        pl.lit(None).alias(name) for name in sorted(read - set(frame.columns))
-    )
+    read, status = _compiled(json.dumps(decision))
+    missing = [pl.lit(None).alias(name) for name in read if name not in frame.columns]
+    if missing:
+        frame = frame.with_columns(missing)
+    return frame.with_columns(status).filter(pl.col("status").is_not_null())
+
+
+@lru_cache(maxsize=4096)
+def _compiled(decision: str) -> tuple[tuple[str, ...], pl.Expr]:
+    """The fields a decision (its JSON) reads, and its ``status`` expression: compiled once
+    for each decision, not at every evaluation."""
+    conditions: dict[str, Condition] = json.loads(decision)
+    read = set().union(*(fields(c) for c in conditions.values()))
     status: Any = pl.lit(None, pl.String)
-    for name, condition in reversed(list(decision.items())):
+    for name, condition in reversed(list(conditions.items())):
         status = pl.when(expression(condition)).then(pl.lit(name)).otherwise(status)
-    return frame.with_columns(status.alias("status")).filter(pl.col("status").is_not_null())
+    return tuple(sorted(read)), status.alias("status")
 
 
 def decide(decision: Decision, event: Mapping[str, Any]) -> str | None:

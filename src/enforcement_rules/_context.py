@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, TypeVar, cast
 
 import polars as pl
@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+PLAIN_READING_DEPARTMENTS = 64
+"""Up to this many departments, selectors are read in Python: cheaper than a query."""
+
 
 class Context:
     """Records and as-of day of one evaluation, with per-rule scoping.
@@ -33,6 +36,7 @@ class Context:
         self.records = records
         self.as_of = as_of
         self.as_of_end = day_end(as_of)
+        self._packs = packs
         self._pack_of = {rule.id: pack for pack in packs for rule in pack.rules}
         self._scope_cache: dict[str, list[str]] = {}
         self._selection_cache: dict[tuple[str, ...], list[str]] = {}
@@ -56,20 +60,51 @@ class Context:
 
     def departments(self, rule: RuleBase) -> list[str]:
         """Ids of the departments ``rule`` applies to (its pack's selector and its own)."""
+        if not self._scope_cache:
+            self._scope_every_rule()
         if rule.id not in self._scope_cache:
             pack = self.pack_of(rule)
             self._scope_cache[rule.id] = self.selected(pack.applies_to, rule.applies_to)
         return self._scope_cache[rule.id]
 
+    def _scope_every_rule(self) -> None:
+        """The departments of every rule of the packs at once (a small evaluation would
+        otherwise spend much of its time on one query per rule)."""
+        keys = {
+            rule.id: _key((pack.applies_to, rule.applies_to))
+            for pack in self._packs
+            for rule in pack.rules
+        }
+        self._match(set(keys.values()))
+        self._scope_cache.update({rule: self._selection_cache[key] for rule, key in keys.items()})
+
     def selected(self, *selectors: Selector) -> list[str]:
         """Ids of the departments every one of ``selectors`` matches, in the records' order."""
-        key = tuple(s.model_dump_json() for s in selectors)
-        if key not in self._selection_cache:
-            condition = pl.lit(True)
-            for selector in selectors:
-                condition &= selector.expression()
-            self._selection_cache[key] = self.department_table.filter(condition)["id"].to_list()
+        key = _key(selectors)
+        self._match({key})
         return self._selection_cache[key]
+
+    def _match(self, keys: set[tuple[str, ...]]) -> None:
+        """The departments of each selection of ``keys`` (selectors' JSON) not yet known: read
+        in Python for a few departments (``Selector.matches``), else in one polars query
+        (``Selector.expression``; both read the same, a test holds them together)."""
+        wanted = sorted(keys - self._selection_cache.keys())
+        if not wanted:
+            return
+        if self.department_table.height <= PLAIN_READING_DEPARTMENTS:
+            for key in wanted:
+                selectors = _selectors(key)
+                self._selection_cache[key] = [
+                    view.id
+                    for view in self.department_views
+                    if all(selector.matches(view) for selector in selectors)
+                ]
+            return
+        matched = self.department_table.select(
+            pl.col("id").filter(_condition(key)).implode().alias(str(n))
+            for n, key in enumerate(wanted)
+        ).row(0)
+        self._selection_cache.update(zip(wanted, matched, strict=True))
 
     def in_force(self, rule: RuleBase) -> Period:
         """The rule's own period in force, else its pack's."""
@@ -124,6 +159,24 @@ class Context:
             readers = self._readers.get(key)
             if key[0] == rule.id or (readers and not readers & to_check):
                 del self._shared[key]
+
+
+def _key(selectors: tuple[Selector, ...]) -> tuple[str, ...]:
+    return tuple(s.model_dump_json() for s in selectors)
+
+
+@lru_cache(maxsize=4096)
+def _selectors(key: tuple[str, ...]) -> tuple[Selector, ...]:
+    return tuple(Selector.model_validate_json(text) for text in key)
+
+
+@lru_cache(maxsize=4096)
+def _condition(key: tuple[str, ...]) -> pl.Expr:
+    """Every selector of ``key`` (their JSON) as one condition, built once for a rule set."""
+    condition = pl.lit(True)
+    for selector in _selectors(key):
+        condition &= selector.expression()
+    return condition
 
 
 def department_views(records: Records) -> list[DepartmentView]:

@@ -7,8 +7,9 @@ Safety: a request body is counted while it is read and refused with 413 once it 
 limit (``Content-Length`` is checked first); a bearer token, when configured, is compared in
 constant time; rules come only from the server's configuration and no endpoint reads a path
 the client names; officers' names appear only with ``with_names``; the request log names the
-method, path, status, size and time, never a record. Evaluations run in the thread pool, off
-the event loop; each monitor is used under its own lock.
+method, path, status, size and time, never a record. Checks are evaluated off the event loop,
+by worker processes (``_service_pool``); everything else runs in the thread pool; each monitor
+is used under its own lock.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import metadata
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import FastAPI, Query, Request, Response
@@ -41,19 +41,16 @@ from ._errors import (
     InputError,
     MissingDependency,
     MonitorUnavailable,
-    UsageError,
 )
-from ._evaluate import evaluate
 from ._inherit import rule_data
 from ._limits import MAX_JSON_BYTES
 from ._records import json_schema
-from ._report import Report
 from ._rulebase import Severity, Status
 from ._rules import RuleSet
 from ._service_monitors import Monitors, monitor_routes
+from ._service_pool import CheckJob, CheckPool, known_rules
 from ._terminal import json_line
 from ._uploads import BODY_FORMATS, RECORDS_NAME, load_upload, private_folder
-from ._writers import findings_csv
 
 LOG = logging.getLogger("enforcement_rules.service")
 
@@ -77,11 +74,14 @@ EXIT_HEADER = "X-Exit-Status"
 @dataclass(frozen=True)
 class ServiceConfig:
     """What the service is started with: the rule set (loaded once, shared by every request),
-    the bearer token (``None``: none asked) and the largest request body in bytes."""
+    the bearer token (``None``: none asked), the largest request body in bytes and the number
+    of worker processes evaluating checks."""
 
     rules: RuleSet
     token: str | None = None
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
+    workers: int = 0
+    """Processes evaluating checks (``0``: the service's own threads; ``_service_pool``)."""
 
 
 def _version() -> str:
@@ -221,23 +221,6 @@ def _format_of(request: Request, chosen: str | None) -> str:
     return "json"
 
 
-def _report_body(report: Report, output: str, with_names: bool, folder: Path) -> bytes:
-    if output == "csv":
-        return findings_csv(report, with_names=with_names).encode("utf-8-sig")
-    if output == "html":
-        return report.to_html(with_names=with_names).encode()
-    if output == "xlsx":
-        return report.to_excel(folder / "report.xlsx", with_names=with_names).read_bytes()
-    text = report.to_json(with_names=with_names)  # {"as_of": ...}: the exit status goes first
-    return f'{{"exit_status":{int(report.has_violations)},{text[1:]}'.encode()
-
-
-def _known_rules(named: list[str] | None, known: list[str], option: str) -> None:
-    unknown = sorted(set(named or ()) - set(known))
-    if unknown:
-        raise UsageError(f"{option}: unknown rule {', '.join(unknown)} (see GET /v1/rules)")
-
-
 def _engine_status() -> dict[str, Any]:
     try:
         _engine._durable()
@@ -310,11 +293,13 @@ _LIVE: dict[int | str, dict[str, Any]] = {
 def create_app(config: ServiceConfig) -> FastAPI:
     """The service's application for ``config`` (uvicorn runs it; tests may call it)."""
     monitors = Monitors()
+    checks = CheckPool(config.rules, config.workers)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
         monitors.close_all()  # shutting down: end every stream
+        checks.close()
 
     app = FastAPI(
         lifespan=lifespan,
@@ -450,25 +435,21 @@ def create_app(config: ServiceConfig) -> FastAPI:
         output = _format_of(request, format)
         name, data = await _records_upload(request)
 
-        def work() -> tuple[bytes, int]:
-            with private_folder() as folder:
-                records = load_upload(folder, name, data)
-                report = evaluate(
-                    records, as_of=as_of, packs=pack, strict=strict, rules=config.rules
-                )
-                _known_rules(rule, report.rules, "rule")
-                _known_rules(skip_rule, report.rules, "skip_rule")
-                report = report.filter(
-                    rule=rule,
-                    department=department,
-                    status=status,
-                    severity=severity,
-                    skip_rule=skip_rule,
-                )
-                body = _report_body(report, output, with_names, folder)
-                return body, int(report.has_violations)
-
-        body, exit_status = await run_in_threadpool(work)
+        job = CheckJob(
+            name=name,
+            data=data,
+            as_of=as_of,
+            output=output,
+            packs=pack,
+            rules=rule,
+            departments=department,
+            statuses=status,
+            severities=severity,
+            skip_rules=skip_rule,
+            strict=strict,
+            with_names=with_names,
+        )
+        body, exit_status = await checks.check(job)
         headers = {EXIT_HEADER: str(exit_status)}
         if output == "xlsx":
             headers["Content-Disposition"] = 'attachment; filename="report.xlsx"'
@@ -514,8 +495,8 @@ def create_app(config: ServiceConfig) -> FastAPI:
             with private_folder() as folder:
                 records = load_upload(folder, name, data)
             known = [r.id for p in config.rules.select(pack) for r in p.rules]
-            _known_rules(rule, known, "rule")
-            _known_rules(skip_rule, known, "skip_rule")
+            known_rules(rule, known, "rule")
+            known_rules(skip_rule, known, "skip_rule")
             result = calendar(
                 records, as_of=as_of, packs=pack, within=within, rules=config.rules
             ).filter(

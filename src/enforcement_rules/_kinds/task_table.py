@@ -199,18 +199,16 @@ class TaskTable(Obligation):
 
     def owers(self, ctx: Context) -> pl.DataFrame:
         """(task, department, units) for every tracked task and responsible department."""
-        in_scope = ctx.departments(self)
-        schema = {"unit": pl.String, "department": pl.String}
-        units = pl.concat(
-            [pl.DataFrame(schema=schema)]
-            + [
-                pl.DataFrame(
-                    {"department": ctx.selected(selector)}, schema={"department": pl.String}
-                )
-                .filter(pl.col("department").is_in(in_scope))
-                .select(pl.lit(name).alias("unit"), "department")
+        in_scope = set(ctx.departments(self))
+        units = pl.DataFrame(
+            [
+                (name, department)
                 for name, selector in self.units.items()
-            ]
+                for department in ctx.selected(selector)
+                if department in in_scope
+            ],
+            schema={"unit": pl.String, "department": pl.String},
+            orient="row",
         )
         rows = [(t.id, u) for t in self.tasks if t.tracked for u in t.units]
         task_units = pl.DataFrame(rows, schema={"task": pl.String, "unit": pl.String}, orient="row")
