@@ -63,12 +63,17 @@ def _free_port() -> int:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """The service, with a token and a request limit of 3 MB: its URL and its folder (which
     holds ``token.txt``, as the README's example has it)."""
-    folder = tmp_path_factory.mktemp("service")
+    with _started(tmp_path_factory.mktemp("service")) as started:
+        yield started
+
+
+@contextlib.contextmanager
+def _started(folder: Path, *options: str) -> Iterator[tuple[str, Path]]:
     (folder / "token.txt").write_text(TOKEN + "\n", encoding="utf-8")
     port = _free_port()
     log = (folder / "server.log").open("wb")
     command = [sys.executable, "-m", "enforcement_rules", "serve", "--port", str(port)]
-    command += ["--token-file", "token.txt", "--max-request-bytes", str(LIMIT)]
+    command += ["--token-file", "token.txt", "--max-request-bytes", str(LIMIT), *options]
     process = subprocess.Popen(command, cwd=folder, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -604,3 +609,74 @@ def test_the_request_log_names_each_request_but_no_record(
     assert re.search(r"POST /v1/check 200 \d+ bytes [\d.]+ ms", log)
     for secret in ("DWK-SCJG", "大武口", "O013", TOKEN):  # a record, a query value, the token
         assert secret not in log
+
+
+# -- the service's waivers ----------------------------------------------------------------
+
+LIVE_WAIVER = (
+    "规则,对象,理由,英文理由,批准人,批准日期,有效期至\n"
+    "D3,A1,夜间突发事故处置，第二名持证人员在途。,The second officer was on the way.,"
+    "区司法局 王敏,2024-05-01,2024-06-30\n"
+)
+
+
+@pytest.fixture(scope="module")
+def waived_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
+    """A service started with the example's waivers and one of its own for the live lines."""
+    folder = tmp_path_factory.mktemp("waived")
+    (folder / "live.csv").write_text(LIVE_WAIVER, encoding="utf-8")
+    waivers = ["--waivers", str(EXAMPLE / "waivers.yaml"), "--waivers", "live.csv"]
+    with (
+        _started(folder, *waivers) as (url, _),
+        httpx.Client(
+            base_url=url, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30
+        ) as opened,
+    ):
+        yield opened
+
+
+def test_the_service_applies_its_own_waivers_to_checks_and_calendars(
+    waived_client: httpx.Client, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answer = _check(waived_client, _records())
+    assert answer.status_code == 200, answer.text
+    command = ["check", str(EXAMPLE / "records.json"), "--as-of", "2024-12-31"]
+    main([*command, "--format", "json", "--waivers", str(EXAMPLE / "waivers.yaml")])
+    expected = json.loads(capsys.readouterr().out)
+    assert answer.json()["counts"] == expected["counts"] and expected["counts"]["waived"] >= 3
+    assert [w["waiver"]["approved_by"] for w in answer.json()["waived"]] == [
+        w["waiver"]["approved_by"] for w in expected["waived"]
+    ]
+    entries = waived_client.post(
+        "/v1/calendar",
+        params={"as_of": "2024-12-31", "department": "DWK-ZJJT"},
+        content=_records(),
+        headers={"Content-Type": "application/json"},
+    ).json()
+    assert any(e.get("waiver") and e["rule"] == "D5" for e in entries["entries"])
+
+
+@pytest.mark.usefixtures("engine_installed")
+def test_a_monitor_of_the_service_tells_a_waived_finding_as_waived(
+    waived_client: httpx.Client,
+) -> None:
+    monitor = waived_client.post("/v1/monitors", json={"packs": ["dawukou-2024"]}).json()["id"]
+    lines = [json.dumps(line, ensure_ascii=False).encode() for line in LIVE_LINES]
+    lines.append(json.dumps({"type": "advance_to", "moment": "2024-07-01"}).encode())
+    with waived_client.stream("GET", f"/v1/monitors/{monitor}/findings") as stream:
+        posted = waived_client.post(
+            f"/v1/monitors/{monitor}/records",
+            content=b"\n".join(lines),
+            headers={"Content-Type": "application/x-ndjson"},
+        ).json()
+        received: list[dict[str, Any]] = []
+        for line in stream.iter_lines():
+            if line.startswith("data: {"):
+                received.append(json.loads(line.removeprefix("data: ")))
+            if len(received) == posted["events"]:
+                break
+    told = [(e["event"], e["rule"]) for e in received if e.get("subject", {}).get("id") == "A1"]
+    assert told == [("waived", "D3"), ("raised", "D3")]  # raised again when it expired
+    again = [e for e in received if e.get("subject", {}).get("id") == "A1"][-1]
+    assert "豁免已于2024-06-30到期" in again["message"]
+    waived_client.delete(f"/v1/monitors/{monitor}")

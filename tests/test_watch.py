@@ -21,6 +21,7 @@ from monitoring import DEPARTMENT, action, certificate, needs_engine, officer
 pytestmark = needs_engine
 ROOT = Path(__file__).parents[1]
 EXAMPLE = ROOT / "examples" / "dawukou-2024" / "records.json"
+WAIVERS = EXAMPLE.parent / "waivers.yaml"
 
 
 def lines(*records: dict[str, Any]) -> str:
@@ -43,7 +44,8 @@ def key(finding: dict[str, Any]) -> tuple[str, str, str | None, str | None]:
 
 
 def replayed(out: list[dict[str, Any]]) -> dict[tuple[str, str, str | None, str | None], Any]:
-    """What a consumer of the stream holds: each finding raised, less those resolved."""
+    """What a consumer of the stream holds: each finding raised (or waived), less those
+    resolved, as its latest line tells it."""
     held: dict[tuple[str, str, str | None, str | None], Any] = {}
     for line in out:
         if line.get("event") == "resolved":
@@ -213,6 +215,72 @@ def test_the_shipped_example_streamed_gives_the_findings_check_reports(
     assert {k: f["figures"] for k, f in checked.items()} == {
         k: latest[k]["figures"] for k in checked
     }
+
+
+def test_with_waivers_the_streamed_example_gives_what_check_reports_found_and_waived(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    stream = [typed(t, r) for t, records in data.items() if t not in DATED for r in records]
+    acts = sorted(
+        (typed(t, r) for t, records in data.items() if t in DATED for r in records),
+        key=lambda r: str(r[DATED[r["type"]]])[:10],
+    )
+    acts = [a for a in acts if str(a[DATED[a["type"]]])[:10] <= "2024-12-31"]
+    text = lines(*stream, *acts, {"type": "advance_to", "moment": "2024-12-31"})
+    code, out, err = watch(monkeypatch, capsys, text, "--pending", "--waivers", str(WAIVERS))
+    assert code == 1 and err == []
+    command = ["check", str(EXAMPLE), "--as-of", "2024-12-31", "--format", "json"]
+    assert main([*command, "--waivers", str(WAIVERS)]) == 1
+    report = json.loads(capsys.readouterr().out)
+    latest = replayed(out)
+    waived = {k for k, line in latest.items() if line["event"] == "waived"}
+    assert waived == {key(w) for w in report["waived"]} and len(waived) >= 3
+    found = {k: line for k, line in latest.items() if line["event"] == "raised"}
+    assert set(found) == {key(f) for f in report["findings"]}
+    expired = [f for f in report["findings"] if "豁免已于" in f["message"]]
+    assert expired and all(found[key(f)]["message"] == f["message"] for f in expired)
+
+
+def test_a_waiver_streamed_waives_from_its_approval_and_raises_again_after_its_last_day(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    waivers = tmp_path / "waivers.csv"
+    waivers.write_text(
+        "规则,对象,理由,英文理由,批准人,批准日期,有效期至\n"
+        "D3,A1,夜间突发事故处置，第二名持证人员在途。,The second officer was on the way.,"
+        "区司法局 王敏,2024-06-01,2024-06-30\n",
+        encoding="utf-8",
+    )
+    text = lines(
+        *STANDING,
+        typed("action", action("A1", "2024-05-10", "O1")),
+        {"type": "advance_to", "moment": "2024-06-01"},
+        {"type": "advance_to", "moment": "2024-06-30"},
+        {"type": "advance_to", "moment": "2024-07-01"},
+    )
+    code, out, err = watch(
+        monkeypatch, capsys, text, "--pack", "dawukou-2024", "--waivers", str(waivers)
+    )
+    told = [(f["event"], f["message"]) for f in out if f.get("subject", {}).get("id") == "A1"]
+    assert [event for event, _ in told] == ["raised", "waived", "raised"]
+    assert "豁免已于2024-06-30到期" in told[2][1] and "豁免" not in told[0][1]
+    waived = next(f for f in out if f["event"] == "waived")
+    assert waived["waiver"]["approved_by"] == "区司法局 王敏" and waived["status"] == "not_met"
+    assert code == 1 and err == []
+
+
+def test_a_waiver_of_an_unknown_rule_stops_watch_with_exit_2_naming_it(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text(
+        WAIVERS.read_text(encoding="utf-8").replace("rule: D17", "rule: D71"), encoding="utf-8"
+    )
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    assert main(["watch", "--waivers", str(waivers)]) == 2
+    error = capsys.readouterr().err
+    assert "waivers.yaml" in error and "D71" in error and "Traceback" not in error
 
 
 def test_findings_are_written_while_the_input_is_still_open() -> None:

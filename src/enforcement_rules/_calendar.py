@@ -331,14 +331,7 @@ def _waived(
         if index in waived:
             entry = replace(entry, waiver=waivers[waived[index]])
         elif index in noted:
-            waiver = waivers[noted[index]]
-            note, note_en = waiver.expired_note()
-            entry = replace(
-                entry,
-                message=entry.message + note,
-                message_en=f"{entry.message_en} {note_en}",
-                expired_waiver=waiver,
-            )
+            entry = waivers[noted[index]].noted(entry)
         result.append(entry)
     return result, waiver_warnings(waivers, as_of, set(waived.values()), scheduled)
 

@@ -330,6 +330,7 @@ def _parser() -> argparse.ArgumentParser:
     watching.add_argument(
         "--pending", action="store_true", help="also print findings not yet due (pending)"
     )
+    _waivers_option(watching)
     watching.set_defaults(handler=_watch)
 
     engine = commands.add_parser(
@@ -568,6 +569,7 @@ def _serve_parser(commands: Any) -> None:
         metavar="N",
         help="processes evaluating checks (default: one per core; 0: the service's own threads)",
     )
+    _waivers_option(serving)
     serving.add_argument(
         "--allow-remote-without-token",
         action="store_true",
@@ -597,8 +599,12 @@ def _serve(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 0:
         raise UsageError(f"--workers takes 0 or more; got {args.workers}")
     workers = args.workers if args.workers is not None else usable_cores()
+    ruleset = _ruleset(args)
+    waivers = _waivers(args)
+    if waivers is not None:
+        waivers.check_rules(ruleset.rules)
     config = ServiceConfig(
-        rules=_ruleset(args), token=token, max_request_bytes=limit, workers=workers
+        rules=ruleset, token=token, max_request_bytes=limit, workers=workers, waivers=waivers
     )
     return serve(config, args.host, args.port)
 
@@ -1325,7 +1331,14 @@ def _watch(args: argparse.Namespace) -> int:
             stream.reconfigure(encoding="utf-8", line_buffering=True)
     lines = getattr(sys.stdin, "buffer", sys.stdin)  # bytes: each line decoded on its own
     return watch(
-        args.pack, args.as_of, args.pending, lines, sys.stdout, sys.stderr, rules=_ruleset(args)
+        args.pack,
+        args.as_of,
+        args.pending,
+        lines,
+        sys.stdout,
+        sys.stderr,
+        rules=_ruleset(args),
+        waivers=_waivers(args),
     )
 
 

@@ -18,7 +18,7 @@ from ._quality import PACK as QUALITY_PACK
 from ._quality import quality_findings, quality_problems
 from ._records import Records
 from ._report import EXEMPTION_REPORT_COLUMNS, REPORT_COLUMNS, Describes, Names, Report
-from ._rules import RuleSet, load_rules
+from ._rules import Pack, RuleSet, load_rules
 from ._scan import ScannedRecords
 from ._waivers import Waivers, apply_waivers, as_waivers
 
@@ -107,7 +107,43 @@ def evaluate(
         raise InputError(unknown_problems(unknown, records.origin))
     selected = ruleset.select(packs)
     ctx = Context(records, day, selected)
+    frames, exemptions, describers = judge(ctx, selected)
+    if quality.height:
+        frames.append(quality)
+    if unknown.height:
+        frames.append(unknown)
+    describers[UNKNOWN_ITEM.id] = (QUALITY_PACK, UNKNOWN_ITEM)
+    for check in QUALITY_CHECKS.values():
+        describers[check.id] = (QUALITY_PACK, check)
 
+    frame = (
+        pl.concat([f.select(list(REPORT_COLUMNS)) for f in frames])
+        if frames
+        else pl.DataFrame(schema=REPORT_COLUMNS)
+    )
+    report = Report(
+        as_of=day,
+        packs=[p.id for p in selected],
+        frame=frame,
+        describers=describers,
+        warnings=_warnings(records, ctx, selected),
+        names=_names(records),
+        exemptions=(
+            pl.concat([f.select(list(EXEMPTION_REPORT_COLUMNS)) for f in exemptions])
+            if exemptions
+            else pl.DataFrame(schema=EXEMPTION_REPORT_COLUMNS)
+        ),
+    )
+    if given is None:
+        return report
+    return apply_waivers(report, given, [*ruleset.rules, *describers])
+
+
+def judge(
+    ctx: Context, selected: list[Pack]
+) -> tuple[list[pl.DataFrame], list[pl.DataFrame], dict[str, tuple[str, Describes]]]:
+    """Every rule of the ``selected`` packs over the context: the frames of findings and of
+    exemptions (with ``rule``/``pack`` columns), and each rule by id with its pack."""
     frames: list[pl.DataFrame] = []
     exemptions: list[pl.DataFrame] = []
     describers: dict[str, tuple[str, Describes]] = {}
@@ -144,35 +180,7 @@ def evaluate(
             # The tables no rule still to be checked reads go, so that they are not all held.
             ctx.release(rule, {kind for kind, left in to_check.items() if left})
     ctx.checking(None)
-    if quality.height:
-        frames.append(quality)
-    if unknown.height:
-        frames.append(unknown)
-    describers[UNKNOWN_ITEM.id] = (QUALITY_PACK, UNKNOWN_ITEM)
-    for check in QUALITY_CHECKS.values():
-        describers[check.id] = (QUALITY_PACK, check)
-
-    frame = (
-        pl.concat([f.select(list(REPORT_COLUMNS)) for f in frames])
-        if frames
-        else pl.DataFrame(schema=REPORT_COLUMNS)
-    )
-    report = Report(
-        as_of=day,
-        packs=[p.id for p in selected],
-        frame=frame,
-        describers=describers,
-        warnings=_warnings(records, ctx, selected),
-        names=_names(records),
-        exemptions=(
-            pl.concat([f.select(list(EXEMPTION_REPORT_COLUMNS)) for f in exemptions])
-            if exemptions
-            else pl.DataFrame(schema=EXEMPTION_REPORT_COLUMNS)
-        ),
-    )
-    if given is None:
-        return report
-    return apply_waivers(report, given, [*ruleset.rules, *describers])
+    return frames, exemptions, describers
 
 
 def _names(records: Records) -> Names:
@@ -186,13 +194,20 @@ def _names(records: Records) -> Names:
     )
 
 
-def _warnings(records: Records, ctx: Context, packs: list) -> list[str]:  # type: ignore[type-arg]
-    warnings = [
+def domain_warnings(records: Records) -> list[str]:
+    """A warning for each domain of the records outside the vocabulary."""
+    return [
         f"unknown domain {name!r}: kept as written; rules that name a domain will not match it "
         f"(use a name of the vocabulary, e.g. 市场监管)"
         for name in records.unknown_domains
     ]
-    covered = pl.any_horizontal(pl.lit(False), *[pack.applies_to.expression() for pack in packs])
+
+
+def _warnings(records: Records, ctx: Context, packs: list) -> list[str]:  # type: ignore[type-arg]
+    warnings = domain_warnings(records)
+    # a column, not a literal (see Context.selected)
+    nothing = pl.repeat(False, pl.len())
+    covered = pl.any_horizontal(nothing, *[pack.applies_to.expression() for pack in packs])
     for row in ctx.department_table.filter(~covered).iter_rows(named=True):
         warnings.append(
             f"department {row['id']} ({row['name']}, {'/'.join(row['region'])}): no pack "

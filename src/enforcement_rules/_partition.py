@@ -23,6 +23,8 @@ an engine's workers (``_engines``), which schedules them; the merge is the same.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -34,7 +36,7 @@ from ._errors import InputError, UsageError
 from ._obligations import UNKNOWN_ITEM, unknown_items, unknown_problems
 from ._quality import CHECKS as QUALITY_CHECKS
 from ._quality import PACK as QUALITY_PACK
-from ._quality import quality_findings, quality_problems
+from ._quality import QualitySource, quality_findings, quality_problems
 from ._records import Records
 from ._report import EXEMPTION_REPORT_COLUMNS, REPORT_COLUMNS, Describes, Names, Report
 from ._rules import RuleSet
@@ -68,6 +70,9 @@ BY_OFFICER = ("certificates", "trainings", "exams")
 """Large tables whose records belong to an officer (column ``officer``)."""
 
 _UNKNOWN_DOMAIN = "unknown domain "
+
+LOG = logging.getLogger("enforcement_rules.partition")
+"""Each step of a partitioned evaluation and each part evaluated, with its time (INFO)."""
 
 
 def partition_depth(by: int | str) -> int:
@@ -118,8 +123,8 @@ class Source(Protocol):
         """The records of the departments ``own`` and what they refer to (see ``cut``)."""
         ...
 
-    def quality_tables(self) -> QualityTables:
-        """The columns the data-quality checks read, of every table."""
+    def quality_tables(self) -> Records | QualitySource:
+        """The records as the data-quality checks read them (piece by piece when scanned)."""
         ...
 
     def check_rest(self, departments: pl.Series) -> None:
@@ -131,11 +136,6 @@ class Source(Protocol):
     ) -> Callable[[], Records]:
         """What gives a part's records where the part is evaluated (maybe another process)."""
         ...
-
-
-class QualityTables(Protocol):
-    def table(self, name: str) -> pl.DataFrame: ...
-    def repeats_ids(self, name: str) -> bool: ...
 
 
 def _within(column: str, ids: Iterable[str] | pl.Series) -> pl.Expr:
@@ -217,7 +217,7 @@ class InMemory:
     def part(self, own: Sequence[str] | None, small: Mapping[str, pl.DataFrame]) -> Records:
         return cut(self.rows, self.records.repeats_ids, small, own, self.origin)
 
-    def quality_tables(self) -> QualityTables:
+    def quality_tables(self) -> Records:
         return self.records
 
     def check_rest(self, departments: pl.Series) -> None:
@@ -264,19 +264,38 @@ class Job:
 
 
 def run_job(job: Job, rules: RuleSet) -> PartResult:
-    """Evaluate one part and keep what is its own to report."""
-    from ._evaluate import evaluate
+    """Evaluate one part's rules and keep what is its own to report (the data-quality
+    findings and department warnings are the whole records' own, computed once)."""
+    from ._context import Context
+    from ._evaluate import domain_warnings, judge
 
+    start = time.perf_counter()
     records = job.records()
-    report = evaluate(records, job.as_of, job.packs, rules=rules)
+    read = time.perf_counter() - start
+    selected = rules.select(job.packs)
+    frames, exemptions, _ = judge(Context(records, job.as_of, selected), selected)
+    LOG.info(
+        "part of %s: %d departments, %d acts, read in %.1f s, judged in %.1f s",
+        job.own[0] if job.own else "no department",
+        len(job.own),
+        records.actions.height,
+        read,
+        time.perf_counter() - start - read,
+    )
     kept = pl.col("rule").is_in(sorted(job.kept_rules)) & pl.col("department").is_in(list(job.own))
     names = records.officers.filter(pl.col("name").is_not_null()).unique(subset="id", keep="first")
     return PartResult(
-        frame=report.frame.filter(kept),
-        exemptions=report.exemptions.filter(kept),
-        warnings=[w for w in report.warnings if w.startswith(_UNKNOWN_DOMAIN)],
+        frame=_joined(frames, REPORT_COLUMNS).filter(kept),
+        exemptions=_joined(exemptions, EXEMPTION_REPORT_COLUMNS).filter(kept),
+        warnings=domain_warnings(records),
         officers=dict(zip(names["id"], names["name"], strict=True)),
     )
+
+
+def _joined(frames: list[pl.DataFrame], columns: Mapping[str, pl.DataType]) -> pl.DataFrame:
+    if not frames:
+        return pl.DataFrame(schema=columns)
+    return pl.concat([f.select(list(columns)) for f in frames])
 
 
 Mapper = Callable[[Iterator[Job], RuleSet], Iterable[PartResult]]
@@ -304,8 +323,13 @@ def evaluate_partitioned(
 
     pack_ids = None if packs is None else tuple(dict.fromkeys(packs))
     selected = rules.select(pack_ids)
+    start = time.perf_counter()
     small = source.small()
-    quality = quality_findings(source.quality_tables())  # type: ignore[arg-type]
+    LOG.info("small tables read (at %.1f s)", time.perf_counter() - start)
+    quality = quality_findings(source.quality_tables())
+    LOG.info(
+        "data-quality checks: %d findings (at %.1f s)", quality.height, time.perf_counter() - start
+    )
     if strict and quality.height:
         raise InputError(quality_problems(quality, source.origin))
     whole = source.part(None, small)
@@ -322,7 +346,11 @@ def evaluate_partitioned(
     exempt_everyone = overall.exemptions.filter(pl.col("rule").is_in(sorted(population)))
 
     keys = part_keys(small["departments"], depth)
+    LOG.info("rules over the whole population judged (at %.1f s)", time.perf_counter() - start)
     source.check_rest(small["departments"]["id"].drop_nulls())
+    LOG.info(
+        "rows of no part validated; %d parts (at %.1f s)", len(keys), time.perf_counter() - start
+    )
     local = frozenset(rule_ids - population)
 
     def jobs() -> Iterator[Job]:

@@ -7,8 +7,9 @@ checked. They are reported with the rest (severity ``warning``), never dropped.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import polars as pl
 
@@ -122,6 +123,9 @@ _REFERENCES = [
     ("monitoring_devices", "department", "departments", False),
     ("entrustments", "department", "departments", False),
 ]
+_TARGETS = tuple(dict.fromkeys(target for _, _, target, _ in _REFERENCES))
+# The tables read for references and bases, each once
+_READ = tuple(dict.fromkeys([*(r[0] for r in _REFERENCES), *(b[0] for b in _BASES)]))
 _WITH_IDS = [
     "departments",
     "officers",
@@ -139,55 +143,154 @@ _WITH_IDS = [
 ]
 
 
-def quality_findings(records: Records) -> pl.DataFrame:
-    """Data-quality findings of every kind, with ``rule``/``pack``/``severity`` columns."""
-    frames = []
-    for table, column, target, is_list in _REFERENCES:
-        frame = records.table(table)
-        if frame.height == 0:
-            continue
-        known = records.table(target).select(pl.col("id").alias("_ref"))
-        # Only the references are joined; the records they are in are read for those missing.
-        refs = frame.select(
-            pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"), pl.col(column).alias("_ref")
-        )
-        if is_list:
-            refs = refs.explode("_ref").filter(pl.col("_ref").is_not_null())
-        missing = refs.join(known, on="_ref", how="anti", maintain_order="left")
-        if missing.height == 0:
-            continue
-        rows = missing["_row"]
-        located = frame.select(
-            _subject_id(frame, table).gather(rows).alias("_subject"),
-            (
-                pl.col("department").gather(rows)
-                if "department" in frame.columns
-                else pl.repeat(None, rows.len(), dtype=pl.String)
-            ).alias("_department"),
-            missing["_ref"],
-        )
-        grouped = located.group_by("_subject", maintain_order=True).agg(
-            pl.col("_department").first(), pl.col("_ref").unique(maintain_order=True)
-        )
-        frames.append(
-            finding_frame(
-                grouped,
-                subject_type=table.removesuffix("s"),
-                subject_id=pl.col("_subject"),
-                department=pl.col("_department"),
-                status=Status.NOT_MET.value,
-                figures=UnknownReferenceFigures.columns(
-                    record_type=pl.lit(table),
-                    field=pl.lit(column),
-                    target_type=pl.lit(target),
-                    missing=pl.col("_ref").list.join("、"),
-                ),
-            ).with_columns(pl.lit(UNKNOWN_REFERENCE.id).alias("rule"))
-        )
+class QualitySource(Protocol):
+    """Records as the data-quality checks read them: a table's rows piece by piece, so that a
+    folder too large for memory is checked file by file (``_scan``), and its ids alone."""
+
+    def pieces(self, name: str, columns: Sequence[str]) -> Iterator[tuple[int, pl.DataFrame]]:
+        """The rows of a table in their order, in pieces: the number of a piece's first row in
+        the table, and the piece's ``columns`` (those the table has), validated."""
+        ...
+
+    def ids(self, name: str) -> pl.Series:
+        """The ids of a table's records (each once; only the ids are read)."""
+        ...
+
+    def repeated_ids(self, name: str) -> pl.Series:
+        """The ids two records of a table share (only the ids are read)."""
+        ...
+
+
+class _Held:
+    """Records in memory as one piece per table."""
+
+    def __init__(self, records: Records) -> None:
+        self.records = records
+
+    def pieces(self, name: str, columns: Sequence[str]) -> Iterator[tuple[int, pl.DataFrame]]:
+        frame = self.records.table(name)
+        yield 0, frame.select(c for c in columns if c in frame.columns)
+
+    def ids(self, name: str) -> pl.Series:
+        return self.records.table(name)["id"]
+
+    def repeated_ids(self, name: str) -> pl.Series:
+        if not self.records.repeats_ids(name):
+            return pl.Series("id", [], dtype=pl.String)
+        ids = self.records.table(name)["id"].drop_nulls()
+        return ids.filter(ids.is_duplicated()).unique()
+
+
+def quality_findings(records: Records | QualitySource) -> pl.DataFrame:
+    """Data-quality findings of every kind, with ``rule``/``pack``/``severity`` columns.
+
+    Each table is read once, piece by piece (``QualitySource``): what is held at once is one
+    piece, the ids referred to, and the records found wanting."""
+    source = _Held(records) if isinstance(records, Records) else records
+    known = {target: source.ids(target).to_frame("_ref") for target in _TARGETS}
+    references: dict[tuple[str, str], list[pl.DataFrame]] = {}
+    bases: dict[tuple[str, str], list[pl.DataFrame]] = {}
+    levels: dict[str, bool] = {}  # a basis's text: whether its level shows in it
+    for table in _READ:
+        refs = [r for r in _REFERENCES if r[0] == table]
+        named = [column for t, column in _BASES if t == table]
+        columns = ["id", "department", *(r[1] for r in refs), *named]
+        columns += ["basis_level"] if named else []
+        for offset, piece in source.pieces(table, tuple(dict.fromkeys(columns))):
+            if piece.height == 0:
+                continue
+            for _, column, target, is_list in refs:
+                missing = _missing(piece, table, offset, column, known[target], is_list)
+                if missing is not None:
+                    references.setdefault((table, column), []).append(missing)
+            for column in named:
+                unclear = _unclear(piece, column, levels)
+                if unclear is not None:
+                    bases.setdefault((table, column), []).append(unclear)
+    frames = [
+        _unknown_reference_findings(pl.concat(references[(table, column)]), table, column, target)
+        for table, column, target, _ in _REFERENCES
+        if (table, column) in references
+    ]
+    frames += _duplicate_ids(source)
+    frames += [
+        _unknown_basis_findings(pl.concat(bases[(table, column)]), table, column)
+        for table, column in _BASES
+        if (table, column) in bases
+    ]
+    if not frames:
+        return pl.DataFrame()
+    return pl.concat(frames).with_columns(
+        pl.lit(PACK).alias("pack"), pl.lit(Severity.WARNING.value).alias("severity")
+    )
+
+
+def _missing(
+    piece: pl.DataFrame,
+    table: str,
+    offset: int,
+    column: str,
+    known: pl.DataFrame,
+    is_list: bool,
+) -> pl.DataFrame | None:
+    """The references of ``column`` in ``piece`` to no ``known`` id, with their records'
+    subject and department; ``None`` when there are none."""
+    # Only the references are joined; the records they are in are read for those missing.
+    refs = piece.select(
+        pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"), pl.col(column).alias("_ref")
+    )
+    if is_list:
+        refs = refs.explode("_ref").filter(pl.col("_ref").is_not_null())
+    missing = refs.join(known, on="_ref", how="anti", maintain_order="left")
+    if missing.height == 0:
+        return None
+    rows = missing["_row"]
+    return piece.select(
+        _subject_id(piece, table, offset).gather(rows).alias("_subject"),
+        (
+            pl.col("department").gather(rows)
+            if "department" in piece.columns
+            else pl.repeat(None, rows.len(), dtype=pl.String)
+        ).alias("_department"),
+        missing["_ref"],
+    )
+
+
+def _unknown_reference_findings(
+    located: pl.DataFrame, table: str, column: str, target: str
+) -> pl.DataFrame:
+    grouped = located.group_by("_subject", maintain_order=True).agg(
+        pl.col("_department").first(), pl.col("_ref").unique(maintain_order=True)
+    )
+    return finding_frame(
+        grouped,
+        subject_type=table.removesuffix("s"),
+        subject_id=pl.col("_subject"),
+        department=pl.col("_department"),
+        status=Status.NOT_MET.value,
+        figures=UnknownReferenceFigures.columns(
+            record_type=pl.lit(table),
+            field=pl.lit(column),
+            target_type=pl.lit(target),
+            missing=pl.col("_ref").list.join("、"),
+        ),
+    ).with_columns(pl.lit(UNKNOWN_REFERENCE.id).alias("rule"))
+
+
+def _duplicate_ids(source: QualitySource) -> Iterator[pl.DataFrame]:
+    """Findings of the ids two records share: the ids counted first (only ids read), then
+    the records of those ids read for their count and first department."""
     for table in _WITH_IDS:
-        if not records.repeats_ids(table):
+        repeated = source.repeated_ids(table)
+        if repeated.len() == 0:
             continue
-        frame = records.table(table).filter(pl.col("id").is_not_null())
+        wanted = repeated.implode()
+        frame = pl.concat(
+            [
+                piece.filter(pl.col("id").is_in(wanted))
+                for _, piece in source.pieces(table, ("id", "department"))
+            ]
+        )
         counts = (
             frame.group_by("id")
             .agg(
@@ -200,53 +303,46 @@ def quality_findings(records: Records) -> pl.DataFrame:
             )
             .filter(pl.col("count") > 1)
         )
-        frames.append(
-            finding_frame(
-                counts,
-                subject_type=table.removesuffix("s"),
-                subject_id=pl.col("id"),
-                department=pl.col("_department"),
-                status=Status.NOT_MET.value,
-                figures=DuplicateIdFigures.columns(
-                    record_type=pl.lit(table), count=pl.col("count")
-                ),
-            ).with_columns(pl.lit(DUPLICATE_ID.id).alias("rule"))
-        )
-    for table, column in _BASES:
-        frame = records.table(table)
-        named = frame.filter(pl.col(column).is_not_null() & pl.col("basis_level").is_null())
-        if named.height == 0:
-            continue
-        texts = named.get_column(column).unique()
-        unknown = [t for t in texts if derived_level(t) is None]
-        unclear = named.filter(pl.col(column).is_in(unknown))
-        if unclear.height == 0:
-            continue
-        frames.append(
-            finding_frame(
-                unclear,
-                subject_type=table.removesuffix("s"),
-                subject_id=pl.col("id"),
-                department=pl.col("department"),
-                status=Status.NOT_MET.value,
-                figures=UnknownBasisLevelFigures.columns(
-                    record_type=pl.lit(table), field=pl.lit(column), basis=pl.col(column)
-                ),
-            ).with_columns(pl.lit(BASIS_LEVEL_UNKNOWN.id).alias("rule"))
-        )
-    if not frames:
-        return pl.DataFrame()
-    return pl.concat(frames).with_columns(
-        pl.lit(PACK).alias("pack"), pl.lit(Severity.WARNING.value).alias("severity")
-    )
+        yield finding_frame(
+            counts,
+            subject_type=table.removesuffix("s"),
+            subject_id=pl.col("id"),
+            department=pl.col("_department"),
+            status=Status.NOT_MET.value,
+            figures=DuplicateIdFigures.columns(record_type=pl.lit(table), count=pl.col("count")),
+        ).with_columns(pl.lit(DUPLICATE_ID.id).alias("rule"))
 
 
-def _subject_id(frame: pl.DataFrame, table: str) -> pl.Expr:
+def _unclear(piece: pl.DataFrame, column: str, levels: dict[str, bool]) -> pl.DataFrame | None:
+    """The records of ``piece`` naming in ``column`` a basis whose level shows nowhere."""
+    named = piece.filter(pl.col(column).is_not_null() & pl.col("basis_level").is_null())
+    if named.height == 0:
+        return None
+    for text in named.get_column(column).unique():
+        if text not in levels:
+            levels[text] = derived_level(text) is not None
+    unclear = named.filter(pl.col(column).is_in([t for t, shown in levels.items() if not shown]))
+    return unclear if unclear.height else None
+
+
+def _unknown_basis_findings(unclear: pl.DataFrame, table: str, column: str) -> pl.DataFrame:
+    return finding_frame(
+        unclear,
+        subject_type=table.removesuffix("s"),
+        subject_id=pl.col("id"),
+        department=pl.col("department"),
+        status=Status.NOT_MET.value,
+        figures=UnknownBasisLevelFigures.columns(
+            record_type=pl.lit(table), field=pl.lit(column), basis=pl.col(column)
+        ),
+    ).with_columns(pl.lit(BASIS_LEVEL_UNKNOWN.id).alias("rule"))
+
+
+def _subject_id(frame: pl.DataFrame, table: str, offset: int) -> pl.Expr:
+    row = pl.format(table + "[{}]", pl.int_range(offset, offset + pl.len()))
     if "id" in frame.columns:
-        return pl.coalesce(pl.col("id"), pl.format(table + "[{}]", pl.int_range(pl.len()))).cast(
-            pl.String
-        )
-    return pl.format(table + "[{}]", pl.int_range(pl.len()))
+        return pl.coalesce(pl.col("id"), row).cast(pl.String)
+    return row
 
 
 def quality_problems(quality: pl.DataFrame, origin: str) -> list[Problem]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -444,14 +444,7 @@ class Report:
         index = self._expired.get(tuple(row[c] for c in _IDENTITY)) if self._expired else None
         if index is None or self.waivers is None:
             return finding
-        waiver = self.waivers[index]
-        note, note_en = waiver.expired_note()
-        return replace(
-            finding,
-            message=f"{finding.message}{note}",
-            message_en=f"{finding.message_en} {note_en}",
-            expired_waiver=waiver,
-        )
+        return self.waivers[index].noted(finding)
 
     @cached_property
     def waived(self) -> list[WaivedFinding]:

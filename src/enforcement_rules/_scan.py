@@ -14,7 +14,10 @@ Only UTF-8 CSV files are scanned; a CSV file in another encoding is decoded whol
 from __future__ import annotations
 
 import codecs
-from collections.abc import Callable, Mapping, Sequence
+import shutil
+import tempfile
+import weakref
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,14 +35,15 @@ from ._records import SCHEMAS, Records
 
 _CHUNK = 1 << 20
 
-# The columns the data-quality checks read of each large table (see ``_quality``).
-_QUALITY_COLUMNS = {
-    "officers": ("id", "department"),
-    "certificates": ("id", "officer"),
-    "trainings": ("id", "officer"),
-    "actions": ("id", "department", "participants", "exception_basis", "basis_level"),
-    "exams": ("officer",),
-}
+_PIECE = 1 << 21
+"""Rows of a piece of one Parquet file the data-quality checks read at once."""
+
+_BUCKET = 1 << 23
+"""Ids counted at once when looking for repeated ids: more are counted in buckets by hash."""
+
+_SPLIT_ROWS = 200_000
+"""A large table kept in one file of more rows is split by city once, for the parts to read
+only their cities' rows instead of the whole file each."""
 
 
 def scan(folder: str | Path) -> ScannedRecords:
@@ -74,12 +78,20 @@ class _Scanned:
 
 @dataclass(frozen=True)
 class _File:
-    """One Parquet file of a table: the number of its first row in the table, and the
-    departments its records belong to (an officer's record: the officer's department)."""
+    """One Parquet file of a table: the number of its first row in the table (``None``: a
+    file of the table split by city, its rows numbered in ``__row``, their department in
+    ``__key``), and the departments its records belong to (an officer's record: the
+    officer's department)."""
 
     path: Path
-    offset: int
+    offset: int | None
     departments: pl.Series
+
+    def rows(self) -> pl.LazyFrame:
+        scanned = pl.scan_parquet(self.path)
+        if self.offset is None:
+            return scanned.drop("__key")
+        return scanned.with_row_index("__row", self.offset)
 
 
 _NO_DEPARTMENT = "\x00"  # the department of a record of none, or of an unknown officer
@@ -96,7 +108,11 @@ class ScannedRecords:
         self._small: dict[str, pl.DataFrame] | None = None
         self._files: dict[str, list[_File]] = {}
         self._officer_departments: pl.DataFrame | None = None
-        self._repeats: dict[str, bool] = {}
+        self._repeated: dict[str, pl.Series] = {}
+        self._ids: dict[str, pl.Series] = {}
+        self._offsets: dict[str, list[int]] = {}
+        self._split: dict[str, list[_File] | None] = {}
+        self._spill: Path | None = None  # removed with these records
 
     def __repr__(self) -> str:
         return f"ScannedRecords({self.origin!r}: {', '.join(self._tables) or 'no tables'})"
@@ -114,11 +130,8 @@ class ScannedRecords:
         return self._read(name, conditions)
 
     def repeats_ids(self, name: str) -> bool:
-        """Whether two records of a large table share an id (read once)."""
-        if name not in self._repeats:
-            ids = self._read(name, None, slim=("id",))["id"].drop_nulls()
-            self._repeats[name] = ids.n_unique() < ids.len()
-        return self._repeats[name]
+        """Whether two records of a table share an id (only the ids read, once)."""
+        return self.repeated_ids(name).len() > 0
 
     def part(self, own: Sequence[str] | None, small: Mapping[str, pl.DataFrame]) -> Records:
         return cut(self.rows, self.repeats_ids, small, own, self.origin)
@@ -132,8 +145,88 @@ class ScannedRecords:
         # Sent to a worker as its folder: the worker scans it again.
         return (ScannedRecords, (self.folder,))
 
-    def quality_tables(self) -> _QualityView:
-        return _QualityView(self)
+    def quality_tables(self) -> ScannedRecords:
+        return self
+
+    # -- the QualitySource of the data-quality checks ------------------------------------
+
+    def pieces(self, name: str, columns: Sequence[str]) -> Iterator[tuple[int, pl.DataFrame]]:
+        """A table's rows in order, a file (or a slice of a Parquet file) at a time, only
+        ``columns``, validated: ``(number of the piece's first row, piece)``."""
+        wanted = [c for c in SCHEMAS[name] if c in columns]
+        table = self._tables.get(name)
+        if name in SMALL_TABLES or table is None:
+            frame = self.small()[name] if name in SMALL_TABLES else self._read(name, None)
+            yield 0, frame.select(wanted)
+            return
+        for offset, lazy in self._slices(table):
+            yield offset, self._typed(table, lazy, slim=wanted).select(wanted)
+
+    def ids(self, name: str) -> pl.Series:
+        """The ids of a table's records, each once (only the id column read)."""
+        if name not in self._ids:
+            if name in SMALL_TABLES:
+                ids = self.small()[name]["id"]
+            else:
+                ids = self._read(name, None, slim=("id",))["id"]
+            self._ids[name] = ids.unique()
+        return self._ids[name]
+
+    def repeated_ids(self, name: str) -> pl.Series:
+        """The ids two records of a table share (only the id column read, streaming, in
+        buckets of ids by hash when the table is large)."""
+        if name not in self._repeated:
+            table = self._tables.get(name)
+            header = None if table is None else table.headers.get("id")
+            if name in SMALL_TABLES:
+                held = self.small()[name]["id"].drop_nulls()
+                repeated = held.filter(held.is_duplicated()).unique()
+            elif table is None or header is None:
+                repeated = pl.Series("id", [], dtype=pl.String)
+            else:
+                ids = table.frame.select(_text(pl.col(header)).alias("id")).drop_nulls()
+                rows = int(_collect(table, table.frame.select(pl.len())).item())
+                buckets = max(1, -(-rows // _BUCKET))
+                found = []
+                for bucket in range(buckets):
+                    some = ids.filter(pl.col("id").hash(0) % buckets == bucket)
+                    counted = some.group_by("id").agg(pl.len().alias("n"))
+                    twice = counted.filter(pl.col("n") > 1).select("id")
+                    found.append(_collect(table, twice, streaming=True)["id"])
+                repeated = pl.concat(found)
+            self._repeated[name] = repeated
+        return self._repeated[name]
+
+    def _slices(self, table: _Scanned) -> Iterator[tuple[int, pl.LazyFrame]]:
+        """A large table in pieces of about ``_PIECE`` rows numbered as in the whole table:
+        its files one after another, or slices of one Parquet file; a CSV file whole. (A
+        piece's references are joined with every id referred to, so pieces are not small.)"""
+        if table.files:
+            if table.kind not in self._offsets:
+                offsets = [0]
+                for path in table.files:
+                    rows = _collect(table, pl.scan_parquet(path).select(pl.len())).item()
+                    offsets.append(offsets[-1] + int(rows))
+                self._offsets[table.kind] = offsets
+            offsets = self._offsets[table.kind]
+            first = 0
+            for last in range(len(table.files)):
+                if offsets[last + 1] - offsets[first] < _PIECE and last + 1 < len(table.files):
+                    continue
+                scans = [
+                    pl.scan_parquet(table.files[n]).with_row_index("__row", offset=offsets[n])
+                    for n in range(first, last + 1)
+                ]
+                yield offsets[first], pl.concat(scans)
+                first = last + 1
+            return
+        numbered = table.frame.with_row_index("__row")
+        if Path(table.place.file or "").suffix.lower() != ".parquet":
+            yield 0, numbered
+            return
+        rows = int(_collect(table, table.frame.select(pl.len())).item())
+        for start in range(0, max(rows, 1), _PIECE):
+            yield start, numbered.slice(start, _PIECE)
 
     def counts(self) -> dict[str, int]:
         """Number of records of each type (counted, not read)."""
@@ -147,7 +240,7 @@ class ScannedRecords:
         ``departments``, certificates, trainings and exams of no officer of those."""
         for name in ("officers", "actions"):
             self._read(name, [("department", departments)], outside=True)
-        officers = self._read("officers", None, slim=("id",))["id"].drop_nulls()
+        officers = self.ids("officers").drop_nulls()
         for name in BY_OFFICER:
             self._read(name, [("officer", officers)], outside=True)
 
@@ -165,7 +258,7 @@ class ScannedRecords:
         if table is None:
             return pl.DataFrame(schema=SCHEMAS[name])
         frame = table.frame.with_row_index("__row")
-        if where is not None and not outside and len(table.files) > 1:
+        if where is not None and not outside and self._prunable(table):
             frame = self._pruned(table, where)
         if where is not None:
             inside = pl.lit(False)
@@ -174,6 +267,14 @@ class ScannedRecords:
                 if header is not None:  # a required column missing: validation names it
                     inside |= _text(pl.col(header)).is_in(ids.implode()).fill_null(False)
             frame = frame.filter(~inside if outside else inside)
+        return self._typed(table, frame, slim=slim)
+
+    def _typed(
+        self, table: _Scanned, frame: pl.LazyFrame, *, slim: Sequence[str] | None = None
+    ) -> pl.DataFrame:
+        """The rows of ``frame`` (numbered ``__row`` in the table) validated, only the
+        columns ``slim`` when given."""
+        name = table.kind
         if slim is not None:
             kept = [table.headers[c] for c in slim if c in table.headers]
             frame = frame.select("__row", *kept)
@@ -190,6 +291,21 @@ class ScannedRecords:
 
     # -- which files hold a part's records ---------------------------------------------------
 
+    def _prunable(self, table: _Scanned) -> bool:
+        """Whether a part may read some files of the table only: a folder of files, or a
+        large file (``_SPLIT_ROWS``), split by city the first time."""
+        if len(table.files) > 1:
+            return True
+        if table.kind not in self._split:
+            column = "officer" if table.kind in BY_OFFICER else "department"
+            large = (
+                not table.files
+                and column in table.headers
+                and _collect(table, table.frame.select(pl.len())).item() >= _SPLIT_ROWS
+            )
+            self._split[table.kind] = self._split_by_city(table, column) if large else None
+        return self._split[table.kind] is not None
+
     def _pruned(self, table: _Scanned, where: list[tuple[str, pl.Series]]) -> pl.LazyFrame:
         """The rows of the files of ``table`` that may hold a record whose ``column`` is one
         of ``ids`` for some pair of ``where``, numbered as in the whole table."""
@@ -202,12 +318,58 @@ class ScannedRecords:
             else:
                 return table.frame.with_row_index("__row")
         wanted = pl.concat(sought).cast(pl.String).fill_null(_NO_DEPARTMENT).implode()
-        chosen = [
-            pl.scan_parquet(f.path).with_row_index("__row", offset=f.offset)
-            for f in self._index(table)
-            if f.departments.is_in(wanted).any()
+        split = self._split.get(table.kind)
+        files = split or self._index(table)
+        chosen = [f.rows() for f in files if f.departments.is_in(wanted).any()]
+        if not chosen:
+            return table.frame.with_row_index("__row").head(0)
+        rows = pl.concat(chosen)
+        return rows.sort("__row") if split else rows
+
+    def _split_by_city(self, table: _Scanned, column: str) -> list[_File]:
+        """The table written again as a Parquet file per city (streaming, in a temporary
+        folder), each row with its number in the table: the files with their departments."""
+        if self._spill is None:
+            self._spill = Path(tempfile.mkdtemp(prefix="enforcement-rules-parts-"))
+            weakref.finalize(self, shutil.rmtree, self._spill, True)
+        folder = self._spill / table.kind
+        departments = self.small()["departments"].select(
+            pl.col("id").alias("department"),
+            pl.col("region").list.head(2).list.join("/").fill_null("").alias("city"),
+        )
+        keyed = table.frame.with_row_index("__row").with_columns(
+            _text(pl.col(table.headers[column])).alias("__key")
+        )
+        if column == "officer":
+            # an officer id of two departments: the rows go with one of them, and a part
+            # asking for the officer asks for both (``_departments_of``)
+            officers = self._officers().unique(subset="officer", keep="any")
+            keyed = keyed.join(
+                officers.lazy().rename({"officer": "__key", "department": "__department"}),
+                on="__key",
+                how="left",
+            ).with_columns(pl.col("__department").alias("__key"))
+        cities = departments.unique(subset="department", keep="first").rename(
+            {"department": "__key", "city": "__city"}
+        )
+        keyed = keyed.join(cities.lazy(), on="__key", how="left").with_columns(
+            pl.col("__city").fill_null(""),
+            pl.col("__key").fill_null(_NO_DEPARTMENT),
+        )
+        kept = [*table.frame.collect_schema().names(), "__row"]
+        try:
+            keyed.select(*kept, "__key", "__city").sink_parquet(
+                pl.PartitionBy(folder, key="__city", include_key=False)
+            )
+        except OSError as error:
+            raise unreadable(Path(table.place.file or ""), error) from None
+        except pl.exceptions.PolarsError:
+            _collect(table, table.frame)  # raises the problem of the file, located
+            raise
+        return [
+            _File(path, None, pl.read_parquet(path, columns=["__key"])["__key"].unique())
+            for path in sorted(folder.rglob("*.parquet"))
         ]
-        return pl.concat(chosen) if chosen else table.frame.with_row_index("__row").head(0)
 
     def _departments_of(self, officers: pl.Series) -> pl.Series:
         """The departments of these officer ids (``_NO_DEPARTMENT`` for an unknown one)."""
@@ -257,39 +419,14 @@ class ScannedRecords:
         return self._files[table.kind]
 
 
-class _QualityView:
-    """The columns the data-quality checks read, table by table, read when asked for."""
-
-    def __init__(self, scanned: ScannedRecords) -> None:
-        self.scanned = scanned
-        self._officers: pl.DataFrame | None = None
-
-    def table(self, name: str) -> pl.DataFrame:
-        if name == "officers" and self._officers is not None:
-            return self._officers  # the table most references name
-        if name in _QUALITY_COLUMNS:
-            typed = self.scanned._read(name, None, slim=_QUALITY_COLUMNS[name])
-            frame = typed.select(c for c in SCHEMAS[name] if c in _QUALITY_COLUMNS[name])
-            if name == "officers":
-                self._officers = frame
-            return frame
-        return self.scanned.small()[name]
-
-    def repeats_ids(self, name: str) -> bool:
-        if name in _QUALITY_COLUMNS:
-            return self.scanned.repeats_ids(name)
-        ids = self.table(name)["id"].drop_nulls()
-        return ids.n_unique() < ids.len()
-
-
 def _text(raw: pl.Expr) -> pl.Expr:
     stripped = raw.cast(pl.String).str.strip_chars()
     return pl.when(stripped == "").then(None).otherwise(stripped)
 
 
-def _collect(table: _Scanned, frame: pl.LazyFrame) -> pl.DataFrame:
+def _collect(table: _Scanned, frame: pl.LazyFrame, *, streaming: bool = False) -> pl.DataFrame:
     try:
-        return frame.collect()
+        return frame.collect(engine="streaming") if streaming else frame.collect()
     except OSError as error:
         raise unreadable(Path(table.place.file or ""), error) from None
     except pl.exceptions.PolarsError as error:

@@ -51,6 +51,7 @@ from ._service_monitors import Monitors, monitor_routes
 from ._service_pool import CheckJob, CheckPool, known_rules
 from ._terminal import json_line
 from ._uploads import BODY_FORMATS, RECORDS_NAME, load_upload, private_folder
+from ._waivers import Waivers
 
 LOG = logging.getLogger("enforcement_rules.service")
 
@@ -82,6 +83,9 @@ class ServiceConfig:
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
     workers: int = 0
     """Processes evaluating checks (``0``: the service's own threads; ``_service_pool``)."""
+    waivers: Waivers | None = None
+    """The waivers every check, calendar and monitor of the service applies (``serve
+    --waivers``); a client cannot send its own."""
 
 
 def _version() -> str:
@@ -448,6 +452,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
             skip_rules=skip_rule,
             strict=strict,
             with_names=with_names,
+            waivers=config.waivers,
         )
         body, exit_status = await checks.check(job)
         headers = {EXIT_HEADER: str(exit_status)}
@@ -498,7 +503,12 @@ def create_app(config: ServiceConfig) -> FastAPI:
             known_rules(rule, known, "rule")
             known_rules(skip_rule, known, "skip_rule")
             result = calendar(
-                records, as_of=as_of, packs=pack, within=within, rules=config.rules
+                records,
+                as_of=as_of,
+                packs=pack,
+                within=within,
+                rules=config.rules,
+                waivers=config.waivers,
             ).filter(
                 rule=rule,
                 department=department,
@@ -584,7 +594,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
             if documents is None or c.document.id in documents
         ]
 
-    app.include_router(monitor_routes(config.rules, monitors, _LIVE))
+    app.include_router(monitor_routes(config.rules, monitors, _LIVE, config.waivers))
 
     _document(app, config)
     return app

@@ -25,7 +25,9 @@ from ._monitor import Monitor
 from ._report import Finding
 from ._rules import RuleSet
 from ._terminal import json_line
-from ._watch import RAISED, RESOLVED, take_line
+from ._waived_stream import WaivedStream
+from ._waivers import Waivers
+from ._watch import RESOLVED, take_line
 
 MAX_MONITORS = 64
 """Monitors open at once; another is refused (429) until one is deleted."""
@@ -53,6 +55,7 @@ class LiveMonitor:
     """One monitor of the service, its events numbered for streams that join or resume."""
 
     monitor: Monitor
+    waived: WaivedStream
     lock: threading.Lock = field(default_factory=threading.Lock)
     events: list[tuple[int, str, str]] = field(default_factory=list)
     counted: int = 0
@@ -147,13 +150,16 @@ class Advance(BaseModel):
     moment: str
 
 
-def _open_monitor(rules: RuleSet, spec: NewMonitor) -> LiveMonitor:
+def _open_monitor(rules: RuleSet, spec: NewMonitor, waivers: Waivers | None) -> LiveMonitor:
     holder: list[LiveMonitor] = []
+    waived = WaivedStream(waivers or Waivers())
 
     def raised(finding: Finding) -> None:
-        holder[0].record(RAISED, finding.to_dict())
+        event, data, _ = waived.told(finding, holder[0].monitor.clock)
+        holder[0].record(event, data)
 
     def resolved(finding: Finding) -> None:
+        waived.resolved(finding)
         holder[0].record(RESOLVED, {"finding": finding.to_dict()})
 
     monitor = Monitor(
@@ -165,7 +171,7 @@ def _open_monitor(rules: RuleSet, spec: NewMonitor) -> LiveMonitor:
         keep_findings=False,
         rules=rules,
     )
-    holder.append(LiveMonitor(monitor))
+    holder.append(LiveMonitor(monitor, waived))
     return holder[0]
 
 
@@ -184,13 +190,19 @@ def _post_lines(live: LiveMonitor, data: bytes) -> dict[str, Any]:
                 posted += 1
             except ValueError as error:
                 refused.append({"line": number, "error": str(error)})
+            for event, told, _ in live.waived.moved(live.monitor.clock):
+                live.record(event, told)
         return {"posted": posted, "refused": refused, "events": live.counted - before}
 
 
 def monitor_routes(
-    rules: RuleSet, monitors: Monitors, errors: dict[int | str, dict[str, Any]]
+    rules: RuleSet,
+    monitors: Monitors,
+    errors: dict[int | str, dict[str, Any]],
+    waivers: Waivers | None = None,
 ) -> APIRouter:
-    """The monitor paths, on ``rules``, keeping the open monitors in ``monitors``."""
+    """The monitor paths, on ``rules`` (and the service's ``waivers``), keeping the open
+    monitors in ``monitors``."""
     router = APIRouter(tags=["monitor"])
 
     @router.post(
@@ -207,7 +219,7 @@ def monitor_routes(
     async def open_monitor(spec: Annotated[NewMonitor, Body()]) -> dict[str, Any]:
         """开启一个实时监测器（规则包、起始时刻），返回其 id。Open a live monitor following
         these packs from this moment; its id names it in the other monitor paths."""
-        live = await run_in_threadpool(_open_monitor, rules, spec)
+        live = await run_in_threadpool(_open_monitor, rules, spec, waivers)
         try:
             identifier = monitors.add(live)
         except HTTPException:

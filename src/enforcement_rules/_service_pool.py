@@ -27,6 +27,7 @@ from ._evaluate import evaluate
 from ._rulebase import LOST_CHARACTERS, Severity, Status
 from ._rules import RuleSet
 from ._uploads import load_upload, private_folder
+from ._waivers import Waivers
 from ._writers import findings_csv
 
 if TYPE_CHECKING:
@@ -50,6 +51,7 @@ class CheckJob:
     skip_rules: list[str] | None = None
     strict: bool = False
     with_names: bool = False
+    waivers: Waivers | None = None
 
 
 def run_check(job: CheckJob, ruleset: RuleSet) -> tuple[bytes, int]:
@@ -57,7 +59,12 @@ def run_check(job: CheckJob, ruleset: RuleSet) -> tuple[bytes, int]:
     with private_folder() as folder:
         records = load_upload(folder, job.name, job.data)
         report = evaluate(
-            records, as_of=job.as_of, packs=job.packs, strict=job.strict, rules=ruleset
+            records,
+            as_of=job.as_of,
+            packs=job.packs,
+            strict=job.strict,
+            rules=ruleset,
+            waivers=job.waivers,
         )
         known_rules(job.rules, report.rules, "rule")
         known_rules(job.skip_rules, report.rules, "skip_rule")

@@ -16,10 +16,10 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Collection, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import polars as pl
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
@@ -31,7 +31,10 @@ from ._limits import MAX_PROBLEMS, MAX_RULE_FILE_BYTES, shown
 from ._yamlfile import parse_yaml
 
 if TYPE_CHECKING:
+    from ._calendar import CalendarEntry
     from ._report import Finding, Report
+
+    Noted = TypeVar("Noted", Finding, CalendarEntry)
 
 WHAT = "the waivers"
 """How an input error names a waivers file."""
@@ -124,6 +127,17 @@ class Waiver:
             f"豁免已于{self.valid_until.isoformat()}到期，本项不再豁免（{self.place}）。",
             f"Its waiver expired on {self.valid_until.isoformat()}; the finding is reported "
             f"again ({self.place}).",
+        )
+
+    def noted(self, told: Noted) -> Noted:
+        """A finding or calendar entry this waiver covered until it expired, with the note
+        saying so."""
+        note, note_en = self.expired_note()
+        return replace(
+            told,
+            message=f"{told.message}{note}",
+            message_en=f"{told.message_en} {note_en}",
+            expired_waiver=self,
         )
 
     def text(self, lang: str = "zh") -> str:

@@ -1,17 +1,21 @@
-"""``enforcement-rules watch``: records as JSON Lines on standard input, findings as JSON Lines
-on standard output as soon as they arise, and withdrawn when they stop holding.
+"""``enforcement-rules watch``: records as JSON Lines on standard input, findings as JSON Lines on
+standard output as soon as they arise, and withdrawn when they stop holding.
 
 Each input line is one record with a ``type`` field naming its record type (``"actions"`` or
 ``"action"``), or ``{"type": "advance_to", "moment": "2025-01-01"}`` to move the clock. Lines
-are read as UTF-8 bytes and split at line feeds only (``\\r\\n`` too; never at U+2028 or
-U+0085, which are text inside a record). Each output line is one event: a finding that arose
-or changed status, ``{"event": "raised", ...Finding.to_dict()}``, or a finding printed earlier
-that stopped holding, ``{"event": "resolved", "finding": {...}}``; replaying them, keyed by
-rule, subject id, period and department, gives the monitor's findings at that moment (and the
-findings about acts). A line that cannot be taken in (not UTF-8, not JSON, nested too deep, a
-malformed record, a value the rules engine cannot compare) gets an error line on standard
-error, ``{"line": 7, "error": "..."}``, changes nothing, and the stream goes on. The first line
-on standard error notes the rules of the packs the monitor does not follow.
+are read as UTF-8 bytes and split at line feeds only (``\\r\\n`` too; never at U+2028 or U+0085,
+which are text inside a record). Each output line is one event: a finding that arose or changed
+status, ``{"event": "raised", ...Finding.to_dict()}``, or a finding printed earlier that stopped
+holding, ``{"event": "resolved", "finding": {...}}``; replaying them, keyed by rule, subject id,
+period and department, gives the monitor's findings at that moment (and the findings about
+acts). With waivers (``--waivers``), a finding a waiver in force on the clock's day covers is
+written as ``{"event": "waived", ...Finding.to_dict(), "waiver": {...}}`` and is no violation;
+it is written again when the clock passes the waiver's last day (``raised``, with the note a
+report gives) or reaches its approval day (``_waived_stream``). A line that cannot be taken in
+(not UTF-8, not JSON, nested too deep, a malformed record, a value the rules engine cannot
+compare) gets an error line on standard error, ``{"line": 7, "error": "..."}``, changes nothing,
+and the stream goes on. The first line on standard error notes the rules of the packs the
+monitor does not follow.
 
 Exit codes: 0 no violation printed, 1 violations printed, 2 some line was refused (or the
 command could not start). When the reader of the output goes away (``watch | head -1``) the
@@ -30,13 +34,16 @@ from ._loaders.jsonl import TYPE_FIELD
 from ._monitor import Monitor
 from ._output import silence
 from ._report import Finding
-from ._rules import RuleSet
+from ._rules import RuleSet, load_rules
 from ._terminal import json_line
+from ._waived_stream import WaivedStream
+from ._waivers import Waivers
 
 ADVANCE = "advance_to"
 """The ``type`` of a line that moves the clock (its ``moment``: a day or a date-time)."""
-RAISED, RESOLVED = "raised", "resolved"
-"""The ``event`` of an output line: a finding arose (or changed status), or stopped holding."""
+RESOLVED = "resolved"
+"""The ``event`` of an output line whose finding stopped holding (``raised``: it arose or
+changed status; ``waived``: a waiver in force covers it)."""
 _BOM = b"\xef\xbb\xbf"
 
 
@@ -48,16 +55,22 @@ def watch(
     out: TextIO,
     err: TextIO,
     rules: RuleSet | None = None,
+    waivers: Waivers | None = None,
 ) -> int:
     violations = 0
     refused = 0
+    waived = WaivedStream(waivers or Waivers())
+
+    def tell(event: str, data: dict[str, Any], violation: bool) -> None:
+        nonlocal violations
+        _line(out, {"event": event, **data})
+        violations += violation
 
     def emit(finding: Finding) -> None:
-        nonlocal violations
-        _line(out, {"event": RAISED, **finding.to_dict()})
-        violations += finding.is_violation
+        tell(*waived.told(finding, monitor.clock))
 
     def resolve(finding: Finding) -> None:
+        waived.resolved(finding)
         _line(out, {"event": RESOLVED, "finding": finding.to_dict()})
 
     def refuse(number: int, message: str) -> None:
@@ -65,6 +78,9 @@ def watch(
         refused += 1
         _line(err, {"line": number, "error": message})
 
+    ruleset = rules if rules is not None else load_rules()
+    if waivers is not None:
+        waivers.check_rules(ruleset.rules)
     with Monitor(
         packs,
         on_finding=emit,
@@ -72,7 +88,7 @@ def watch(
         start=start,
         pending=pending,
         keep_findings=False,
-        rules=rules,
+        rules=ruleset,
     ) as monitor:
         try:
             if monitor.skipped:
@@ -85,6 +101,8 @@ def watch(
                     take_line(monitor, line, first=number == 1)
                 except ValueError as error:
                     refuse(number, str(error))
+                for told in waived.moved(monitor.clock):
+                    tell(*told)
         except BrokenPipeError:  # the reader went away: stop, with what was printed
             silence(out)
             return 1 if violations else 0
