@@ -49,9 +49,11 @@ class Figures(BaseModel):
         return [info.alias or name for name, info in cls.model_fields.items()]
 
     @classmethod
-    def columns(cls, **columns: pl.Expr) -> dict[str, pl.Expr]:
+    def columns(cls, *same: str, **columns: pl.Expr) -> dict[str, pl.Expr]:
         """The figures of many findings as polars expressions, one per figure, in the model's
-        order (for ``_findings.finding_frame``): every figure and no other."""
+        order (for ``_findings.finding_frame``): every figure and no other. The figures named
+        in ``same`` (as ``"due period"``) are the columns of their names."""
+        columns = {name: pl.col(name) for names in same for name in names.split()} | columns
         cls._exactly(columns)
         return {key: columns[key] for key in cls.figure_keys()}
 

@@ -38,6 +38,13 @@ Count = Annotated[int, Field(ge=1, le=MAX_COUNT)]
 Year = Annotated[int, Field(ge=1949, le=2200)]
 Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
 Score = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+LegalBasisLevel = Annotated[
+    BasisLevelName | None,
+    Field(
+        description="The level of legal_basis (法律, 行政法规, 地方性法规, 规章, 规范性文件); "
+        "when absent, read from its title"
+    ),
+]
 Hours = Annotated[float, Field(gt=0, le=MAX_HOURS, allow_inf_nan=False)]
 
 PERSONAL: dict[str, JsonValue] = {"personal": True}
@@ -263,11 +270,7 @@ class MonitoringDevice(Record):
     department: Text
     location: Text
     legal_basis: Text | None = None
-    basis_level: BasisLevelName | None = Field(
-        default=None,
-        description="The level of legal_basis (法律, 行政法规, 地方性法规, 规章, 规范性文件); "
-        "when absent, read from its title",
-    )
+    basis_level: LegalBasisLevel = None
     legal_review_on: Day | None = None
     technical_review_on: Day | None = None
     location_published_on: Day | None = None
@@ -280,11 +283,7 @@ class Entrustment(Record):
     department: Text
     entrusted: Text
     legal_basis: Text | None = None
-    basis_level: BasisLevelName | None = Field(
-        default=None,
-        description="The level of legal_basis (法律, 行政法规, 地方性法规, 规章, 规范性文件); "
-        "when absent, read from its title",
-    )
+    basis_level: LegalBasisLevel = None
     agreement_signed_on: Day | None = None
     published_on: Day | None = None
 

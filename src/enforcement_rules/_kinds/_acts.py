@@ -162,7 +162,7 @@ def listed_act_findings(
     (other,) = [key for key in figures.figure_keys() if key != "date"]
     return act_findings(
         decided(counted, rule.decision(ctx.in_force(rule))),
-        figures.columns(date=pl.col("date"), **{other: pl.col("officers")}),
+        figures.columns("date", **{other: pl.col("officers")}),
     )
 
 

@@ -74,11 +74,3 @@ def findings(
         period=period,
         due=due,
     )
-
-
-def judged_status(judged: pl.Expr) -> pl.Expr:
-    """``not_met`` where ``judged`` (the due day has ended), else ``pending``: ``by_due`` for a
-    check that has not yet gathered ``due`` and ``now``."""
-    return (
-        pl.when(judged).then(pl.lit(Status.NOT_MET.value)).otherwise(pl.lit(Status.PENDING.value))
-    )

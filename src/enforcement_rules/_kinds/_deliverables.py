@@ -400,7 +400,7 @@ class DeliverableTracking(ScheduleTracker):
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
-        self.submissions: ByDepartment[dict[str, Any]] = ByDepartment()
+        self.submissions: ByDepartment[str, dict[str, Any]] = ByDepartment()
 
     def on_record(self, change: Change) -> Iterable[Observation]:
         row = change.row

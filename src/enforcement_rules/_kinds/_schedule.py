@@ -15,12 +15,13 @@ the two cannot disagree.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Generic, Protocol, TypeVar
 
 import polars as pl
+from pydantic import AfterValidator
 
 from .._conditions import Condition, Decision, all_of, at_most, decided, expression, field
 from .._conditions import greater as later_than
@@ -64,6 +65,15 @@ def parse_month_day(text: str) -> tuple[int, int]:
     if not 1 <= month <= 12 or not 1 <= day <= month_end(2024, month).day:
         raise ValueError("a real month-day as MM-DD, e.g. 01-15")
     return month, day
+
+
+def month_day_text(text: str) -> str:
+    parse_month_day(text)
+    return text
+
+
+MonthDay = Annotated[str, AfterValidator(month_day_text)]
+"""A month-day of each year as ``MM-DD`` (rule files)."""
 
 
 def stage_of(column: pl.Expr) -> pl.Expr:
@@ -408,18 +418,19 @@ class Item:
 
 
 T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
 
 
-class ByDepartment(Generic[T]):
-    """What a tracker keeps of the records its items count, by department and record id: a
-    record posted again with its id replaces the earlier version (and leaves the department it
-    was filed under)."""
+class ByDepartment(Generic[K, T]):
+    """What a tracker keeps of the records its items count, by department (or another key of
+    its items) and record id: a record posted again with its id replaces the earlier version
+    (and leaves the department it was filed under)."""
 
     def __init__(self) -> None:
-        self.held: dict[str, dict[str, T]] = {}
-        self.department: dict[str, str] = {}
+        self.held: dict[K, dict[Any, T]] = {}
+        self.department: dict[Any, K] = {}
 
-    def put(self, record_id: str, department: str, value: T | None) -> list[str]:
+    def put(self, record_id: Hashable, department: K, value: T | None) -> list[K]:
         """Hold ``value`` (``None``: the record counts for nothing here); the departments
         whose items it touched."""
         touched = []
@@ -434,7 +445,7 @@ class ByDepartment(Generic[T]):
                 touched.append(department)
         return touched
 
-    def of(self, department: str) -> dict[str, T]:
+    def of(self, department: K) -> dict[Any, T]:
         return self.held.get(department, {})
 
 

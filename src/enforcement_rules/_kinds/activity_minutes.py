@@ -68,9 +68,7 @@ class ActivityMinutes(RecordsAsked):
             subject_id=pl.col("id"),
             department=pl.col("department"),
             status=pl.col("status"),
-            figures=ActivityMinutesFigures.columns(
-                date=pl.col("date"), minutes=pl.col("minutes_stated")
-            ),
+            figures=ActivityMinutesFigures.columns("date", minutes=pl.col("minutes_stated")),
         )
 
     def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
@@ -112,8 +110,6 @@ class ActivityMinutes(RecordsAsked):
 
 
 class ActivityMinutesTracker(Tracker, follows=ActivityMinutes):
-    """Each activity of the rule's departments, judged when it arrives."""
-
     how: ClassVar[str] = "per activity of the kind: minutes kept, or not (false or not stated)"
 
     rule: ActivityMinutes

@@ -16,15 +16,11 @@ import polars as pl
 from pydantic import Field
 
 from .._conditions import (
-    Condition,
     Decision,
     all_of,
     any_of,
     equals,
-    expression,
     greater,
-    holds,
-    one_of,
     reached,
 )
 from .._fields import LevelName
@@ -75,44 +71,22 @@ class CampaignScope(RuleBase):
     subject_type: ClassVar[str] = "department"
     figures: ClassVar[type[Figures]] = CampaignScopeFigures
 
-    # -- the placement, as conditions on a department's ``domain`` and ``level`` -------------
-
-    def excluded(self) -> Condition:
-        """The departments of an excluded domain."""
-        return one_of("domain", list(self.excluded_domains))
-
-    def provincial(self) -> Condition:
-        """The departments that join the provincial campaign (every other one joins the
-        municipal campaign)."""
-        return all_of(self.excluded(), one_of("level", [str(lv) for lv in self.provincial_levels]))
-
     def placement(self, department: Mapping[str, Any]) -> tuple[str, str]:
-        """The campaign one department (a record's row) joins, and why."""
-        if holds(self.provincial(), department):
+        """The campaign one department (a record's row) joins, and why (both evaluators)."""
+        if department["domain"] not in self.excluded_domains:
+            return self.municipal_campaign.id, DOMAIN_NOT_EXCLUDED
+        if department["level"] in [str(level) for level in self.provincial_levels]:
             return self.provincial_campaign.id, PROVINCIAL_SYSTEM
-        if holds(self.excluded(), department):
-            return self.municipal_campaign.id, LEVEL_NOT_EXCLUDED
-        return self.municipal_campaign.id, DOMAIN_NOT_EXCLUDED
+        return self.municipal_campaign.id, LEVEL_NOT_EXCLUDED
 
     def placed(self, departments: pl.DataFrame) -> pl.DataFrame:
-        """``departments`` (id, name, level, domain) with the campaign each joins and why
-        (``placement`` for all at once)."""
-        provincial, excluded = expression(self.provincial()), expression(self.excluded())
+        """``departments`` (id, name, level, domain) with the campaign each joins and why."""
+        placements = [self.placement(d) for d in departments.iter_rows(named=True)]
         return departments.select(
-            pl.col("id").alias("department"),
-            "name",
-            "level",
-            "domain",
-            pl.when(provincial)
-            .then(pl.lit(self.provincial_campaign.id))
-            .otherwise(pl.lit(self.municipal_campaign.id))
-            .alias("campaign"),
-            pl.when(provincial)
-            .then(pl.lit(PROVINCIAL_SYSTEM))
-            .when(excluded)
-            .then(pl.lit(LEVEL_NOT_EXCLUDED))
-            .otherwise(pl.lit(DOMAIN_NOT_EXCLUDED))
-            .alias("reason"),
+            pl.col("id").alias("department"), "name", "level", "domain"
+        ).with_columns(
+            pl.Series("campaign", [campaign for campaign, _ in placements], dtype=pl.String),
+            pl.Series("reason", [reason for _, reason in placements], dtype=pl.String),
         )
 
     def campaign_ids(self) -> dict[str, str]:
@@ -181,12 +155,10 @@ class CampaignScope(RuleBase):
             rows,
             subject="department",
             figures=CampaignScopeFigures.columns(
-                level=pl.col("level"),
-                domain=pl.col("domain"),
+                "level domain reason",
                 expected=pl.col("campaign"),
                 enrolled=enrolled,
                 other_enrollments=pl.col("other"),
-                reason=pl.col("reason"),
             ),
         )
 
@@ -243,9 +215,6 @@ class CampaignScope(RuleBase):
 
 
 class CampaignScopeTracker(DepartmentTracker, follows=CampaignScope):
-    """Enrolments are standing records without an id: each one posted is held (by
-    department); the department's event counts the rule's campaigns they name."""
-
     how: ClassVar[str] = (
         "per department: its level and domain, and the rule's campaigns its enrolments name "
         "(enrolments have no id: each one posted is held), against the campaign it is placed "

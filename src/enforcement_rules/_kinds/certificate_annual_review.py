@@ -69,11 +69,7 @@ class CertificateAnnualReview(RuleBase):
         return certificate_findings(
             decided(rows, self.decision(ctx.in_force(self))),
             CertificateAnnualReviewFigures.columns(
-                officer=pl.col("officer"),
-                year=pl.col("year"),
-                valid_from=pl.col("valid_from"),
-                valid_to=pl.col("valid_to"),
-                reviewed_years=pl.col("reviewed_years"),
+                "officer year valid_from valid_to reviewed_years"
             ),
             period=pl.col("year").cast(pl.String),
             due=pl.date(pl.col("year"), 12, 31),
@@ -91,9 +87,6 @@ class CertificateAnnualReview(RuleBase):
 
 
 class CertificateAnnualReviewTracker(CertificateTracker, follows=CertificateAnnualReview):
-    """Each certificate and year of the rule's period up to the clock, judged again when the
-    clock enters or ends a year."""
-
     how: ClassVar[str] = (
         "per certificate and year of the rule's period up to the clock: whether it was valid "
         "on 1 January (`_semantics.valid`) and whether the year was reviewed; `pending` until "

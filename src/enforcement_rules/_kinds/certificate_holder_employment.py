@@ -59,9 +59,7 @@ class CertificateHolderEmployment(RuleBase):
         return certificate_findings(
             decided(rows, self.decision(ctx.in_force(self))),
             CertificateHolderEmploymentFigures.columns(
-                officer=pl.col("officer"),
-                employment=pl.col("employment"),
-                valid_from=pl.col("valid_from"),
+                "officer employment valid_from",
                 allowed=pl.lit(self.allowed, dtype=pl.List(pl.String)),
             ),
         )
@@ -79,8 +77,6 @@ class CertificateHolderEmployment(RuleBase):
 
 
 class CertificateHolderEmploymentTracker(CertificateTracker, follows=CertificateHolderEmployment):
-    """A certificate issued later than the clock's day waits for its day."""
-
     how: ClassVar[str] = (
         "per certificate: the day it was issued against the period and the clock's day (a "
         "certificate issued later waits for its day), and its holder's employment against "

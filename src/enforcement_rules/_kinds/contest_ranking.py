@@ -177,15 +177,10 @@ class ContestRanking(RuleBase):
             department=pl.col("department"),
             status=pl.col("status"),
             figures=ContestRankingFigures.columns(
-                date=pl.col("date"),
-                members=pl.col("members"),
+                "date members unscored not_members total final_score",
                 required_members=pl.lit(self.members_per_team),
-                unscored=pl.col("unscored"),
-                not_members=pl.col("not_members"),
-                total=pl.col("total"),
                 rank=pl.col("rank_min"),
                 finalists=pl.lit(self.finalists),
-                final_score=pl.col("final_score"),
             ),
         )
 
@@ -279,12 +274,9 @@ class ContestRankingTracker(StandingsTracker, follows=ContestRanking):
         for row in rows:
             event = {key: row[key] for key in ("placement", "final", "final_held")}
             figures = ContestRankingFigures.of(
+                **{key: row[key] for key in ("members", "unscored", "not_members", "total")},
                 date=row["date"].isoformat(),
-                members=row["members"],
                 required_members=self.rule.members_per_team,
-                unscored=row["unscored"],
-                not_members=row["not_members"],
-                total=row["total"],
                 rank=row["rank_min"],
                 finalists=self.rule.finalists,
                 final_score=row["final_score"],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, ClassVar, Literal
 
@@ -115,44 +115,50 @@ class ContestTeams(RuleBase):
             Status.MISSING.value: all_of(count, judged, equals("teams", 0)),
         }
 
+    def problems(self, officer: Mapping[str, Any] | None, team: str, certified: bool) -> list[str]:
+        """What a member (``None``: no officer of that id) of a team of department ``team``
+        fails: ``unknown``, ``other_department``, an employment not allowed, ``off_duty``,
+        ``uncertified`` (no certificate valid on the contest day)."""
+        problems = []
+        if officer is None:
+            problems.append("unknown")
+        else:
+            if officer["department"] != team:
+                problems.append("other_department")
+            if officer["employment"] not in self.employment:
+                problems.append(officer["employment"])
+            if self.on_duty and not officer["on_duty"]:
+                problems.append("off_duty")
+        if self.certified and not certified:
+            problems.append("uncertified")
+        return problems
+
     def failing_members(self, teams: pl.DataFrame, ctx: Context) -> pl.DataFrame:
-        """Per team, its members that fail, each with its problems (as ``problems`` names
-        them), by officer id."""
-        officers = ctx.officers.select(
-            pl.col("id").alias("officer"),
-            pl.col("department").alias("officer_department"),
-            "employment",
-            "on_duty",
-            pl.lit(True).alias("known"),
-        )
+        """Per team, its members that fail, each with its problems, by officer id."""
         members = (
             teams.select(pl.col("id").alias("team"), "department", "date", "members")
             .explode("members")
             .rename({"members": "officer"})
             .filter(pl.col("officer").is_not_null())
-            .join(officers, on="officer", how="left")
         )
-        members = with_certified(members, ctx.records.certificates, "date")
-        known = pl.col("known").fill_null(False)
-        problems = [
-            pl.when(~known).then(pl.lit("unknown")),
-            pl.when(known & (pl.col("officer_department") != pl.col("department"))).then(
-                pl.lit("other_department")
-            ),
-            pl.when(known & ~pl.col("employment").is_in([str(e) for e in self.employment])).then(
-                pl.col("employment")
-            ),
-        ]
-        if self.on_duty:
-            problems.append(pl.when(known & ~pl.col("on_duty")).then(pl.lit("off_duty")))
-        if self.certified:
-            problems.append(pl.when(~pl.col("certified")).then(pl.lit("uncertified")))
-        return (
-            members.with_columns(pl.concat_list(problems).list.drop_nulls().alias("problems"))
-            .filter(pl.col("problems").list.len() > 0)
-            .sort("team", "officer")
-            .group_by("team")
-            .agg(pl.struct("officer", "problems").alias("failing"))
+        members = with_certified(members, ctx.records.certificates, "date").sort("team", "officer")
+        named = ctx.officers.filter(pl.col("id").is_in(members["officer"].implode()))
+        officers = {row["id"]: row for row in named.iter_rows(named=True)}
+        failing: dict[str, list[dict[str, Any]]] = {}
+        for team, department, officer, certified in members.select(
+            "team", "department", "officer", "certified"
+        ).iter_rows():
+            problems = self.problems(officers.get(officer), department, certified)
+            if problems:
+                failing.setdefault(team, []).append({"officer": officer, "problems": problems})
+        return pl.DataFrame(
+            {"team": list(failing), "failing": list(failing.values())},
+            schema={
+                "team": pl.String,
+                "failing": pl.List(
+                    pl.Struct({"officer": pl.String, "problems": pl.List(pl.String)})
+                ),
+            },
         )
 
     def check(self, ctx: Context) -> pl.DataFrame:
@@ -193,7 +199,7 @@ class ContestTeams(RuleBase):
                     department=pl.col("department"),
                     status=pl.col("status"),
                     figures=ContestTeamFigures.columns(
-                        date=pl.col("date"),
+                        "date",
                         members=pl.col("member_ids"),
                         required_members=pl.lit(self.members_per_team),
                         failing=pl.col("failing_members"),
@@ -207,7 +213,7 @@ class ContestTeams(RuleBase):
                     status=pl.col("status"),
                     due=self.recommend_by,
                     figures=ContestCountFigures.columns(
-                        teams=pl.col("teams"),
+                        "teams",
                         required_teams=pl.lit(self.teams),
                         team_ids=pl.lit(recommended, dtype=pl.List(pl.String)),
                     ),
@@ -257,8 +263,6 @@ def problem_zh(code: str, allowed: str) -> str:
 
 
 class ContestTeamsTracker(Tracker, follows=ContestTeams):
-    """Each team of the departments the rule counts, held by id, and the number of teams."""
-
     how: ClassVar[str] = (
         "per team of the municipal campaign's departments, held by id and judged again when a "
         "member, their certificates or the department changes: its size and its members' "
@@ -274,7 +278,6 @@ class ContestTeamsTracker(Tracker, follows=ContestTeams):
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
         self.teams: dict[str, dict[str, Any]] = {}
-        self.allowed = {str(e) for e in self.rule.employment}
         self.campaign = self.rule.campaign(self.pack.rules, self.pack.id)
 
     def on_change(self, change: Change) -> Iterable[Observation]:
@@ -307,7 +310,9 @@ class ContestTeamsTracker(Tracker, follows=ContestTeams):
             return self.outside(team["id"])
         failing = []
         for officer_id in sorted(team["members"]):
-            problems = self.problems(officer_id, team)
+            certified = self.state.certified_on(officer_id, team["date"])
+            officer = self.state.officers.get(officer_id)
+            problems = self.rule.problems(officer, team["department"], certified)
             if problems:
                 failing.append({"officer": officer_id, "problems": problems})
         event = {"about": TEAM, "members": len(team["members"]), "failing": len(failing)}
@@ -318,23 +323,6 @@ class ContestTeamsTracker(Tracker, follows=ContestTeams):
             failing=failing,
         )
         return self.observation(team["id"], team["department"], event, lambda: figures)
-
-    def problems(self, officer_id: str, team: dict[str, Any]) -> list[str]:
-        """What a member fails, as ``ContestTeams.failing_members`` names it."""
-        officer = self.state.officers.get(officer_id)
-        problems = []
-        if officer is None:
-            problems.append("unknown")
-        else:
-            if officer["department"] != team["department"]:
-                problems.append("other_department")
-            if officer["employment"] not in self.allowed:
-                problems.append(officer["employment"])
-            if self.rule.on_duty and not officer["on_duty"]:
-                problems.append("off_duty")
-        if self.rule.certified and not self.state.certified_on(officer_id, team["date"]):
-            problems.append("uncertified")
-        return problems
 
     def observe_count(self) -> Observation:
         if not self.departments():  # evaluate checks a rule only where it applies somewhere

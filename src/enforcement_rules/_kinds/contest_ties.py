@@ -75,11 +75,7 @@ class ContestTies(RuleBase):
             department=pl.lit(None, dtype=pl.String),
             status=pl.col("status"),
             figures=ContestTiesFigures.columns(
-                stage=pl.col("stage"),
-                cut=pl.col("cut"),
-                teams=pl.col("teams"),
-                departments=pl.col("departments"),
-                score=pl.col("score"),
+                "stage cut teams departments score",
                 places=pl.concat_str(
                     pl.col("rank_min").cast(pl.String),
                     pl.lit("-"),
@@ -122,11 +118,7 @@ class ContestTiesTracker(StandingsTracker, follows=ContestTies):
             subject = f"{STAGE_LABELS[tie['stage']]}第{tie['cut']}名"
             now.add(subject)
             figures = ContestTiesFigures.of(
-                stage=tie["stage"],
-                cut=tie["cut"],
-                teams=tie["teams"],
-                departments=tie["departments"],
-                score=tie["score"],
+                **{key: tie[key] for key in ("stage", "cut", "teams", "departments", "score")},
                 places=f"{tie['rank_min']}-{tie['rank_max']}",
             )
             observations.append(self.observation(subject, None, {"tied": True}, figures.copy))

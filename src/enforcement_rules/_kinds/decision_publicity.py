@@ -293,10 +293,6 @@ def due_en(words: str) -> str:
 
 
 class DecisionPublicityTracker(ActTracker, follows=DecisionPublicity):
-    """An action is held until the clock reaches its publication day (one dated later does not
-    count yet) and, with a due period, until its due day has passed (or, past the working-day
-    calendar's years, the earliest day it can be), and judged again then."""
-
     how: ClassVar[str] = (
         "per action: its publication day against the clock's day (held likewise); with a due "
         "period, its due day (working days on the Chinese calendar): held until the clock "

@@ -30,6 +30,4 @@ class Deliverable(DeliverableKind):
 
 
 class DeliverableTracker(DeliverableTracking, follows=Deliverable):
-    """A one-off deliverable: a submission of any period counts."""
-
     how: ClassVar[str] = HOW

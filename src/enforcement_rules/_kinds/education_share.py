@@ -74,9 +74,7 @@ class EducationShare(OfficerRule):
             period=str(self.due.year),
             due=self.due,
             figures=EducationShareFigures.columns(
-                officers=pl.col("officers"),
-                qualified=pl.col("qualified"),
-                unknown=pl.col("unknown"),
+                "officers qualified unknown",
                 share=pl.col("share").round(4),
                 required_share=pl.lit(self.minimum_share),
                 minimum=pl.lit(str(self.minimum_education)),
@@ -101,9 +99,6 @@ class EducationShare(OfficerRule):
 
 
 class EducationShareTracker(DepartmentTracker, follows=EducationShare):
-    """The monitor keeps each department's officers of the rule's employment, on duty and in
-    enforcement by the due day, and posts the share holding the minimum education."""
-
     how: ClassVar[str] = (
         "per department: the share of its counted officers (employment, on duty, in "
         "enforcement by the due day) holding the minimum education, against the minimum "

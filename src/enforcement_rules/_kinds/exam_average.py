@@ -75,9 +75,7 @@ class ExamAverage(CountedToDue, ExamRule):
             rows,
             subject="department",
             due=self.due,
-            figures=ExamAverageFigures.columns(
-                officers=pl.col("officers"), examined=pl.col("examined")
-            ),
+            figures=ExamAverageFigures.columns("officers examined"),
         )
 
     def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
@@ -90,9 +88,6 @@ class ExamAverage(CountedToDue, ExamRule):
 
 
 class ExamAverageTracker(DepartmentTracker, follows=ExamAverage):
-    """The monitor keeps the officers each department counts (of the rule's employment, on
-    duty) and those with an exam from the first counted day to the due day."""
-
     how: ClassVar[str] = (
         "per department of the municipal campaign: its counted officers and those with an "
         "exam from `counted_from` to the due day; `pending`, then `missing` when none has one"

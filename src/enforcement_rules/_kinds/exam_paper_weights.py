@@ -75,7 +75,7 @@ class ExamPaperWeights(RuleBase):
             department=pl.lit(None, dtype=pl.String),
             status=pl.col("status"),
             figures=ExamPaperWeightsFigures.columns(
-                exam=pl.col("exam"),
+                "exam",
                 **{share: pl.col(share) for share in targets},
                 **{f"required_{share}": pl.lit(target) for share, target in targets.items()},
             ),
@@ -93,8 +93,6 @@ class ExamPaperWeights(RuleBase):
 
 
 class ExamPaperWeightsTracker(Tracker, follows=ExamPaperWeights):
-    """Exam papers are standing records, held by id."""
-
     how: ClassVar[str] = (
         "per exam paper, held by id: how far each share is from its target, against the tolerance"
     )

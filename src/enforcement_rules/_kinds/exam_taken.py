@@ -48,8 +48,6 @@ class ExamTaken(ExamRule, DoneByDue):
 
 
 class ExamTakenTracker(DoneByDueTracker, follows=ExamTaken):
-    """Each officer of the municipal campaign's departments sat an exam by the due day."""
-
     how: ClassVar[str] = (
         "per officer of the departments the `campaign_scope` rule places in its municipal "
         "campaign (a placement from each department's own level and domain, kept as "

@@ -51,8 +51,7 @@ class MajorDecisionReview(ActionKindsRule):
         return act_findings(
             found,
             MajorDecisionReviewFigures.columns(
-                kind=pl.col("kind"),
-                decided_on=pl.col("decided_on"),
+                "kind decided_on",
                 legal_review_on=pl.col("review"),
                 days_after=(pl.col("review") - pl.col("decided_on")).dt.total_days(),
             ),

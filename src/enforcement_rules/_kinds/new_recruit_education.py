@@ -64,9 +64,7 @@ class NewRecruitEducation(OfficerRule):
             officers,
             subject="id",
             figures=NewRecruitEducationFigures.columns(
-                hired_on=pl.col("hired_on"),
-                education=pl.col("education"),
-                minimum=pl.lit(str(self.minimum_education)),
+                "hired_on education", minimum=pl.lit(str(self.minimum_education))
             ),
         )
 
@@ -88,8 +86,6 @@ class NewRecruitEducation(OfficerRule):
 
 
 class NewRecruitEducationTracker(OfficerTracker, follows=NewRecruitEducation):
-    """One hired after the clock's day waits for that day."""
-
     how: ClassVar[str] = (
         "per officer: the day hired against the period and the clock's day, and the "
         "education's rank against the minimum (`incomplete` when none is recorded)"

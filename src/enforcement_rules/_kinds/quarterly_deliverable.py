@@ -30,8 +30,6 @@ class QuarterlyDeliverable(DeliverableKind):
 
 
 class QuarterlyDeliverableTracker(DeliverableTracking, follows=QuarterlyDeliverable):
-    """A submission without a period counts for the quarter of its day."""
-
     how: ClassVar[str] = (
         HOW + "; one item per quarter; a submission without a period counts for the quarter "
         "of its day"

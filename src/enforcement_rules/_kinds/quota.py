@@ -21,7 +21,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import polars as pl
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
 from .._conditions import Decision, all_of, any_of, at_least, equals, greater, less
 from .._dates import month_day
@@ -36,6 +36,7 @@ from ._schedule import (
     ByDepartment,
     Draws,
     Item,
+    MonthDay,
     Obligation,
     Owed,
     ScheduleTracker,
@@ -73,19 +74,20 @@ OUTCOMES = {"met": 0.88, "short": 0.05, "late": 0.03}
 UNCOVERED_SHARE = 0.05  # a synthetic case-file review that leaves an enforcement kind out
 
 
+def within(place: str | None, area: str | None) -> bool:
+    """Whether a department's place (its region path, ``/``-joined) lies in ``area``."""
+    return (
+        place is not None and area is not None and (place == area or place.startswith(area + "/"))
+    )
+
+
 class Window(Spec):
     """Month-days of each year, both inclusive: ``{from: "12-01", to: "12-07"}``."""
 
     model_config = Spec.model_config | {"populate_by_name": True}
 
-    first: str = Field(alias="from")
-    last: str = Field(alias="to")
-
-    @field_validator("first", "last")
-    @classmethod
-    def _month_day(cls, value: str) -> str:
-        parse_month_day(value)
-        return value
+    first: MonthDay = Field(alias="from")
+    last: MonthDay = Field(alias="to")
 
 
 class QuotaFigures(Figures):
@@ -284,23 +286,17 @@ class Quota(Obligation):
         its area (``area_activities_by``)."""
         if self.area_activities_by is None:
             return records
-        places = ctx.department_table.select(
-            pl.col("id").alias("department"), pl.col("region").list.join("/").alias("place")
-        )
-        organisers = places.filter(
-            pl.col("department").is_in(ctx.selected(self.area_activities_by))
-        ).rename({"department": "organiser", "place": "area"})
-        owers = places.filter(pl.col("department").is_in(ctx.departments(self)))
-        reached = (
-            owers.join(organisers, how="cross")
-            .filter(
-                (pl.col("organiser") != pl.col("department"))
-                & (
-                    (pl.col("place") == pl.col("area"))
-                    | pl.col("place").str.starts_with(pl.col("area") + "/")
-                )
-            )
-            .select("organiser", "department")
+        regions = ctx.department_table.select("id", "region").iter_rows()
+        place = {department: "/".join(region) for department, region in regions}
+        reached = pl.DataFrame(
+            [
+                (organiser, department)
+                for organiser in ctx.selected(self.area_activities_by)
+                for department in ctx.departments(self)
+                if organiser != department and within(place[department], place[organiser])
+            ],
+            schema={"organiser": pl.String, "department": pl.String},
+            orient="row",
         )
         shared = (
             records.rename({"department": "organiser"})
@@ -346,16 +342,11 @@ class Quota(Obligation):
 
     def listed(self, frame: pl.DataFrame) -> pl.DataFrame:
         figures = QuotaFigures.columns(
+            "period due records after_due action_kinds uncovered",
             **{"from": pl.col("first")},
-            period=pl.col("period"),
             to=pl.col("last"),
-            due=pl.col("due"),
             count=pl.col("counted"),
             required=pl.lit(self.minimum),
-            records=pl.col("records"),
-            after_due=pl.col("after_due"),
-            action_kinds=pl.col("action_kinds"),
-            uncovered=pl.col("uncovered"),
         )
         return schedule_frame(frame, rule=self, item=self.item, figures=self.shown(figures))
 
@@ -474,10 +465,6 @@ class Counted:
 
 
 class QuotaTracker(ScheduleTracker, follows=Quota):
-    """The tracker keeps, per department, the records the quota counts (an activity counts
-    ``count`` times), and, for a quota that must cover the department's enforcement kinds, the
-    first day of each kind of action since ``covers_action_kinds_since``."""
-
     how: ClassVar[str] = (
         "per (department, period): the activities (or submissions) counted in the period, "
         "those after its due day, and for a case-file review the enforcement kinds of the "
@@ -492,7 +479,7 @@ class QuotaTracker(ScheduleTracker, follows=Quota):
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
         self.since = self.rule.covers_action_kinds_since
-        self.records: ByDepartment[Counted] = ByDepartment()
+        self.records: ByDepartment[str, Counted] = ByDepartment()
         self.kinds_since: dict[str, dict[str, date]] = {}  # department -> action kind -> day
         self.organisers: list[str] | None = None  # area_activities_by: kept until one changes
 
@@ -532,21 +519,13 @@ class QuotaTracker(ScheduleTracker, follows=Quota):
         row = self.state.departments.get(department)
         return selector is not None and row is not None and selector.matches(DepartmentView.of(row))
 
-    @staticmethod
-    def within(place: str | None, area: str | None) -> bool:
-        return (
-            place is not None
-            and area is not None
-            and (place == area or place.startswith(area + "/"))
-        )
-
     def area_of(self, organiser: str) -> list[str]:
         """The departments owing items whose area ``organiser`` organises (none unless it is
         one of ``area_activities_by``)."""
         if not self.is_organiser(organiser):
             return []
         area = self.place(organiser)
-        return [d for d in self.items if d != organiser and self.within(self.place(d), area)]
+        return [d for d in self.items if d != organiser and within(self.place(d), area)]
 
     def organisers_of(self, department: str) -> list[str]:
         """The organisers whose activities count for ``department`` as well."""
@@ -555,7 +534,7 @@ class QuotaTracker(ScheduleTracker, follows=Quota):
         if self.organisers is None:
             self.organisers = [o for o in self.state.departments if self.is_organiser(o)]
         place = self.place(department)
-        return [o for o in self.organisers if o != department and self.within(place, self.place(o))]
+        return [o for o in self.organisers if o != department and within(place, self.place(o))]
 
     def counted(self, record_type: str, row: dict[str, Any]) -> Counted | None:
         """What the quota counts of a record, as ``Quota.counted_records`` reads it; ``None``

@@ -4,7 +4,7 @@ names."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any, ClassVar, Literal, TypeVar
 
@@ -57,15 +57,6 @@ def basis_level_of(basis: str | None, stated: str | None) -> str | None:
     (``_legal_basis``), else ``None``."""
     level = level_of(basis, stated)
     return None if level is None else level.value
-
-
-def with_basis_levels(table: pl.DataFrame) -> pl.DataFrame:
-    """``table`` with ``basis_read``: each entry's basis level, read once per distinct basis."""
-    keys = ["legal_basis", "basis_level"]
-    distinct = table.select(keys).unique()
-    read = [basis_level_of(*row) for row in distinct.iter_rows()]
-    lookup = distinct.with_columns(pl.Series("basis_read", read, dtype=pl.String))
-    return table.join(lookup, on=keys, how="left", nulls_equal=True, maintain_order="left")
 
 
 class RegisterCompletenessFigures(Figures):
@@ -136,27 +127,35 @@ class RegisterCompleteness(RuleBase):
             return figures
         return {k: v for k, v in figures.items() if k not in ("legal_basis", "basis_level")}
 
+    def lacking(self, entry: Mapping[str, Any], level: str | None, today: date | None) -> list[str]:
+        """The required parts an entry (its basis of ``level``) lacks on ``today``: a part
+        dated after it is not there yet."""
+
+        def lacks(part: str) -> bool:
+            value = entry[part]
+            if isinstance(value, date):
+                return today is None or value > today
+            return value is None or (part == "legal_basis" and self.basis_falls_short(level))
+
+        return [part for part in self.required if lacks(part)]
+
     def check(self, ctx: Context) -> pl.DataFrame:
-        table = ctx.records.table(self.record_type)
-        schema = table.schema
-        table = with_basis_levels(table)
-        short = pl.lit(bool(self.basis_levels)) & ~pl.col("basis_read").is_in(self.accepted)
-        lacking = [
-            pl.when(
-                pl.col(f).is_null() | (pl.col(f) > ctx.as_of)
-                if schema[f] == pl.Date
-                else pl.col(f).is_null() | (short.fill_null(False) if f == "legal_basis" else False)
-            ).then(pl.lit(f))
-            for f in self.required
+        departments = municipal_departments(self, self.campaign_scope, ctx)
+        entries = ctx.records.table(self.record_type).filter(
+            pl.col("department").is_in(departments)
+        )
+        levels = [
+            basis_level_of(*r) for r in entries.select("legal_basis", "basis_level").iter_rows()
         ]
-        rows = (
-            table.filter(
-                pl.col("department").is_in(municipal_departments(self, self.campaign_scope, ctx))
-            )
-            .with_columns(pl.concat_list(lacking).list.drop_nulls().alias("lacking"))
-            .with_columns(
-                pl.col("lacking").list.len().alias("parts_lacking"), **clock(ctx.as_of, self.due)
-            )
+        lacking = [
+            self.lacking(entry, level, ctx.as_of)
+            for entry, level in zip(entries.iter_rows(named=True), levels, strict=True)
+        ]
+        rows = entries.with_columns(
+            pl.Series("basis_read", levels, dtype=pl.String),
+            pl.Series("lacking", lacking, dtype=pl.List(pl.String)),
+            pl.Series("parts_lacking", [len(parts) for parts in lacking], dtype=pl.Int64),
+            **clock(ctx.as_of, self.due),
         )
         return findings(
             self,
@@ -167,9 +166,8 @@ class RegisterCompleteness(RuleBase):
             due=self.due,
             figures=self.shown(
                 RegisterCompletenessFigures.columns(
+                    "lacking legal_basis",
                     name=pl.col(NAMED_BY[self.record_type]),
-                    lacking=pl.col("lacking"),
-                    legal_basis=pl.col("legal_basis"),
                     basis_level=pl.col("basis_read"),
                 )
             ),
@@ -196,10 +194,6 @@ class RegisterCompleteness(RuleBase):
 
 
 class RegisterCompletenessTracker(Tracker, follows=RegisterCompleteness):
-    """Entries are standing records, held by id: a later one replaces the earlier. An entry is
-    judged again when it or its department changes, when the clock reaches a day one of its
-    parts is dated, and when the clock passes the rule's start or its due day."""
-
     how: ClassVar[str] = (
         "per entry (monitoring device, entrustment) of the municipal campaign's departments, "
         "held by id: the parts it lacks, a part dated after the clock's day not yet there "
@@ -237,15 +231,10 @@ class RegisterCompletenessTracker(Tracker, follows=RegisterCompleteness):
             return self.outside(entry["id"])
         today = self.state.today
         level = basis_level_of(entry["legal_basis"], entry["basis_level"])
-        lacking = []
-        for part in self.rule.required:
-            value = entry[part]
-            if isinstance(value, date):  # a part dated after the clock's day is not there yet
-                self.alarms.at(start_moment(value), entry["id"], self.state.now)
-                if today is None or value > today:
-                    lacking.append(part)
-            elif value is None or (part == "legal_basis" and self.rule.basis_falls_short(level)):
-                lacking.append(part)
+        for part in self.rule.required:  # a part dated after the clock's day: judged again then
+            if isinstance(entry[part], date):
+                self.alarms.at(start_moment(entry[part]), entry["id"], self.state.now)
+        lacking = self.rule.lacking(entry, level, today)
         event = {"parts_lacking": len(lacking), **live_clock(self.state, self.rule.due)}
         return self.labelled(
             entry["id"],

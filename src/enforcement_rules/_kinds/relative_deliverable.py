@@ -141,10 +141,6 @@ class RelativeDeliverable(DeliverableKind):
 
 
 class RelativeDeliverableTracker(DeliverableTracking, follows=RelativeDeliverable):
-    """The first matching activity of the department for each event of ``after`` (or, until
-    there is one, the day the text expects it) sets the item's due day and the day it opens;
-    a submission without a period counts for the latest event on or before its day."""
-
     how: ClassVar[str] = (
         HOW + "; the first matching activity of the department sets the item's due day "
         "(`_dates.add_months`) and the day it opens, and a submission without a period counts "

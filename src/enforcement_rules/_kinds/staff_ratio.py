@@ -101,11 +101,7 @@ class StaffRatio(RuleBase):
             department=pl.col("id"),
             status=pl.col("status"),
             figures=StaffRatioFigures.columns(
-                staff=pl.col("staff"),
-                staff_from=pl.col("staff_from"),
-                legal_reviewers=pl.col("legal_reviewers"),
-                required=pl.col("required"),
-                percent=pl.lit(self.minimum_percent),
+                "staff staff_from legal_reviewers required", percent=pl.lit(self.minimum_percent)
             ),
         )
 
@@ -128,9 +124,6 @@ class StaffRatio(RuleBase):
 
 
 class StaffRatioTracker(DepartmentTracker, follows=StaffRatio):
-    """Each department's event again when it or one of its officers changes (``Members``
-    keeps the officers of the rule's employment on duty), and at the rule's start."""
-
     how: ClassVar[str] = (
         "per department: its legal reviewers and the reviewers required in whole persons "
         "(`StaffRatio.required`, from its `enforcement_staff` or, where it gives none, its "

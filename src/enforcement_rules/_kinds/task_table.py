@@ -17,6 +17,7 @@ task due on a day completed after it), ``pending`` (not yet due), else ``met``.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
@@ -30,6 +31,7 @@ from .._figures import Figures, figure
 from .._live._base import Change, Observation, iso, ordinal
 from .._rulebase import DepartmentView, Period, Selector, Severity, SourceRef, Spec, Status
 from ._schedule import (
+    ByDepartment,
     Draws,
     Item,
     Obligation,
@@ -296,15 +298,7 @@ class TaskTable(Obligation):
             subject_type="task",
             subject_id=pl.col("task"),
             item=pl.col("task"),
-            figures=TaskTableFigures.columns(
-                task=pl.col("task"),
-                department=pl.col("department"),
-                units=pl.col("units"),
-                period=pl.col("period"),
-                due=pl.col("due"),
-                completed=pl.col("completed"),
-                reports=pl.col("reports"),
-            ),
+            figures=TaskTableFigures.columns("task department units period due completed reports"),
             severity=pl.col("severity"),
         )
 
@@ -410,9 +404,6 @@ class TaskTable(Obligation):
 
 
 class TaskTableTracker(ScheduleTracker, follows=TaskTable):
-    """Items per (task, department, period); reports kept per (task, department). A department
-    owes the tracked tasks whose units include it (``TaskTable.units_of``)."""
-
     how: ClassVar[str] = (
         "per (task, responsible department, period): the task's units, due day or quarters "
         "and severity as the table's `periods` give them; the reports of the task and "
@@ -426,10 +417,9 @@ class TaskTableTracker(ScheduleTracker, follows=TaskTable):
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
-        # (task, department) -> report key -> (completed on, quarter it covers)
-        self.reports: dict[tuple[str, str], dict[object, tuple[date, str]]] = {}
-        self.report_of: dict[str, tuple[str, str]] = {}  # report id -> (task, department)
-        self.serial = 0
+        # (task, department) -> report -> (completed on, quarter it covers)
+        self.reports: ByDepartment[tuple[str, str], tuple[date, str]] = ByDepartment()
+        self.serial = itertools.count()
 
     def department_items(self, department: str) -> list[Item]:
         units = set(self.rule.units_of(DepartmentView.of(self.state.departments[department])))
@@ -454,24 +444,14 @@ class TaskTableTracker(ScheduleTracker, follows=TaskTable):
 
     def on_record(self, change: Change) -> Iterable[Observation]:
         row = change.row
-        touched = []
-        before = self.report_of.pop(row["id"], None) if row["id"] is not None else None
-        if before is not None:  # the same report again replaces the earlier version
-            del self.reports[before][row["id"]]
-            touched.append(before)
-        if self.rule.task(row["task"]) is not None:
-            key = (row["task"], row["department"])
-            day: date = row["completed_on"]
-            covers = row["period"] if row["period"] is not None else quarter_named(day)
-            if row["id"] is None:  # a report without an id is another one
-                self.serial += 1
-                report: object = self.serial
-            else:
-                report = row["id"]
-                self.report_of[row["id"]] = key
-            self.reports.setdefault(key, {})[report] = (day, covers)
-            if key != before:
-                touched.append(key)
+        day: date = row["completed_on"]
+        covers = row["period"] if row["period"] is not None else quarter_named(day)
+        known = self.rule.task(row["task"]) is not None
+        # the same report again replaces the earlier version; one without an id is another one
+        report = row["id"] if row["id"] is not None else next(self.serial)
+        touched = self.reports.put(
+            report, (row["task"], row["department"]), (day, covers) if known else None
+        )
         return [o for task, d in self.sharing(touched) for o in self.judge_department(d, task)]
 
     def sharing(self, touched: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -499,7 +479,7 @@ class TaskTableTracker(ScheduleTracker, follows=TaskTable):
         # A department entering or leaving a task the area owes once changes whose reports
         # count for the others.
         for task in self.rule.tasks:
-            if task.area_wide and self.reports.get((task.id, department)):
+            if task.area_wide and self.reports.of((task.id, department)):
                 observations += [
                     o
                     for d in self.owing(task.id)
@@ -515,10 +495,10 @@ class TaskTableTracker(ScheduleTracker, follows=TaskTable):
             held = [
                 report
                 for department in self.owing(item.task)
-                for report in self.reports.get((item.task, department), {}).values()
+                for report in self.reports.of((item.task, department)).values()
             ]
         else:
-            held = list(self.reports.get((item.task, item.department), {}).values())
+            held = list(self.reports.of((item.task, item.department)).values())
         is_dated = item.period is None  # a due day: any report counts; else the quarter's
         days = [day for day, covers in held if is_dated or covers == item.period]
         completed = min(days, default=None)

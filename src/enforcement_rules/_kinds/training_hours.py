@@ -61,12 +61,7 @@ class TrainingHours(YearRule):
         )
 
     def year_figures(self) -> dict[str, pl.Expr]:
-        return TrainingHoursFigures.columns(
-            year=pl.col("year"),
-            hours=pl.col("hours"),
-            required=pl.col("required"),
-            first_year=pl.col("first_year"),
-        )
+        return TrainingHoursFigures.columns("year hours required first_year")
 
     def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
         hours, required, year = (

@@ -43,7 +43,7 @@ class TrainingParticipation(YearRule):
 
     def year_figures(self) -> dict[str, pl.Expr]:
         return TrainingParticipationFigures.columns(
-            year=pl.col("year"),
+            "year",
             trainings=pl.col("sessions"),
             department_trained=pl.col("trained"),
             department_officers=pl.col("officers"),
@@ -60,9 +60,6 @@ class TrainingParticipation(YearRule):
 
 
 class TrainingParticipationTracker(YearTracker, follows=TrainingParticipation):
-    """Also keeps, per department and year, the officers it counts and those trained: the
-    figures of a finding show the department's rate."""
-
     how: ClassVar[str] = (
         "per officer-year: sessions; the department's trained/officer counts kept for the figures"
     )

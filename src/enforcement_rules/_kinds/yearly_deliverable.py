@@ -6,12 +6,12 @@ from datetime import date
 from typing import ClassVar, Literal
 
 import polars as pl
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from .._dates import month_day
 from .._rulebase import Period
 from ._deliverables import HOW, DeliverableKind, DeliverableTracking
-from ._schedule import horizon, opening_in_force, parse_month_day, periods_frame
+from ._schedule import MonthDay, horizon, opening_in_force, parse_month_day, periods_frame
 
 
 class YearlyDeliverable(DeliverableKind):
@@ -21,19 +21,13 @@ class YearlyDeliverable(DeliverableKind):
     A submission without a period covers the year of its day (or the one before)."""
 
     kind: Literal["yearly_deliverable"]
-    due_each_year: str = Field(description="MM-DD, e.g. 01-15")
+    due_each_year: MonthDay = Field(description="MM-DD, e.g. 01-15")
     covers: Literal["previous_year", "current_year"]
     catch_up: bool = Field(
         default=False,
         description="A due day that passed in the year the period in force began, before it "
         "began, is owed by 31 December of that year instead of not at all",
     )
-
-    @field_validator("due_each_year")
-    @classmethod
-    def _month_day(cls, value: str) -> str:
-        parse_month_day(value)
-        return value
 
     @property
     def shift(self) -> int:
@@ -67,8 +61,6 @@ class YearlyDeliverable(DeliverableKind):
 
 
 class YearlyDeliverableTracker(DeliverableTracking, follows=YearlyDeliverable):
-    """A submission without a period covers the year of its day (or the year before)."""
-
     how: ClassVar[str] = (
         HOW + "; one item per year; a submission without a period covers the year of its day "
         "(or the year before)"
