@@ -15,6 +15,7 @@ from .._conditions import (
     any_of,
     at_least,
     decided,
+    expression,
     field,
     less,
     none_of,
@@ -127,11 +128,28 @@ class CertifiedParticipants(ActionKindsRule):
         return ctx.shared((self.id, "actions"), lambda: self._gather(ctx))
 
     def _gather(self, ctx: Context) -> pl.DataFrame:
+        """The actions within the rule's scope (its period and kinds; no other is decided),
+        with the columns the decision, the figures and the exception bases read."""
         actions = (
             certified_actions(ctx)
             .lazy()
+            .select(
+                "id",
+                "department",
+                "date",
+                "kind",
+                "domain",
+                "participants",
+                "procedure",
+                "exception_basis",
+                "basis_level",
+                "certified",
+                "certified_in_domain",
+                day=day_number("date"),
+            )
+            .filter(expression(all_of(*self.scope(ctx.in_force(self)))))
             .filter(pl.col("department").is_in(ctx.departments(self)))
-            .with_columns(day=day_number("date"), participants=pl.col("participants").list.len())
+            .with_columns(participants=pl.col("participants").list.len())
             .collect()
         )
         if not self.exception_levels:
@@ -287,7 +305,10 @@ def judged_bases(
     ``""`` when none does) and ``basis_verdict`` (against the ``accepted`` levels). Each
     distinct basis is read once."""
     keys = ["exception_basis", "basis_level", "kind", "domain", "procedure"]
-    distinct = actions.filter(pl.col("exception_basis").is_not_null()).select(keys).unique()
+    based = (
+        actions.select(keys).with_row_index("_a").filter(pl.col("exception_basis").is_not_null())
+    )
+    distinct = based.select(keys).unique()
     judgements = [register.judge(*row) for row in distinct.iter_rows()]
     levels = [BasisLevel(level) for level in accepted]
     judged = distinct.with_columns(
@@ -298,8 +319,13 @@ def judged_bases(
         pl.Series("exempt_level", [j.exempt_level for j in judgements], dtype=pl.String),
         pl.Series("basis_verdict", [j.verdict(levels).value for j in judgements], dtype=pl.String),
     )
-    return actions.join(
-        judged, on=keys, how="left", nulls_equal=True, maintain_order="left"
+    # Only the few actions naming a basis are joined; the rest are placed by row.
+    read = based.join(judged, on=keys, how="left", nulls_equal=True).drop(keys)
+    return actions.with_columns(
+        pl.repeat(None, actions.height, dtype=pl.String, eager=True)
+        .scatter(read["_a"], read[name])
+        .alias(name)
+        for name in read.columns[1:]
     ).with_columns(pl.col("exempt_level").fill_null(""))
 
 
