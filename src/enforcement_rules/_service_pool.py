@@ -5,7 +5,8 @@ A check is mostly Python (the rules' queries are small on a department's month),
 share one core through the interpreter lock; worker processes use every core. A worker gets
 the posted bytes and the request's options and hands back the report's bytes; the errors it
 raises (bad records, an unknown rule) reach the service whole. The workers start with the
-first check, not with the service, and a pool whose worker died is replaced.
+first check, not with the service, and a pool whose worker died is replaced. Each worker's polars
+gets its share of the cores.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import polars as pl
 from starlette.concurrency import run_in_threadpool
 
 from ._errors import UsageError
@@ -130,6 +132,13 @@ class CheckPool:
     def _processes(self) -> ProcessPoolExecutor:
         with self._lock:
             if self._pool is None:
+                # The cores are shared out: each worker's polars runs cores / workers threads
+                # (POLARS_MAX_THREADS, read as a worker starts, unless set already). Idle threads
+                # of a larger pool wait busily and took half a check's CPU time away from the
+                # other workers. This process's own pool is sized already.
+                pl.thread_pool_size()
+                threads = max(1, usable_cores() // self.workers)
+                os.environ.setdefault("POLARS_MAX_THREADS", str(threads))
                 self._pool = ProcessPoolExecutor(
                     self.workers,
                     # spawned, not forked: a fork would copy polars' thread pool mid-use
