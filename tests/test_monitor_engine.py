@@ -123,6 +123,38 @@ def test_an_event_seen_again_is_answered_as_the_engine_answered_it_and_the_kept_
 
 
 @needs_engine
+def test_an_event_agreeing_on_the_fields_a_ruleset_reads_is_answered_as_the_engine_answered(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rules = {"low": _conditions.less("n", 2), "yes": _conditions.equals("flag", True)}
+    engine = _engine.Engine({"r": rules})
+    posted: list[str] = []
+    post = engine._post
+
+    def counted(ruleset: str, event: str) -> str | None:
+        posted.append(event)
+        return post(ruleset, event)
+
+    monkeypatch.setattr(engine, "_post", counted)
+    try:
+        assert engine.judge("r", {"n": 1, "flag": False, "other": "a"}) == "low"
+        assert engine.judge("r", {"n": 1, "flag": False, "other": "b"}) == "low"
+        assert len(posted) == 1  # "other" is read by no rule: the answer is kept
+        assert engine.judge("r", {"n": 3, "flag": True}) == "yes"
+        assert len(posted) == 2
+        # 1 is asked about anew, not answered as true was (the engine happens to agree)
+        assert engine.judge("r", {"n": 3, "flag": 1}) == "yes" and len(posted) == 3
+        assert engine.judge("r", {"n": 3}) is None  # a field lacking is not false
+        assert engine.judge("r", {"n": 3, "flag": [1]}) is None  # a list: posted each time
+        assert engine.judge("r", {"n": 3, "flag": [1]}) is None
+        assert len(posted) == 6
+    finally:
+        engine.close()
+    with pytest.raises(RuntimeError, match="closed"):
+        engine.judge("r", {"n": 1, "flag": False})  # a closed engine answers nothing
+
+
+@needs_engine
 def test_posting_the_same_records_twice_never_raises_and_counts_nothing_twice() -> None:
     with dawukou(start="2024-12-31") as monitor:
         for _ in range(2):

@@ -18,6 +18,8 @@ _QUOTED = re.compile(r"「[^」]*」|“[^”]*”|『[^』]*』|《[^》]*》")
 # Half-width punctuation touching a Chinese character (a full stop only after one, so
 # decimals and ids such as D.tasks stay).
 _HALF_WIDTH = re.compile(f"(?<=[{_CJK}])[,;:?!()]|[,;:?!()](?=[{_CJK}])|(?<=[{_CJK}])\\.(?!\\d)")
+_HALF_WIDTH_MARK = re.compile("[,;:?!().]")
+_MARK_OR_BRACKET = re.compile("[,;:?!().（）]")
 FULL_WIDTH = {
     ",": "，",
     ";": "；",
@@ -62,21 +64,38 @@ def _mismatched(text: str) -> re.Match[str] | None:
 def full_width(text: str) -> str:
     """``text`` with the half-width punctuation of its Chinese sentences made full-width
     (quoted source words left as written)."""
-    # A mark made full-width is no Chinese character, as it was not before: what the pattern
-    # finds does not change as marks are replaced, so they are replaced in one pass.
-    bare = _QUOTED.sub(lambda m: "「" + "字" * (len(m.group()) - 2) + "」", text)
-    marks = list(_HALF_WIDTH.finditer(bare))
-    if marks:
-        chars = list(text)
-        for mark in marks:
-            chars[mark.start()] = FULL_WIDTH[mark.group()]
-        text = "".join(chars)
-    while True:  # a bracket pair left half full-width
+    if not _HALF_WIDTH_MARK.search(text):
+        return text  # nothing to make full-width
+    if _QUOTED.search(text):
         bare = _QUOTED.sub(lambda m: "「" + "字" * (len(m.group()) - 2) + "」", text)
-        found = _mismatched(bare)
-        if not found:
-            return text
-        text = text[: found.start()] + FULL_WIDTH[found.group()] + text[found.end() :]
+    else:
+        bare = text
+    chars = list(text)
+    last = len(bare) - 1
+    opened: list[int] = []
+    # One pass: a mark is made full-width where _HALF_WIDTH finds it (a mark made full-width
+    # is no Chinese character, as it was not before, so what it finds does not change as marks
+    # are replaced); then a bracket pair left half full-width is made full-width (which
+    # brackets pair does not depend on their widths).
+    for found in _MARK_OR_BRACKET.finditer(bare):
+        at = found.start()
+        mark = found.group()
+        if mark in FULL_WIDTH:
+            after_chinese = at > 0 and "\u3400" <= bare[at - 1] <= "\u9fff"
+            if mark == ".":
+                if after_chinese and not (at < last and bare[at + 1].isdecimal()):
+                    chars[at] = "。"
+                continue
+            if after_chinese or (at < last and "\u3400" <= bare[at + 1] <= "\u9fff"):
+                chars[at] = mark = FULL_WIDTH[mark]
+        if mark in "(（":
+            opened.append(at)
+        elif mark in ")）" and opened:
+            opening = opened.pop()
+            if (chars[opening] == "（") != (mark == "）"):
+                half = at if mark == ")" else opening
+                chars[half] = FULL_WIDTH[chars[half]]
+    return "".join(chars)
 
 
 def _chinese(text: str) -> str:

@@ -35,6 +35,7 @@ import importlib
 import importlib.util
 import itertools
 import json
+import operator
 import os
 import platform
 import re
@@ -43,12 +44,12 @@ import subprocess
 import sys
 import sysconfig
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from importlib import metadata
 from types import ModuleType
 from typing import Any, TextIO
 
-from ._conditions import Condition, all_of, at_least, equals, less
+from ._conditions import Condition, all_of, at_least, equals, fields, less
 from ._errors import MonitorUnavailable
 
 REQUIREMENT = "durable-rules>=2.0.28,<2.1"
@@ -166,6 +167,28 @@ def _never_run(closure: Any) -> None:
     """The rules' action, which durable-rules asks for and ``Engine`` never calls."""
 
 
+class _Absent:
+    """A field an event lacks, as an engine's kept answers hold it."""
+
+
+_ABSENT = _Absent()
+
+
+def _read(rules: Mapping[str, Condition]) -> set[str]:
+    """The fields of an event a ruleset reads."""
+    return set().union(*(fields(condition) for condition in rules.values()))
+
+
+def _reader(names: list[str]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    """The values of the fields ``names`` of an event, in order (``KeyError``: one lacking)."""
+    if len(names) == 1:
+        (name,) = names
+        return lambda event: (event[name],)
+    if not names:
+        return lambda event: ()
+    return operator.itemgetter(*names)
+
+
 ANSWERS_KEPT = 50_000
 """How many of the engine's latest answers an ``Engine`` keeps (a few MB)."""
 
@@ -196,6 +219,9 @@ class Engine:
             }
         self._failed: BaseException | None = None
         self._answers: dict[tuple[str, str], str | None] = {}
+        self._judged: dict[tuple[Any, ...], str | None] = {}
+        self._reads = {name: sorted(_read(rules)) for name, rules in rulesets.items()}
+        self._readers = {name: _reader(read) for name, read in self._reads.items()}
         self._host: Any = host()
         self._host.register_rulesets(definitions)
         self._handles: dict[str, int] = {
@@ -206,21 +232,40 @@ class Engine:
             if self._post(name, ready) != _READY:
                 raise RuntimeError(f"ruleset {name}: {_READY} fired nothing")
 
+    def judge(self, ruleset: str, event: Mapping[str, Any]) -> str | None:
+        """``decide(ruleset, encode(event))``, answered from the last ``ANSWERS_KEPT`` answers
+        where an event agreed with ``event`` on every field the ruleset reads (their values
+        and the values' types: ``True`` is not ``1``): the engine compares those fields alone
+        (as ``_conditions.decided`` reads an event), and the acts of a day mostly agree on
+        them (the same day, kind and counts)."""
+        if self._host is None or self._failed is not None:
+            self._usable()
+        try:
+            values = self._readers[ruleset](event)
+        except KeyError:  # a field the ruleset reads that the event lacks
+            values = tuple(event.get(name, _ABSENT) for name in self._reads[ruleset])
+        key = (ruleset, values, tuple(map(type, values)))
+        try:
+            answer = self._judged.get(key, _ABSENT)
+        except TypeError:  # a value that is not hashable (a list): posted every time
+            return self._post(ruleset, encode(event))
+        if not isinstance(answer, _Absent):
+            return answer
+        answer = self._post(ruleset, encode(event))
+        if len(self._judged) >= ANSWERS_KEPT:
+            del self._judged[next(iter(self._judged))]  # the oldest
+        self._judged[key] = answer
+        return answer
+
     def decide(self, ruleset: str, event: str) -> str | None:
         """Post ``event``, an event as ``encode`` writes it, to ``ruleset``: the name of the
-        rule it fired, or ``None``. (Encoded once, an event can go to several rulesets.)
+        rule it fired, or ``None``.
 
         The engine holds nothing between posts (no facts, no event ids, every action
         completed), so its answer is a function of the ruleset and the event's text alone:
         the last ``ANSWERS_KEPT`` answers are kept and an event seen again is answered from
-        them (the acts of a day mostly repeat a few events: same day, kind and counts)."""
-        if self._host is None:
-            raise RuntimeError("the engine is closed")
-        if self._failed is not None:
-            raise RuntimeError(
-                f"the rules engine failed on an earlier event ({self._failed!r}) and its answers "
-                f"can no longer be trusted: start a new monitor"
-            ) from self._failed
+        them."""
+        self._usable()
         key = (ruleset, event)
         if key in self._answers:
             return self._answers[key]
@@ -229,6 +274,15 @@ class Engine:
             del self._answers[next(iter(self._answers))]  # the oldest
         self._answers[key] = answer
         return answer
+
+    def _usable(self) -> None:
+        if self._host is None:
+            raise RuntimeError("the engine is closed")
+        if self._failed is not None:
+            raise RuntimeError(
+                f"the rules engine failed on an earlier event ({self._failed!r}) and its answers "
+                f"can no longer be trusted: start a new monitor"
+            ) from self._failed
 
     def _post(self, ruleset: str, event: str) -> str | None:
         """Post one event, as JSON text: the rule it fired, or ``None``."""

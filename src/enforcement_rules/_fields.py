@@ -48,14 +48,26 @@ _MOMENT_PATTERN = re.compile(
 )
 
 
+_DAYS: dict[str, date] = {}  # days read from texts, the latest few thousand
+
+
 def _day(value: object) -> object:
+    if value.__class__ is str:  # the common case first: a day read before
+        day = _DAYS.get(value)
+        if day is not None:
+            return day
     if isinstance(value, datetime):
         raise ValueError("a date as YYYY-MM-DD, not a date-time")
     if isinstance(value, date):
         check_day(value)
         return value
     if isinstance(value, str):
-        return parse_day(value.strip(WHITESPACE))
+        day = parse_day(value.strip(WHITESPACE))
+        if value.__class__ is str:
+            if len(_DAYS) >= 4096:
+                _DAYS.clear()
+            _DAYS[value] = day
+        return day
     return value  # the strict date validator reports the wrong type
 
 
@@ -103,7 +115,8 @@ def _text(value: object) -> object:
         stripped = value.strip(WHITESPACE)
         if not stripped:
             raise ValueError("a non-empty text")
-        check_text(stripped)
+        if not stripped.isascii() or len(stripped) > MAX_TEXT_CHARS:
+            check_text(stripped)  # ASCII within the length always passes
         return stripped
     return value
 

@@ -46,7 +46,7 @@ class Figures(BaseModel):
     @classmethod
     def figure_keys(cls) -> list[str]:
         """The figures' keys, in order."""
-        return [info.alias or name for name, info in cls.model_fields.items()]
+        return list(_keys(cls))
 
     @classmethod
     def columns(cls, *same: str, **columns: pl.Expr) -> dict[str, pl.Expr]:
@@ -62,15 +62,25 @@ class Figures(BaseModel):
         """The figures of one finding as plain values, in the model's order: every figure and
         no other (typed by ``validate``, which the tests run on every finding)."""
         cls._exactly(values)
-        return {key: values[key] for key in cls.figure_keys()}
+        return {key: values[key] for key in _keys(cls)}
 
     @classmethod
     def _exactly(cls, given: Mapping[str, object]) -> None:
-        keys = set(cls.figure_keys())
+        keys = _key_set(cls)
         if given.keys() != keys:
             missing = sorted(keys - given.keys())
             extra = sorted(given.keys() - keys)
             raise TypeError(f"{cls.__name__}: missing {missing}, not figures {extra}")
+
+
+@functools.cache
+def _keys(model: type[Figures]) -> tuple[str, ...]:
+    return tuple(info.alias or name for name, info in model.model_fields.items())
+
+
+@functools.cache
+def _key_set(model: type[Figures]) -> frozenset[str]:
+    return frozenset(_keys(model))
 
 
 @functools.cache

@@ -18,7 +18,7 @@ from types import TracebackType
 from typing import Any
 
 from ._dates import day_start, moment_of
-from ._engine import Engine, encode
+from ._engine import Engine
 from ._errors import InputError, Problem, UsageError
 from ._kinds import tracker_class
 from ._live import LiveState, Observation, Tracker
@@ -130,13 +130,8 @@ class Monitor:
         self._lock = threading.RLock()
         self._delivering: int | None = None
         self._closed = False
-        # events encoded while one record is handled, by identity: several rules read the
-        # same event (an action's participants). The entry holds the event itself, so that
-        # no other event can take its id before the entries are cleared.
-        self._encoded: dict[int, tuple[dict[str, Any], str]] = {}
         if first is not None:
             self._advance(first)
-            self._encoded.clear()
 
     # -- the public operations ---------------------------------------------------------
 
@@ -158,14 +153,14 @@ class Monitor:
                 change = self._state.apply(name, row)
                 if name == "departments":
                     self._concerned.clear()
+                decide = self._decide
                 for tracker in self._readers_of(name, row):
-                    self._decide_all(tracker.on_change(change))
+                    for observation in tracker.on_change(change):
+                        decide(observation)
             except BaseException:
                 self._arisen.clear()
                 self._told.clear()
                 raise
-            finally:
-                self._encoded.clear()
             return self._deliver()
 
     def advance_to(self, moment: date | datetime | str) -> list[Finding]:
@@ -186,8 +181,6 @@ class Monitor:
                 self._arisen.clear()
                 self._told.clear()
                 raise
-            finally:
-                self._encoded.clear()
             return self._deliver()
 
     def findings(self) -> list[Finding]:
@@ -256,9 +249,14 @@ class Monitor:
         found = self._concerned.get(key)
         if found is None:
             concerned = [t for t in readers if not t.about_acts or t.concerns(row)]
-            others = [t for t in readers if t not in concerned]
+            # trackers that never hold an act need not be asked whether they hold this one
+            others = [
+                t for t in readers if t not in concerned and type(t).holds is not Tracker.holds
+            ]
             found = self._concerned[key] = (concerned, others)
         concerned, others = found
+        if row["id"] not in self._state.held_acts:
+            return concerned
         holding = [t for t in others if t.holds(row["id"])]
         if holding:  # in the order the trackers were made, as every record goes to them
             return [t for t in readers if t in holding or t in concerned]
@@ -278,17 +276,18 @@ class Monitor:
         key = observation.key
         tracker = observation.tracker
         event = observation.event
-        decided = None
-        if event is not None:
-            encoded = self._encoded.get(id(event))
-            if encoded is None:
-                encoded = self._encoded[id(event)] = (event, encode(event))
-            decided = self._engine.decide(tracker.rule.id, encoded[1])
+        decided = None if event is None else self._engine.judge(tracker.rule.id, event)
         if decided is None:
             self._findings.pop(key, None)
+            if self._shown:
+                self._withdraw(key)
+            return
+        status = _STATUSES.get(decided) or Status(decided)
+        kept = self._keep or not tracker.about_acts
+        if status == Status.PENDING and not self._pending and not kept:
+            # neither kept nor told: whatever was told of it no longer stands
             self._withdraw(key)
             return
-        status = Status(decided)
         figures = observation.figures()
         shown = self._shown.get(key)
         previous = self._findings.get(key) or shown
@@ -301,7 +300,6 @@ class Monitor:
         ):
             return
         finding = _finding(observation, status, figures)
-        kept = self._keep or not tracker.about_acts
         if kept:
             self._findings[key] = finding
         if status == Status.PENDING and not self._pending:
@@ -337,6 +335,9 @@ class Monitor:
             finally:
                 self._delivering = None
         return arisen
+
+
+_STATUSES = {status.value: status for status in Status}
 
 
 def _finding(observation: Observation, status: Status, figures: dict[str, Any]) -> Finding:

@@ -27,7 +27,7 @@ def parse_record(
     Raises ``InputError`` naming the record (``action (id=A1)``), the field and what was
     expected.
     """
-    if not isinstance(data, Mapping):
+    if data.__class__ is not dict and not isinstance(data, Mapping):
         raise InputError([Problem(origin, "record", None, "an object", shown_value(data))])
     fields = dict(data)
     written = fields.pop(TYPE_FIELD, None)

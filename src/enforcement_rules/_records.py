@@ -104,9 +104,22 @@ def _day_or_moment_fields(model: type[BaseModel]) -> frozenset[str]:
     return frozenset(n for n, i in model.model_fields.items() if _is_day_or_moment(i.annotation))
 
 
+_PLAIN = frozenset({str, bool, int, float, date, list, type(None)})
+
+
 def record_row(record: Record) -> dict[str, Any]:
-    row: dict[str, Any] = {}
     day_or_moment = _day_or_moment_fields(type(record))
+    if not day_or_moment:  # the fields as they are, in order, but for enumerations and maps
+        row = dict(record.__dict__)
+        for name, value in row.items():
+            if value.__class__ in _PLAIN:
+                continue
+            if isinstance(value, StrEnum):
+                row[name] = value.value
+            elif isinstance(value, dict):
+                row[name] = [{"key": k, "value": v} for k, v in value.items()]
+        return row
+    row = {}
     for name in type(record).model_fields:
         value = getattr(record, name)
         if isinstance(value, StrEnum):

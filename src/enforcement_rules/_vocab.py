@@ -229,10 +229,9 @@ def parse_enum(enum: type[E], value: object) -> E:
         return value
     if isinstance(value, str):
         word = value.strip(WHITESPACE)
-        try:
-            return enum(word.lower())
-        except ValueError:
-            pass
+        member = enum._value2member_map_.get(word.lower())  # enum(word.lower()), quicker
+        if member is not None:
+            return member  # type: ignore[return-value]
         member = ALIASES.get(enum, {}).get(word)
         if member is not None:
             return member  # type: ignore[return-value]

@@ -11,6 +11,7 @@ does not count yet.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -169,6 +170,12 @@ def listed_act_findings(
 # -- the monitor: one action as it arrives ---------------------------------------------------
 
 
+@functools.cache
+def _names(model: type[Figures]) -> tuple[str, ...]:
+    """The names of a model's figures as fields of an action."""
+    return tuple(model.model_fields)
+
+
 def act_event(row: dict[str, Any], today: date | None) -> dict[str, Any]:
     """``act_events`` for one action, on the clock's day ``today``."""
     return {
@@ -213,6 +220,9 @@ def participants(change: Change, state: LiveState) -> Participants:
     return found
 
 
+_Reading = tuple[bool, bool, dict[str, Any] | None, bool]
+
+
 def _read_participants(row: dict[str, Any], state: LiveState) -> Participants:
     day: date = row["date"]
     domain: str | None = row["domain"]
@@ -220,33 +230,22 @@ def _read_participants(row: dict[str, Any], state: LiveState) -> Participants:
     uncertified_in_domain: list[str] = []
     auxiliary: list[str] = []
     exited: list[dict[str, Any]] = []
+    readings: dict[tuple[str, date, str | None], _Reading] = state.readings
     for officer_id in row["participants"]:
-        officer = state.officers.get(officer_id)
-        department = state.departments.get(officer["department"]) if officer else None
-        department_domain = department["domain"] if department else None
-        certified = in_domain = False
-        first_exit: dict[str, Any] | None = None
-        for certificate in state.certificates.get(officer_id, {}).values():
-            if not in_dates(certificate, day):
-                continue
-            if not standing(certificate, day):
-                if first_exit is None:
-                    first_exit = {
-                        "officer": officer_id,
-                        "certificate": certificate["id"],
-                        "status": certificate["status"],
-                        "since": certificate["status_since"].isoformat(),
-                    }
-                continue
-            certified = True
-            in_domain = in_domain or covers(certificate, domain, department_domain)
+        key = (officer_id, day, domain)
+        reading = readings.get(key)
+        if reading is None:
+            if len(readings) >= READINGS_KEPT:
+                readings.clear()
+            reading = readings[key] = _read_participant(officer_id, day, domain, state)
+        certified, in_domain, first_exit, is_auxiliary = reading
         if not certified:
             uncertified.append(officer_id)
             if first_exit is not None:
-                exited.append(first_exit)
+                exited.append(dict(first_exit))
         if not in_domain:
             uncertified_in_domain.append(officer_id)
-        if officer is not None and officer["employment"] == Employment.AUXILIARY.value:
+        if is_auxiliary:
             auxiliary.append(officer_id)
     basis = row["exception_basis"]
     judgement = (
@@ -277,6 +276,38 @@ def _read_participants(row: dict[str, Any], state: LiveState) -> Participants:
     )
 
 
+READINGS_KEPT = 20_000
+"""How many readings of an officer on a day ``participants`` keeps at most (``LiveState.readings``
+lets them go sooner)."""
+
+
+def _read_participant(officer_id: str, day: date, domain: str | None, state: LiveState) -> _Reading:
+    """Whether the officer held a certificate valid on ``day``, one also covering ``domain``,
+    the first certificate covering the day that had been suspended, withdrawn or cancelled,
+    and whether the officer is auxiliary staff."""
+    officer = state.officers.get(officer_id)
+    department = state.departments.get(officer["department"]) if officer else None
+    department_domain = department["domain"] if department else None
+    certified = in_domain = False
+    first_exit: dict[str, Any] | None = None
+    for certificate in state.certificates.get(officer_id, {}).values():
+        if not in_dates(certificate, day):
+            continue
+        if not standing(certificate, day):
+            if first_exit is None:
+                first_exit = {
+                    "officer": officer_id,
+                    "certificate": certificate["id"],
+                    "status": certificate["status"],
+                    "since": certificate["status_since"].isoformat(),
+                }
+            continue
+        certified = True
+        in_domain = in_domain or covers(certificate, domain, department_domain)
+    auxiliary = officer is not None and officer["employment"] == Employment.AUXILIARY.value
+    return certified, in_domain, first_exit, auxiliary
+
+
 class ActTracker(Tracker):
     """Judges each action of the rule's departments when it arrives (``observe``), on its act
     event unless the kind reads its participants. An action whose judgement may change as the
@@ -298,7 +329,8 @@ class ActTracker(Tracker):
 
     def on_change(self, change: Change) -> Iterable[Observation]:
         row = change.row
-        self.held.pop(row["id"], None)
+        if self.held:
+            self.release(row["id"])
         # the decision holds the kinds too: an action of another kind only spares the engine
         if row["department"] not in self.departments() or (
             self.kinds and row["kind"] not in self.kinds
@@ -318,19 +350,39 @@ class ActTracker(Tracker):
             row["id"],
             row["department"],
             event,
-            lambda: model.of(**{name: plain(row[name]) for name in model.model_fields}),
+            lambda: model.of(**{name: plain(row[name]) for name in _names(model)}),
         )
 
     def wait(self, row: dict[str, Any], *days: date | None) -> None:
         """Judge the action again when the clock reaches each of ``days`` still to come."""
+        now = self.state.now
         for day in days:
-            if day is not None and day_moment(day) > self.state.now:
+            if day is not None and (moment := day_moment(day)) > now:
+                if row["id"] not in self.held:
+                    self.state.held_acts[row["id"]] += 1
                 self.held[row["id"]] = row
-                self.alarms.at(day_moment(day), row["id"], self.state.now)
+                self.alarms.at(moment, row["id"], now)
+
+    def release(self, act_id: str) -> dict[str, Any] | None:
+        """The act held under ``act_id``, no longer held (``None``: none was)."""
+        row = self.held.pop(act_id, None)
+        if row is not None:
+            self.state.held_acts[act_id] -= 1
+            if not self.state.held_acts[act_id]:
+                del self.state.held_acts[act_id]
+        return row
 
     def on_clock(self, before: datetime | None, after: datetime) -> Iterable[Observation]:
-        come = [self.held.pop(i) for i in self.alarms.rung(self.state.now) if i in self.held]
-        return [self.judge(row, act_event(row, self.state.today)) for row in come]
+        come = [self.release(i) for i in self.alarms.rung(self.state.now) if i in self.held]
+        return [self.judge(row, self.event_today(row)) for row in come if row]
+
+    def event_today(self, row: dict[str, Any]) -> dict[str, Any]:
+        """The act event of a held action on the clock's day, made once for every rule."""
+        made = self.state.readings.get(("act", row["id"]))
+        if made is None or made[0] is not row:
+            made = self.state.readings[("act", row["id"])] = (row, act_event(row, self.state.today))
+        event: dict[str, Any] = made[1]
+        return event
 
     def holds(self, subject_id: str) -> bool:
         return subject_id in self.held

@@ -305,10 +305,20 @@ class DecisionPublicityTracker(ActTracker, follows=DecisionPublicity):
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
         self.decision = self.ruleset()
+        self.dues: dict[tuple[str, date], WorkingDayCount | None] = {}
+
+    def due_of(self, kind: str, decided: date) -> WorkingDayCount | None:
+        """``DecisionPublicity.due_of``, computed once for each kind and day."""
+        key = (kind, decided)
+        if key not in self.dues:
+            if len(self.dues) >= 4096:
+                self.dues.clear()
+            self.dues[key] = self.rule.due_of(kind, decided)
+        return self.dues[key]
 
     def judge(self, row: dict[str, Any], event: dict[str, Any]) -> Observation:
         decided_on: date = row["decided_on"] or row["date"]
-        due = self.rule.due_of(row["kind"], decided_on)
+        due = self.due_of(row["kind"], decided_on)
         published: date | None = row["publicized_on"]
         self.wait(row, published, due.day + timedelta(days=1) if due else None)
         exact = due is None or due.exact

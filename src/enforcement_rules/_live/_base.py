@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import heapq
 import itertools
+from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -56,11 +57,13 @@ def last_moment(day: date) -> datetime:
     return day_end(day)
 
 
+@functools.lru_cache(maxsize=4096)
 def due_moment(day: date) -> int:
     """The last moment of ``day`` in Asia/Shanghai, as an event carries it."""
     return microseconds(last_moment(day))
 
 
+@functools.lru_cache(maxsize=4096)
 def start_moment(day: date) -> int:
     """The first moment of ``day`` in Asia/Shanghai, as an event carries it."""
     return microseconds(first_moment(day))
@@ -168,6 +171,11 @@ class LiveState:
         self.rotations: dict[str, list[date]] = {}
         self.training_days: dict[str, list[date]] = {}
         self._trainings: dict[str, tuple[str, date, float, bool]] = {}  # trainings with an id
+        self.held_acts: Counter[str] = Counter()
+        self.readings: dict[Any, Any] = {}
+        """What the trackers read off the standing records (an officer's certificates on a
+        day), kept until a standing record arrives or the clock's day changes."""
+        """Ids of the acts trackers hold to judge again, with how many hold each."""
         self._scopes: dict[str, frozenset[str]] = {}
         self._derived: dict[Hashable, object] = {}
         self.clock: datetime | None = None
@@ -181,7 +189,10 @@ class LiveState:
     def set_clock(self, moment: datetime) -> None:
         self.clock = moment
         self.now = microseconds(moment)
-        self.today = local_day(moment)
+        today = local_day(moment)
+        if today != self.today:
+            self.readings.clear()  # acts mostly arrive in time order: the readings of a day
+        self.today = today
 
     @property
     def day(self) -> int:
@@ -245,6 +256,8 @@ class LiveState:
 
     def apply(self, record_type: str, row: dict[str, Any]) -> Change:
         """Take in a record: hold it if it is a standing one, count it if it is a training."""
+        if record_type in ("departments", "officers", "certificates"):
+            self.readings.clear()
         if record_type == "departments":
             previous = self.departments.get(row["id"])
             self.departments[row["id"]] = row
