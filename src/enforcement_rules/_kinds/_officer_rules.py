@@ -67,10 +67,16 @@ class YearRule(OfficerRule):
             {"year": [y for y, _ in years], "due": [due_moment(date(y, 12, 31)) for y, _ in years]},
             schema={"year": pl.Int32, "due": pl.Int64},
         )
-        per_year = trainings_per_year(ctx).select("officer", "year", "hours", "sessions")
+        officers = self.officers(ctx)
+        # Only the counted officers' years are joined: a join on two keys hashes all of its
+        # right side, every officer's years, at once.
+        per_year = (
+            trainings_per_year(ctx)
+            .filter(pl.col("officer").is_in(officers["officer"].implode()))
+            .select("officer", "year", "hours", "sessions")
+        )
         rows = (
-            self.officers(ctx)
-            .join(frame, how="cross")
+            officers.join(frame, how="cross")
             .filter(
                 pl.col("entered_enforcement_on").is_null()
                 | (pl.col("entered_enforcement_on").dt.year() <= pl.col("year"))

@@ -30,12 +30,11 @@ def participations(ctx: Context) -> pl.DataFrame:
 
 def _exploded(ctx: Context) -> pl.DataFrame:
     """A row per participant of each action: ``_p``, the participation (its first row),
-    ``_row``, ``action``, ``action_row``, ``officer``, the action's ``date`` and ``domain``
-    (made again where read: it is quick to make and large to hold)."""
+    ``_row``, ``action_row``, ``officer``, the action's ``date`` and ``domain`` (made again
+    where read: it is quick to make and large to hold; the action's id is read by its row)."""
     exploded = (
         ctx.actions.select(
             pl.int_range(pl.len(), dtype=pl.UInt32).alias("action_row"),
-            pl.col("id").alias("action"),
             pl.col("participants").alias("officer"),
             "date",
             "domain",
@@ -48,7 +47,8 @@ def _exploded(ctx: Context) -> pl.DataFrame:
     if _merged(ctx):
         # Two records under one id: an officer taking part in both is one participation
         # (its first row), judged on the certificates of either record's day.
-        exploded = exploded.with_columns(pl.col("_row").min().over("action", "officer").alias("_p"))
+        action = ctx.actions["id"].gather(exploded["action_row"])
+        exploded = exploded.with_columns(pl.col("_row").min().over(action, "officer").alias("_p"))
     return exploded
 
 
@@ -79,8 +79,10 @@ def _judged(ctx: Context) -> pl.DataFrame:
         .collect(engine="streaming")
     )
     first = exploded.filter(pl.col("_row") == pl.col("_p")) if _merged(ctx) else exploded
+    del exploded
+    first = first.select("_p", "action_row", "officer")
     return (
-        first.select("_p", "action", "action_row", "officer")
+        first.with_columns(action=ctx.actions["id"].gather(first["action_row"]))
         .join(judged, on="_p", how="left", maintain_order="left")
         .with_columns(pl.col("certified", "certified_in_domain", "has_exited").fill_null(False))
         .select(
@@ -127,7 +129,10 @@ def certificate_exits(ctx: Context) -> pl.DataFrame:
     ``officer``, and those certificates (``certificates``), their ``statuses`` and the
     days they took effect (``since``), in the order of ``certificates``."""
     exited = _judged(ctx).filter(pl.col("exited"))
-    rows = _exploded(ctx).join(exited.select("_p"), on="_p", how="semi", maintain_order="left")
+    if _merged(ctx):  # a participation may span rows: all of them
+        rows = _exploded(ctx).join(exited.select("_p"), on="_p", how="semi", maintain_order="left")
+    else:
+        rows = with_action(ctx, exited.select("_p", "officer", "action_row"), "date", "domain")
     lists = (
         _held(ctx, rows.lazy(), "id")
         .filter(~pl.col("valid"))
