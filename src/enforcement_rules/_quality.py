@@ -262,19 +262,13 @@ def _unknown_reference_findings(
     grouped = located.group_by("_subject", maintain_order=True).agg(
         pl.col("_department").first(), pl.col("_ref").unique(maintain_order=True)
     )
-    return finding_frame(
-        grouped,
-        subject_type=table.removesuffix("s"),
-        subject_id=pl.col("_subject"),
-        department=pl.col("_department"),
-        status=Status.NOT_MET.value,
-        figures=UnknownReferenceFigures.columns(
-            record_type=pl.lit(table),
-            field=pl.lit(column),
-            target_type=pl.lit(target),
-            missing=pl.col("_ref").list.join("、"),
-        ),
-    ).with_columns(pl.lit(UNKNOWN_REFERENCE.id).alias("rule"))
+    figures = UnknownReferenceFigures.columns(
+        record_type=pl.lit(table),
+        field=pl.lit(column),
+        target_type=pl.lit(target),
+        missing=pl.col("_ref").list.join("、"),
+    )
+    return _findings(UNKNOWN_REFERENCE.id, grouped, table, "_subject", "_department", figures)
 
 
 def _duplicate_ids(source: QualitySource) -> Iterator[pl.DataFrame]:
@@ -303,14 +297,8 @@ def _duplicate_ids(source: QualitySource) -> Iterator[pl.DataFrame]:
             )
             .filter(pl.col("count") > 1)
         )
-        yield finding_frame(
-            counts,
-            subject_type=table.removesuffix("s"),
-            subject_id=pl.col("id"),
-            department=pl.col("_department"),
-            status=Status.NOT_MET.value,
-            figures=DuplicateIdFigures.columns(record_type=pl.lit(table), count=pl.col("count")),
-        ).with_columns(pl.lit(DUPLICATE_ID.id).alias("rule"))
+        figures = DuplicateIdFigures.columns(record_type=pl.lit(table), count=pl.col("count"))
+        yield _findings(DUPLICATE_ID.id, counts, table, "id", "_department", figures)
 
 
 def _unclear(piece: pl.DataFrame, column: str, levels: dict[str, bool]) -> pl.DataFrame | None:
@@ -326,16 +314,30 @@ def _unclear(piece: pl.DataFrame, column: str, levels: dict[str, bool]) -> pl.Da
 
 
 def _unknown_basis_findings(unclear: pl.DataFrame, table: str, column: str) -> pl.DataFrame:
+    figures = UnknownBasisLevelFigures.columns(
+        record_type=pl.lit(table), field=pl.lit(column), basis=pl.col(column)
+    )
+    return _findings(BASIS_LEVEL_UNKNOWN.id, unclear, table, "id", "department", figures)
+
+
+def _findings(
+    rule: str,
+    frame: pl.DataFrame,
+    table: str,
+    subject: str,
+    department: str,
+    figures: dict[str, pl.Expr],
+) -> pl.DataFrame:
+    """Findings of a data-quality check, one per row of ``frame``: about a record of ``table``
+    (its id in column ``subject``, its department in ``department``), not met."""
     return finding_frame(
-        unclear,
+        frame,
         subject_type=table.removesuffix("s"),
-        subject_id=pl.col("id"),
-        department=pl.col("department"),
+        subject_id=pl.col(subject),
+        department=pl.col(department),
         status=Status.NOT_MET.value,
-        figures=UnknownBasisLevelFigures.columns(
-            record_type=pl.lit(table), field=pl.lit(column), basis=pl.col(column)
-        ),
-    ).with_columns(pl.lit(BASIS_LEVEL_UNKNOWN.id).alias("rule"))
+        figures=figures,
+    ).with_columns(pl.lit(rule).alias("rule"))
 
 
 def _subject_id(frame: pl.DataFrame, table: str, offset: int) -> pl.Expr:
