@@ -149,7 +149,9 @@ def judge(
             ctx.checking(rule)
             found = rule.check(ctx)
             if found.height:
-                frames.append(_labelled(found, REPORT_COLUMNS, rule.id, pack.id, rule.severity.value))
+                frames.append(
+                    _labelled(found, REPORT_COLUMNS, rule.id, pack.id, rule.severity.value)
+                )
             exempt = rule.exemptions(ctx)
             if exempt is not None and exempt.height:
                 exemptions.append(_labelled(exempt, EXEMPTION_REPORT_COLUMNS, rule.id, pack.id))

@@ -27,7 +27,7 @@ from .._conditions import Condition, Decision, all_of, at_most, decided, express
 from .._conditions import greater as later_than
 from .._dates import add_months, month_end, quarter_bounds, quarter_label, quarters_overlapping
 from .._dates import quarter_of as quarter_number
-from .._findings import FINDING_COLUMNS
+from .._findings import FINDING_COLUMNS, columns_of
 from .._live._base import Alarms, Change, Observation, Tracker, due_moment, start_moment
 from .._rulebase import DepartmentView, Period, RuleBase, Severity, Status
 from .._semantics import in_force
@@ -52,8 +52,11 @@ STAGE_WORDS = {"中期": "mid_term", "中期评估": "mid_term", "终期": "fina
 """Chinese words of plan-evaluation stages (``activities.stage``)."""
 
 
+_EMPTY_SCHEDULE = pl.DataFrame(schema=SCHEDULE_COLUMNS)
+
+
 def empty_schedule() -> pl.DataFrame:
-    return pl.DataFrame(schema=SCHEDULE_COLUMNS)
+    return _EMPTY_SCHEDULE.clear()  # a copy, without building the frame again
 
 
 def parse_month_day(text: str) -> tuple[int, int]:
@@ -239,9 +242,9 @@ class Obligation(RecordsAsked):
     def check(self, ctx: Context) -> pl.DataFrame:
         frame = self.gathered(ctx)
         if frame.height == 0:
-            return empty_schedule().select([*FINDING_COLUMNS, "severity"])
+            return columns_of(empty_schedule(), [*FINDING_COLUMNS, "severity"])
         found = decided(frame, self.decision(ctx.in_force(self)))
-        return self.listed(found).select([*FINDING_COLUMNS, "severity"])
+        return columns_of(self.listed(found), [*FINDING_COLUMNS, "severity"])
 
     def open_items(self, ctx: Context) -> pl.DataFrame:
         """The items open on the as-of day, in a fixed order (what the synthetic province
@@ -259,7 +262,7 @@ class Obligation(RecordsAsked):
 
 def with_event(frame: pl.DataFrame, as_of: date) -> pl.DataFrame:
     """Items (``due``, ``opens``) with the fields every item's event has, as of a day."""
-    moments = {day: due_moment(day) for day in frame["due"].drop_nulls().unique().to_list()}
+    moments = {day: due_moment(day) for day in distinct(frame["due"])}
     return frame.with_columns(
         ordinal_of("opens").alias("opens_day"),
         pl.lit(as_of.toordinal()).alias("today"),
@@ -344,10 +347,17 @@ def quarter_named(day: date) -> str:
     return quarter_label(day.year, quarter_number(day))
 
 
+def distinct(column: pl.Series) -> list[Any]:
+    """The distinct values of a column but null (of a short one, read without a query)."""
+    if column.len() <= 1024:
+        return list(set(column.to_list()) - {None})
+    return column.unique().drop_nulls().to_list()
+
+
 def read_days(frame: pl.DataFrame, column: str, read: Callable[[date], str | None]) -> pl.Expr:
     """``read`` of each day of a date column of ``frame``, as a string column (the monitor
     reads one day the same way; computed once per distinct day)."""
-    mapping = {day: read(day) for day in frame[column].drop_nulls().unique().to_list()}
+    mapping = {day: read(day) for day in distinct(frame[column])}
     return pl.col(column).replace_strict(mapping, default=None, return_dtype=pl.String)
 
 
@@ -374,8 +384,7 @@ def for_departments(departments: list[str], periods: pl.DataFrame) -> pl.DataFra
 def months_after(column: pl.Expr, frame: pl.DataFrame, name: str, months: int) -> pl.DataFrame:
     """``frame`` with ``name``: ``column`` plus ``months`` calendar months (via ``_dates``,
     once per distinct day)."""
-    days = frame.select(column.alias("_day")).drop_nulls().unique()["_day"].to_list()
-    mapping = {day: add_months(day, months) for day in days}
+    mapping = {day: add_months(day, months) for day in distinct(frame.select(column).to_series())}
     return frame.with_columns(
         column.replace_strict(mapping, default=None, return_dtype=pl.Date).alias(name)
     )
