@@ -105,6 +105,17 @@ def unknown_type(place: Place, name: str) -> Problem:
     )
 
 
+def without_empty_columns(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with each column of nothing but nulls held as one null: an optional field
+    no record fills (a million of them would take 16 MiB as text)."""
+    empty = [
+        pl.lit(None, dtype=column.dtype).alias(column.name)
+        for column in frame.get_columns()
+        if frame.height and column.null_count() == frame.height
+    ]
+    return frame.with_columns(empty) if empty else frame
+
+
 def records_from_tables(
     tables: Iterable[Table], origin: str, *, midnight_dates: bool = False
 ) -> Records:
@@ -135,7 +146,7 @@ def records_from_tables(
         frame, found = validate_table(kind, table.frame, table.place, midnight_dates=midnight_dates)
         del table  # its cells, once typed
         problems += found
-        typed[kind] = frame
+        typed[kind] = without_empty_columns(frame)
     if problems:
         raise InputError(problems[:MAX_PROBLEMS], truncated=len(problems) > MAX_PROBLEMS)
     return Records(typed, origin=origin)
