@@ -117,11 +117,12 @@ def without_empty_columns(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def records_from_tables(
-    tables: Iterable[Table], origin: str, *, midnight_dates: bool = False
+    tables: Iterable[Table], origin: str, *, midnight_dates: bool = False, consume: bool = False
 ) -> Records:
     """Validate every table; ``Records`` if all are valid, else one ``InputError`` listing
     the problems of all of them (up to ``MAX_PROBLEMS``). ``tables`` may be read one at a
-    time as they are validated: no table's cells are held once it is typed."""
+    time as they are validated: no table's cells are held once it is typed. With ``consume``
+    (tables read for this alone), a table's cells go column by column as they are typed."""
     problems: list[Problem] = []
     typed: dict[str, pl.DataFrame] = {}
     seen: dict[str, Place] = {}
@@ -143,7 +144,9 @@ def records_from_tables(
             )
             continue
         seen[kind] = table.place
-        frame, found = validate_table(kind, table.frame, table.place, midnight_dates=midnight_dates)
+        frame, found = validate_table(
+            kind, table.frame, table.place, midnight_dates=midnight_dates, consume=consume
+        )
         del table  # its cells, once typed
         problems += found
         typed[kind] = without_empty_columns(frame)

@@ -106,7 +106,7 @@ def load_folder(path: Path) -> Records:
                 yield table
 
     try:
-        records = records_from_tables(tables(), str(path))
+        records = records_from_tables(tables(), str(path), consume=True)
     except InputError:
         if not problems:
             raise
