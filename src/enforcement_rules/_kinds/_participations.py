@@ -31,14 +31,13 @@ def participations(ctx: Context) -> pl.DataFrame:
 
 def _exploded(ctx: Context) -> pl.DataFrame:
     """A row per participant of each action: ``_p``, the participation (its first row),
-    ``_row``, ``action_row``, ``officer``, the action's ``date`` and ``domain`` (made again
-    where read: it is quick to make and large to hold; the action's id is read by its row)."""
+    ``_row``, ``action_row``, ``officer`` and the action's ``date`` (made again where read: it
+    is quick to make and large to hold; the action's id and domain are read by its row)."""
     exploded = (
         ctx.actions.select(
             pl.int_range(pl.len(), dtype=pl.UInt32).alias("action_row"),
             pl.col("participants").alias("officer"),
             "date",
-            "domain",
         )
         .explode("officer")
         .filter(pl.col("officer").is_not_null())
@@ -100,7 +99,9 @@ def _held(ctx: Context, exploded: pl.LazyFrame, *columns: str) -> pl.LazyFrame:
     """Each participation (``_p``) with each certificate its officer holds that lies within
     its dates on the action's date (in the order of ``certificates``): ``valid`` then (not
     suspended, withdrawn or cancelled by then; else it had ``exited``), with its ``domains``,
-    its holder's ``department_domain`` and ``columns`` of the certificate."""
+    its holder's ``department_domain`` and ``columns`` of the certificate. The action's
+    ``domain`` is read by its row (``action_row``) where ``exploded`` lacks it: only for the
+    pairs within the certificate's dates, never for every participation at once."""
     certificates = ctx.records.certificates.join(
         ctx.officers.select(pl.col("id").alias("officer"), "department_domain"),
         on="officer",
@@ -108,8 +109,9 @@ def _held(ctx: Context, exploded: pl.LazyFrame, *columns: str) -> pl.LazyFrame:
         maintain_order="left",
     )
     read = ["valid_from", "valid_to", "status", "status_since", "domains", "department_domain"]
-    return (
-        exploded.select("_p", "officer", "date", "domain")
+    domain = "domain" if "domain" in exploded.collect_schema() else "action_row"
+    held = (
+        exploded.select("_p", "officer", "date", domain)
         .join(
             certificates.lazy().select("officer", *read, *columns),
             on="officer",
@@ -117,8 +119,10 @@ def _held(ctx: Context, exploded: pl.LazyFrame, *columns: str) -> pl.LazyFrame:
             maintain_order="left_right",
         )
         .filter(in_dates_expr("date"))
-        .with_columns(valid=standing_expr("date").fill_null(False))
     )
+    if domain == "action_row":
+        held = held.with_columns(domain=pl.lit(ctx.actions["domain"]).gather("action_row"))
+    return held.with_columns(valid=standing_expr("date").fill_null(False))
 
 
 @per_evaluation
