@@ -187,9 +187,12 @@ def _compiled(decision: str) -> tuple[tuple[str, ...], pl.Expr]:
 
 @lru_cache(maxsize=4096)
 def _met(decision: str) -> pl.Expr:
-    """Whether a row meets one of the conditions of a decision (its JSON)."""
+    """Whether a row meets one of the conditions of a decision (its JSON): true, or else
+    false or null (a filter keeps neither, as ``when`` reads a null as false)."""
     conditions: dict[str, Condition] = json.loads(decision)
-    return pl.any_horizontal(pl.lit(False), *(expression(c) for c in conditions.values()))
+    return pl.any_horizontal(
+        pl.lit(False), *(_expression(c, nulls_false=False) for c in conditions.values())
+    )
 
 
 def decide(decision: Decision, event: Mapping[str, Any]) -> str | None:
