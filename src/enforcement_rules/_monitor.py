@@ -25,7 +25,7 @@ from ._live import LiveState, Observation, Tracker
 from ._one_record import SINGULAR_OF, parse_record
 from ._order import natural_key
 from ._records import MOMENT_SUFFIX
-from ._report import Finding, finding_of
+from ._report import Finding, unworded_finding
 from ._rulebase import Status
 from ._rules import RuleSet, load_rules
 
@@ -354,7 +354,7 @@ def _finding(observation: Observation, status: Status, figures: dict[str, Any]) 
         "period": observation.period,
         "due": observation.due,
     }
-    return finding_of(rule, row, figures)
+    return unworded_finding(rule, row, figures)
 
 
 def _report_order(finding: Finding) -> tuple[tuple[bool, Any], ...]:
