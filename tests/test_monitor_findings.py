@@ -41,7 +41,8 @@ def test_a_finding_told_reads_compares_prints_and_pickles_as_a_worded_finding() 
         "due": None,
     }
     worded = finding_of(rules["D3"], row, dict(told.figures))
-    assert told == worded and worded == told and not told != worded
+    assert told == worded and worded == told
+    assert [told] == [worded] and {"D3": worded} == {"D3": told}
     assert repr(told) == repr(worded) and told.to_dict() == worded.to_dict()
     assert (told.message, told.message_en, told.sources) == (
         worded.message,
