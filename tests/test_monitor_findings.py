@@ -9,7 +9,7 @@ import pickle
 
 import enforcement_rules as er
 from enforcement_rules._report import finding_of
-from monitoring import action, needs_engine, standing
+from monitoring import action, certificate, needs_engine, standing
 
 pytestmark = needs_engine
 
@@ -70,3 +70,18 @@ def test_an_act_published_by_its_due_day_is_not_held_for_the_due_day() -> None:
         assert not monitor._state.held_acts
         missing = [f for f in monitor.findings() if f.rule == "G13.publicity"]
         assert [(f.subject_id, f.status) for f in missing] == [("A3", er.Status.MISSING)]
+
+
+def test_a_participant_is_read_again_on_the_day_a_certificate_ends_or_stops() -> None:
+    with er.Monitor(packs=["dawukou-2024"]) as monitor:
+        standing(monitor, "O1", "O2")
+        monitor.post(certificate("O2", valid_to="2024-05-10"), "certificates")
+        monitor.post(
+            certificate("O1", status="suspended", status_since="2024-05-12"), "certificates"
+        )
+        certified = {}
+        for number, day in enumerate(["2024-05-09", "2024-05-10", "2024-05-11", "2024-05-12"]):
+            found = monitor.post(action(f"A{number}", day, "O1", "O2"), "actions")
+            d3 = [f.figures["certified"] for f in found if f.rule == "D3"]
+            certified[day] = d3[0] if d3 else 2
+    assert certified == {"2024-05-09": 2, "2024-05-10": 2, "2024-05-11": 1, "2024-05-12": 0}

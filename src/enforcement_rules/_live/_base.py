@@ -172,10 +172,13 @@ class LiveState:
         self.training_days: dict[str, list[date]] = {}
         self._trainings: dict[str, tuple[str, date, float, bool]] = {}  # trainings with an id
         self.held_acts: Counter[str] = Counter()
-        self.readings: dict[Any, Any] = {}
-        """What the trackers read off the standing records (an officer's certificates on a
-        day), kept until a standing record arrives or the clock's day changes."""
         """Ids of the acts trackers hold to judge again, with how many hold each."""
+        self.readings: dict[Any, Any] = {}
+        """What the trackers read off the records for the clock's day (a held act's event),
+        kept until a standing record arrives or the clock's day changes."""
+        self.lasting: dict[Any, Any] = {}
+        """What the trackers read off the standing records that holds over a span of days (an
+        officer's certificates), kept until a standing record arrives."""
         self._scopes: dict[str, frozenset[str]] = {}
         self._derived: dict[Hashable, object] = {}
         self.clock: datetime | None = None
@@ -258,6 +261,7 @@ class LiveState:
         """Take in a record: hold it if it is a standing one, count it if it is a training."""
         if record_type in ("departments", "officers", "certificates"):
             self.readings.clear()
+            self.lasting.clear()
         if record_type == "departments":
             previous = self.departments.get(row["id"])
             self.departments[row["id"]] = row
