@@ -244,7 +244,7 @@ class Engine:
             values = self._readers[ruleset](event)
         except KeyError:  # a field the ruleset reads that the event lacks
             values = tuple(event.get(name, _ABSENT) for name in self._reads[ruleset])
-        key = (ruleset, values, tuple(map(type, values)))
+        key = (ruleset, values, *map(type, values))
         try:
             answer = self._judged.get(key, _ABSENT)
         except TypeError:  # a value that is not hashable (a list): posted every time

@@ -179,7 +179,9 @@ class LiveState:
         self.lasting: dict[Any, Any] = {}
         """What the trackers read off the standing records that holds over a span of days (an
         officer's certificates), kept until a standing record arrives."""
-        self._scopes: dict[str, frozenset[str]] = {}
+        self.scopes: dict[str, frozenset[str]] = {}
+        """The departments each rule applies to, by rule id (a new dict when a department
+        changes)."""
         self._derived: dict[Hashable, object] = {}
         self.clock: datetime | None = None
         self.now = BEFORE_ANY_MOMENT
@@ -206,14 +208,14 @@ class LiveState:
 
     def departments_in_scope(self, rule: RuleBase, pack: Pack) -> frozenset[str]:
         """Ids of the departments ``rule`` applies to (its pack's selector and its own)."""
-        scope = self._scopes.get(rule.id)
+        scope = self.scopes.get(rule.id)
         if scope is None:
             scope = frozenset(
                 d.id
                 for d in self._department_views
                 if pack.applies_to.matches(d) and rule.applies_to.matches(d)
             )
-            self._scopes[rule.id] = scope
+            self.scopes[rule.id] = scope
         return scope
 
     @cached_property
@@ -265,7 +267,7 @@ class LiveState:
         if record_type == "departments":
             previous = self.departments.get(row["id"])
             self.departments[row["id"]] = row
-            self._scopes.clear()
+            self.scopes = {}
             self._derived.clear()
             self.__dict__.pop("_department_views", None)
             return Change(record_type, row, previous)
@@ -390,6 +392,7 @@ class Tracker:
         self.rule = rule
         self.pack = pack
         self.state = state
+        self._scope: tuple[dict[str, frozenset[str]], frozenset[str]] | None = None
 
     def ruleset(self) -> Decision:
         """The rule's decision, which the engine applies to this tracker's events."""
@@ -464,7 +467,10 @@ class Tracker:
 
     def departments(self) -> frozenset[str]:
         """Ids of the departments the rule applies to."""
-        return self.state.departments_in_scope(self.rule, self.pack)
+        scopes = self.state.scopes
+        if self._scope is None or self._scope[0] is not scopes:
+            self._scope = (scopes, self.state.departments_in_scope(self.rule, self.pack))
+        return self._scope[1]
 
 
 class DepartmentTracker(Tracker):
