@@ -85,3 +85,21 @@ def test_a_participant_is_read_again_on_the_day_a_certificate_ends_or_stops() ->
             d3 = [f.figures["certified"] for f in found if f.rule == "D3"]
             certified[day] = d3[0] if d3 else 2
     assert certified == {"2024-05-09": 2, "2024-05-10": 2, "2024-05-11": 1, "2024-05-12": 0}
+
+
+def test_a_finding_read_later_shows_the_figures_of_the_moment_it_arose() -> None:
+    heard: list[er.Finding] = []
+    with er.Monitor(packs=["dawukou-2024"], on_finding=heard.append, keep_findings=False) as m:
+        standing(m, "O1")
+        m.post(action("A1", "2024-05-10", "O1", "O2"), "actions")
+        m.post(certificate("O1", valid_to="2024-05-01"), "certificates")
+        m.post({"id": "O2", "department": "ZHZF", "employment": "auxiliary"}, "officers")
+        m.post(action("A2", "2024-05-11", "O1", "O2"), "actions")
+    first, second = [f for f in heard if f.rule == "D3"]
+    assert (first.subject_id, first.figures["certified"], first.figures["uncertified"]) == (
+        "A1",
+        1,
+        ["O2"],
+    )
+    assert (second.figures["certified"], second.figures["uncertified"]) == (0, ["O1", "O2"])
+    assert "其中持当日有效执法证件且授权范围含综合行政执法的 1 人" in first.message

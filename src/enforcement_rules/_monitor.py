@@ -288,17 +288,23 @@ class Monitor:
             # neither kept nor told: whatever was told of it no longer stands
             self._withdraw(key)
             return
-        figures = observation.figures()
         shown = self._shown.get(key)
         previous = self._findings.get(key) or shown
-        if (
-            previous is not None
-            and previous.status == status
-            and previous.figures == figures
-            and previous.department == observation.department
-            and previous.due == observation.due
-        ):
-            return
+        figures: dict[str, Any] | Callable[[], dict[str, Any]]
+        if previous is None and not kept:
+            # about an act, given once: its figures are made when a host reads them (they
+            # read only the act and what the tracker read off it when it arrived)
+            figures = observation.figures
+        else:
+            figures = observation.figures()
+            if (
+                previous is not None
+                and previous.status == status
+                and previous.figures == figures
+                and previous.department == observation.department
+                and previous.due == observation.due
+            ):
+                return
         finding = _finding(observation, status, figures)
         if kept:
             self._findings[key] = finding
@@ -340,7 +346,11 @@ class Monitor:
 _STATUSES = {status.value: status for status in Status}
 
 
-def _finding(observation: Observation, status: Status, figures: dict[str, Any]) -> Finding:
+def _finding(
+    observation: Observation,
+    status: Status,
+    figures: dict[str, Any] | Callable[[], dict[str, Any]],
+) -> Finding:
     rule = observation.tracker.rule
     subject_type, severity = observation.labels()
     row = {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from functools import cached_property, lru_cache
@@ -261,12 +261,21 @@ def finding_of(rule: Describes, row: Mapping[str, Any], figures: dict[str, Any])
     )
 
 
-def unworded_finding(rule: Describes, row: Mapping[str, Any], figures: dict[str, Any]) -> Finding:
+def unworded_finding(
+    rule: Describes,
+    row: Mapping[str, Any],
+    figures: dict[str, Any] | Callable[[], dict[str, Any]],
+) -> Finding:
     """``finding_of``, worded (``message``, ``message_en``, ``sources``) when one of them is
-    first read: the live monitor's findings are often counted and not read. It equals, prints,
-    pickles and copies as the ``Finding`` ``finding_of`` makes."""
+    first read, and its figures made then too when ``figures`` is a function making them (it
+    must read only what it was made with): the live monitor's findings are often counted and
+    not read. It equals, prints, pickles and copies as the ``Finding`` ``finding_of`` makes."""
     finding = _Unworded.__new__(_Unworded)
     setting = object.__setattr__
+    if callable(figures):
+        setting(finding, "_figured", figures)
+    else:
+        setting(finding, "figures", figures)
     setting(finding, "rule", row["rule"])
     setting(finding, "title", rule.title)
     setting(finding, "pack", row["pack"])
@@ -277,7 +286,6 @@ def unworded_finding(rule: Describes, row: Mapping[str, Any], figures: dict[str,
     setting(finding, "department", row["department"])
     setting(finding, "period", row["period"])
     setting(finding, "due", row["due"])
-    setting(finding, "figures", figures)
     setting(finding, "fix", rule.fix)
     setting(finding, "fix_en", rule.fix_en)
     setting(finding, "note", getattr(rule, "note", ""))
@@ -294,11 +302,15 @@ _WORDING = frozenset({"message", "message_en", "sources"})
 class _Unworded(Finding):
     """A ``Finding`` whose wording is made when first read (``unworded_finding``)."""
 
-    __slots__ = ("_describes",)
+    __slots__ = ("_describes", "_figured")
     _describes: Describes
+    _figured: Callable[[], dict[str, Any]]
 
     def __getattr__(self, name: str) -> Any:
-        # called only for a field not yet set: the wording
+        # called only for a field not yet set: the figures or the wording
+        if name == "figures":
+            object.__setattr__(self, "figures", self._figured())
+            return object.__getattribute__(self, name)
         if name not in _WORDING:
             raise AttributeError(name)
         rule, figures = self._describes, cast("dict[str, Any]", self.figures)

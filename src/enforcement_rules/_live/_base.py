@@ -117,7 +117,9 @@ class Observation:
 
     ``event`` is what the rule's ruleset decides on; ``None`` means the subject is outside the
     rule (not in scope, not yet in force): no finding. ``figures`` builds the figures of a
-    finding, called only when a rule fired.
+    finding, called only when a rule fired; for a tracker ``about_acts`` maybe only when a host
+    reads the finding, after later records arrived: it reads only the act and what the tracker
+    read when the act arrived, never the monitor's state.
     """
 
     tracker: Tracker
