@@ -399,6 +399,8 @@ def _admitted(record_type: str, row: dict[str, Any]) -> datetime | None:
             continue
         if value.__class__ is str and value.isascii():
             continue
+        if value.__class__ is list and all(v.__class__ is str and v.isascii() for v in value):
+            continue  # ids of officers
         wrong = _not_comparable(value)
         if wrong is not None:
             raise _refused(record_type, row, field, wrong[0], wrong[1])
