@@ -74,13 +74,8 @@ MonthDay = Annotated[str, AfterValidator(month_day_text)]
 """A month-day of each year as ``MM-DD`` (rule files)."""
 
 
-def stage_of(column: pl.Expr) -> pl.Expr:
-    """An activity's stage in its canonical word (mid_term, final); others as written."""
-    return column.replace(STAGE_WORDS)
-
-
 def stage_of_value(stage: str | None) -> str | None:
-    """One activity's stage as ``stage_of`` reads a column of them."""
+    """An activity's stage in its canonical word (mid_term, final); others as written."""
     return None if stage is None else STAGE_WORDS.get(stage, stage)
 
 

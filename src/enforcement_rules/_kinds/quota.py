@@ -15,7 +15,7 @@ not cover every enforcement kind the department practises); ``pending`` (not yet
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
@@ -246,19 +246,15 @@ class Quota(Obligation):
             for department, kind, day in firsts.iter_rows():
                 book.kinds_since.setdefault(department, {})[kind] = day
         if self.area_activities_by is not None:
-            regions = ctx.department_table.select("id", "region").iter_rows()
-            place = {department: "/".join(region) for department, region in regions}
-            organisers = ctx.selected(self.area_activities_by)
-            book.organisers_of = lambda department: [
-                o for o in organisers if o != department and within(place[department], place[o])
-            ]
+            table = ctx.department_table.unique("id", keep="first", maintain_order=True)
+            book.departments = {row["id"]: row for row in table.iter_rows(named=True)}
         return book
 
     def judged(self, item: Item, book: Tallies, today: date) -> Judged:
         assert item.first is not None and item.last is not None
         inside: list[Counted] = []
         after_due = 0
-        for source in (item.department, *book.organisers_of(item.department)):
+        for source in (item.department, *self.organisers_of(book, item.department)):
             for counted in book.records.of(source).values():
                 if self.by_label and counted.label is not None:  # naming its period
                     if counted.label == item.period:
@@ -291,6 +287,29 @@ class Quota(Obligation):
 
     def item_id(self, item: Item) -> str:
         return self.item
+
+    def place(self, book: Tallies, department: str) -> str | None:
+        row = book.departments.get(department)
+        return None if row is None else "/".join(row["region"])
+
+    def is_organiser(self, book: Tallies, department: str) -> bool:
+        row = book.departments.get(department)
+        selector = self.area_activities_by
+        return selector is not None and row is not None and selector.matches(DepartmentView.of(row))
+
+    def organisers_of(self, book: Tallies, department: str) -> list[str]:
+        """The organisers whose activities count for ``department`` as well (kept until a
+        department changes)."""
+        if self.area_activities_by is None:
+            return []
+        if department not in book.area:
+            if book.organisers is None:
+                book.organisers = [d for d in book.departments if self.is_organiser(book, d)]
+            place = self.place(book, department)
+            book.area[department] = [
+                o for o in book.organisers if o != department and within(place, self.place(book, o))
+            ]
+        return book.area[department]
 
     def shown(self, figures: dict[str, Any]) -> dict[str, Any]:
         """The figures the rule shows: ``after_due`` for a quota once by a day, the kinds of
@@ -415,19 +434,17 @@ class Counted:
     label: str | None
 
 
-def no_organisers(department: str) -> list[str]:
-    return []
-
-
 class Tallies:
     """What a quota's items count: the records by department, the first day of each kind
     of action by department (``covers_action_kinds_since``), and the organisers whose
-    records count for a department too (``area_activities_by``)."""
+    records count for a department too (``area_activities_by``: read from the departments)."""
 
     def __init__(self) -> None:
         self.records: ByDepartment[str, Counted] = ByDepartment()
         self.kinds_since: dict[str, dict[str, date]] = {}
-        self.organisers_of: Callable[[str], list[str]] = no_organisers
+        self.departments: Mapping[str, dict[str, Any]] = {}
+        self.organisers: list[str] | None = None
+        self.area: dict[str, list[str]] = {}  # department -> organisers counting for it
 
 
 class QuotaTracker(ScheduleTracker, follows=Quota):
@@ -445,9 +462,7 @@ class QuotaTracker(ScheduleTracker, follows=Quota):
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
         self.since = self.rule.covers_action_kinds_since
-        self.organisers: list[str] | None = None  # area_activities_by: kept until one changes
-        if self.rule.area_activities_by is not None:
-            self.book.organisers_of = self.organisers_of
+        self.book.departments = self.state.departments
 
     def reading(self) -> frozenset[str]:
         counted = "activities" if self.rule.activity is not None else "submissions"
@@ -457,7 +472,8 @@ class QuotaTracker(ScheduleTracker, follows=Quota):
         if change.record_type == "actions":  # the common case first: an action is cheap
             return self.on_action(change.row)
         if change.record_type == "departments":
-            self.organisers = None
+            self.book.organisers = None
+            self.book.area.clear()
         observations = list(super().on_change(change))
         if change.record_type == "departments" and self.rule.area_activities_by is not None:
             # a department moving in or out of an organiser's area, or becoming one
@@ -474,31 +490,15 @@ class QuotaTracker(ScheduleTracker, follows=Quota):
             o for d in dict.fromkeys([*departments, *reached]) for o in self.judge_department(d)
         ]
 
-    def place(self, department: str) -> str | None:
-        row = self.state.departments.get(department)
-        return None if row is None else "/".join(row["region"])
-
-    def is_organiser(self, department: str) -> bool:
-        selector = self.rule.area_activities_by
-        row = self.state.departments.get(department)
-        return selector is not None and row is not None and selector.matches(DepartmentView.of(row))
-
     def area_of(self, organiser: str) -> list[str]:
         """The departments owing items whose area ``organiser`` organises (none unless it is
         one of ``area_activities_by``)."""
-        if not self.is_organiser(organiser):
+        if not self.rule.is_organiser(self.book, organiser):
             return []
-        area = self.place(organiser)
-        return [d for d in self.items if d != organiser and within(self.place(d), area)]
-
-    def organisers_of(self, department: str) -> list[str]:
-        """The organisers whose activities count for ``department`` as well."""
-        if self.rule.area_activities_by is None:
-            return []
-        if self.organisers is None:
-            self.organisers = [o for o in self.state.departments if self.is_organiser(o)]
-        place = self.place(department)
-        return [o for o in self.organisers if o != department and within(place, self.place(o))]
+        area = self.rule.place(self.book, organiser)
+        return [
+            d for d in self.items if d != organiser and within(self.rule.place(self.book, d), area)
+        ]
 
     def on_action(self, row: dict[str, Any]) -> Iterable[Observation]:
         assert self.since is not None

@@ -21,7 +21,6 @@ from ._deliverables import (
     DeliverableFigures,
     DeliverableKind,
     DeliverableTracking,
-    Delivery,
     Submissions,
 )
 from ._schedule import Item, span, stage_of_value
@@ -118,12 +117,8 @@ class RelativeDeliverable(DeliverableKind):
                 latest = max(latest or (day, number, event.period), (day, number, event.period))
         return latest[2] if latest else None
 
-    def figure_values(self, item: Item, found: Delivery) -> dict[str, Any]:
-        return {
-            **super().figure_values(item, found),
-            "activity_on": iso(item.activity_on),
-            "months": self.months,
-        }
+    def more_figures(self, item: Item) -> dict[str, Any]:
+        return {"activity_on": iso(item.activity_on), "months": self.months}
 
     def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
         zh, en = super().describe(subject_id, figures)
