@@ -56,6 +56,15 @@ def plain_title(title: str) -> str:
     return re.sub(TITLE_PUNCTUATION, "", title)
 
 
+class Submissions:
+    """What a deliverable's items count: its submissions by department, and for one due after
+    an activity, the first day of each event's activity by department."""
+
+    def __init__(self) -> None:
+        self.submissions: ByDepartment[str, dict[str, Any]] = ByDepartment()
+        self.first_activity: dict[tuple[str, str], date] = {}  # (department, period) -> day
+
+
 class DeliverableFigures(Figures):
     obligation: str = figure("应交成果", "deliverable")
     period: str | None = figure("期间", "period")
@@ -86,6 +95,7 @@ class DeliverableKind(Obligation):
 
     record_type: ClassVar[str] = "submissions"
     figures: ClassVar[type[Figures]] = DeliverableFigures
+    book: ClassVar[type[Any]] = Submissions
     matches_period: ClassVar[bool] = True
     """A submission counts for the period it names (or is read as being for); a one-off's
     submissions count whatever period they name."""
@@ -112,20 +122,14 @@ class DeliverableKind(Obligation):
             }
         )
 
-    def book_records(self) -> list[tuple[str, str]]:
-        return [("submissions", "submitted_on")]
-
-    def book(self) -> Submissions:
-        return Submissions()
+    def book_records(self) -> list[tuple[str, str, pl.Expr]]:
+        return [("submissions", "submitted_on", pl.col("obligation") == self.obligation)]
 
     def hold(
         self, book: Submissions, record_type: str, row: dict[str, Any], key: Hashable
     ) -> list[Any]:
         ours = row["obligation"] == self.obligation
         return book.submissions.put(key, row["department"], row if ours else None)
-
-    def narrowed(self, record_type: str, table: pl.DataFrame) -> pl.DataFrame:
-        return table.filter(pl.col("obligation") == self.obligation)
 
     def period_for(self, day: date) -> str | None:
         """The period a submission without one counts for, read from its day."""
@@ -288,15 +292,6 @@ class DeliverableKind(Obligation):
 
 
 # -- the monitor: an item's submissions as they arrive ------------------------------------------
-
-
-class Submissions:
-    """What a deliverable's items count: its submissions by department, and for one due after
-    an activity, the first day of each event's activity by department."""
-
-    def __init__(self) -> None:
-        self.submissions: ByDepartment[str, dict[str, Any]] = ByDepartment()
-        self.first_activity: dict[tuple[str, str], date] = {}  # (department, period) -> day
 
 
 class DeliverableTracking(ScheduleTracker):

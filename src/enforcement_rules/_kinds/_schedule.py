@@ -240,12 +240,12 @@ class Obligation(RecordsAsked):
         the departments."""
         raise NotImplementedError
 
-    def book_records(self) -> list[tuple[str, str]]:
-        """The record types whose records the book holds, each with the column dating them."""
-        raise NotImplementedError
+    book: ClassVar[type[Any]]
+    """The book of what the items count."""
 
-    def book(self) -> Any:
-        """An empty book of what the items count."""
+    def book_records(self) -> list[tuple[str, str, pl.Expr]]:
+        """The record types whose records the book holds, each with the column dating them
+        and which of them it may hold (a filter before each is held)."""
         raise NotImplementedError
 
     def hold(self, book: Any, record_type: str, row: dict[str, Any], key: Hashable) -> list[Any]:
@@ -271,15 +271,11 @@ class Obligation(RecordsAsked):
     def filled(self, ctx: Context) -> Any:
         """The book of the records as of the day (each row its own record)."""
         book = self.book()
-        for record_type, column in self.book_records():
-            table = dated(ctx.records.table(record_type), column, ctx.as_of)
-            for number, row in enumerate(self.narrowed(record_type, table).iter_rows(named=True)):
+        for record_type, column, which in self.book_records():
+            table = dated(ctx.records.table(record_type), column, ctx.as_of).filter(which)
+            for number, row in enumerate(table.iter_rows(named=True)):
                 self.hold(book, record_type, row, number)
         return book
-
-    def narrowed(self, record_type: str, table: pl.DataFrame) -> pl.DataFrame:
-        """The records of ``table`` the book may hold (a filter before each is held)."""
-        return table
 
     def every_item(self, ctx: Context) -> tuple[list[Item], list[Judged], pl.DataFrame]:
         """Every item of the rule as of the day, its judgement and its event as a row."""

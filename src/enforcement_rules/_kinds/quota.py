@@ -98,6 +98,31 @@ class QuotaFigures(Figures):
     uncovered: list[str] | None = figure("未覆盖的类型", "kinds not covered", None)
 
 
+@dataclass(frozen=True, slots=True)
+class Counted:
+    """A record a quota counts: its id, its day, how many times it counts, the enforcement
+    kinds it covered, and the period it names (a submission)."""
+
+    record: str
+    day: date
+    count: int
+    covers: tuple[str, ...]
+    label: str | None
+
+
+class Tallies:
+    """What a quota's items count: the records by department, the first day of each kind
+    of action by department (``covers_action_kinds_since``), and the organisers whose
+    records count for a department too (``area_activities_by``: read from the departments)."""
+
+    def __init__(self) -> None:
+        self.records: ByDepartment[str, Counted] = ByDepartment()
+        self.kinds_since: dict[str, dict[str, date]] = {}
+        self.departments: Mapping[str, dict[str, Any]] = {}
+        self.organisers: list[str] | None = None
+        self.area: dict[str, list[str]] = {}  # department -> organisers counting for it
+
+
 class Quota(Obligation):
     """At least ``minimum`` activities of a kind (or submissions of a deliverable) by each
     department in scope, ``per`` calendar quarter, calendar year, or ``once`` by ``due``."""
@@ -131,6 +156,7 @@ class Quota(Obligation):
 
     record_type: ClassVar[str] = "activities"
     figures: ClassVar[type[Figures]] = QuotaFigures
+    book: ClassVar[type[Any]] = Tallies
 
     @model_validator(mode="after")
     def _consistent(self) -> Quota:
@@ -206,18 +232,10 @@ class Quota(Obligation):
 
     # -- what the items count, for both evaluators ----------------------------------------
 
-    def book_records(self) -> list[tuple[str, str]]:
+    def book_records(self) -> list[tuple[str, str, pl.Expr]]:
         if self.obligation is not None:
-            return [("submissions", "submitted_on")]
-        return [("activities", "date")]
-
-    def book(self) -> Tallies:
-        return Tallies()
-
-    def narrowed(self, record_type: str, table: pl.DataFrame) -> pl.DataFrame:
-        if record_type == "submissions":
-            return table.filter(pl.col("obligation") == self.obligation)
-        return table.filter(pl.col("kind") == self.item)
+            return [("submissions", "submitted_on", pl.col("obligation") == self.obligation)]
+        return [("activities", "date", pl.col("kind") == self.item)]
 
     def counted(self, record_type: str, row: dict[str, Any]) -> Counted | None:
         """What the quota counts of a record; ``None`` when it does not count it."""
@@ -420,31 +438,6 @@ class Quota(Obligation):
                 pl.lit(self.stage, dtype=pl.String).alias("stage"),
             )
         }
-
-
-@dataclass(frozen=True, slots=True)
-class Counted:
-    """A record a quota counts: its id, its day, how many times it counts, the enforcement
-    kinds it covered, and the period it names (a submission)."""
-
-    record: str
-    day: date
-    count: int
-    covers: tuple[str, ...]
-    label: str | None
-
-
-class Tallies:
-    """What a quota's items count: the records by department, the first day of each kind
-    of action by department (``covers_action_kinds_since``), and the organisers whose
-    records count for a department too (``area_activities_by``: read from the departments)."""
-
-    def __init__(self) -> None:
-        self.records: ByDepartment[str, Counted] = ByDepartment()
-        self.kinds_since: dict[str, dict[str, date]] = {}
-        self.departments: Mapping[str, dict[str, Any]] = {}
-        self.organisers: list[str] | None = None
-        self.area: dict[str, list[str]] = {}  # department -> organisers counting for it
 
 
 class QuotaTracker(ScheduleTracker, follows=Quota):

@@ -65,13 +65,9 @@ class RelativeDeliverable(DeliverableKind):
             for e in self.after
         ]
 
-    def book_records(self) -> list[tuple[str, str]]:
-        return [*super().book_records(), ("activities", "date")]
-
-    def narrowed(self, record_type: str, table: pl.DataFrame) -> pl.DataFrame:
-        if record_type == "submissions":
-            return super().narrowed(record_type, table)
-        return table.filter(pl.col("kind") == parse_enum(ActivityKind, self.after_activity).value)
+    def book_records(self) -> list[tuple[str, str, pl.Expr]]:
+        activity = pl.col("kind") == parse_enum(ActivityKind, self.after_activity).value
+        return [*super().book_records(), ("activities", "date", activity)]
 
     def hold(
         self, book: Submissions, record_type: str, row: dict[str, Any], key: Hashable

@@ -117,6 +117,20 @@ class TaskTableFigures(Figures):
     reports: int = figure("完成记录数", "reports")
 
 
+def nobody(key: str) -> Any:
+    return set()
+
+
+class Reports:
+    """What a task table's items count: the reports by (task, department), a department's
+    units, and the departments owing a task."""
+
+    def __init__(self) -> None:
+        self.reports: ByDepartment[tuple[str, str], tuple[date, str]] = ByDepartment()
+        self.units_of: Callable[[str], set[str]] = nobody
+        self.owing: Callable[[str], list[str]] = nobody
+
+
 class TaskTable(Obligation):
     """A task table: ``units`` names each responsible unit with a selector; ``tasks`` lists
     every row with its quote, units and deadline."""
@@ -128,6 +142,7 @@ class TaskTable(Obligation):
     subject_type: ClassVar[str] = "task"
     record_type: ClassVar[str] = "task_reports"
     figures: ClassVar[type[Figures]] = TaskTableFigures
+    book: ClassVar[type[Any]] = Reports
 
     @model_validator(mode="after")
     def _consistent(self) -> TaskTable:
@@ -209,11 +224,8 @@ class TaskTable(Obligation):
 
     # -- what the items count, for both evaluators ----------------------------------------
 
-    def book_records(self) -> list[tuple[str, str]]:
-        return [("task_reports", "completed_on")]
-
-    def book(self) -> Reports:
-        return Reports()
+    def book_records(self) -> list[tuple[str, str, pl.Expr]]:
+        return [("task_reports", "completed_on", pl.lit(True))]
 
     def hold(
         self, book: Reports, record_type: str, row: dict[str, Any], key: Hashable
@@ -390,20 +402,6 @@ class TaskTable(Obligation):
                 pl.lit("任务完成情况报告").alias("evidence"),
             )
         }
-
-
-def nobody(key: str) -> Any:
-    return set()
-
-
-class Reports:
-    """What a task table's items count: the reports by (task, department), a department's
-    units, and the departments owing a task."""
-
-    def __init__(self) -> None:
-        self.reports: ByDepartment[tuple[str, str], tuple[date, str]] = ByDepartment()
-        self.units_of: Callable[[str], set[str]] = nobody
-        self.owing: Callable[[str], list[str]] = nobody
 
 
 class TaskTableTracker(ScheduleTracker, follows=TaskTable):
