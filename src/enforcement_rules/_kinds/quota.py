@@ -266,6 +266,7 @@ class Quota(Obligation):
         if self.area_activities_by is not None:
             table = ctx.department_table.unique("id", keep="first", maintain_order=True)
             book.departments = {row["id"]: row for row in table.iter_rows(named=True)}
+            book.organisers = ctx.selected(self.area_activities_by)
         return book
 
     def judged(self, item: Item, book: Tallies, today: date) -> Judged:

@@ -245,9 +245,12 @@ class TaskTable(Obligation):
             for department in set(ctx.selected(selector)).intersection(departments):
                 units.setdefault(department, set()).add(name)
         book.units_of = lambda department: units.get(department, set())
-        book.owing = lambda task_id: [
-            d for d in departments if units.get(d, set()) & set(self.tasks_by_id[task_id].units)
-        ]
+        owing = {
+            task.id: [d for d in departments if units.get(d, set()).intersection(task.units)]
+            for task in self.tasks
+            if task.area_wide
+        }
+        book.owing = owing.__getitem__
         return book
 
     def items_of(self, department: str, periods: list[dict[str, Any]], book: Reports) -> list[Item]:
