@@ -13,6 +13,7 @@ Asia/Shanghai.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Hashable, Iterable
 from datetime import date
@@ -51,6 +52,7 @@ OUTCOMES = {"met": 0.86, "late": 0.06, "incomplete": 0.03}
 """Shares of a synthetic item's outcome; what is left is missing."""
 
 
+@functools.lru_cache(maxsize=4096)
 def plain_title(title: str) -> str:
     """A section title without punctuation and spaces, as it is compared."""
     return re.sub(TITLE_PUNCTUATION, "", title)
@@ -158,7 +160,7 @@ class DeliverableKind(Obligation):
         published = min(
             (p for s in subs if (p := s["published_on"]) is not None and p <= today), default=None
         )
-        titles = {plain_title(t): t for t in self.required_sections}
+        titles = self.titles
         arrived: dict[str, date] = {}
         for s in subs:
             for plain in map(plain_title, s["sections"]):
@@ -173,22 +175,29 @@ class DeliverableKind(Obligation):
             "done_on": ordinal(done),
             "due_day": item.due.toordinal(),
         }
-        figures = {
-            "obligation": self.obligation,
-            "period": item.period,
-            "due": iso(item.due),
-            "submitted": iso(submitted),
-            "submitted_moment": moment,
-            "submissions": len(subs),
-            "completed": iso(done),
-            "missing_sections": [t for plain, t in titles.items() if plain not in arrived],
-            "published": iso(published),
-        }
-        return fields, lambda: self.shown(self.figures.of(**figures, **self.more_figures(item)))
+        return fields, lambda: self.shown(
+            self.figures.of(
+                obligation=self.obligation,
+                period=item.period,
+                due=iso(item.due),
+                submitted=iso(submitted),
+                submitted_moment=moment,
+                submissions=len(subs),
+                completed=iso(done),
+                missing_sections=[t for plain, t in titles.items() if plain not in arrived],
+                published=iso(published),
+                **self.more_figures(item),
+            )
+        )
 
     def more_figures(self, item: Item) -> dict[str, Any]:
         """The figures a kind shows beside the deliverable's."""
         return {}
+
+    @functools.cached_property
+    def titles(self) -> dict[str, str]:
+        """The required sections by their titles as compared."""
+        return {plain_title(t): t for t in self.required_sections}
 
     def item_id(self, item: Item) -> str:
         return self.obligation

@@ -289,20 +289,20 @@ class Quota(Obligation):
             kinds = book.kinds_since.get(item.department, {})
             action_kinds = sorted(k for k, first in kinds.items() if first <= item.due)
         uncovered = [k for k in action_kinds if k not in covered]
-        figures = {
-            "period": item.period,
-            "from": iso(item.first),
-            "to": iso(item.last),
-            "due": iso(item.due),
-            "count": count,
-            "required": self.minimum,
-            "records": sorted(c.record for c in inside),
-            "after_due": after_due,
-            "action_kinds": action_kinds,
-            "uncovered": uncovered,
-        }
         fields = {"counted": count, "total": count + after_due, "uncovered_kinds": len(uncovered)}
-        return fields, lambda: self.shown(QuotaFigures.of(**figures))
+        return fields, lambda: self.shown(
+            QuotaFigures.of(
+                period=item.period,
+                **{"from": iso(item.first), "to": iso(item.last)},
+                due=iso(item.due),
+                count=count,
+                required=self.minimum,
+                records=sorted(c.record for c in inside),
+                after_due=after_due,
+                action_kinds=action_kinds,
+                uncovered=uncovered,
+            )
+        )
 
     def item_id(self, item: Item) -> str:
         return self.item
