@@ -37,9 +37,9 @@ from .._live._base import (
     passed,
 )
 from .._rulebase import Context, Period, RuleBase, Status
+from .._semantics import valid
 from .._vocab import Employment, label
 from ._campaign import live_municipal, municipal_departments, scope_link
-from ._certified import with_certified
 from ._contest import contest_teams
 from ._words import listed
 from .campaign_scope import CampaignScope
@@ -141,13 +141,19 @@ class ContestTeams(RuleBase):
             .rename({"members": "officer"})
             .filter(pl.col("officer").is_not_null())
         )
-        members = with_certified(members, ctx.records.certificates, "date").sort("team", "officer")
-        named = ctx.officers.filter(pl.col("id").is_in(members["officer"].implode()))
+        members = members.sort("team", "officer")
+        ids = members["officer"].implode()
+        named = ctx.officers.filter(pl.col("id").is_in(ids))
         officers = {row["id"]: row for row in named.iter_rows(named=True)}
+        held: dict[str, list[dict[str, Any]]] = {}
+        certificates = ctx.records.certificates.filter(pl.col("officer").is_in(ids))
+        for certificate in certificates.iter_rows(named=True):
+            held.setdefault(certificate["officer"], []).append(certificate)
         failing: dict[str, list[dict[str, Any]]] = {}
-        for team, department, officer, certified in members.select(
-            "team", "department", "officer", "certified"
+        for team, department, day, officer in members.select(
+            "team", "department", "date", "officer"
         ).iter_rows():
+            certified = day is not None and any(valid(c, day) for c in held.get(officer, []))
             problems = self.problems(officers.get(officer), department, certified)
             if problems:
                 failing.setdefault(team, []).append({"officer": officer, "problems": problems})
