@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from typing import Any, ClassVar, Literal, TypeVar
+from typing import Any, ClassVar, Literal
 
 import polars as pl
 from pydantic import Field, model_validator
@@ -33,8 +33,6 @@ from ._campaign import live_municipal, municipal_departments, scope_link
 from ._decisions import by_due, clock, findings, live_clock
 from ._words import listed
 
-T = TypeVar("T")
-
 # What each field of a register entry stands for: (Chinese, English).
 PARTS: dict[str, tuple[str, str]] = {
     "legal_basis": ("法律、法规依据", "legal basis"),
@@ -52,11 +50,8 @@ ENTRY_WORDS = {
 }
 
 
-def basis_level_of(basis: str | None, stated: str | None) -> str | None:
-    """The level of an entry's legal basis as a value: as stated, else read from its title
-    (``_legal_basis``), else ``None``."""
-    level = level_of(basis, stated)
-    return None if level is None else level.value
+BASIS_FIGURES = ("legal_basis", "basis_level")
+"""The figures a finding shows only where the rule names ``basis_levels``."""
 
 
 class RegisterCompletenessFigures(Figures):
@@ -120,43 +115,42 @@ class RegisterCompleteness(RuleBase):
             return {Status.INCOMPLETE.value: lacking}
         return by_due(lacking, Status.INCOMPLETE)
 
-    def shown(self, figures: dict[str, T]) -> dict[str, T]:
-        """The figures a finding shows: the basis and its level only where the rule names
-        ``basis_levels``."""
-        if self.basis_levels:
-            return figures
-        return {k: v for k, v in figures.items() if k not in ("legal_basis", "basis_level")}
-
-    def lacking(self, entry: Mapping[str, Any], level: str | None, today: date | None) -> list[str]:
-        """The required parts an entry (its basis of ``level``) lacks on ``today``: a part
-        dated after it is not there yet."""
+    def judged(self, entry: Mapping[str, Any], today: date | None) -> tuple[int, dict[str, Any]]:
+        """How many required parts an entry lacks on ``today`` (a part dated after it is not
+        there yet), and its figures: both evaluators judge an entry this way."""
+        level = level_of(entry["legal_basis"], entry["basis_level"])
+        read = None if level is None else level.value
 
         def lacks(part: str) -> bool:
             value = entry[part]
             if isinstance(value, date):
                 return today is None or value > today
-            return value is None or (part == "legal_basis" and self.basis_falls_short(level))
+            return value is None or (part == "legal_basis" and self.basis_falls_short(read))
 
-        return [part for part in self.required if lacks(part)]
+        lacking = [part for part in self.required if lacks(part)]
+        figures = RegisterCompletenessFigures.of(
+            name=entry[NAMED_BY[self.record_type]],
+            lacking=lacking,
+            legal_basis=entry["legal_basis"],
+            basis_level=read,
+        )
+        if not self.basis_levels:
+            figures = {k: v for k, v in figures.items() if k not in BASIS_FIGURES}
+        return len(lacking), figures
 
     def check(self, ctx: Context) -> pl.DataFrame:
         departments = municipal_departments(self, self.campaign_scope, ctx)
         entries = ctx.records.table(self.record_type).filter(
             pl.col("department").is_in(departments)
         )
-        levels = [
-            basis_level_of(*r) for r in entries.select("legal_basis", "basis_level").iter_rows()
-        ]
-        lacking = [
-            self.lacking(entry, level, ctx.as_of)
-            for entry, level in zip(entries.iter_rows(named=True), levels, strict=True)
-        ]
-        rows = entries.with_columns(
-            pl.Series("basis_read", levels, dtype=pl.String),
-            pl.Series("lacking", lacking, dtype=pl.List(pl.String)),
-            pl.Series("parts_lacking", [len(parts) for parts in lacking], dtype=pl.Int64),
+        judged = [self.judged(entry, ctx.as_of) for entry in entries.iter_rows(named=True)]
+        rows = entries.select("id", "department").with_columns(
+            pl.Series("parts_lacking", [lacking for lacking, _ in judged], dtype=pl.Int64),
+            pl.Series("figures", [figures for _, figures in judged]),
             **clock(ctx.as_of, self.due),
         )
+        keys = RegisterCompletenessFigures.figure_keys()
+        shown = [key for key in keys if self.basis_levels or key not in BASIS_FIGURES]
         return findings(
             self,
             ctx,
@@ -164,13 +158,7 @@ class RegisterCompleteness(RuleBase):
             subject="id",
             subject_type=self.record_type.removesuffix("s"),
             due=self.due,
-            figures=self.shown(
-                RegisterCompletenessFigures.columns(
-                    "lacking legal_basis",
-                    name=pl.col(NAMED_BY[self.record_type]),
-                    basis_level=pl.col("basis_read"),
-                )
-            ),
+            figures={key: pl.col("figures").struct.field(key) for key in shown},
         )
 
     def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
@@ -229,25 +217,15 @@ class RegisterCompletenessTracker(Tracker, follows=RegisterCompleteness):
         counted = live_municipal(self.state, self.rule, self.pack, self.rule.campaign_scope)
         if entry["department"] not in counted:
             return self.outside(entry["id"])
-        today = self.state.today
-        level = basis_level_of(entry["legal_basis"], entry["basis_level"])
         for part in self.rule.required:  # a part dated after the clock's day: judged again then
             if isinstance(entry[part], date):
                 self.alarms.at(start_moment(entry[part]), entry["id"], self.state.now)
-        lacking = self.rule.lacking(entry, level, today)
-        event = {"parts_lacking": len(lacking), **live_clock(self.state, self.rule.due)}
+        lacking, figures = self.rule.judged(entry, self.state.today)
         return self.labelled(
             entry["id"],
             entry["department"],
-            event,
-            lambda: self.rule.shown(
-                RegisterCompletenessFigures.of(
-                    name=entry[NAMED_BY[self.rule.record_type]],
-                    lacking=lacking,
-                    legal_basis=entry["legal_basis"],
-                    basis_level=level,
-                )
-            ),
+            {"parts_lacking": lacking, **live_clock(self.state, self.rule.due)},
+            lambda: figures,
             due=self.rule.due,
             subject_type=self.rule.record_type.removesuffix("s"),
         )
