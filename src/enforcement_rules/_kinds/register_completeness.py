@@ -30,7 +30,7 @@ from .._models import RECORD_TYPES
 from .._rulebase import Context, Period, RuleBase, Status
 from .._vocab import BasisLevel, label
 from ._campaign import live_municipal, municipal_departments, scope_link
-from ._decisions import by_due, clock, findings, live_clock
+from ._decisions import by_due, judged_findings, live_clock
 from ._words import listed
 
 # What each field of a register entry stands for: (Chinese, English).
@@ -48,10 +48,6 @@ ENTRY_WORDS = {
     "monitoring_devices": ("电子技术监控设备", "Monitoring device"),
     "entrustments": ("委托执法", "Entrustment"),
 }
-
-
-BASIS_FIGURES = ("legal_basis", "basis_level")
-"""The figures a finding shows only where the rule names ``basis_levels``."""
 
 
 class RegisterCompletenessFigures(Figures):
@@ -115,7 +111,9 @@ class RegisterCompleteness(RuleBase):
             return {Status.INCOMPLETE.value: lacking}
         return by_due(lacking, Status.INCOMPLETE)
 
-    def judged(self, entry: Mapping[str, Any], today: date | None) -> tuple[int, dict[str, Any]]:
+    def judged(
+        self, entry: Mapping[str, Any], today: date | None
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
         """How many required parts an entry lacks on ``today`` (a part dated after it is not
         there yet), and its figures: both evaluators judge an entry this way."""
         level = level_of(entry["legal_basis"], entry["basis_level"])
@@ -134,32 +132,21 @@ class RegisterCompleteness(RuleBase):
             legal_basis=entry["legal_basis"],
             basis_level=read,
         )
-        if not self.basis_levels:
-            figures = {k: v for k, v in figures.items() if k not in BASIS_FIGURES}
-        return len(lacking), figures
+        if not self.basis_levels:  # the basis and its level shown only where levels are named
+            figures = {k: v for k, v in figures.items() if k not in ("legal_basis", "basis_level")}
+        return {"parts_lacking": len(lacking)}, figures
 
     def check(self, ctx: Context) -> pl.DataFrame:
         departments = municipal_departments(self, self.campaign_scope, ctx)
         entries = ctx.records.table(self.record_type).filter(
             pl.col("department").is_in(departments)
         )
-        judged = [self.judged(entry, ctx.as_of) for entry in entries.iter_rows(named=True)]
-        rows = entries.select("id", "department").with_columns(
-            pl.Series("parts_lacking", [lacking for lacking, _ in judged], dtype=pl.Int64),
-            pl.Series("figures", [figures for _, figures in judged]),
-            **clock(ctx.as_of, self.due),
-        )
-        keys = RegisterCompletenessFigures.figure_keys()
-        shown = [key for key in keys if self.basis_levels or key not in BASIS_FIGURES]
-        return findings(
-            self,
-            ctx,
-            rows,
-            subject="id",
-            subject_type=self.record_type.removesuffix("s"),
-            due=self.due,
-            figures={key: pl.col("figures").struct.field(key) for key in shown},
-        )
+        judged = [
+            (entry["id"], entry["department"], *self.judged(entry, ctx.as_of))
+            for entry in entries.iter_rows(named=True)
+        ]
+        subject_type = self.record_type.removesuffix("s")
+        return judged_findings(self, ctx, judged, subject_type=subject_type, due=self.due)
 
     def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
         entry_zh, entry_en = ENTRY_WORDS[self.record_type]
@@ -220,11 +207,11 @@ class RegisterCompletenessTracker(Tracker, follows=RegisterCompleteness):
         for part in self.rule.required:  # a part dated after the clock's day: judged again then
             if isinstance(entry[part], date):
                 self.alarms.at(start_moment(entry[part]), entry["id"], self.state.now)
-        lacking, figures = self.rule.judged(entry, self.state.today)
+        event, figures = self.rule.judged(entry, self.state.today)
         return self.labelled(
             entry["id"],
             entry["department"],
-            {"parts_lacking": lacking, **live_clock(self.state, self.rule.due)},
+            event | live_clock(self.state, self.rule.due),
             lambda: figures,
             due=self.rule.due,
             subject_type=self.rule.record_type.removesuffix("s"),
