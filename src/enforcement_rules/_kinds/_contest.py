@@ -1,14 +1,23 @@
 """What the contest kinds share: the teams as of a day, competition ranks, ties at a cut-off
-place, and the teams the monitor holds as the same table ``evaluate`` reads."""
+place, and the rules judged on the whole contest's standings (``StandingsRule``), which the
+batch and the monitor gather alike: the monitor ranks the teams it holds as ``evaluate``
+ranks the records' teams."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from functools import partial
+from typing import Any, ClassVar
 
 import polars as pl
 
-from .._rulebase import Context
+from .._dates import local_day
+from .._findings import empty_findings
+from .._live._base import Change, Observation, Tracker
+from .._rulebase import Context, RuleBase
+from ._decisions import findings
 
 # Placement of a team after the preliminary round.
 FINALIST = "finalist"
@@ -97,3 +106,78 @@ def ties_at(ranked: pl.DataFrame, cuts: list[int], stage: str, score: str) -> pl
         .select(list(TIE_SCHEMA))
         .sort("cut")
     )
+
+
+class StandingsRule(RuleBase):
+    """A rule judged on the standings of every contest team dated by the day. A kind gives
+    its ``standings`` (one row per subject: ``subject``, ``department``, the fields its
+    decision reads, named in ``event``) and its figures as columns of them."""
+
+    event: ClassVar[tuple[str, ...]]
+
+    def standings(self, rules: Sequence[RuleBase], teams: pl.DataFrame) -> pl.DataFrame:
+        """The subjects' rows, from the teams (as ``contest_teams`` gives them) and the rules
+        of the rule's pack."""
+        raise NotImplementedError
+
+    def figure_columns(self) -> dict[str, pl.Expr]:
+        raise NotImplementedError
+
+    def check(self, ctx: Context) -> pl.DataFrame:
+        teams = contest_teams(ctx)
+        if teams.height == 0:
+            return empty_findings()
+        rows = self.standings(ctx.pack_of(self).rules, teams)
+        return findings(self, ctx, rows, subject="subject", figures=self.figure_columns())
+
+
+class StandingsTracker(Tracker):
+    """Keeps every contest team by id and gathers the rule's standings again (on the teams
+    dated on or before the clock's day) when a team arrives or the clock reaches a team's
+    day: the contest is small, so it is ranked whole each time. The figures are the batch's
+    columns of the same rows."""
+
+    reads: ClassVar[frozenset[str]] = frozenset({"departments", "contest_teams"})
+    rule: StandingsRule
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.teams: dict[str, dict[str, Any]] = {}
+        self.told: set[str] = set()
+
+    def on_change(self, change: Change) -> Iterable[Observation]:
+        if change.record_type == "contest_teams":
+            self.teams[change.row["id"]] = change.row
+        return self.rank()
+
+    def on_clock(self, before: datetime | None, after: datetime) -> Iterable[Observation]:
+        since = None if before is None else local_day(before)
+        today = local_day(after)
+        days = (t["date"] for t in self.teams.values())
+        if any((since is None or since < day) and day <= today for day in days):
+            return self.rank()
+        return ()
+
+    def rank(self) -> list[Observation]:
+        today = self.state.today
+        counted = [t for t in self.teams.values() if today is None or t["date"] <= today]
+        rows: list[dict[str, Any]] = []
+        if counted and self.departments():
+            columns = self.rule.figure_columns().items()
+            figures = pl.struct([e.alias(k) for k, e in columns]).struct.json_encode()
+            standings = self.rule.standings(self.pack.rules, held_teams(counted))
+            rows = standings.select(
+                "subject", "department", *self.rule.event, figures.alias("figures")
+            ).to_dicts()
+        now = {row["subject"] for row in rows}
+        observations = [self.outside(subject) for subject in sorted(self.told - now)]
+        self.told = now
+        return observations + [
+            self.observation(
+                row["subject"],
+                row["department"],
+                {key: row[key] for key in self.rule.event},
+                partial(json.loads, row["figures"]),
+            )
+            for row in rows
+        ]

@@ -14,7 +14,7 @@ Asia/Shanghai.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -31,19 +31,14 @@ from ._schedule import (
     ByDepartment,
     Draws,
     Item,
+    Judged,
     Obligation,
     Owed,
     ScheduleTracker,
-    dated,
     due_passed,
-    for_departments,
     not_yet_due,
     only,
     opened,
-    ordinal_of,
-    read_days,
-    schedule_frame,
-    with_event,
 )
 from ._words import listed
 
@@ -60,16 +55,6 @@ OUTCOMES = {"met": 0.86, "late": 0.06, "incomplete": 0.03}
 def plain_title(title: str) -> str:
     """A section title without punctuation and spaces, as it is compared."""
     return re.sub(TITLE_PUNCTUATION, "", title)
-
-
-def submissions_of(ctx: Context, obligation: str) -> pl.DataFrame:
-    """Submissions of one deliverable as of the day: ``department``, ``period``,
-    ``submitted_on`` (its day in Asia/Shanghai), ``submitted_on_moment``, ``sections``,
-    ``published_on`` (null when published after the as-of day)."""
-    table = ctx.records.table("submissions").filter(pl.col("obligation") == obligation)
-    return dated(table, "submitted_on", ctx.as_of).with_columns(
-        pl.when(pl.col("published_on") <= ctx.as_of).then(pl.col("published_on"))
-    )
 
 
 class DeliverableFigures(Figures):
@@ -128,127 +113,67 @@ class DeliverableKind(Obligation):
             }
         )
 
-    # -- the batch: every item's submissions at once -----------------------------------------
+    def book_records(self) -> list[tuple[str, str]]:
+        return [("submissions", "submitted_on")]
 
-    def items(self, ctx: Context) -> pl.DataFrame:
-        """Every department paired with every period."""
-        return for_departments(ctx.departments(self), self.periods(ctx.in_force(self), ctx.as_of))
+    def book(self) -> Submissions:
+        return Submissions()
+
+    def hold(
+        self, book: Submissions, record_type: str, row: dict[str, Any], key: Hashable
+    ) -> list[Any]:
+        ours = row["obligation"] == self.obligation
+        return book.submissions.put(key, row["department"], row if ours else None)
+
+    def narrowed(self, record_type: str, table: pl.DataFrame) -> pl.DataFrame:
+        return table.filter(pl.col("obligation") == self.obligation)
 
     def period_for(self, day: date) -> str | None:
-        """The period a submission without one counts for, read from its day (both
-        evaluators read it)."""
+        """The period a submission without one counts for, read from its day."""
         return None
 
-    def with_periods(self, subs: pl.DataFrame, items: pl.DataFrame) -> pl.DataFrame:
-        """Submissions with the period each counts for (its own, else read from its day)."""
-        read = read_days(subs, "submitted_on", self.period_for)
-        return subs.with_columns(pl.coalesce("period", read).alias("period"))
+    def period_of(
+        self, book: Submissions, department: str, submission: dict[str, Any]
+    ) -> str | None:
+        """The period a submission counts for: the one it names, else read from its day."""
+        period: str | None = submission["period"]
+        return period if period is not None else self.period_for(submission["submitted_on"])
 
-    def gathered(self, ctx: Context) -> pl.DataFrame:
-        items = self.items(ctx)
-        if items.height == 0:
-            return items
-        subs = self.with_periods(submissions_of(ctx, self.obligation), items)
-        key = ["department", "period"] if self.matches_period else ["department"]
-        first = subs.group_by(key).agg(
-            pl.col("submitted_on").min().alias("submitted_on"),
-            pl.col("submitted_on_moment")
-            .sort_by("submitted_on", "submitted_on_moment")
-            .first()
-            .alias("submitted_moment"),
-            pl.len().alias("submissions"),
-            pl.col("published_on").min().alias("published"),
-        )
-        first = self.with_sections(first, subs, key)
-        done = (
-            pl.when(pl.col("completed").is_not_null() & pl.col("published").is_not_null()).then(
-                pl.max_horizontal("completed", "published")
-            )
-            if self.must_publish
-            else pl.col("completed")
-        )
-        rows = (
-            items.join(first, on=key, how="left")
-            .with_columns(done.alias("done_date"), pl.col("submissions").fill_null(0))
-            .with_columns(
-                pl.col("submitted_on").is_not_null().alias("submitted"),
-                pl.col("done_date").is_not_null().alias("done"),
-                ordinal_of("done_date").alias("done_on"),
-                ordinal_of("due").alias("due_day"),
-            )
-        )
-        return with_event(rows, ctx.as_of)
-
-    def with_sections(
-        self, first: pl.DataFrame, subs: pl.DataFrame, key: list[str]
-    ) -> pl.DataFrame:
-        """``first`` with ``completed`` (the day every required section had arrived) and the
-        ``missing_sections``, in the rule's order."""
-        required = self.required_sections
-        if not required:
-            return first.with_columns(
-                pl.col("submitted_on").alias("completed"),
-                pl.lit([], dtype=pl.List(pl.String)).alias("missing_sections"),
-            )
-        # Titles match whatever their punctuation and spacing (存在的问题、原因分析及对策 is
-        # 存在的问题原因分析及对策): a spreadsheet cell splits lists at 、.
-        titles = {plain_title(t): t for t in required}
-        per_section = (
-            subs.select(*key, "submitted_on", "sections")
-            .explode("sections")
-            .with_columns(pl.col("sections").str.replace_all(TITLE_PUNCTUATION, ""))
-            .filter(pl.col("sections").is_in(list(titles)))
-            .group_by([*key, "sections"])
-            .agg(pl.col("submitted_on").min().alias("on"))
-        )
-        complete = per_section.group_by(key).agg(
-            pl.len().alias("present"),
-            pl.col("on").max().alias("all_sections_on"),
-            pl.col("sections").alias("present_sections"),
-        )
-        # The required list goes into a column first: a list literal on the left of
-        # set_difference does not broadcast over an empty frame. set_difference keeps no
-        # order: the missing titles are put back in the rule's order.
-        place = {plain: number for number, plain in enumerate(titles)}
-        title_at = dict(enumerate(titles.values()))
-        return (
-            first.join(complete, on=key, how="left")
-            .with_columns(pl.lit(list(titles), dtype=pl.List(pl.String)).alias("_required"))
-            .with_columns(
-                pl.when(pl.col("present") == len(required))
-                .then(pl.col("all_sections_on"))
-                .alias("completed"),
-                pl.col("_required")
-                .list.set_difference(pl.col("present_sections").fill_null([]))
-                .list.eval(pl.element().replace_strict(place, return_dtype=pl.Int64))
-                .list.sort()
-                .list.eval(pl.element().replace_strict(title_at, return_dtype=pl.String))
-                .alias("missing_sections"),
-            )
-        )
-
-    def figure_columns(self) -> dict[str, pl.Expr]:
-        return {
-            "obligation": pl.lit(self.obligation),
-            "period": pl.col("period"),
-            "due": pl.col("due"),
-            "submitted": pl.col("submitted_on"),
-            "submitted_moment": pl.col("submitted_moment"),
-            "submissions": pl.col("submissions"),
-            "completed": pl.col("done_date"),
-            "missing_sections": pl.col("missing_sections").fill_null(
-                pl.lit(self.required_sections, dtype=pl.List(pl.String))
-            ),
-            "published": pl.col("published"),
+    def judged(self, item: Item, book: Submissions, today: date) -> Judged:
+        held = book.submissions.of(item.department).values()
+        counted = [
+            s
+            for s in held
+            if not self.matches_period or self.period_of(book, item.department, s) == item.period
+        ]
+        found = delivery(self, counted, today)
+        fields = {
+            "submitted": found.submitted is not None,
+            "done": found.done is not None,
+            "done_on": ordinal(found.done),
+            "due_day": item.due.toordinal(),
         }
+        return fields, lambda: self.shown(self.figures.of(**self.figure_values(item, found)))
+
+    def figure_values(self, item: Item, found: Delivery) -> dict[str, Any]:
+        return {
+            "obligation": self.obligation,
+            "period": item.period,
+            "due": iso(item.due),
+            "submitted": iso(found.submitted),
+            "submitted_moment": found.submitted_moment,
+            "submissions": found.submissions,
+            "completed": iso(found.done),
+            "missing_sections": found.missing_sections,
+            "published": iso(found.published),
+        }
+
+    def item_id(self, item: Item) -> str:
+        return self.obligation
 
     def shown(self, figures: dict[str, Any]) -> dict[str, Any]:
         """The figures, without ``published`` unless the deliverable must be made public."""
         return only(figures, () if self.must_publish else ("published",))
-
-    def listed(self, frame: pl.DataFrame) -> pl.DataFrame:
-        figures = self.shown(self.figures.columns(**self.figure_columns()))
-        return schedule_frame(frame, rule=self, item=self.obligation, figures=figures)
 
     # -- in words ---------------------------------------------------------------------------
 
@@ -390,60 +315,27 @@ def delivery(rule: DeliverableKind, submissions: list[dict[str, Any]], today: da
     return Delivery(submitted, moment, len(submissions), done, missing, published)
 
 
+class Submissions:
+    """What a deliverable's items count: its submissions by department, and for one due after
+    an activity, the first day of each event's activity by department."""
+
+    def __init__(self) -> None:
+        self.submissions: ByDepartment[str, dict[str, Any]] = ByDepartment()
+        self.first_activity: dict[tuple[str, str], date] = {}  # (department, period) -> day
+
+
 class DeliverableTracking(ScheduleTracker):
     """A deliverable: each department in scope owes a submission of ``obligation`` in each
-    period, due on the period's due day; the tracker keeps the deliverable's submissions by
-    department."""
+    period, due on the period's due day."""
 
     rule: DeliverableKind
     reads: ClassVar[frozenset[str]] = frozenset({"departments", "submissions"})
 
-    def __init__(self, *args: Any) -> None:
-        super().__init__(*args)
-        self.submissions: ByDepartment[str, dict[str, Any]] = ByDepartment()
-
     def on_record(self, change: Change) -> Iterable[Observation]:
         row = change.row
-        ours = row["obligation"] == self.rule.obligation
-        departments = self.submissions.put(row["id"], row["department"], row if ours else None)
-        if ours and row["published_on"] is not None:
+        if row["obligation"] == self.rule.obligation and row["published_on"] is not None:
             self.wake_at(row["department"], row["published_on"])
-        return [o for d in departments for o in self.judge_department(d)]
-
-    def period_of(self, department: str, submission: dict[str, Any]) -> str | None:
-        """The period a submission counts for: the one it names, else read from its day."""
-        period: str | None = submission["period"]
-        return period if period is not None else self.rule.period_for(submission["submitted_on"])
-
-    def judge(self, item: Item) -> Observation:
-        held = self.submissions.of(item.department).values()
-        counted = [
-            s
-            for s in held
-            if not self.rule.matches_period or self.period_of(item.department, s) == item.period
-        ]
-        found = delivery(self.rule, counted, self.state.today or date.min)
-        return self.item_observation(
-            item,
-            lambda: self.rule.shown(self.rule.figures.of(**self.figure_values(item, found))),
-            submitted=found.submitted is not None,
-            done=found.done is not None,
-            done_on=ordinal(found.done),
-            due_day=item.due.toordinal(),
-        )
-
-    def figure_values(self, item: Item, found: Delivery) -> dict[str, Any]:
-        return {
-            "obligation": self.rule.obligation,
-            "period": item.period,
-            "due": iso(item.due),
-            "submitted": iso(found.submitted),
-            "submitted_moment": found.submitted_moment,
-            "submissions": found.submissions,
-            "completed": iso(found.done),
-            "missing_sections": found.missing_sections,
-            "published": iso(found.published),
-        }
+        return super().on_record(change)
 
 
 HOW = (

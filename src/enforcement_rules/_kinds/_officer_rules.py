@@ -5,7 +5,7 @@ record by record."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime
 from typing import Any, ClassVar
 
@@ -60,13 +60,9 @@ class YearRule(OfficerRule):
         raise NotImplementedError
 
     def check(self, ctx: Context) -> pl.DataFrame:
-        years = ctx.years(self)
-        if not years:
+        frame = year_table(ctx, self)
+        if frame.height == 0:
             return empty_findings()
-        frame = pl.DataFrame(
-            {"year": [y for y, _ in years], "due": [due_moment(date(y, 12, 31)) for y, _ in years]},
-            schema={"year": pl.Int32, "due": pl.Int64},
-        )
         officers = self.officers(ctx)
         # Only the counted officers' years are joined: a join on two keys hashes all of its
         # right side, every officer's years, at once.
@@ -99,6 +95,28 @@ class YearRule(OfficerRule):
         )
 
 
+def year_table(ctx: Context, rule: RuleBase) -> pl.DataFrame:
+    """The calendar years of the rule's period up to the as-of day, each with its end as a due
+    moment (``due``)."""
+    years = [year for year, _ in ctx.years(rule)]
+    return pl.DataFrame(
+        {"year": years, "due": [due_moment(date(y, 12, 31)) for y in years]},
+        schema={"year": pl.Int32, "due": pl.Int64},
+    )
+
+
+def years_passed(tracker: Tracker, before: datetime | None, after: datetime) -> list[int]:
+    """The years of the rule's period the clock moving from ``before`` to ``after`` reached or
+    ended."""
+    state, rule, pack = tracker.state, tracker.rule, tracker.pack
+    earlier = set(state.years_at(rule, pack, before))
+    return [
+        y
+        for y in state.years_at(rule, pack, after)
+        if y not in earlier or passed(before, after, last_moment(date(y, 12, 31)))
+    ]
+
+
 class DoneByDueFigures(Figures):
     """The figures of a rule met by a record by a due day; each kind adds the day of the first
     record after it (its ``after_due_figure``)."""
@@ -124,10 +142,23 @@ class DoneByDue(CountedToDue):
     ``due``. An officer who entered enforcement after ``due`` is not required; one whose first
     record came after it is ``late``; before ``due`` an officer without one is ``pending``.
 
-    A kind's ``figures`` extend ``DoneByDueFigures`` with ``after_due_figure``.
+    A kind's ``figures`` extend ``DoneByDueFigures`` with ``after_due_figure``; it names its
+    record (``record_words``, Chinese and English) and words a record after the due day
+    (``late_words``: templates of ``subject``, ``start``, ``due`` and ``after``).
     """
 
     after_due_figure: ClassVar[str]
+    record_words: ClassVar[tuple[str, str]]
+    late_words: ClassVar[tuple[str, str]]
+
+    def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
+        after = figures[self.after_due_figure]
+        zh, en = self.late_words if after else self.record_words
+        if not after:
+            zh = f"执法人员 {{subject}} 在 {{start}} 至 {{due}} 期间没有{zh}记录。"
+            en = f"Officer {{subject}} has no {en} between {{start}} and {{due}}."
+        words = {"subject": subject_id, "start": figures["counted_from"], "due": figures["due"]}
+        return zh.format(after=after, **words), en.format(after=after, **words)
 
     def decision(self, in_force: Period) -> Decision:
         """On an officer's ``in_time`` (a record from the start to the due day), ``after_due``
@@ -260,12 +291,7 @@ class YearTracker(OfficerTracker):
         return self.observe(pairs)
 
     def on_clock(self, before: datetime | None, after: datetime) -> Iterable[Observation]:
-        earlier = set(self.state.years_at(self.rule, self.pack, before))
-        years = [
-            y
-            for y in self.state.years_at(self.rule, self.pack, after)
-            if y not in earlier or passed(before, after, last_moment(date(y, 12, 31)))
-        ]
+        years = years_passed(self, before, after)
         return self.observe({(o, y) for y in years for o in self.state.officers})
 
     def observe(self, pairs: set[tuple[str, int]]) -> Iterator[Observation]:
@@ -282,11 +308,24 @@ class YearTracker(OfficerTracker):
     def observe_one(
         self, officer_id: str, year: int, officer: dict[str, Any] | None
     ) -> Observation:
-        raise NotImplementedError
+        if officer is None:
+            return self.outside(officer_id, str(year))
+        due = date(year, 12, 31)
+        event, figures = self.year_event(officer_id, year, officer)
+        return self.observation(
+            officer_id,
+            officer["department"],
+            event | live_clock(self.state, due),
+            figures,
+            period=str(year),
+            due=due,
+        )
 
-    def year_event(self, year: int, **fields: Any) -> dict[str, Any]:
-        """An officer-year's event: ``fields`` and the clock's (``due``: the year's end)."""
-        return fields | live_clock(self.state, date(year, 12, 31))
+    def year_event(
+        self, officer_id: str, year: int, officer: dict[str, Any]
+    ) -> tuple[dict[str, Any], Callable[[], dict[str, Any]]]:
+        """An officer-year's event (without the clock's fields) and its figures."""
+        raise NotImplementedError
 
 
 class DoneByDueTracker(OfficerTracker):

@@ -25,16 +25,14 @@ from pydantic import AfterValidator
 
 from .._conditions import Condition, Decision, all_of, at_most, decided, expression, field
 from .._conditions import greater as later_than
-from .._dates import add_months, month_end, quarter_bounds, quarter_label, quarters_overlapping
+from .._dates import month_end, quarter_bounds, quarter_label, quarters_overlapping
 from .._dates import quarter_of as quarter_number
 from .._findings import FINDING_COLUMNS
 from .._live._base import Alarms, Change, Observation, Tracker, due_moment, start_moment
 from .._rulebase import DepartmentView, Period, RuleBase, Severity, Status
-from .._semantics import in_force
 
 if TYPE_CHECKING:
     from .._rulebase import Context
-    from .._rules import Pack
 
 SCHEDULE_COLUMNS: dict[str, pl.DataType] = {
     **FINDING_COLUMNS,
@@ -202,196 +200,6 @@ def ordinal_of(column: str) -> pl.Expr:
     return (pl.col(column).cast(pl.Int64) + EPOCH).fill_null(0)
 
 
-class Obligation(RecordsAsked):
-    """Base of the kinds that keep a schedule: ``periods`` and ``gathered`` (the items with
-    their event's fields), ``listed`` (the schedule's columns), and ``decision``."""
-
-    subject_type: ClassVar[str] = "department"
-
-    def periods(self, in_force: Period, as_of: date) -> pl.DataFrame:
-        """(period, first, last, due, opens) of every item as of a day, before pairing with
-        the departments (both evaluators read them)."""
-        raise NotImplementedError
-
-    def gathered(self, ctx: Context) -> pl.DataFrame:
-        """Every item with ``department``, ``period``, ``due``, ``opens`` and its event's
-        fields as columns (``with_event``)."""
-        raise NotImplementedError
-
-    def listed(self, frame: pl.DataFrame) -> pl.DataFrame:
-        """The schedule's columns of the items of ``frame`` (with their ``status``)."""
-        raise NotImplementedError
-
-    def schedule(self, ctx: Context) -> pl.DataFrame:
-        """Every item of the rule, open or not, with its status (``SCHEDULE_COLUMNS``)."""
-        frame = self.gathered(ctx)
-        if frame.height == 0:
-            return empty_schedule()
-        status: Any = (
-            pl.when(pl.col("opens_day") > pl.col("today"))
-            .then(pl.lit(Status.PENDING.value))
-            .otherwise(pl.lit(Status.MET.value))
-        )
-        for name, condition in reversed(list(self.decision(ctx.in_force(self)).items())):
-            status = pl.when(expression(condition)).then(pl.lit(name)).otherwise(status)
-        return self.listed(frame.with_columns(status.alias("status")))
-
-    def check(self, ctx: Context) -> pl.DataFrame:
-        frame = self.gathered(ctx)
-        if frame.height == 0:
-            return empty_schedule().select([*FINDING_COLUMNS, "severity"])
-        found = decided(frame, self.decision(ctx.in_force(self)))
-        return self.listed(found).select([*FINDING_COLUMNS, "severity"])
-
-    def open_items(self, ctx: Context) -> pl.DataFrame:
-        """The items open on the as-of day, in a fixed order (what the synthetic province
-        answers)."""
-        return (
-            self.schedule(ctx)
-            .filter(pl.col("opens") <= ctx.as_of)
-            .sort("department", "subject_id", "period", nulls_last=True)
-        )
-
-    def item_title(self, item: str) -> str:
-        """The title of one item (a task table's task); by default the rule's."""
-        return self.title
-
-
-def with_event(frame: pl.DataFrame, as_of: date) -> pl.DataFrame:
-    """Items (``due``, ``opens``) with the fields every item's event has, as of a day."""
-    moments = {day: due_moment(day) for day in frame["due"].drop_nulls().unique().to_list()}
-    return frame.with_columns(
-        ordinal_of("opens").alias("opens_day"),
-        pl.lit(as_of.toordinal()).alias("today"),
-        pl.col("due")
-        .replace_strict(moments, default=None, return_dtype=pl.Int64)
-        .alias("due_moment"),
-        pl.lit(due_moment(as_of)).alias("now"),
-    )
-
-
-def schedule_frame(
-    frame: pl.DataFrame,
-    *,
-    rule: RuleBase,
-    item: pl.Expr | str,
-    figures: dict[str, pl.Expr],
-    subject_type: str = "department",
-    subject_id: pl.Expr | None = None,
-    severity: pl.Expr | None = None,
-) -> pl.DataFrame:
-    """Select the schedule columns from ``frame`` (which has ``department``, ``period``,
-    ``due``, ``opens`` and ``status``), one item per row. The subject is the department unless
-    given."""
-    if frame.height == 0:
-        return empty_schedule()
-    return frame.select(
-        pl.lit(subject_type, dtype=pl.String).alias("subject_type"),
-        (subject_id if subject_id is not None else pl.col("department"))
-        .cast(pl.String)
-        .alias("subject_id"),
-        pl.col("department").cast(pl.String),
-        pl.col("status").cast(pl.String),
-        pl.col("period").cast(pl.String),
-        pl.col("due").cast(pl.Date),
-        pl.struct([expr.alias(name) for name, expr in figures.items()])
-        .struct.json_encode()
-        .alias("figures"),
-        (item if isinstance(item, pl.Expr) else pl.lit(item)).cast(pl.String).alias("item"),
-        pl.col("opens").cast(pl.Date),
-        (severity if severity is not None else pl.lit(rule.severity.value))
-        .cast(pl.String)
-        .alias("severity"),
-    )
-
-
-# -- periods ----------------------------------------------------------------------------
-
-
-def horizon(period: Period, as_of: date) -> date:
-    """The last day a schedule reaches: the end of the period in force, or for an open-ended
-    one, a year after the as-of day."""
-    return period.end if period.end is not None else as_of + timedelta(days=366)
-
-
-def periods_frame(rows: Iterable[tuple[str | None, date, date, date, date]]) -> pl.DataFrame:
-    """Rows of (period, first day, last day, due, opens) as a frame."""
-    return pl.DataFrame(
-        list(rows),
-        schema={
-            "period": pl.String,
-            "first": pl.Date,
-            "last": pl.Date,
-            "due": pl.Date,
-            "opens": pl.Date,
-        },
-        orient="row",
-    )
-
-
-def quarter_periods(first: date, last: date) -> pl.DataFrame:
-    """One row per calendar quarter with a day from ``first`` to ``last``: due on its last
-    day, open from its first."""
-    rows = []
-    for year, quarter in quarters_overlapping(first, last):
-        start, end = quarter_bounds(year, quarter)
-        rows.append((quarter_label(year, quarter), start, end, end, start))
-    return periods_frame(rows)
-
-
-def quarter_named(day: date) -> str:
-    """The label (``2024-Q2``) of the quarter ``day`` falls in."""
-    return quarter_label(day.year, quarter_number(day))
-
-
-def read_days(frame: pl.DataFrame, column: str, read: Callable[[date], str | None]) -> pl.Expr:
-    """``read`` of each day of a date column of ``frame``, as a string column (the monitor
-    reads one day the same way; computed once per distinct day)."""
-    mapping = {day: read(day) for day in frame[column].drop_nulls().unique().to_list()}
-    return pl.col(column).replace_strict(mapping, default=None, return_dtype=pl.String)
-
-
-def year_periods(first: date, last: date) -> pl.DataFrame:
-    """One row per calendar year with a day from ``first`` to ``last``."""
-    rows = []
-    for year in range(first.year, last.year + 1):
-        start, end = date(year, 1, 1), date(year, 12, 31)
-        rows.append((str(year), start, end, end, start))
-    return periods_frame(rows)
-
-
-def opening_in_force(periods: pl.DataFrame, in_force: Period) -> pl.DataFrame:
-    """The periods, none opening before the rule is in force."""
-    return periods.with_columns(pl.max_horizontal("opens", pl.lit(in_force.start)).alias("opens"))
-
-
-def for_departments(departments: list[str], periods: pl.DataFrame) -> pl.DataFrame:
-    """Every department paired with every period."""
-    owers = pl.DataFrame({"department": departments}, schema={"department": pl.String})
-    return owers.join(periods, how="cross")
-
-
-def months_after(column: pl.Expr, frame: pl.DataFrame, name: str, months: int) -> pl.DataFrame:
-    """``frame`` with ``name``: ``column`` plus ``months`` calendar months (via ``_dates``,
-    once per distinct day)."""
-    days = frame.select(column.alias("_day")).drop_nulls().unique()["_day"].to_list()
-    mapping = {day: add_months(day, months) for day in days}
-    return frame.with_columns(
-        column.replace_strict(mapping, default=None, return_dtype=pl.Date).alias(name)
-    )
-
-
-def dated(table: pl.DataFrame, column: str, as_of: date) -> pl.DataFrame:
-    """Records dated on or before the as-of day (later ones are not part of the state)."""
-    return table.filter(pl.col(column) <= as_of)
-
-
-# -- the live side ---------------------------------------------------------------------------
-
-ItemKey = tuple[str, str | None, str | None]
-"""An item: its department, task (task tables only) and period."""
-
-
 @dataclass(frozen=True, slots=True)
 class Item:
     """One thing a department owes: in ``period`` (``None`` for a one-off), counted from
@@ -417,13 +225,215 @@ class Item:
         return self.task if self.task is not None else self.department
 
 
+ItemKey = tuple[str, str | None, str | None]
+"""An item: its department, task (task tables only) and period."""
+
+Judged = tuple[dict[str, Any], Callable[[], dict[str, Any]]]
+"""An item's event fields (beside the schedule's days) and what builds its figures."""
+
+
+class Obligation(RecordsAsked):
+    """Base of the kinds that keep a schedule. Both evaluators read one definition: the
+    ``periods``, a department's items (``items_of``), what the items count (a ``book`` that
+    ``hold`` fills with records: ``evaluate`` from the records as of the day, the monitor as
+    they arrive), an item's event and figures (``judged``), and the ``decision``."""
+
+    subject_type: ClassVar[str] = "department"
+
+    def periods(self, in_force: Period, as_of: date) -> list[dict[str, Any]]:
+        """(period, first, last, due, opens) of every item as of a day, before pairing with
+        the departments."""
+        raise NotImplementedError
+
+    def book_records(self) -> list[tuple[str, str]]:
+        """The record types whose records the book holds, each with the column dating them."""
+        raise NotImplementedError
+
+    def book(self) -> Any:
+        """An empty book of what the items count."""
+        raise NotImplementedError
+
+    def hold(self, book: Any, record_type: str, row: dict[str, Any], key: Hashable) -> list[Any]:
+        """Hold a record (``key``: its id; a record with the id again replaces it): the
+        departments (or other keys of the book) whose items it touched."""
+        raise NotImplementedError
+
+    def items_of(self, department: str, periods: list[dict[str, Any]], book: Any) -> list[Item]:
+        """The items a department in the rule's scope owes: one per period."""
+        return [
+            Item(department, p["period"], p["due"], p["opens"], p["first"], p["last"])
+            for p in periods
+        ]
+
+    def judged(self, item: Item, book: Any, today: date) -> Judged:
+        """An item's event fields and figures, from what the book holds by ``today``."""
+        raise NotImplementedError
+
+    def item_id(self, item: Item) -> str:
+        """What the item asks for (``SCHEDULE_COLUMNS``' ``item``)."""
+        raise NotImplementedError
+
+    def filled(self, ctx: Context) -> Any:
+        """The book of the records as of the day (each row its own record)."""
+        book = self.book()
+        for record_type, column in self.book_records():
+            table = dated(ctx.records.table(record_type), column, ctx.as_of)
+            for number, row in enumerate(self.narrowed(record_type, table).iter_rows(named=True)):
+                self.hold(book, record_type, row, number)
+        return book
+
+    def narrowed(self, record_type: str, table: pl.DataFrame) -> pl.DataFrame:
+        """The records of ``table`` the book may hold (a filter before each is held)."""
+        return table
+
+    def every_item(self, ctx: Context) -> tuple[list[Item], list[Judged], pl.DataFrame]:
+        """Every item of the rule as of the day, its judgement and its event as a row."""
+        periods = period_rows(self, ctx.in_force(self), ctx.as_of)
+        departments = ctx.departments(self)
+        if not periods or not departments:
+            return [], [], pl.DataFrame()
+        book = self.filled(ctx)
+        items = [item for d in departments for item in self.items_of(d, periods, book)]
+        judged = [self.judged(item, book, ctx.as_of) for item in items]
+        today, now = ctx.as_of.toordinal(), due_moment(ctx.as_of)
+        events = [
+            {
+                "opens_day": item.opens.toordinal(),
+                "today": today,
+                "due_moment": due_moment(item.due),
+                "now": now,
+                **fields,
+            }
+            for item, (fields, _) in zip(items, judged, strict=True)
+        ]
+        return items, judged, pl.DataFrame(events)
+
+    def schedule(self, ctx: Context) -> pl.DataFrame:
+        """Every item of the rule, open or not, with its status (``SCHEDULE_COLUMNS``)."""
+        items, judged, events = self.every_item(ctx)
+        if not items:
+            return empty_schedule()
+        status: Any = (
+            pl.when(pl.col("opens_day") > pl.col("today"))
+            .then(pl.lit(Status.PENDING.value))
+            .otherwise(pl.lit(Status.MET.value))
+        )
+        for name, condition in reversed(list(self.decision(ctx.in_force(self)).items())):
+            status = pl.when(expression(condition)).then(pl.lit(name)).otherwise(status)
+        return self.listed(items, judged, events.select(status.alias("status"))["status"])
+
+    def check(self, ctx: Context) -> pl.DataFrame:
+        items, judged, events = self.every_item(ctx)
+        if not items:
+            return empty_schedule().select([*FINDING_COLUMNS, "severity"])
+        found = decided(events.with_row_index("row"), self.decision(ctx.in_force(self)))
+        rows = found["row"].to_list()
+        listed = self.listed([items[r] for r in rows], [judged[r] for r in rows], found["status"])
+        return listed.select([*FINDING_COLUMNS, "severity"])
+
+    def listed(self, items: list[Item], judged: list[Judged], status: pl.Series) -> pl.DataFrame:
+        """The schedule's columns of ``items``, with their ``status``."""
+        if not items:
+            return empty_schedule()
+        figures = pl.DataFrame([figures() for _, figures in judged], infer_schema_length=None)
+        return pl.DataFrame(
+            {
+                "subject_type": [self.subject_type] * len(items),
+                "subject_id": [item.subject for item in items],
+                "department": [item.department for item in items],
+                "status": status,
+                "period": [item.period for item in items],
+                "due": [item.due for item in items],
+                "figures": figures.select(pl.struct(pl.all()).struct.json_encode()).to_series(),
+                "item": [self.item_id(item) for item in items],
+                "opens": [item.opens for item in items],
+                "severity": [(item.severity or self.severity).value for item in items],
+            },
+            schema=SCHEDULE_COLUMNS,
+        )
+
+    def open_items(self, ctx: Context) -> pl.DataFrame:
+        """The items open on the as-of day, in a fixed order (what the synthetic province
+        answers)."""
+        return (
+            self.schedule(ctx)
+            .filter(pl.col("opens") <= ctx.as_of)
+            .sort("department", "subject_id", "period", nulls_last=True)
+        )
+
+    def item_title(self, item: str) -> str:
+        """The title of one item (a task table's task); by default the rule's."""
+        return self.title
+
+
+# -- periods ----------------------------------------------------------------------------
+
+
+def horizon(period: Period, as_of: date) -> date:
+    """The last day a schedule reaches: the end of the period in force, or for an open-ended
+    one, a year after the as-of day."""
+    return period.end if period.end is not None else as_of + timedelta(days=366)
+
+
+def span(period: str | None, first: date, last: date, due: date, opens: date) -> dict[str, Any]:
+    """A period of a schedule: its label, first and last day, due day, and the day it opens."""
+    return {"period": period, "first": first, "last": last, "due": due, "opens": opens}
+
+
+def quarter_periods(first: date, last: date) -> list[dict[str, Any]]:
+    """One per calendar quarter with a day from ``first`` to ``last``: due on its last day,
+    open from its first."""
+    quarters = [(y, q, *quarter_bounds(y, q)) for y, q in quarters_overlapping(first, last)]
+    return [span(quarter_label(y, q), start, end, end, start) for y, q, start, end in quarters]
+
+
+def quarter_named(day: date) -> str:
+    """The label (``2024-Q2``) of the quarter ``day`` falls in."""
+    return quarter_label(day.year, quarter_number(day))
+
+
+def year_periods(first: date, last: date) -> list[dict[str, Any]]:
+    """One per calendar year with a day from ``first`` to ``last``."""
+    years = range(first.year, last.year + 1)
+    return [
+        span(str(y), date(y, 1, 1), date(y, 12, 31), date(y, 12, 31), date(y, 1, 1)) for y in years
+    ]
+
+
+def opening_in_force(periods: list[dict[str, Any]], in_force: Period) -> list[dict[str, Any]]:
+    """The periods, none opening before the rule is in force."""
+    return [p | {"opens": max(p["opens"], in_force.start)} for p in periods]
+
+
+def dated(table: pl.DataFrame, column: str, as_of: date) -> pl.DataFrame:
+    """Records dated on or before the as-of day (later ones are not part of the state)."""
+    return table.filter(pl.col(column) <= as_of)
+
+
+PERIODS: dict[tuple[int, Period, date], tuple[Obligation, list[dict[str, Any]]]] = {}
+
+
+def period_rows(rule: Obligation, period: Period, day: date) -> list[dict[str, Any]]:
+    """The rule's periods as of ``day``, computed once per rule, period in force and day (a
+    monitor is cheap to create: every monitor of a process shares them)."""
+    key = (id(rule), period, day)
+    held = PERIODS.get(key)
+    if held is None or held[0] is not rule:
+        if len(PERIODS) > 4096:
+            PERIODS.clear()
+        held = PERIODS[key] = (rule, rule.periods(period, day))
+    return held[1]
+
+
+# -- the live side ---------------------------------------------------------------------------
+
 T = TypeVar("T")
 K = TypeVar("K", bound=Hashable)
 
 
 class ByDepartment(Generic[K, T]):
-    """What a tracker keeps of the records its items count, by department (or another key of
-    its items) and record id: a record posted again with its id replaces the earlier version
+    """What a book keeps of the records its items count, by department (or another key of
+    its items) and record: a record held again with its key replaces the earlier version
     (and leaves the department it was filed under)."""
 
     def __init__(self) -> None:
@@ -449,51 +459,46 @@ class ByDepartment(Generic[K, T]):
         return self.held.get(department, {})
 
 
-PERIODS: dict[tuple[int, str, date], tuple[Obligation, list[dict[str, Any]]]] = {}
-
-
-def periods_of(rule: Obligation, pack: Pack, day: date) -> list[dict[str, Any]]:
-    """The rule's periods as of ``day``, as rows, computed once per rule and day (a monitor is
-    cheap to create: every monitor of a process shares them)."""
-    key = (id(rule), pack.id, day)
-    held = PERIODS.get(key)
-    if held is None or held[0] is not rule:
-        if len(PERIODS) > 4096:
-            PERIODS.clear()
-        held = (rule, list(rule.periods(in_force(rule, pack), day).iter_rows(named=True)))
-        PERIODS[key] = held
-    return held[1]
-
-
 class ScheduleTracker(Tracker):
-    """A rule whose schedule holds items per department. Subclasses give a department's items
-    (``department_items``, by default one per period) and how an item is observed
-    (``judge``); ``on_record`` takes the records the items count."""
+    """A rule whose schedule holds items per department: the kind's book, filled as records
+    arrive (``on_record``), and its items, judged again when what they count or the clock
+    changes."""
 
     rule: Obligation
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
+        self.book = self.rule.book()
         self.items: dict[str, dict[ItemKey, Item]] = {}
         self.alarms: Alarms[ItemKey] = Alarms()
         # An open-ended period reaches a year past the as-of day: its periods grow with the
         # clock. A closed one's are fixed.
         self.open_ended = self.in_force.end is None
         self.horizon = self.in_force.start
-        self.periods = periods_of(self.rule, self.pack, self.in_force.start)
-
-    def department_items(self, department: str) -> list[Item]:
-        """The items a department in the rule's scope owes: one per period."""
-        return [
-            Item(department, p["period"], p["due"], p["opens"], p["first"], p["last"])
-            for p in self.periods
-        ]
+        self.periods = period_rows(self.rule, self.in_force, self.in_force.start)
 
     def judge(self, item: Item) -> Observation:
-        raise NotImplementedError
+        fields, figures = self.rule.judged(item, self.book, self.state.today or date.min)
+        event = {
+            "opens_day": item.opens.toordinal(),
+            "today": self.state.day,
+            "due_moment": due_moment(item.due),
+            "now": self.state.now,
+            **fields,
+        }
+        return self.labelled(
+            item.subject,
+            item.department,
+            event,
+            figures,
+            period=item.period,
+            due=item.due,
+            severity=item.severity,
+        )
 
     def on_record(self, change: Change) -> Iterable[Observation]:
-        return ()
+        touched = self.rule.hold(self.book, change.record_type, change.row, change.row["id"])
+        return [o for d in touched for o in self.judge_department(d)]
 
     def on_change(self, change: Change) -> Iterable[Observation]:
         if change.record_type == "departments":
@@ -505,7 +510,7 @@ class ScheduleTracker(Tracker):
         today = self.state.today
         if self.open_ended and today is not None and today > self.horizon:
             self.horizon = today
-            periods = periods_of(self.rule, self.pack, today)
+            periods = period_rows(self.rule, self.in_force, today)
             if periods != self.periods:  # a new period came within the horizon
                 self.periods = periods
                 for department in list(self.items):
@@ -521,8 +526,8 @@ class ScheduleTracker(Tracker):
         old = self.items.pop(department, {})
         new: dict[ItemKey, Item] = {}
         if department in self.departments():
-            new = {item.key: item for item in self.department_items(department)}
-            self.items[department] = new
+            items = self.rule.items_of(department, self.periods, self.book)
+            new = self.items[department] = {item.key: item for item in items}
         observations = [
             self.outside(item.subject, item.period, item.department)
             for key, item in old.items()
@@ -547,26 +552,6 @@ class ScheduleTracker(Tracker):
         """Judge the department's items again on ``day`` (a publication counts from its day)."""
         for key in self.items.get(department, {}):
             self.alarms.at(start_moment(day), key, self.state.now)
-
-    def item_event(self, item: Item, **fields: Any) -> dict[str, Any]:
-        """An item's event: the day it opens, its due moment, the clock, and the kind's
-        ``fields``."""
-        return {
-            "opens_day": item.opens.toordinal(),
-            "today": self.state.day,
-            "due_moment": due_moment(item.due),
-            "now": self.state.now,
-            **fields,
-        }
-
-    def item_observation(
-        self, item: Item, figures: Callable[[], dict[str, Any]], **fields: Any
-    ) -> Observation:
-        """An item's observation about its department: its event and its figures."""
-        event = self.item_event(item, **fields)
-        return self.observation(
-            item.department, item.department, event, figures, period=item.period, due=item.due
-        )
 
 
 def only(figures: dict[str, T], absent: Iterable[str]) -> dict[str, T]:

@@ -12,10 +12,11 @@ import polars as pl
 from .._conditions import Decision, all_of, at_most, decided, equals, field, greater
 from .._figures import Figures, figure
 from .._findings import empty_findings
-from .._live._base import Change, Observation, due_moment, iso, last_moment, passed
+from .._live._base import Change, Observation, due_moment, iso
 from .._rulebase import Context, Period, RuleBase, Status
 from .._semantics import valid, valid_expr
 from ._certificates import CertificateTracker, certificate_findings, certificates_in_scope
+from ._officer_rules import year_table, years_passed
 
 
 class CertificateAnnualReviewFigures(Figures):
@@ -46,20 +47,13 @@ class CertificateAnnualReview(RuleBase):
         }
 
     def check(self, ctx: Context) -> pl.DataFrame:
-        years = [year for year, _ in ctx.years(self)]
-        if not years:
+        frame = year_table(ctx, self)
+        if frame.height == 0:
             return empty_findings()
-        frame = pl.DataFrame(
-            {
-                "year": years,
-                "january_1": [date(y, 1, 1) for y in years],
-                "due": [due_moment(date(y, 12, 31)) for y in years],
-            },
-            schema={"year": pl.Int64, "january_1": pl.Date, "due": pl.Int64},
-        )
         rows = (
             certificates_in_scope(self, ctx)
             .join(frame, how="cross")
+            .with_columns(january_1=pl.date(pl.col("year"), 1, 1))
             .with_columns(
                 valid=valid_expr("january_1"),
                 reviewed=pl.col("reviewed_years").list.contains(pl.col("year")),
@@ -99,12 +93,7 @@ class CertificateAnnualReviewTracker(CertificateTracker, follows=CertificateAnnu
         return [self.observe(c, y) for c in self.changed(change) for y in years]
 
     def on_clock(self, before: datetime | None, after: datetime) -> Iterable[Observation]:
-        earlier = set(self.state.years_at(self.rule, self.pack, before))
-        years = [
-            y
-            for y in self.state.years_at(self.rule, self.pack, after)
-            if y not in earlier or passed(before, after, last_moment(date(y, 12, 31)))
-        ]
+        years = years_passed(self, before, after)
         return [self.observe(c, y) for y in years for c in self.everything()]
 
     def observe(self, certificate: dict[str, Any], year: int) -> Observation:

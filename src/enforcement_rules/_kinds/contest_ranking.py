@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Sequence
 from typing import Any, ClassVar, Literal
 
 import polars as pl
 from pydantic import Field
 
-from .._conditions import Decision, all_of, decided, equals
-from .._dates import local_day
+from .._conditions import Decision, all_of, equals
 from .._figures import Figures, figure
-from .._findings import empty_findings, finding_frame
-from .._live._base import Change, Observation, Tracker
-from .._rulebase import Context, Period, RuleBase, Spec, Status
+from .._rulebase import Period, RuleBase, Spec, Status
 from ._contest import (
     ELIMINATED,
     FINAL,
@@ -23,8 +19,8 @@ from ._contest import (
     PRELIMINARY,
     TIED,
     UNSCORED,
-    contest_teams,
-    held_teams,
+    StandingsRule,
+    StandingsTracker,
     ranks,
     ties_at,
 )
@@ -50,7 +46,7 @@ class ContestRankingFigures(Figures):
     final_score: float | None = figure("决赛成绩", "final score")
 
 
-class ContestRanking(RuleBase):
+class ContestRanking(StandingsRule):
     """The ranking the text prescribes. A team's preliminary score is the sum of its
     ``members_per_team`` members' online scores; the top ``finalists`` go to the final; the
     final's prizes go, in order, to the next ``count`` teams by final score.
@@ -68,6 +64,7 @@ class ContestRanking(RuleBase):
 
     subject_type: ClassVar[str] = "contest_team"
     figures: ClassVar[type[Figures]] = ContestRankingFigures
+    event: ClassVar[tuple[str, ...]] = ("placement", "final", "final_held")
 
     def cuts(self) -> list[int]:
         """The last place of each prize (2, 5, 10 for prizes of 2, 3 and 5)."""
@@ -166,22 +163,15 @@ class ContestRanking(RuleBase):
             ]
         )
 
-    def check(self, ctx: Context) -> pl.DataFrame:
-        teams = contest_teams(ctx)
-        if teams.height == 0:
-            return empty_findings()
-        return finding_frame(
-            decided(self.preliminary(teams), self.decision(ctx.in_force(self))),
-            subject_type="contest_team",
-            subject_id=pl.col("team"),
-            department=pl.col("department"),
-            status=pl.col("status"),
-            figures=ContestRankingFigures.columns(
-                "date members unscored not_members total final_score",
-                required_members=pl.lit(self.members_per_team),
-                rank=pl.col("rank_min"),
-                finalists=pl.lit(self.finalists),
-            ),
+    def standings(self, rules: Sequence[RuleBase], teams: pl.DataFrame) -> pl.DataFrame:
+        return self.preliminary(teams).with_columns(pl.col("team").alias("subject"))
+
+    def figure_columns(self) -> dict[str, pl.Expr]:
+        return ContestRankingFigures.columns(
+            "date members unscored not_members total final_score",
+            required_members=pl.lit(self.members_per_team),
+            rank=pl.col("rank_min"),
+            finalists=pl.lit(self.finalists),
         )
 
     def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
@@ -218,70 +208,9 @@ class ContestRanking(RuleBase):
         )
 
 
-class StandingsTracker(Tracker):
-    """Keeps every contest team by id and ranks them all again (``ContestRanking.preliminary``,
-    on the teams dated on or before the clock's day) when a team arrives, or the clock
-    reaches a team's day; the ranking is small, so it is ranked whole each time."""
-
-    reads: ClassVar[frozenset[str]] = frozenset({"departments", "contest_teams"})
-
-    def __init__(self, *args: Any) -> None:
-        super().__init__(*args)
-        self.teams: dict[str, dict[str, Any]] = {}
-
-    def ranking(self) -> ContestRanking:
-        raise NotImplementedError
-
-    def on_change(self, change: Change) -> Iterable[Observation]:
-        if change.record_type == "contest_teams":
-            self.teams[change.row["id"]] = change.row
-        return self.rank()
-
-    def on_clock(self, before: datetime | None, after: datetime) -> Iterable[Observation]:
-        since = None if before is None else local_day(before)
-        today = local_day(after)
-        days = (t["date"] for t in self.teams.values())
-        if any((since is None or since < day) and day <= today for day in days):
-            return self.rank()
-        return ()
-
-    def rank(self) -> list[Observation]:
-        today = self.state.today
-        counted = [t for t in self.teams.values() if today is None or t["date"] <= today]
-        if not counted or not self.departments():
-            return self.observe(None)
-        return self.observe(self.ranking().preliminary(held_teams(counted)))
-
-    def observe(self, preliminary: pl.DataFrame | None) -> list[Observation]:
-        raise NotImplementedError
-
-
 class ContestRankingTracker(StandingsTracker, follows=ContestRanking):
     how: ClassVar[str] = (
         "per team, held by id: the whole ranking computed again (`ContestRanking.preliminary`, "
         "on the teams dated up to the clock's day) whenever a team arrives or the clock "
         "reaches a team's day; each team's placement and final score against the decision"
     )
-    rule: ContestRanking
-
-    def ranking(self) -> ContestRanking:
-        return self.rule
-
-    def observe(self, preliminary: pl.DataFrame | None) -> list[Observation]:
-        rows = [] if preliminary is None else list(preliminary.iter_rows(named=True))
-        ranked = {row["team"] for row in rows}
-        observations = [self.outside(team) for team in self.teams if team not in ranked]
-        for row in rows:
-            event = {key: row[key] for key in ("placement", "final", "final_held")}
-            figures = ContestRankingFigures.of(
-                **{key: row[key] for key in ("members", "unscored", "not_members", "total")},
-                date=row["date"].isoformat(),
-                required_members=self.rule.members_per_team,
-                rank=row["rank_min"],
-                finalists=self.rule.finalists,
-                final_score=row["final_score"],
-            )
-            observations.append(
-                self.observation(row["team"], row["department"], event, figures.copy)
-            )
-        return observations

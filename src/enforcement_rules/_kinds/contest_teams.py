@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, ClassVar, Literal
 
@@ -22,7 +22,6 @@ from .._conditions import (
     less,
     reached,
 )
-from .._dates import day_end, microseconds
 from .._fields import EmploymentName
 from .._figures import Figures, figure
 from .._findings import finding_frame
@@ -30,7 +29,6 @@ from .._live._base import (
     Change,
     Observation,
     Tracker,
-    due_moment,
     first_moment,
     iso,
     last_moment,
@@ -41,6 +39,7 @@ from .._semantics import valid
 from .._vocab import Employment, label
 from ._campaign import live_municipal, municipal_departments, scope_link
 from ._contest import contest_teams
+from ._decisions import clock, live_clock
 from ._words import listed
 from .campaign_scope import CampaignScope
 
@@ -52,6 +51,22 @@ class ContestTeamFigures(Figures):
     members: list[str] = figure("队员", "members")
     required_members: int = figure("要求队员数", "required members")
     failing: list[dict[str, Any]] = figure("不符合条件的队员", "members failing")
+
+
+TEAM_FIGURES: dict[str, pl.DataType] = {
+    "date": pl.String(),
+    "members": pl.List(pl.String()),
+    "required_members": pl.Int64(),
+    "failing": pl.List(pl.Struct({"officer": pl.String(), "problems": pl.List(pl.String())})),
+}
+TEAM_ROW: dict[str, pl.DataType] = {
+    "team": pl.String(),
+    "department": pl.String(),
+    "about": pl.String(),
+    "members": pl.Int64(),
+    "failing": pl.Int64(),
+    "figure": pl.Struct(TEAM_FIGURES),
+}
 
 
 class ContestCountFigures(Figures):
@@ -133,69 +148,61 @@ class ContestTeams(RuleBase):
             problems.append("uncertified")
         return problems
 
-    def failing_members(self, teams: pl.DataFrame, ctx: Context) -> pl.DataFrame:
-        """Per team, its members that fail, each with its problems, by officer id."""
-        members = (
-            teams.select(pl.col("id").alias("team"), "department", "date", "members")
-            .explode("members")
-            .rename({"members": "officer"})
-            .filter(pl.col("officer").is_not_null())
-        )
-        members = members.sort("team", "officer")
-        ids = members["officer"].implode()
-        named = ctx.officers.filter(pl.col("id").is_in(ids))
-        officers = {row["id"]: row for row in named.iter_rows(named=True)}
-        held: dict[str, list[dict[str, Any]]] = {}
-        certificates = ctx.records.certificates.filter(pl.col("officer").is_in(ids))
-        for certificate in certificates.iter_rows(named=True):
-            held.setdefault(certificate["officer"], []).append(certificate)
-        failing: dict[str, list[dict[str, Any]]] = {}
-        for team, department, day, officer in members.select(
-            "team", "department", "date", "officer"
-        ).iter_rows():
-            certified = day is not None and any(valid(c, day) for c in held.get(officer, []))
-            problems = self.problems(officers.get(officer), department, certified)
+    def judged(
+        self,
+        team: Mapping[str, Any],
+        officer: Callable[[str], Mapping[str, Any] | None],
+        certified: Callable[[str], bool],
+    ) -> dict[str, Any]:
+        """A team's event (its ``members`` and those ``failing``) and, as ``figure``, its
+        figures: each member (by id) judged against the officer of that id and whether they
+        held a certificate valid on the contest day."""
+        failing = []
+        for member in sorted(m for m in team["members"] if m is not None):
+            problems = self.problems(officer(member), team["department"], certified(member))
             if problems:
-                failing.setdefault(team, []).append({"officer": officer, "problems": problems})
-        return pl.DataFrame(
-            {"team": list(failing), "failing": list(failing.values())},
-            schema={
-                "team": pl.String,
-                "failing": pl.List(
-                    pl.Struct({"officer": pl.String, "problems": pl.List(pl.String)})
-                ),
-            },
-        )
+                failing.append({"officer": member, "problems": problems})
+        return {
+            "about": TEAM,
+            "members": len(team["members"]),
+            "failing": len(failing),
+            "figure": ContestTeamFigures.of(
+                date=iso(team["date"]),
+                members=list(team["members"]),
+                required_members=self.members_per_team,
+                failing=failing,
+            ),
+        }
 
     def check(self, ctx: Context) -> pl.DataFrame:
         departments = municipal_departments(self, self.campaign_scope, ctx)
         teams = contest_teams(ctx).filter(pl.col("department").is_in(departments))
-        decision = self.decision(ctx.in_force(self))
-        per_team = (
-            teams.select(pl.col("id").alias("team"), "department", "date", "members")
-            .join(self.failing_members(teams, ctx), on="team", how="left")
-            .select(
-                "team",
-                "department",
-                "date",
-                pl.col("members").alias("member_ids"),
-                pl.col("failing").fill_null([]).alias("failing_members"),
-                pl.lit(TEAM).alias("about"),
-                pl.col("members").list.len().alias("members"),
-                pl.col("failing").list.len().fill_null(0).alias("failing"),
+        members = teams.select("id", "date", officer="members").explode("officer").drop_nulls()
+        held: dict[str, list[dict[str, Any]]] = {}
+        ids = members["officer"].implode()
+        for certificate in ctx.records.certificates.filter(pl.col("officer").is_in(ids)).to_dicts():
+            held.setdefault(certificate["officer"], []).append(certificate)
+
+        def certified_on(day: date | None) -> Callable[[str], bool]:
+            return lambda officer: (
+                day is not None and any(valid(c, day) for c in held.get(officer, []))
             )
+
+        named = ctx.officers.filter(pl.col("id").is_in(members["officer"].implode()))
+        officers = {row["id"]: row for row in named.iter_rows(named=True)}
+        per_team = pl.DataFrame(
+            [
+                {"team": team["id"], "department": team["department"]}
+                | self.judged(team, officers.get, certified_on(team["date"]))
+                for team in teams.iter_rows(named=True)
+            ],
+            schema=TEAM_ROW,
         )
         recommended = teams["id"].sort().to_list()
-        count = pl.DataFrame(
-            {
-                "about": [COUNT],
-                "today": [ctx.as_of.toordinal()],
-                "teams": [len(recommended)],
-                "due": [due_moment(self.recommend_by)],
-                "now": [microseconds(day_end(ctx.as_of))],
-            }
+        count = pl.DataFrame({"about": [COUNT], "teams": [len(recommended)]}).with_columns(
+            **clock(ctx.as_of, self.recommend_by)
         )
-        pack = ctx.pack_of(self)
+        decision, pack = self.decision(ctx.in_force(self)), ctx.pack_of(self)
         return pl.concat(
             [
                 finding_frame(
@@ -204,12 +211,7 @@ class ContestTeams(RuleBase):
                     subject_id=pl.col("team"),
                     department=pl.col("department"),
                     status=pl.col("status"),
-                    figures=ContestTeamFigures.columns(
-                        "date",
-                        members=pl.col("member_ids"),
-                        required_members=pl.lit(self.members_per_team),
-                        failing=pl.col("failing_members"),
-                    ),
+                    figures={k: pl.col("figure").struct.field(k) for k in TEAM_FIGURES},
                 ),
                 finding_frame(
                     decided(count, decision),
@@ -314,20 +316,10 @@ class ContestTeamsTracker(Tracker, follows=ContestTeams):
     def observe(self, team: dict[str, Any]) -> Observation:
         if team["department"] not in self.counted():
             return self.outside(team["id"])
-        failing = []
-        for officer_id in sorted(team["members"]):
-            certified = self.state.certified_on(officer_id, team["date"])
-            officer = self.state.officers.get(officer_id)
-            problems = self.rule.problems(officer, team["department"], certified)
-            if problems:
-                failing.append({"officer": officer_id, "problems": problems})
-        event = {"about": TEAM, "members": len(team["members"]), "failing": len(failing)}
-        figures = ContestTeamFigures.of(
-            date=iso(team["date"]),
-            members=list(team["members"]),
-            required_members=self.rule.members_per_team,
-            failing=failing,
+        event = self.rule.judged(
+            team, self.state.officers.get, lambda o: self.state.certified_on(o, team["date"])
         )
+        figures = event.pop("figure")
         return self.observation(team["id"], team["department"], event, lambda: figures)
 
     def observe_count(self) -> Observation:
@@ -337,10 +329,8 @@ class ContestTeamsTracker(Tracker, follows=ContestTeams):
         teams = sorted(t["id"] for t in self.teams.values() if t["department"] in counted)
         event = {
             "about": COUNT,
-            "today": self.state.day,
             "teams": len(teams),
-            "due": due_moment(self.rule.recommend_by),
-            "now": self.state.now,
+            **live_clock(self.state, self.rule.recommend_by),
         }
         figures = ContestCountFigures.of(
             teams=len(teams), required_teams=self.rule.teams, team_ids=teams

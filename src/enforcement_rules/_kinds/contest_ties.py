@@ -7,14 +7,12 @@ from typing import Any, ClassVar, Literal
 
 import polars as pl
 
-from .._conditions import Decision, decided, equals
+from .._conditions import Decision, equals
 from .._figures import Figures, figure
-from .._findings import empty_findings, finding_frame
-from .._live._base import Observation
-from .._rulebase import Context, Period, RuleBase, SourceRef, Status
-from ._contest import FINAL, STAGE_LABELS, contest_teams
+from .._rulebase import Period, RuleBase, SourceRef, Status
+from ._contest import FINAL, STAGE_LABELS, StandingsRule, StandingsTracker
 from ._words import listed, number
-from .contest_ranking import ContestRanking, StandingsTracker
+from .contest_ranking import ContestRanking
 
 
 class ContestTiesFigures(Figures):
@@ -26,7 +24,7 @@ class ContestTiesFigures(Figures):
     places: str = figure("所跨名次", "places")
 
 
-class ContestTies(RuleBase):
+class ContestTies(StandingsRule):
     """Teams tied on a cut-off place of the ``ranking`` rule: the finalists' last place, or a
     prize's last place. The text does not say how a tie is settled, so the tied teams are
     reported (``incomplete``) and none is placed above the others. ``sources``: the first is
@@ -38,6 +36,7 @@ class ContestTies(RuleBase):
 
     subject_type: ClassVar[str] = "ranking"
     figures: ClassVar[type[Figures]] = ContestTiesFigures
+    event: ClassVar[tuple[str, ...]] = ("tied",)
 
     def linked_rules(self) -> dict[str, tuple[str, str]]:
         return {"ranking": (self.ranking, "contest_ranking")}
@@ -57,32 +56,24 @@ class ContestTies(RuleBase):
         """On each group of teams with equal scores straddling a cut-off place (``tied``)."""
         return {Status.INCOMPLETE.value: equals("tied", True)}
 
-    def check(self, ctx: Context) -> pl.DataFrame:
-        teams = contest_teams(ctx)
-        if teams.height == 0:
-            return empty_findings()
-        ranking = self.ranking_rule(ctx.pack_of(self).rules)
-        ties = ranking.ties(ranking.preliminary(teams)).with_columns(pl.lit(True).alias("tied"))
-        return finding_frame(
-            decided(ties, self.decision(ctx.in_force(self))),
-            subject_type="ranking",
-            subject_id=pl.concat_str(
+    def standings(self, rules: Sequence[RuleBase], teams: pl.DataFrame) -> pl.DataFrame:
+        ranking = self.ranking_rule(rules)
+        return ranking.ties(ranking.preliminary(teams)).with_columns(
+            pl.concat_str(
                 pl.col("stage").replace_strict(STAGE_LABELS, return_dtype=pl.String),
                 pl.lit("第"),
                 pl.col("cut").cast(pl.String),
                 pl.lit("名"),
-            ),
-            department=pl.lit(None, dtype=pl.String),
-            status=pl.col("status"),
-            figures=ContestTiesFigures.columns(
-                "stage cut teams departments score",
-                places=pl.concat_str(
-                    pl.col("rank_min").cast(pl.String),
-                    pl.lit("-"),
-                    pl.col("rank_max").cast(pl.String),
-                ),
-            ),
+            ).alias("subject"),
+            pl.lit(None, dtype=pl.String).alias("department"),
+            pl.lit(True).alias("tied"),
         )
+
+    def figure_columns(self) -> dict[str, pl.Expr]:
+        places = pl.concat_str(
+            pl.col("rank_min").cast(pl.String), pl.lit("-"), pl.col("rank_max").cast(pl.String)
+        )
+        return ContestTiesFigures.columns("stage cut teams departments score", places=places)
 
     def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
         stage = STAGE_LABELS[figures["stage"]]
@@ -101,27 +92,3 @@ class ContestTiesTracker(StandingsTracker, follows=ContestTies):
         "arrives or the clock reaches a team's day (`ContestRanking.ties`); a tie that no "
         "longer holds is withdrawn"
     )
-    rule: ContestTies
-
-    def __init__(self, *args: Any) -> None:
-        super().__init__(*args)
-        self.told: set[str] = set()
-
-    def ranking(self) -> ContestRanking:
-        return self.rule.ranking_rule(self.pack.rules)
-
-    def observe(self, preliminary: pl.DataFrame | None) -> list[Observation]:
-        ties = [] if preliminary is None else self.ranking().ties(preliminary).to_dicts()
-        observations = []
-        now: set[str] = set()
-        for tie in ties:
-            subject = f"{STAGE_LABELS[tie['stage']]}第{tie['cut']}名"
-            now.add(subject)
-            figures = ContestTiesFigures.of(
-                **{key: tie[key] for key in ("stage", "cut", "teams", "departments", "score")},
-                places=f"{tie['rank_min']}-{tie['rank_max']}",
-            )
-            observations.append(self.observation(subject, None, {"tied": True}, figures.copy))
-        observations += [self.outside(subject) for subject in sorted(self.told - now)]
-        self.told = now
-        return observations

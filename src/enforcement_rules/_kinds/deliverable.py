@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar, Literal
-
-import polars as pl
+from typing import Any, ClassVar, Literal
 
 from .._rulebase import Period
 from ._deliverables import HOW, DeliverableKind, DeliverableTracking
-from ._schedule import periods_frame
+from ._schedule import span
 
 
 class Deliverable(DeliverableKind):
@@ -21,9 +19,9 @@ class Deliverable(DeliverableKind):
 
     matches_period: ClassVar[bool] = False
 
-    def periods(self, in_force: Period, as_of: date) -> pl.DataFrame:
+    def periods(self, in_force: Period, as_of: date) -> list[dict[str, Any]]:
         start = in_force.start
-        return periods_frame([(None, start, self.due, self.due, start)])
+        return [span(None, start, self.due, self.due, start)]
 
     def when(self) -> str:
         return f"{self.due.isoformat()} 前"

@@ -29,22 +29,14 @@ class ExamTaken(ExamRule, DoneByDue):
 
     figures: ClassVar[type[Figures]] = ExamTakenFigures
     after_due_figure: ClassVar[str] = "exam_after_due"
+    record_words: ClassVar[tuple[str, str]] = ("考试", "exam")
+    late_words: ClassVar[tuple[str, str]] = (
+        "执法人员 {subject} 在 {after} 参加考试,晚于 {due} 的期限。",
+        "Officer {subject} sat the exam on {after}, after the {due} deadline.",
+    )
 
     def records(self, ctx: Context) -> pl.DataFrame:
         return self.exam_records(ctx)
-
-    def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
-        due = figures["due"]
-        if figures["exam_after_due"]:
-            after = figures["exam_after_due"]
-            return (
-                f"执法人员 {subject_id} 在 {after} 参加考试,晚于 {due} 的期限。",
-                f"Officer {subject_id} sat the exam on {after}, after the {due} deadline.",
-            )
-        return (
-            f"执法人员 {subject_id} 在 {figures['counted_from']} 至 {due} 期间没有考试记录。",
-            f"Officer {subject_id} has no exam between {figures['counted_from']} and {due}.",
-        )
 
 
 class ExamTakenTracker(DoneByDueTracker, follows=ExamTaken):

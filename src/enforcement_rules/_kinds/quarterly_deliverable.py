@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar, Literal
-
-import polars as pl
+from typing import Any, ClassVar, Literal
 
 from .._rulebase import Period
 from ._deliverables import HOW, DeliverableKind, DeliverableTracking
@@ -18,7 +16,7 @@ class QuarterlyDeliverable(DeliverableKind):
 
     kind: Literal["quarterly_deliverable"]
 
-    def periods(self, in_force: Period, as_of: date) -> pl.DataFrame:
+    def periods(self, in_force: Period, as_of: date) -> list[dict[str, Any]]:
         periods = quarter_periods(in_force.start, horizon(in_force, as_of))
         return opening_in_force(periods, in_force)
 

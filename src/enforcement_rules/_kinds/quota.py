@@ -15,7 +15,7 @@ not cover every enforcement kind the department practises); ``pending`` (not yet
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
@@ -30,33 +30,28 @@ from .._figures import Figures, figure
 from .._live._base import Change, Observation, iso
 from .._rulebase import DepartmentView, Period, Selector, Spec, Status
 from .._vocab import ALIASES, ActionKind, ActivityKind, parse_enum
-from ._deliverables import submissions_of
 from ._schedule import (
     OBLIGATION_ID,
     ByDepartment,
     Draws,
     Item,
+    Judged,
     MonthDay,
     Obligation,
     Owed,
     ScheduleTracker,
-    dated,
     day_in,
     days_after,
     due_passed,
-    for_departments,
     horizon,
     not_yet_due,
     only,
     opened,
     opening_in_force,
     parse_month_day,
-    periods_frame,
     quarter_periods,
-    schedule_frame,
-    stage_of,
+    span,
     stage_of_value,
-    with_event,
     year_periods,
 )
 from ._words import kinds_zh, listed, period_zh
@@ -188,149 +183,114 @@ class Quota(Obligation):
         statuses[Status.NOT_MET.value] = all_of(due_passed(), short, greater("counted", 0))
         return opened(statuses)
 
-    def periods(self, in_force: Period, as_of: date) -> pl.DataFrame:
+    def periods(self, in_force: Period, as_of: date) -> list[dict[str, Any]]:
         last = horizon(in_force, as_of)
         if self.per == "quarter":
-            frame = quarter_periods(in_force.start, last)
+            periods = quarter_periods(in_force.start, last)
         elif self.per == "year" and self.within is None:
-            frame = year_periods(in_force.start, last)
+            periods = year_periods(in_force.start, last)
         elif self.per == "year":
             assert self.within is not None
             first_md = parse_month_day(self.within.first)
             last_md = parse_month_day(self.within.last)
-            rows = []
+            periods = []
             for year in range(in_force.start.year, last.year + 1):
                 start, end = month_day(year, *first_md), month_day(year, *last_md)
                 if in_force.start <= end and start <= last:
-                    rows.append((str(year), start, end, end, date(year, 1, 1)))
-            frame = periods_frame(rows)
+                    periods.append(span(str(year), start, end, end, date(year, 1, 1)))
         else:
             assert self.due is not None
             start = self.counted_from or in_force.start
-            frame = periods_frame([(None, start, self.due, self.due, in_force.start)])
-        return opening_in_force(frame, in_force)
+            periods = [span(None, start, self.due, self.due, in_force.start)]
+        return opening_in_force(periods, in_force)
 
-    # -- the batch: every item's records at once -------------------------------------------
+    # -- what the items count, for both evaluators ----------------------------------------
 
-    def counted_records(self, ctx: Context) -> pl.DataFrame:
-        """``department``, ``date``, ``count``, ``covers``, ``record`` of what is counted."""
+    def book_records(self) -> list[tuple[str, str]]:
         if self.obligation is not None:
-            subs = submissions_of(ctx, self.obligation)
-            return subs.select(
-                "department",
-                pl.col("submitted_on").alias("date"),
-                pl.lit(1, dtype=pl.Int64).alias("count"),
-                pl.lit([], dtype=pl.List(pl.String)).alias("covers"),
-                pl.col("id").alias("record"),
-                pl.col("period").alias("label"),
-            )
-        activities = dated(ctx.records.table("activities"), "date", ctx.as_of).filter(
-            pl.col("kind") == self.item
-        )
-        if self.stage is not None:
-            activities = activities.filter(stage_of(pl.col("stage")) == self.stage)
-        return activities.select(
-            "department",
-            "date",
-            "count",
-            pl.col("covers").list.eval(pl.element().replace(ACTION_KIND_WORDS)),
-            pl.col("id").alias("record"),
-            pl.lit(None, dtype=pl.String).alias("label"),
-        )
+            return [("submissions", "submitted_on")]
+        return [("activities", "date")]
 
-    def gathered(self, ctx: Context) -> pl.DataFrame:
-        items = for_departments(ctx.departments(self), self.periods(ctx.in_force(self), ctx.as_of))
-        if items.height == 0:
-            return items
-        records = self.with_area(ctx, self.counted_records(ctx))
-        paired = items.join(records, on="department", how="inner")
-        inside = pl.col("date").is_between(pl.col("first"), pl.col("last"))
-        if self.by_label:
-            inside = (
-                pl.when(pl.col("label").is_not_null())
-                .then(pl.col("label") == pl.col("period"))
-                .otherwise(inside)
-            )
-        counted = (
-            paired.filter(inside)
-            .group_by("department", "period")
-            .agg(
-                pl.col("count").sum().alias("counted"),
-                pl.col("record").sort().alias("records"),
-                pl.col("covers").explode().drop_nulls().unique().sort().alias("covered"),
-            )
-        )
-        after = (
-            paired.filter(pl.col("date") > pl.col("last"))
-            .group_by("department", "period")
-            .agg(pl.col("count").sum().alias("after_due"))
-        )
-        rows = (
-            items.join(counted, on=["department", "period"], how="left", nulls_equal=True)
-            .join(after, on=["department", "period"], how="left", nulls_equal=True)
-            .with_columns(
-                pl.col("counted").fill_null(0),
-                pl.col("after_due").fill_null(0),
-                pl.col("records").fill_null([]),
-                pl.col("covered").fill_null([]),
-            )
-        )
-        rows = self.with_coverage(ctx, rows).with_columns(
-            (pl.col("counted") + pl.col("after_due")).alias("total"),
-            pl.col("uncovered").list.len().alias("uncovered_kinds"),
-        )
-        return with_event(rows, ctx.as_of)
+    def book(self) -> Tallies:
+        return Tallies()
 
-    def with_area(self, ctx: Context, records: pl.DataFrame) -> pl.DataFrame:
-        """The records, and those of each area's organiser again under every department of
-        its area (``area_activities_by``)."""
-        if self.area_activities_by is None:
-            return records
-        regions = ctx.department_table.select("id", "region").iter_rows()
-        place = {department: "/".join(region) for department, region in regions}
-        reached = pl.DataFrame(
-            [
-                (organiser, department)
-                for organiser in ctx.selected(self.area_activities_by)
-                for department in ctx.departments(self)
-                if organiser != department and within(place[department], place[organiser])
-            ],
-            schema={"organiser": pl.String, "department": pl.String},
-            orient="row",
-        )
-        shared = (
-            records.rename({"department": "organiser"})
-            .join(reached, on="organiser", how="inner")
-            .select(records.columns)
-        )
-        return pl.concat([records, shared])
+    def narrowed(self, record_type: str, table: pl.DataFrame) -> pl.DataFrame:
+        if record_type == "submissions":
+            return table.filter(pl.col("obligation") == self.obligation)
+        return table.filter(pl.col("kind") == self.item)
 
-    def with_coverage(self, ctx: Context, rows: pl.DataFrame) -> pl.DataFrame:
+    def counted(self, record_type: str, row: dict[str, Any]) -> Counted | None:
+        """What the quota counts of a record; ``None`` when it does not count it."""
+        if record_type == "submissions":
+            if row["obligation"] != self.obligation:
+                return None
+            return Counted(row["id"], row["submitted_on"], 1, (), row["period"])
+        if row["kind"] != self.item:
+            return None
+        if self.stage is not None and stage_of_value(row["stage"]) != self.stage:
+            return None
+        covers = tuple(ACTION_KIND_WORDS.get(c, c) for c in row["covers"])
+        return Counted(row["id"], row["date"], row["count"], covers, None)
+
+    def hold(
+        self, book: Tallies, record_type: str, row: dict[str, Any], key: Hashable
+    ) -> list[Any]:
+        return book.records.put(key, row["department"], self.counted(record_type, row))
+
+    def filled(self, ctx: Context) -> Tallies:
+        book: Tallies = super().filled(ctx)
         since = self.covers_action_kinds_since
-        if since is None:
-            return rows.with_columns(
-                pl.lit([], dtype=pl.List(pl.String)).alias("action_kinds"),
-                pl.lit([], dtype=pl.List(pl.String)).alias("uncovered"),
-            )
-        actions = ctx.actions.select("department", "date", "kind").filter(pl.col("date") >= since)
-        kinds = (
-            rows.select("department", "period", "due")
-            .join(actions, on="department", how="inner")
-            .filter(pl.col("date") <= pl.col("due"))
-            .group_by("department", "period")
-            .agg(pl.col("kind").unique().sort().alias("action_kinds"))
-        )
-        return (
-            rows.join(kinds, on=["department", "period"], how="left", nulls_equal=True)
-            .with_columns(pl.col("action_kinds").fill_null([]))
-            .with_columns(
-                # set_difference keeps no order: sorted, as action_kinds are
-                pl.col("action_kinds")
-                .list.set_difference(pl.col("covered"))
-                .list.sort()
-                .alias("uncovered")
-            )
-        )
+        if since is not None:
+            actions = ctx.actions.filter(pl.col("date") >= since)
+            firsts = actions.group_by("department", "kind").agg(pl.col("date").min())
+            for department, kind, day in firsts.iter_rows():
+                book.kinds_since.setdefault(department, {})[kind] = day
+        if self.area_activities_by is not None:
+            regions = ctx.department_table.select("id", "region").iter_rows()
+            place = {department: "/".join(region) for department, region in regions}
+            organisers = ctx.selected(self.area_activities_by)
+            book.organisers_of = lambda department: [
+                o for o in organisers if o != department and within(place[department], place[o])
+            ]
+        return book
+
+    def judged(self, item: Item, book: Tallies, today: date) -> Judged:
+        assert item.first is not None and item.last is not None
+        inside: list[Counted] = []
+        after_due = 0
+        for source in (item.department, *book.organisers_of(item.department)):
+            for counted in book.records.of(source).values():
+                if self.by_label and counted.label is not None:  # naming its period
+                    if counted.label == item.period:
+                        inside.append(counted)
+                elif item.first <= counted.day <= item.last:
+                    inside.append(counted)
+                if counted.day > item.last:
+                    after_due += counted.count
+        count = sum(c.count for c in inside)
+        covered = sorted({kind for c in inside for kind in c.covers})
+        action_kinds: list[str] = []
+        if self.covers_action_kinds_since is not None:
+            kinds = book.kinds_since.get(item.department, {})
+            action_kinds = sorted(k for k, first in kinds.items() if first <= item.due)
+        uncovered = [k for k in action_kinds if k not in covered]
+        figures = {
+            "period": item.period,
+            "from": iso(item.first),
+            "to": iso(item.last),
+            "due": iso(item.due),
+            "count": count,
+            "required": self.minimum,
+            "records": sorted(c.record for c in inside),
+            "after_due": after_due,
+            "action_kinds": action_kinds,
+            "uncovered": uncovered,
+        }
+        fields = {"counted": count, "total": count + after_due, "uncovered_kinds": len(uncovered)}
+        return fields, lambda: self.shown(QuotaFigures.of(**figures))
+
+    def item_id(self, item: Item) -> str:
+        return self.item
 
     def shown(self, figures: dict[str, Any]) -> dict[str, Any]:
         """The figures the rule shows: ``after_due`` for a quota once by a day, the kinds of
@@ -339,16 +299,6 @@ class Quota(Obligation):
         if self.covers_action_kinds_since is None:
             absent += ["action_kinds", "uncovered"]
         return only(figures, absent)
-
-    def listed(self, frame: pl.DataFrame) -> pl.DataFrame:
-        figures = QuotaFigures.columns(
-            "period due records after_due action_kinds uncovered",
-            **{"from": pl.col("first")},
-            to=pl.col("last"),
-            count=pl.col("counted"),
-            required=pl.lit(self.minimum),
-        )
-        return schedule_frame(frame, rule=self, item=self.item, figures=self.shown(figures))
 
     # -- in words ---------------------------------------------------------------------------
 
@@ -455,13 +405,29 @@ class Quota(Obligation):
 
 @dataclass(frozen=True, slots=True)
 class Counted:
-    """A record a quota counts: its day, how many times it counts, the enforcement kinds it
-    covered, and the period it names (a submission)."""
+    """A record a quota counts: its id, its day, how many times it counts, the enforcement
+    kinds it covered, and the period it names (a submission)."""
 
+    record: str
     day: date
     count: int
     covers: tuple[str, ...]
     label: str | None
+
+
+def no_organisers(department: str) -> list[str]:
+    return []
+
+
+class Tallies:
+    """What a quota's items count: the records by department, the first day of each kind
+    of action by department (``covers_action_kinds_since``), and the organisers whose
+    records count for a department too (``area_activities_by``)."""
+
+    def __init__(self) -> None:
+        self.records: ByDepartment[str, Counted] = ByDepartment()
+        self.kinds_since: dict[str, dict[str, date]] = {}
+        self.organisers_of: Callable[[str], list[str]] = no_organisers
 
 
 class QuotaTracker(ScheduleTracker, follows=Quota):
@@ -479,9 +445,9 @@ class QuotaTracker(ScheduleTracker, follows=Quota):
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
         self.since = self.rule.covers_action_kinds_since
-        self.records: ByDepartment[str, Counted] = ByDepartment()
-        self.kinds_since: dict[str, dict[str, date]] = {}  # department -> action kind -> day
         self.organisers: list[str] | None = None  # area_activities_by: kept until one changes
+        if self.rule.area_activities_by is not None:
+            self.book.organisers_of = self.organisers_of
 
     def reading(self) -> frozenset[str]:
         counted = "activities" if self.rule.activity is not None else "submissions"
@@ -502,9 +468,7 @@ class QuotaTracker(ScheduleTracker, follows=Quota):
         return observations
 
     def on_record(self, change: Change) -> Iterable[Observation]:
-        row = change.row
-        counted = self.counted(change.record_type, row)
-        departments = self.records.put(row["id"], row["department"], counted)
+        departments = self.rule.hold(self.book, change.record_type, change.row, change.row["id"])
         reached = [d for o in departments for d in self.area_of(o)]
         return [
             o for d in dict.fromkeys([*departments, *reached]) for o in self.judge_department(d)
@@ -536,72 +500,14 @@ class QuotaTracker(ScheduleTracker, follows=Quota):
         place = self.place(department)
         return [o for o in self.organisers if o != department and within(place, self.place(o))]
 
-    def counted(self, record_type: str, row: dict[str, Any]) -> Counted | None:
-        """What the quota counts of a record, as ``Quota.counted_records`` reads it; ``None``
-        when it does not count it."""
-        if record_type == "submissions":
-            if row["obligation"] != self.rule.obligation:
-                return None
-            return Counted(row["submitted_on"], 1, (), row["period"])
-        if row["kind"] != self.rule.item:
-            return None
-        if self.rule.stage is not None and stage_of_value(row["stage"]) != self.rule.stage:
-            return None
-        covers = tuple(ACTION_KIND_WORDS.get(c, c) for c in row["covers"])
-        return Counted(row["date"], row["count"], covers, None)
-
     def on_action(self, row: dict[str, Any]) -> Iterable[Observation]:
         assert self.since is not None
         day: date = row["date"]
         if day < self.since:
             return ()
-        kinds = self.kinds_since.setdefault(row["department"], {})
+        kinds = self.book.kinds_since.setdefault(row["department"], {})
         first = kinds.get(row["kind"])
         if first is not None and first <= day:
             return ()
         kinds[row["kind"]] = day
         return self.judge_department(row["department"])
-
-    def judge(self, item: Item) -> Observation:
-        assert item.first is not None and item.last is not None
-        inside: list[tuple[str, Counted]] = []
-        after_due = 0
-        held = [
-            (record_id, counted)
-            for source in (item.department, *self.organisers_of(item.department))
-            for record_id, counted in self.records.of(source).items()
-        ]
-        for record_id, counted in held:
-            if self.rule.by_label and counted.label is not None:  # naming its period
-                if counted.label == item.period:
-                    inside.append((record_id, counted))
-            elif item.first <= counted.day <= item.last:
-                inside.append((record_id, counted))
-            if counted.day > item.last:
-                after_due += counted.count
-        count = sum(c.count for _, c in inside)
-        covered = sorted({kind for _, c in inside for kind in c.covers})
-        action_kinds: list[str] = []
-        if self.since is not None:
-            kinds = self.kinds_since.get(item.department, {})
-            action_kinds = sorted(k for k, first in kinds.items() if first <= item.due)
-        uncovered = [k for k in action_kinds if k not in covered]
-        figures = {
-            "period": item.period,
-            "from": iso(item.first),
-            "to": iso(item.last),
-            "due": iso(item.due),
-            "count": count,
-            "required": self.rule.minimum,
-            "records": sorted(record_id for record_id, _ in inside),
-            "after_due": after_due,
-            "action_kinds": action_kinds,
-            "uncovered": uncovered,
-        }
-        return self.item_observation(
-            item,
-            lambda: self.rule.shown(QuotaFigures.of(**figures)),
-            counted=count,
-            total=count + after_due,
-            uncovered_kinds=len(uncovered),
-        )

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 import polars as pl
 from pydantic import Field
@@ -16,19 +16,15 @@ from .._figures import Figures, figure
 from .._live._base import Change, Observation, iso
 from .._rulebase import Period, Spec
 from .._vocab import ActivityKind, label, parse_enum
-from ._deliverables import HOW, DeliverableFigures, DeliverableKind, DeliverableTracking, Delivery
-from ._schedule import (
-    Item,
-    dated,
-    for_departments,
-    months_after,
-    periods_frame,
-    stage_of,
-    stage_of_value,
+from ._deliverables import (
+    HOW,
+    DeliverableFigures,
+    DeliverableKind,
+    DeliverableTracking,
+    Delivery,
+    Submissions,
 )
-
-if TYPE_CHECKING:
-    from .._rulebase import Context
+from ._schedule import Item, span, stage_of_value
 
 
 class AfterActivity(Spec):
@@ -61,63 +57,72 @@ class RelativeDeliverable(DeliverableKind):
     figures: ClassVar[type[Figures]] = RelativeDeliverableFigures
     drawn_after_activities: ClassVar[bool] = True
 
-    def periods(self, in_force: Period, as_of: date) -> pl.DataFrame:
+    def periods(self, in_force: Period, as_of: date) -> list[dict[str, Any]]:
         """One per event, due and opening on the day the text expects it (until an activity
         sets them)."""
-        return periods_frame(
-            (e.period, e.expected_by, e.expected_by, e.expected_by, e.expected_by)
+        return [
+            span(e.period, e.expected_by, e.expected_by, e.expected_by, e.expected_by)
+            | {"starts": in_force.start}
             for e in self.after
-        )
+        ]
 
-    def events(self, ctx: Context) -> pl.DataFrame:
-        """(department, period, event) of the first matching activity of each event."""
-        activities = dated(ctx.records.table("activities"), "date", ctx.as_of).filter(
-            pl.col("kind") == parse_enum(ActivityKind, self.after_activity).value
-        )
-        frames = []
+    def book_records(self) -> list[tuple[str, str]]:
+        return [*super().book_records(), ("activities", "date")]
+
+    def narrowed(self, record_type: str, table: pl.DataFrame) -> pl.DataFrame:
+        if record_type == "submissions":
+            return super().narrowed(record_type, table)
+        return table.filter(pl.col("kind") == parse_enum(ActivityKind, self.after_activity).value)
+
+    def hold(
+        self, book: Submissions, record_type: str, row: dict[str, Any], key: Hashable
+    ) -> list[Any]:
+        """A submission; or an activity, the first of an event's stage setting its items."""
+        if record_type == "submissions":
+            return super().hold(book, record_type, row, key)
+        if row["kind"] != parse_enum(ActivityKind, self.after_activity).value:
+            return []
+        changed = False
+        stage = stage_of_value(row["stage"])
         for event in self.after:
-            matching = activities
-            if event.stage is not None:
-                matching = matching.filter(stage_of(pl.col("stage")) == event.stage)
-            frames.append(
-                matching.group_by("department").agg(
-                    pl.lit(event.period).alias("period"), pl.col("date").min().alias("event")
-                )
+            if event.stage is not None and stage != event.stage:
+                continue
+            held = (row["department"], event.period)
+            if held not in book.first_activity or row["date"] < book.first_activity[held]:
+                book.first_activity[held] = row["date"]
+                changed = True
+        return [row["department"]] if changed else []
+
+    def items_of(
+        self, department: str, periods: list[dict[str, Any]], book: Submissions
+    ) -> list[Item]:
+        items = []
+        for p in periods:
+            event = book.first_activity.get((department, p["period"]))
+            due = add_months(event or p["due"], self.months)
+            opens = max(event or p["opens"], p["starts"])
+            items.append(
+                Item(department, p["period"], due, opens, p["first"], p["last"], activity_on=event)
             )
-        return pl.concat(frames)
+        return items
 
-    def items(self, ctx: Context) -> pl.DataFrame:
-        start = ctx.in_force(self).start
-        items = for_departments(ctx.departments(self), self.periods(ctx.in_force(self), ctx.as_of))
-        items = items.join(self.events(ctx), on=["department", "period"], how="left")
-        items = months_after(pl.coalesce("event", "due"), items, "due", self.months)
-        return items.with_columns(
-            pl.max_horizontal(pl.coalesce("event", "opens"), pl.lit(start)).alias("opens")
-        )
+    def period_of(
+        self, book: Submissions, department: str, submission: dict[str, Any]
+    ) -> str | None:
+        if submission["period"] is not None:
+            return str(submission["period"])
+        latest: tuple[date, int, str] | None = None
+        for number, event in enumerate(self.after):
+            day = book.first_activity.get((department, event.period))
+            if day is not None and day <= submission["submitted_on"]:
+                latest = max(latest or (day, number, event.period), (day, number, event.period))
+        return latest[2] if latest else None
 
-    def with_periods(self, subs: pl.DataFrame, items: pl.DataFrame) -> pl.DataFrame:
-        events = (
-            items.filter(pl.col("event").is_not_null())
-            .select("department", pl.col("period").alias("_event_period"), "event")
-            .sort("event")
-        )
-        located = subs.sort("submitted_on").join_asof(
-            events,
-            left_on="submitted_on",
-            right_on="event",
-            by="department",
-            strategy="backward",
-            check_sortedness=False,
-        )
-        return located.with_columns(pl.coalesce("period", "_event_period").alias("period")).drop(
-            "_event_period", "event"
-        )
-
-    def figure_columns(self) -> dict[str, pl.Expr]:
+    def figure_values(self, item: Item, found: Delivery) -> dict[str, Any]:
         return {
-            **super().figure_columns(),
-            "activity_on": pl.col("event"),
-            "months": pl.lit(self.months),
+            **super().figure_values(item, found),
+            "activity_on": iso(item.activity_on),
+            "months": self.months,
         }
 
     def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
@@ -147,62 +152,10 @@ class RelativeDeliverableTracker(DeliverableTracking, follows=RelativeDeliverabl
         "for the latest activity on or before its day"
     )
 
-    rule: RelativeDeliverable
     reads: ClassVar[frozenset[str]] = frozenset({"departments", "submissions", "activities"})
-
-    def __init__(self, *args: Any) -> None:
-        super().__init__(*args)
-        self.activity = parse_enum(ActivityKind, self.rule.after_activity).value
-        self.first_activity: dict[tuple[str, str], date] = {}  # (department, period) -> day
-
-    def department_items(self, department: str) -> list[Item]:
-        start = self.in_force.start
-        items = []
-        for period in self.periods:
-            event = self.first_activity.get((department, period["period"]))
-            items.append(
-                Item(
-                    department,
-                    period["period"],
-                    add_months(event or period["due"], self.rule.months),
-                    max(event or period["opens"], start),
-                    period["first"],
-                    period["last"],
-                    activity_on=event,
-                )
-            )
-        return items
 
     def on_record(self, change: Change) -> Iterable[Observation]:
         if change.record_type != "activities":
             return super().on_record(change)
-        row = change.row
-        if row["kind"] != self.activity:
-            return ()
-        changed = False
-        stage = stage_of_value(row["stage"])
-        for event in self.rule.after:
-            if event.stage is not None and stage != event.stage:
-                continue
-            key = (row["department"], event.period)
-            if key not in self.first_activity or row["date"] < self.first_activity[key]:
-                self.first_activity[key] = row["date"]
-                changed = True
-        return self.refresh(row["department"]) if changed else ()
-
-    def period_of(self, department: str, submission: dict[str, Any]) -> str | None:
-        if submission["period"] is not None:
-            return str(submission["period"])
-        latest: tuple[date, int, str] | None = None
-        for number, event in enumerate(self.rule.after):
-            day = self.first_activity.get((department, event.period))
-            if day is not None and day <= submission["submitted_on"]:
-                latest = max(latest or (day, number, event.period), (day, number, event.period))
-        return latest[2] if latest else None
-
-    def figure_values(self, item: Item, found: Delivery) -> dict[str, Any]:
-        return {
-            **super().figure_values(item, found),
-            "activity_on": iso(item.activity_on),
-            "months": self.rule.months,
-        }
+        touched = self.rule.hold(self.book, change.record_type, change.row, change.row["id"])
+        return [o for d in touched for o in self.refresh(d)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal
+from typing import ClassVar, Literal
 
 from .._figures import Figures, figure
 from ._officer_rules import DoneByDueFigures, TrainingByDue, TrainingByDueTracker
@@ -21,22 +21,12 @@ class RotationTraining(TrainingByDue):
 
     figures: ClassVar[type[Figures]] = RotationTrainingFigures
     after_due_figure: ClassVar[str] = "rotation_after_due"
+    record_words: ClassVar[tuple[str, str]] = ("全员轮训", "rotation training")
+    late_words: ClassVar[tuple[str, str]] = (
+        "执法人员 {subject} 的全员轮训在 {after} 完成,晚于 {due} 的期限。",
+        "Officer {subject} had the rotation training on {after}, after the {due} deadline.",
+    )
     rotation_only: ClassVar[bool] = True
-
-    def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
-        due = figures["due"]
-        if figures["rotation_after_due"]:
-            after = figures["rotation_after_due"]
-            return (
-                f"执法人员 {subject_id} 的全员轮训在 {after} 完成,晚于 {due} 的期限。",
-                f"Officer {subject_id} had the rotation training on {after}, after the {due} "
-                f"deadline.",
-            )
-        return (
-            f"执法人员 {subject_id} 在 {figures['counted_from']} 至 {due} 期间没有全员轮训记录。",
-            f"Officer {subject_id} has no rotation training between {figures['counted_from']} "
-            f"and {due}.",
-        )
 
 
 class RotationTrainingTracker(TrainingByDueTracker, follows=RotationTraining):

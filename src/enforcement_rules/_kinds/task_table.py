@@ -18,8 +18,9 @@ task due on a day completed after it), ``pending`` (not yet due), else ``met``.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from datetime import date, timedelta
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import polars as pl
@@ -34,21 +35,19 @@ from ._schedule import (
     ByDepartment,
     Draws,
     Item,
+    Judged,
     Obligation,
     Owed,
     Owing,
     ScheduleTracker,
-    dated,
     due_passed,
     horizon,
     not_yet_due,
     opened,
-    ordinal_of,
+    opening_in_force,
     quarter_named,
     quarter_periods,
-    read_days,
-    schedule_frame,
-    with_event,
+    span,
 )
 from ._words import listed, period_zh
 
@@ -57,16 +56,6 @@ if TYPE_CHECKING:
 
 OUTCOMES = {"met": 0.85, "late": 0.07}
 """Shares of a synthetic item's outcome; what is left is missing."""
-
-PERIOD_SCHEMA = {
-    "task": pl.String(),
-    "period": pl.String(),
-    "first": pl.Date(),
-    "last": pl.Date(),
-    "due": pl.Date(),
-    "opens": pl.Date(),
-    "severity": pl.String(),
-}
 
 
 class Task(Spec):
@@ -168,8 +157,12 @@ class TaskTable(Obligation):
             }
         )
 
+    @cached_property
+    def tasks_by_id(self) -> dict[str, Task]:
+        return {task.id: task for task in self.tasks}
+
     def task(self, task_id: str) -> Task | None:
-        return next((t for t in self.tasks if t.id == task_id), None)
+        return self.tasks_by_id.get(task_id)
 
     # -- sources and references ----------------------------------------------------------
 
@@ -199,108 +192,104 @@ class TaskTable(Obligation):
         """Labels of the units ``department`` is."""
         return [name for name, selector in self.units.items() if selector.matches(department)]
 
-    def owers(self, ctx: Context) -> pl.DataFrame:
-        """(task, department, units) for every tracked task and responsible department."""
-        in_scope = set(ctx.departments(self))
-        units = pl.DataFrame(
-            [
-                (name, department)
-                for name, selector in self.units.items()
-                for department in ctx.selected(selector)
-                if department in in_scope
-            ],
-            schema={"unit": pl.String, "department": pl.String},
-            orient="row",
-        )
-        rows = [(t.id, u) for t in self.tasks if t.tracked for u in t.units]
-        task_units = pl.DataFrame(rows, schema={"task": pl.String, "unit": pl.String}, orient="row")
-        # A department's units are named in the order the task lists them.
-        return (
-            task_units.join(units, on="unit", how="inner", maintain_order="left")
-            .group_by("task", "department", maintain_order=True)
-            .agg(pl.col("unit").alias("units"))
-        )
-
-    def periods(self, in_force: Period, as_of: date) -> pl.DataFrame:
+    def periods(self, in_force: Period, as_of: date) -> list[dict[str, Any]]:
         """(task, period, first, last, due, opens, severity) of every tracked task."""
         last = horizon(in_force, as_of)
-        frames = [pl.DataFrame(schema=PERIOD_SCHEMA)]
+        rows = []
         for task in (t for t in self.tasks if t.tracked):
-            severity = (task.severity or self.severity).value
+            periods = []
             if task.due is not None:
-                row = (task.id, None, in_force.start, task.due, task.due, in_force.start, severity)
-                frames.append(pl.DataFrame([row], schema=PERIOD_SCHEMA, orient="row"))
+                periods.append(span(None, in_force.start, task.due, task.due, in_force.start))
             if task.continuous:
                 first = in_force.start if task.due is None else task.due + timedelta(days=1)
-                quarters = quarter_periods(first, last).select(
-                    pl.lit(task.id).alias("task"),
-                    "period",
-                    "first",
-                    "last",
-                    "due",
-                    pl.max_horizontal("opens", pl.lit(in_force.start)).alias("opens"),
-                    pl.lit(severity).alias("severity"),
+                periods += opening_in_force(quarter_periods(first, last), in_force)
+            severity = (task.severity or self.severity).value
+            rows += [p | {"task": task.id, "severity": severity} for p in periods]
+        return rows
+
+    # -- what the items count, for both evaluators ----------------------------------------
+
+    def book_records(self) -> list[tuple[str, str]]:
+        return [("task_reports", "completed_on")]
+
+    def book(self) -> Reports:
+        return Reports()
+
+    def hold(
+        self, book: Reports, record_type: str, row: dict[str, Any], key: Hashable
+    ) -> list[Any]:
+        day: date = row["completed_on"]
+        covers = row["period"] if row["period"] is not None else quarter_named(day)
+        known = self.task(row["task"]) is not None
+        return book.reports.put(
+            key, (row["task"], row["department"]), (day, covers) if known else None
+        )
+
+    def filled(self, ctx: Context) -> Reports:
+        book: Reports = super().filled(ctx)
+        departments = ctx.departments(self)
+        units: dict[str, set[str]] = {}
+        for name, selector in self.units.items():
+            for department in set(ctx.selected(selector)).intersection(departments):
+                units.setdefault(department, set()).add(name)
+        book.units_of = lambda department: units.get(department, set())
+        book.owing = lambda task_id: [
+            d for d in departments if units.get(d, set()) & set(self.tasks_by_id[task_id].units)
+        ]
+        return book
+
+    def items_of(self, department: str, periods: list[dict[str, Any]], book: Reports) -> list[Item]:
+        units = book.units_of(department)
+        items = []
+        for period in periods:
+            task = self.tasks_by_id[period["task"]]
+            mine = tuple(u for u in task.units if u in units)
+            if mine:
+                severity = Severity(period["severity"])
+                items.append(
+                    Item(
+                        department,
+                        period["period"],
+                        period["due"],
+                        period["opens"],
+                        task=task.id,
+                        units=mine,
+                        severity=severity,
+                    )
                 )
-                frames.append(quarters)
-        return pl.concat(frames)
+        return items
 
-    def gathered(self, ctx: Context) -> pl.DataFrame:
-        owers = self.owers(ctx)
-        items = owers.join(self.periods(ctx.in_force(self), ctx.as_of), on="task", how="inner")
-        if items.height == 0:
-            return items
-        reports = dated(ctx.records.table("task_reports"), "completed_on", ctx.as_of)
-        reports = reports.select(
-            "task",
-            "department",
-            "completed_on",
-            pl.coalesce("period", read_days(reports, "completed_on", quarter_named)).alias("label"),
-        )
-        tally = (pl.col("completed_on").min().alias("completed"), pl.len().alias("reports"))
-        once = reports.group_by("task", "department").agg(*tally)
-        # A task the area owes once: the reports of every responsible unit count for each.
-        area = [t.id for t in self.tasks if t.area_wide]
-        area_reports = (
-            reports.filter(pl.col("task").is_in(area))
-            .join(owers.select("task", "department"), on=["task", "department"], how="semi")
-            .group_by("task")
-            .agg(*tally)
-        )
-        quarterly = reports.group_by("task", "department", "label").agg(*tally)
-        one_off = items.filter(pl.col("period").is_null())
-        rows = pl.concat(
-            [
-                one_off.filter(~pl.col("task").is_in(area)).join(
-                    once, on=["task", "department"], how="left"
-                ),
-                one_off.filter(pl.col("task").is_in(area)).join(
-                    area_reports, on="task", how="left"
-                ),
-                items.filter(pl.col("period").is_not_null()).join(
-                    quarterly,
-                    left_on=["task", "department", "period"],
-                    right_on=["task", "department", "label"],
-                    how="left",
-                ),
+    def judged(self, item: Item, book: Reports, today: date) -> Judged:
+        assert item.task is not None
+        if self.tasks_by_id[item.task].area_wide:  # owed once: any owing unit's reports count
+            held = [
+                report
+                for department in book.owing(item.task)
+                for report in book.reports.of((item.task, department)).values()
             ]
-        ).with_columns(
-            pl.col("reports").fill_null(0),
-            pl.col("period").is_null().alias("dated"),
-            ordinal_of("completed").alias("completed_day"),
-            ordinal_of("due").alias("due_day"),
+        else:
+            held = list(book.reports.of((item.task, item.department)).values())
+        is_dated = item.period is None  # a due day: any report counts; else the quarter's
+        days = [day for day, covers in held if is_dated or covers == item.period]
+        completed = min(days, default=None)
+        fields = {
+            "reports": len(days),
+            "dated": is_dated,
+            "completed_day": ordinal(completed),
+            "due_day": item.due.toordinal(),
+        }
+        return fields, lambda: TaskTableFigures.of(
+            task=item.task,
+            department=item.department,
+            units=list(item.units),
+            period=item.period,
+            due=iso(item.due),
+            completed=iso(completed),
+            reports=len(days),
         )
-        return with_event(rows, ctx.as_of)
 
-    def listed(self, frame: pl.DataFrame) -> pl.DataFrame:
-        return schedule_frame(
-            frame,
-            rule=self,
-            subject_type="task",
-            subject_id=pl.col("task"),
-            item=pl.col("task"),
-            figures=TaskTableFigures.columns("task department units period due completed reports"),
-            severity=pl.col("severity"),
-        )
+    def item_id(self, item: Item) -> str:
+        return str(item.task)
 
     def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
         task = self.task(subject_id)
@@ -403,6 +392,20 @@ class TaskTable(Obligation):
         }
 
 
+def nobody(key: str) -> Any:
+    return set()
+
+
+class Reports:
+    """What a task table's items count: the reports by (task, department), a department's
+    units, and the departments owing a task."""
+
+    def __init__(self) -> None:
+        self.reports: ByDepartment[tuple[str, str], tuple[date, str]] = ByDepartment()
+        self.units_of: Callable[[str], set[str]] = nobody
+        self.owing: Callable[[str], list[str]] = nobody
+
+
 class TaskTableTracker(ScheduleTracker, follows=TaskTable):
     how: ClassVar[str] = (
         "per (task, responsible department, period): the task's units, due day or quarters "
@@ -417,41 +420,17 @@ class TaskTableTracker(ScheduleTracker, follows=TaskTable):
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
-        # (task, department) -> report -> (completed on, quarter it covers)
-        self.reports: ByDepartment[tuple[str, str], tuple[date, str]] = ByDepartment()
         self.serial = itertools.count()
-
-    def department_items(self, department: str) -> list[Item]:
-        units = set(self.rule.units_of(DepartmentView.of(self.state.departments[department])))
-        tasks = {t.id: t for t in self.rule.tasks}
-        items = []
-        for period in self.periods:
-            task = tasks[period["task"]]
-            mine = tuple(u for u in task.units if u in units)
-            if mine:
-                items.append(
-                    Item(
-                        department,
-                        period["period"],
-                        period["due"],
-                        period["opens"],
-                        task=task.id,
-                        units=mine,
-                        severity=Severity(period["severity"]),
-                    )
-                )
-        return items
+        self.book.owing = self.owing
+        self.book.units_of = lambda department: set(
+            self.rule.units_of(DepartmentView.of(self.state.departments[department]))
+        )
 
     def on_record(self, change: Change) -> Iterable[Observation]:
         row = change.row
-        day: date = row["completed_on"]
-        covers = row["period"] if row["period"] is not None else quarter_named(day)
-        known = self.rule.task(row["task"]) is not None
         # the same report again replaces the earlier version; one without an id is another one
         report = row["id"] if row["id"] is not None else next(self.serial)
-        touched = self.reports.put(
-            report, (row["task"], row["department"]), (day, covers) if known else None
-        )
+        touched = self.rule.hold(self.book, change.record_type, row, report)
         return [o for task, d in self.sharing(touched) for o in self.judge_department(d, task)]
 
     def sharing(self, touched: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -479,7 +458,7 @@ class TaskTableTracker(ScheduleTracker, follows=TaskTable):
         # A department entering or leaving a task the area owes once changes whose reports
         # count for the others.
         for task in self.rule.tasks:
-            if task.area_wide and self.reports.of((task.id, department)):
+            if task.area_wide and self.book.reports.of((task.id, department)):
                 observations += [
                     o
                     for d in self.owing(task.id)
@@ -487,42 +466,3 @@ class TaskTableTracker(ScheduleTracker, follows=TaskTable):
                     for o in self.judge_department(d, task.id)
                 ]
         return observations
-
-    def judge(self, item: Item) -> Observation:
-        assert item.task is not None
-        task = self.rule.task(item.task)
-        if task is not None and task.area_wide:  # owed once: any owing unit's reports count
-            held = [
-                report
-                for department in self.owing(item.task)
-                for report in self.reports.of((item.task, department)).values()
-            ]
-        else:
-            held = list(self.reports.of((item.task, item.department)).values())
-        is_dated = item.period is None  # a due day: any report counts; else the quarter's
-        days = [day for day, covers in held if is_dated or covers == item.period]
-        completed = min(days, default=None)
-        event = self.item_event(
-            item,
-            reports=len(days),
-            dated=is_dated,
-            completed_day=ordinal(completed),
-            due_day=item.due.toordinal(),
-        )
-        return self.labelled(
-            item.task,
-            item.department,
-            event,
-            lambda: TaskTableFigures.of(
-                task=item.task,
-                department=item.department,
-                units=list(item.units),
-                period=item.period,
-                due=iso(item.due),
-                completed=iso(completed),
-                reports=len(days),
-            ),
-            period=item.period,
-            due=item.due,
-            severity=item.severity,
-        )

@@ -3,7 +3,7 @@ year, or another number in the year they entered enforcement."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
 from typing import Any, ClassVar, Literal
 
 import polars as pl
@@ -11,7 +11,6 @@ from pydantic import Field
 
 from .._conditions import Decision, field, less
 from .._figures import Figures, figure
-from .._live._base import Observation
 from .._rulebase import Period
 from ._decisions import by_due
 from ._officer_rules import YearRule, YearTracker
@@ -87,11 +86,9 @@ class TrainingHoursTracker(YearTracker, follows=TrainingHours):
     )
     rule: TrainingHours
 
-    def observe_one(
-        self, officer_id: str, year: int, officer: dict[str, Any] | None
-    ) -> Observation:
-        if officer is None:
-            return self.outside(officer_id, str(year))
+    def year_event(
+        self, officer_id: str, year: int, officer: dict[str, Any]
+    ) -> tuple[dict[str, Any], Callable[[], dict[str, Any]]]:
         hours = self.state.hours.get((officer_id, year), 0.0)
         entered = officer["entered_enforcement_on"]
         first_year = (
@@ -100,13 +97,6 @@ class TrainingHoursTracker(YearTracker, follows=TrainingHours):
             and entered.year == year
         )
         required = self.rule.required(first_year)
-        return self.observation(
-            officer_id,
-            officer["department"],
-            self.year_event(year, hours=hours, required=required),
-            lambda: TrainingHoursFigures.of(
-                year=year, hours=hours, required=float(required), first_year=first_year
-            ),
-            period=str(year),
-            due=date(year, 12, 31),
+        return {"hours": hours, "required": required}, lambda: TrainingHoursFigures.of(
+            year=year, hours=hours, required=float(required), first_year=first_year
         )

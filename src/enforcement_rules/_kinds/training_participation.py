@@ -3,8 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import date
+from collections.abc import Callable, Iterator
 from typing import Any, ClassVar, Literal
 
 import polars as pl
@@ -112,23 +111,14 @@ class TrainingParticipationTracker(YearTracker, follows=TrainingParticipation):
                 changed.add(key)
         return changed
 
-    def observe_one(
-        self, officer_id: str, year: int, officer: dict[str, Any] | None
-    ) -> Observation:
-        if officer is None:
-            return self.outside(officer_id, str(year))
+    def year_event(
+        self, officer_id: str, year: int, officer: dict[str, Any]
+    ) -> tuple[dict[str, Any], Callable[[], dict[str, Any]]]:
         sessions = self.state.sessions.get((officer_id, year), 0)
         key = (officer["department"], year)
-        return self.observation(
-            officer_id,
-            officer["department"],
-            self.year_event(year, sessions=sessions),
-            lambda: TrainingParticipationFigures.of(
-                year=year,
-                trainings=sessions,
-                department_trained=len(self._trained[key]),
-                department_officers=len(self._members[key]),
-            ),
-            period=str(year),
-            due=date(year, 12, 31),
+        return {"sessions": sessions}, lambda: TrainingParticipationFigures.of(
+            year=year,
+            trainings=sessions,
+            department_trained=len(self._trained[key]),
+            department_officers=len(self._members[key]),
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal
+from typing import ClassVar, Literal
 
 from .._figures import Figures, figure
 from ._officer_rules import DoneByDueFigures, TrainingByDue, TrainingByDueTracker
@@ -22,21 +22,13 @@ class TrainingTaken(TrainingByDue):
 
     figures: ClassVar[type[Figures]] = TrainingTakenFigures
     after_due_figure: ClassVar[str] = "training_after_due"
-
-    def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
-        due, start = figures["due"], figures["counted_from"]
-        if figures["training_after_due"]:
-            after = figures["training_after_due"]
-            return (
-                f"执法人员 {subject_id} 在 {start} 至 {due} 期间没有学习培训记录,"
-                f"首次学习培训在 {after},晚于期限。",
-                f"Officer {subject_id} has no training between {start} and {due}; the first "
-                f"came on {after}, after the deadline.",
-            )
-        return (
-            f"执法人员 {subject_id} 在 {start} 至 {due} 期间没有学习培训记录。",
-            f"Officer {subject_id} has no training between {start} and {due}.",
-        )
+    record_words: ClassVar[tuple[str, str]] = ("学习培训", "training")
+    late_words: ClassVar[tuple[str, str]] = (
+        "执法人员 {subject} 在 {start} 至 {due} 期间没有学习培训记录,"
+        "首次学习培训在 {after},晚于期限。",
+        "Officer {subject} has no training between {start} and {due}; the first came on "
+        "{after}, after the deadline.",
+    )
 
 
 class TrainingTakenTracker(TrainingByDueTracker, follows=TrainingTaken):

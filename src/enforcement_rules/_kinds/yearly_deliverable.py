@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
-import polars as pl
 from pydantic import Field
 
 from .._dates import month_day
 from .._rulebase import Period
 from ._deliverables import HOW, DeliverableKind, DeliverableTracking
-from ._schedule import MonthDay, horizon, opening_in_force, parse_month_day, periods_frame
+from ._schedule import MonthDay, horizon, opening_in_force, parse_month_day, span
 
 
 class YearlyDeliverable(DeliverableKind):
@@ -34,7 +33,7 @@ class YearlyDeliverable(DeliverableKind):
         """Years between the year a due day falls in and the year it covers."""
         return 1 if self.covers == "previous_year" else 0
 
-    def periods(self, in_force: Period, as_of: date) -> pl.DataFrame:
+    def periods(self, in_force: Period, as_of: date) -> list[dict[str, Any]]:
         last = horizon(in_force, as_of)
         month, day = parse_month_day(self.due_each_year)
         rows = []
@@ -46,9 +45,11 @@ class YearlyDeliverable(DeliverableKind):
                 continue
             covered = year - self.shift
             rows.append(
-                (str(covered), date(covered, 1, 1), date(covered, 12, 31), due, date(year, 1, 1))
+                span(
+                    str(covered), date(covered, 1, 1), date(covered, 12, 31), due, date(year, 1, 1)
+                )
             )
-        return opening_in_force(periods_frame(rows), in_force)
+        return opening_in_force(rows, in_force)
 
     def period_for(self, day: date) -> str:
         return str(day.year - self.shift)
