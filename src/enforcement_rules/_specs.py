@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import _limits
 from ._errors import RuleError
 from ._optional import require
+from ._yamlfile import read_rule_text
 
 FAILS = re.compile(r"规则 (\S+) 对 \S+( 的任务 \S+)?( 在 \S+)? 报告 ")
 """A step that expects a finding of a rule: the scenario fails the rule."""
@@ -73,15 +73,7 @@ def read_feature(path: Path, display: str | None = None) -> Feature | None:
     scanner = require("gherkin.token_scanner", "reading Gherkin features")
     errors = require("gherkin.errors", "reading Gherkin features")
     shown = display or str(path)
-    limit = _limits.MAX_RULE_FILE_BYTES
-    try:
-        with path.open("rb") as stream:
-            data = stream.read(limit + 1)
-        if len(data) > limit:
-            raise RuleError(shown, f"a feature file of at most {limit} bytes; this one is larger")
-        text = data.decode("utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise RuleError(shown, f"cannot read the file: {error}") from None
+    text = read_rule_text(path, shown, "a feature file")
     try:
         document = parser.Parser().parse(scanner.TokenScanner(text))
     except errors.ParserError as error:

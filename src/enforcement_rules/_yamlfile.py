@@ -35,16 +35,22 @@ def read_yaml(path: Path, display: str | None = None) -> LocatedYaml:
     """Parse a YAML file; duplicate keys and syntax errors raise ``RuleError`` with the line, and
     so does a file beyond the limits of ``_limits`` (its size, the values it builds)."""
     shown = display or str(path)
+    return parse_yaml(read_rule_text(path, shown, "a rule file"), shown)
+
+
+def read_rule_text(path: Path, shown: str, what: str) -> str:
+    """The UTF-8 text of a file of the rule set (``what``: "a rule file", "a feature file");
+    one that cannot be read, is not UTF-8 or is larger than ``_limits.MAX_RULE_FILE_BYTES``
+    raises ``RuleError`` naming it."""
     limit = _limits.MAX_RULE_FILE_BYTES
     try:
         with path.open("rb") as stream:
             data = stream.read(limit + 1)
         if len(data) > limit:
-            raise RuleError(shown, f"a rule file of at most {limit} bytes; this one is larger")
-        text = data.decode("utf-8")
+            raise RuleError(shown, f"{what} of at most {limit} bytes; this one is larger")
+        return data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise RuleError(shown, f"cannot read the file: {error}") from None
-    return parse_yaml(text, shown)
 
 
 def parse_yaml(text: str, shown: str) -> LocatedYaml:
