@@ -9,7 +9,6 @@ from typing import Any, ClassVar
 
 import polars as pl
 
-from .._findings import finding_frame
 from .._live._base import Change, Tracker
 from .._rulebase import Context, RuleBase
 
@@ -21,22 +20,6 @@ def certificates_in_scope(rule: RuleBase, ctx: Context) -> pl.DataFrame:
         pl.col("id").alias("officer"), "department", "employment"
     )
     return ctx.records.certificates.join(holders, on="officer", how="inner")
-
-
-def certificate_findings(
-    frame: pl.DataFrame, figures: dict[str, pl.Expr], **period: pl.Expr
-) -> pl.DataFrame:
-    """One finding per decided certificate of ``frame`` (columns ``id``, ``department``,
-    ``status``); ``period``: its ``period`` and ``due``, where findings have them."""
-    return finding_frame(
-        frame,
-        subject_type="certificate",
-        subject_id=pl.col("id"),
-        department=pl.col("department"),
-        status=pl.col("status"),
-        figures=figures,
-        **period,
-    )
 
 
 class CertificateTracker(Tracker):

@@ -256,15 +256,9 @@ class OfficerTracker(Tracker):
 
     def officer_in_scope(self, officer_id: str) -> dict[str, Any] | None:
         officer = self.state.officers.get(officer_id)
-        if (
-            officer is None
-            or not self.state.enforcement_officer(
-                self.rule, self.pack, officer, self.rule.employment, self.rule.on_duty_only
-            )
-            or officer["department"] not in self.counted_departments()
-        ):
+        if officer is None or not self.rule.counts_officer(officer):
             return None
-        return officer
+        return officer if officer["department"] in self.counted_departments() else None
 
     def counted_departments(self) -> frozenset[str]:
         """The departments whose officers the rule counts (its scope, unless narrowed)."""

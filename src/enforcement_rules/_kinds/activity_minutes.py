@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import polars as pl
 
-from .._conditions import Decision, all_of, at_least, at_most, decided, equals
+from .._conditions import Decision, all_of, at_least, at_most, equals
 from .._fields import ActivityKindName
 from .._figures import Figures, figure
-from .._findings import finding_frame
 from .._live._base import Change, Observation, Tracker
 from .._rulebase import Period, Status
 from .._vocab import ActivityKind, label, parse_enum
+from ._decisions import findings
 from ._schedule import Draws, RecordsAsked, dated, ordinal_of
 
 if TYPE_CHECKING:
@@ -61,13 +61,11 @@ class ActivityMinutes(RecordsAsked):
             ordinal_of("date").alias("day"),
             pl.col("minutes").fill_null(False),
         )
-        found = decided(events, self.decision(ctx.in_force(self)))
-        return finding_frame(
-            found,
-            subject_type="activity",
-            subject_id=pl.col("id"),
-            department=pl.col("department"),
-            status=pl.col("status"),
+        return findings(
+            self,
+            ctx,
+            events,
+            subject="id",
             figures=ActivityMinutesFigures.columns("date", minutes=pl.col("minutes_stated")),
         )
 

@@ -9,13 +9,14 @@ from typing import Any, ClassVar, Literal
 
 import polars as pl
 
-from .._conditions import Decision, all_of, at_most, decided, equals, field, greater
+from .._conditions import Decision, all_of, at_most, equals, field, greater
 from .._figures import Figures, figure
 from .._findings import empty_findings
 from .._live._base import Change, Observation, due_moment, iso
 from .._rulebase import Context, Period, RuleBase, Status
 from .._semantics import valid, valid_expr
-from ._certificates import CertificateTracker, certificate_findings, certificates_in_scope
+from ._certificates import CertificateTracker, certificates_in_scope
+from ._decisions import findings
 from ._officer_rules import year_table, years_passed
 
 
@@ -60,9 +61,12 @@ class CertificateAnnualReview(RuleBase):
                 now=pl.lit(due_moment(ctx.as_of)),
             )
         )
-        return certificate_findings(
-            decided(rows, self.decision(ctx.in_force(self))),
-            CertificateAnnualReviewFigures.columns(
+        return findings(
+            self,
+            ctx,
+            rows,
+            subject="id",
+            figures=CertificateAnnualReviewFigures.columns(
                 "officer year valid_from valid_to reviewed_years"
             ),
             period=pl.col("year").cast(pl.String),

@@ -10,14 +10,15 @@ from typing import Any, ClassVar, Literal
 import polars as pl
 from pydantic import Field
 
-from .._conditions import Decision, all_of, dated_in, decided, none_of
+from .._conditions import Decision, all_of, dated_in, none_of
 from .._fields import EmploymentName
 from .._figures import Figures, figure
 from .._live._base import Alarms, Change, Observation, iso, start_moment
 from .._rulebase import Context, Period, RuleBase, Status
 from .._vocab import Employment, label, parse_enum
 from ._acts import day_number
-from ._certificates import CertificateTracker, certificate_findings, certificates_in_scope
+from ._certificates import CertificateTracker, certificates_in_scope
+from ._decisions import findings
 
 
 class CertificateHolderEmploymentFigures(Figures):
@@ -56,9 +57,12 @@ class CertificateHolderEmployment(RuleBase):
         rows = certificates_in_scope(self, ctx).with_columns(
             issued=day_number("valid_from"), today=pl.lit(ctx.as_of.toordinal())
         )
-        return certificate_findings(
-            decided(rows, self.decision(ctx.in_force(self))),
-            CertificateHolderEmploymentFigures.columns(
+        return findings(
+            self,
+            ctx,
+            rows,
+            subject="id",
+            figures=CertificateHolderEmploymentFigures.columns(
                 "officer employment valid_from",
                 allowed=pl.lit(self.allowed, dtype=pl.List(pl.String)),
             ),

@@ -24,7 +24,7 @@ from .._conditions import (
 )
 from .._fields import EmploymentName
 from .._figures import Figures, figure
-from .._findings import finding_frame
+from .._findings import empty_findings, finding_frame
 from .._live._base import (
     Change,
     Observation,
@@ -39,7 +39,7 @@ from .._semantics import valid
 from .._vocab import Employment, label
 from ._campaign import live_municipal, municipal_departments, scope_link
 from ._contest import contest_teams
-from ._decisions import clock, live_clock
+from ._decisions import clock, findings, live_clock
 from ._words import listed
 from .campaign_scope import CampaignScope
 
@@ -51,22 +51,6 @@ class ContestTeamFigures(Figures):
     members: list[str] = figure("队员", "members")
     required_members: int = figure("要求队员数", "required members")
     failing: list[dict[str, Any]] = figure("不符合条件的队员", "members failing")
-
-
-TEAM_FIGURES: dict[str, pl.DataType] = {
-    "date": pl.String(),
-    "members": pl.List(pl.String()),
-    "required_members": pl.Int64(),
-    "failing": pl.List(pl.Struct({"officer": pl.String(), "problems": pl.List(pl.String())})),
-}
-TEAM_ROW: dict[str, pl.DataType] = {
-    "team": pl.String(),
-    "department": pl.String(),
-    "about": pl.String(),
-    "members": pl.Int64(),
-    "failing": pl.Int64(),
-    "figure": pl.Struct(TEAM_FIGURES),
-}
 
 
 class ContestCountFigures(Figures):
@@ -190,29 +174,28 @@ class ContestTeams(RuleBase):
 
         named = ctx.officers.filter(pl.col("id").is_in(members["officer"].implode()))
         officers = {row["id"]: row for row in named.iter_rows(named=True)}
-        per_team = pl.DataFrame(
-            [
-                {"team": team["id"], "department": team["department"]}
-                | self.judged(team, officers.get, certified_on(team["date"]))
-                for team in teams.iter_rows(named=True)
-            ],
-            schema=TEAM_ROW,
-        )
+        judged = [
+            {"team": team["id"], "department": team["department"]}
+            | self.judged(team, officers.get, certified_on(team["date"]))
+            for team in teams.iter_rows(named=True)
+        ]
         recommended = teams["id"].sort().to_list()
         count = pl.DataFrame({"about": [COUNT], "teams": [len(recommended)]}).with_columns(
             **clock(ctx.as_of, self.recommend_by)
         )
         decision, pack = self.decision(ctx.in_force(self)), ctx.pack_of(self)
+        figures = {k: pl.col("figure").struct.field(k) for k in ContestTeamFigures.figure_keys()}
         return pl.concat(
             [
-                finding_frame(
-                    decided(per_team, decision),
-                    subject_type="contest_team",
-                    subject_id=pl.col("team"),
-                    department=pl.col("department"),
-                    status=pl.col("status"),
-                    figures={k: pl.col("figure").struct.field(k) for k in TEAM_FIGURES},
-                ),
+                findings(
+                    self,
+                    ctx,
+                    pl.DataFrame(judged, infer_schema_length=None),
+                    subject="team",
+                    figures=figures,
+                )
+                if judged
+                else empty_findings(),
                 finding_frame(
                     decided(count, decision),
                     subject_type="campaign",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar, Literal
 
 import polars as pl
@@ -10,7 +10,7 @@ from pydantic import Field
 
 from .._conditions import Decision, any_of, decided, greater
 from .._figures import Figures, figure
-from .._findings import finding_frame
+from .._findings import empty_findings, finding_frame
 from .._live._base import Change, Observation, Tracker
 from .._rulebase import Context, Period, RuleBase, Status
 from ._words import number
@@ -57,28 +57,39 @@ class ExamPaperWeights(RuleBase):
             )
         }
 
-    def check(self, ctx: Context) -> pl.DataFrame:
-        papers = ctx.records.table("exam_papers")
-        if self.exams:
-            papers = papers.filter(pl.col("exam").is_in(self.exams))
-        if self.preliminary_only:
-            papers = papers.filter(pl.col("preliminary").fill_null(False))
+    def counts(self, paper: Mapping[str, Any]) -> bool:
+        """Whether the rule judges the paper (of its exams; preliminary, where it must be)."""
+        return (not self.exams or paper["exam"] in self.exams) and (
+            bool(paper["preliminary"]) or not self.preliminary_only
+        )
+
+    def judged(self, paper: Mapping[str, Any]) -> dict[str, Any]:
+        """A paper's event (how far each share is from its target, ``<share>_off``) and, as
+        ``figure``, its figures."""
         targets = self.targets()
-        off = [
-            (pl.col(share) - target).abs().alias(f"{share}_off")
-            for share, target in targets.items()
-        ]
+        off = {f"{share}_off": abs(paper[share] - target) for share, target in targets.items()}
+        return off | {
+            "figure": ExamPaperWeightsFigures.of(
+                exam=paper["exam"],
+                **{share: paper[share] for share in targets},
+                **{f"required_{share}": target for share, target in targets.items()},
+            )
+        }
+
+    def check(self, ctx: Context) -> pl.DataFrame:
+        papers = ctx.records.table("exam_papers").iter_rows(named=True)
+        judged = [{"id": p["id"]} | self.judged(p) for p in papers if self.counts(p)]
+        if not judged:
+            return empty_findings()
         return finding_frame(
-            decided(papers.with_columns(off), self.decision(ctx.in_force(self))),
+            decided(
+                pl.DataFrame(judged, infer_schema_length=None), self.decision(ctx.in_force(self))
+            ),
             subject_type="exam_paper",
             subject_id=pl.col("id"),
             department=pl.lit(None, dtype=pl.String),
             status=pl.col("status"),
-            figures=ExamPaperWeightsFigures.columns(
-                "exam",
-                **{share: pl.col(share) for share in targets},
-                **{f"required_{share}": pl.lit(target) for share, target in targets.items()},
-            ),
+            figures={k: pl.col("figure").struct.field(k) for k in self.figures.figure_keys()},
         )
 
     def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
@@ -111,15 +122,8 @@ class ExamPaperWeightsTracker(Tracker, follows=ExamPaperWeights):
 
     def observe(self, paper: dict[str, Any]) -> Observation:
         # evaluate checks a rule only where it applies to some department
-        if not self.departments() or (self.rule.exams and paper["exam"] not in self.rule.exams):
+        if not self.departments() or not self.rule.counts(paper):
             return self.outside(paper["id"])
-        if self.rule.preliminary_only and not paper["preliminary"]:
-            return self.outside(paper["id"])
-        targets = self.rule.targets()
-        event = {f"{share}_off": abs(paper[share] - target) for share, target in targets.items()}
-        figures = ExamPaperWeightsFigures.of(
-            exam=paper["exam"],
-            **{share: paper[share] for share in targets},
-            **{f"required_{share}": target for share, target in targets.items()},
-        )
+        event = self.rule.judged(paper)
+        figures = event.pop("figure")
         return self.observation(paper["id"], None, event, lambda: figures)

@@ -10,12 +10,12 @@ from typing import Any, ClassVar, Literal
 import polars as pl
 from pydantic import Field
 
-from .._conditions import Decision, all_of, decided, equals, field, less, reached
+from .._conditions import Decision, all_of, equals, field, less, reached
 from .._fields import EmploymentName
 from .._figures import Figures, figure
-from .._findings import finding_frame
 from .._live._base import Change, DepartmentTracker, Members, Observation, first_moment
 from .._rulebase import Context, Period, RuleBase, Status
+from ._decisions import findings
 from ._officers import enforcement_employment, enforcement_officers
 from ._words import number
 
@@ -94,12 +94,12 @@ class StaffRatio(RuleBase):
                 ).alias("required")
             )
         )
-        return finding_frame(
-            decided(departments, self.decision(ctx.in_force(self))),
-            subject_type="department",
-            subject_id=pl.col("id"),
-            department=pl.col("id"),
-            status=pl.col("status"),
+        return findings(
+            self,
+            ctx,
+            departments,
+            subject="id",
+            department="id",
             figures=StaffRatioFigures.columns(
                 "staff staff_from legal_reviewers required", percent=pl.lit(self.minimum_percent)
             ),
