@@ -75,7 +75,8 @@ class Context:
             for pack in self._packs
             for rule in pack.rules
         }
-        self._match(set(keys.values()))
+        packs = {_key((pack.applies_to,)) for pack in self._packs}  # what no pack covers
+        self._match({*keys.values(), *packs})
         self._scope_cache.update({rule: self._selection_cache[key] for rule, key in keys.items()})
 
     def selected(self, *selectors: Selector) -> list[str]:

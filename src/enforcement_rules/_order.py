@@ -25,8 +25,10 @@ def natural_sorted(values: Iterable[str]) -> list[str]:
 def sort_frame(frame: pl.DataFrame, by: list[str], *, natural: str = "rule") -> pl.DataFrame:
     """``frame`` sorted by the columns ``by``, the column ``natural`` in natural order, nulls
     last."""
-    if natural not in by or frame.height == 0:
-        return frame.sort(by, nulls_last=True) if by else frame
+    if not by or frame.height < 2:
+        return frame
+    if natural not in by:
+        return frame.sort(by, nulls_last=True)
     ranks = {v: i for i, v in enumerate(natural_sorted(frame[natural].drop_nulls().unique()))}
     rank = "__natural_rank"
     keyed = frame.with_columns(

@@ -15,7 +15,7 @@ import polars as pl
 
 from ._errors import Problem
 from ._figures import Figures, figure
-from ._findings import finding_frame
+from ._findings import columns_of, finding_frame
 from ._legal_basis import derived_level
 from ._records import Records
 from ._rulebase import Severity, SourceRef, Status
@@ -169,7 +169,7 @@ class _Held:
 
     def pieces(self, name: str, columns: Sequence[str]) -> Iterator[tuple[int, pl.DataFrame]]:
         frame = self.records.table(name)
-        yield 0, frame.select(c for c in columns if c in frame.columns)
+        yield 0, columns_of(frame, [c for c in columns if c in frame.columns])
 
     def ids(self, name: str) -> pl.Series:
         return self.records.table(name)["id"]
@@ -187,7 +187,7 @@ def quality_findings(records: Records | QualitySource) -> pl.DataFrame:
     Each table is read once, piece by piece (``QualitySource``): what is held at once is one
     piece, the ids referred to, and the records found wanting."""
     source = _Held(records) if isinstance(records, Records) else records
-    known = {target: source.ids(target).to_frame("_ref") for target in _TARGETS}
+    known = {target: _Known(source.ids(target)) for target in _TARGETS}
     references: dict[tuple[str, str], list[pl.DataFrame]] = {}
     bases: dict[tuple[str, str], list[pl.DataFrame]] = {}
     levels: dict[str, bool] = {}  # a basis's text: whether its level shows in it
@@ -225,23 +225,41 @@ def quality_findings(records: Records | QualitySource) -> pl.DataFrame:
     )
 
 
+class _Known:
+    """The ids of one table that references name: as a column, and for a few, in Python."""
+
+    def __init__(self, ids: pl.Series) -> None:
+        self.frame = ids.to_frame("_ref")
+        self.few = set(ids.to_list()) if ids.len() <= _FEW else None
+
+
+_FEW = 4096
+"""Up to this many records, references are looked up in Python first (a query for each
+reference column costs more than a small check's rules)."""
+
+
 def _missing(
     piece: pl.DataFrame,
     table: str,
     offset: int,
     column: str,
-    known: pl.DataFrame,
+    known: _Known,
     is_list: bool,
 ) -> pl.DataFrame | None:
     """The references of ``column`` in ``piece`` to no ``known`` id, with their records'
     subject and department; ``None`` when there are none."""
+    if known.few is not None and piece.height <= _FEW:
+        values = piece.get_column(column).to_list()
+        named = {v for cell in values if cell for v in cell} if is_list else set(values)
+        if named - {None} <= known.few:
+            return None
     # Only the references are joined; the records they are in are read for those missing.
     refs = piece.select(
         pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"), pl.col(column).alias("_ref")
     )
     if is_list:
         refs = refs.explode("_ref").filter(pl.col("_ref").is_not_null())
-    missing = refs.join(known, on="_ref", how="anti", maintain_order="left")
+    missing = refs.join(known.frame, on="_ref", how="anti", maintain_order="left")
     if missing.height == 0:
         return None
     rows = missing["_row"]

@@ -349,14 +349,23 @@ def _canonical_domains(
     mapping = {w: canonical_domain(w) or w for w in words}
     unknown = sorted(w for w in words if canonical_domain(w) is None)
 
+    changed = {w: c for w, c in mapping.items() if c != w}
+
     def canon(expr: pl.Expr) -> pl.Expr:
-        return expr.replace_strict(mapping, default=expr, return_dtype=pl.String)
+        if not changed:
+            return expr
+        return expr.replace_strict(changed, default=expr, return_dtype=pl.String)
 
     out = dict(frames)
-    out["departments"] = frames["departments"].with_columns(canon(pl.col("domain")))
-    out["certificates"] = frames["certificates"].with_columns(
-        pl.col("domains").list.eval(canon(pl.element()))
-    )
+    if changed:
+        out["departments"] = frames["departments"].with_columns(canon(pl.col("domain")))
+        out["certificates"] = frames["certificates"].with_columns(
+            pl.col("domains").list.eval(canon(pl.element()))
+        )
+    if frames["actions"]["domain"].null_count() == 0:  # no act takes its department's
+        if changed:
+            out["actions"] = frames["actions"].with_columns(canon(pl.col("domain")))
+        return out, unknown
     department_domain = (
         out["departments"]
         .select(pl.col("id").alias("department"), pl.col("domain").alias("_department_domain"))

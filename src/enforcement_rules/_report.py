@@ -390,19 +390,19 @@ class Report:
     ) -> None:
         self.as_of = as_of
         self.packs = packs
-        self.frame = sort_frame(frame.select(list(REPORT_COLUMNS)), ORDER)
+        self.frame = sort_frame(_in_columns(frame, REPORT_COLUMNS), ORDER)
         self._describers = describers
         self.warnings = warnings
         if exemptions is None or exemptions.width == 0:
             exemptions = pl.DataFrame(schema=EXEMPTION_REPORT_COLUMNS)
         self.exemptions = sort_frame(
-            exemptions.select(list(EXEMPTION_REPORT_COLUMNS)), ["department", "rule", "subject_id"]
+            _in_columns(exemptions, EXEMPTION_REPORT_COLUMNS), ["department", "rule", "subject_id"]
         )
         self.names = names or Names()
         self.waivers = waivers
         if waived is None or waived.width == 0:
             waived = pl.DataFrame(schema=WAIVED_COLUMNS)
-        self.waived_frame = sort_frame(waived.select(list(WAIVED_COLUMNS)), ORDER)
+        self.waived_frame = sort_frame(_in_columns(waived, WAIVED_COLUMNS), ORDER)
         self._expired: dict[tuple[Any, ...], int] = (
             {tuple(row[:-1]): row[-1] for row in expired_waivers.iter_rows()}
             if expired_waivers is not None and expired_waivers.height
@@ -505,7 +505,7 @@ class Report:
 
     # -- counts -------------------------------------------------------------------
 
-    @property
+    @cached_property
     def violation_count(self) -> int:
         """Findings that are violations: severity ``violation`` and not ``pending``."""
         return self.frame.filter(_violation()).height
@@ -556,6 +556,8 @@ class Report:
             >>> report.filter(department="DWK-SCJG", status=["late", "missing"])  # doctest: +SKIP
             >>> report.filter(skip_rule="XZCF.47")  # doctest: +SKIP
         """
+        if all(v is None for v in (rule, department, status, severity, subject_id, skip_rule)):
+            return self
         wanted = {
             "rule": rule,
             "department": department,
@@ -849,6 +851,12 @@ def _sources_for(rule: Describes, subject_id: str, figures: dict[str, Any]) -> l
 
 def _values(value: str | Iterable[str]) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
+
+
+def _in_columns(frame: pl.DataFrame, columns: dict[str, pl.DataType]) -> pl.DataFrame:
+    """``frame`` with only ``columns``, in their order."""
+    names = list(columns)
+    return frame if frame.columns == names else frame.select(names)
 
 
 def _violation() -> pl.Expr:

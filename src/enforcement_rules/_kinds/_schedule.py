@@ -14,6 +14,7 @@ the two cannot disagree.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ from .._conditions import Condition, Decision, all_of, at_most, decided, express
 from .._conditions import greater as later_than
 from .._dates import month_end, quarter_bounds, quarter_label, quarters_overlapping
 from .._dates import quarter_of as quarter_number
-from .._findings import FINDING_COLUMNS
+from .._findings import FINDING_COLUMNS, columns_of
 from .._live._base import Alarms, Change, Observation, Tracker, due_moment, start_moment
 from .._rulebase import DepartmentView, Period, RuleBase, Severity, Status
 
@@ -277,7 +278,10 @@ class Obligation(RecordsAsked):
         """The book of the records as of the day (each row its own record)."""
         book = self.book()
         for record_type, column in self.book_records():
-            table = dated(ctx.records.table(record_type), column, ctx.as_of)
+            table = ctx.shared(  # once per evaluation for every rule that books them
+                ("dated", record_type, column),
+                functools.partial(dated, ctx.records.table(record_type), column, ctx.as_of),
+            )
             for number, row in enumerate(self.narrowed(record_type, table).iter_rows(named=True)):
                 self.hold(book, record_type, row, number)
         return book
@@ -325,11 +329,11 @@ class Obligation(RecordsAsked):
     def check(self, ctx: Context) -> pl.DataFrame:
         items, judged, events = self.every_item(ctx)
         if not items:
-            return empty_schedule().select([*FINDING_COLUMNS, "severity"])
+            return columns_of(empty_schedule(), [*FINDING_COLUMNS, "severity"])
         found = decided(events.with_row_index("row"), self.decision(ctx.in_force(self)))
         rows = found["row"].to_list()
         listed = self.listed([items[r] for r in rows], [judged[r] for r in rows], found["status"])
-        return listed.select([*FINDING_COLUMNS, "severity"])
+        return columns_of(listed, [*FINDING_COLUMNS, "severity"])
 
     def listed(self, items: list[Item], judged: list[Judged], status: pl.Series) -> pl.DataFrame:
         """The schedule's columns of ``items``, with their ``status``."""
