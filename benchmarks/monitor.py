@@ -153,8 +153,11 @@ def main() -> None:
         cpu += time.thread_time_ns() - cpu_began
         latencies[participants].append(took)
         if i in checkpoints:
+            grown = rss_mb() - start_rss
+            own = sum(len(values) * values.itemsize for values in latencies.values()) / 1e6
             print(
-                f"  {i:>9,} events: RSS {rss_mb():.1f} MB (+{rss_mb() - start_rss:.1f}), "
+                f"  {i:>9,} events: RSS {rss_mb():.1f} MB (+{grown:.1f}; the monitor "
+                f"+{grown - own:.1f} without the latencies' {own:.1f} MB), "
                 f"{i / (spent / 1e9):,.0f} events/s, {findings:,} findings"
             )
     monitor.close()

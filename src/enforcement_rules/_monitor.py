@@ -25,7 +25,7 @@ from ._live import LiveState, Observation, Tracker
 from ._one_record import SINGULAR_OF, parse_record
 from ._order import natural_key
 from ._records import MOMENT_SUFFIX
-from ._report import Finding, finding_of
+from ._report import Finding, unworded_finding
 from ._rulebase import Status
 from ._rules import RuleSet, load_rules
 
@@ -288,17 +288,23 @@ class Monitor:
             # neither kept nor told: whatever was told of it no longer stands
             self._withdraw(key)
             return
-        figures = observation.figures()
         shown = self._shown.get(key)
         previous = self._findings.get(key) or shown
-        if (
-            previous is not None
-            and previous.status == status
-            and previous.figures == figures
-            and previous.department == observation.department
-            and previous.due == observation.due
-        ):
-            return
+        figures: dict[str, Any] | Callable[[], dict[str, Any]]
+        if previous is None and not kept:
+            # about an act, given once: its figures are made when a host reads them (they
+            # read only the act and what the tracker read off it when it arrived)
+            figures = observation.figures
+        else:
+            figures = observation.figures()
+            if (
+                previous is not None
+                and previous.status == status
+                and previous.figures == figures
+                and previous.department == observation.department
+                and previous.due == observation.due
+            ):
+                return
         finding = _finding(observation, status, figures)
         if kept:
             self._findings[key] = finding
@@ -340,7 +346,11 @@ class Monitor:
 _STATUSES = {status.value: status for status in Status}
 
 
-def _finding(observation: Observation, status: Status, figures: dict[str, Any]) -> Finding:
+def _finding(
+    observation: Observation,
+    status: Status,
+    figures: dict[str, Any] | Callable[[], dict[str, Any]],
+) -> Finding:
     rule = observation.tracker.rule
     subject_type, severity = observation.labels()
     row = {
@@ -354,7 +364,7 @@ def _finding(observation: Observation, status: Status, figures: dict[str, Any]) 
         "period": observation.period,
         "due": observation.due,
     }
-    return finding_of(rule, row, figures)
+    return unworded_finding(rule, row, figures)
 
 
 def _report_order(finding: Finding) -> tuple[tuple[bool, Any], ...]:
@@ -389,6 +399,8 @@ def _admitted(record_type: str, row: dict[str, Any]) -> datetime | None:
             continue
         if value.__class__ is str and value.isascii():
             continue
+        if value.__class__ is list and all(v.__class__ is str and v.isascii() for v in value):
+            continue  # ids of officers
         wrong = _not_comparable(value)
         if wrong is not None:
             raise _refused(record_type, row, field, wrong[0], wrong[1])

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import polars as pl
 
@@ -259,6 +259,84 @@ def finding_of(rule: Describes, row: Mapping[str, Any], figures: dict[str, Any])
         note_en=getattr(rule, "note_en", ""),
         title_en=rule.title_en,
     )
+
+
+def unworded_finding(
+    rule: Describes,
+    row: Mapping[str, Any],
+    figures: dict[str, Any] | Callable[[], dict[str, Any]],
+) -> Finding:
+    """``finding_of``, worded (``message``, ``message_en``, ``sources``) when one of them is
+    first read, and its figures made then too when ``figures`` is a function making them (it
+    must read only what it was made with): the live monitor's findings are often counted and
+    not read. It equals, prints, pickles and copies as the ``Finding`` ``finding_of`` makes."""
+    finding = _Unworded.__new__(_Unworded)
+    setting = object.__setattr__
+    if callable(figures):
+        setting(finding, "_figured", figures)
+    else:
+        setting(finding, "figures", figures)
+    setting(finding, "rule", row["rule"])
+    setting(finding, "title", rule.title)
+    setting(finding, "pack", row["pack"])
+    setting(finding, "severity", _SEVERITIES[row["severity"]])
+    setting(finding, "status", _STATUSES[row["status"]])
+    setting(finding, "subject_type", row["subject_type"])
+    setting(finding, "subject_id", row["subject_id"])
+    setting(finding, "department", row["department"])
+    setting(finding, "period", row["period"])
+    setting(finding, "due", row["due"])
+    setting(finding, "fix", rule.fix)
+    setting(finding, "fix_en", rule.fix_en)
+    setting(finding, "note", getattr(rule, "note", ""))
+    setting(finding, "note_en", getattr(rule, "note_en", ""))
+    setting(finding, "title_en", rule.title_en)
+    setting(finding, "expired_waiver", None)
+    setting(finding, "_describes", rule)
+    return finding
+
+
+_WORDING = frozenset({"message", "message_en", "sources"})
+
+
+class _Unworded(Finding):
+    """A ``Finding`` whose wording is made when first read (``unworded_finding``)."""
+
+    __slots__ = ("_describes", "_figured")
+    _describes: Describes
+    _figured: Callable[[], dict[str, Any]]
+
+    def __getattr__(self, name: str) -> Any:
+        # called only for a field not yet set: the figures or the wording
+        if name == "figures":
+            object.__setattr__(self, "figures", self._figured())
+            return object.__getattribute__(self, name)
+        if name not in _WORDING:
+            raise AttributeError(name)
+        rule, figures = self._describes, cast("dict[str, Any]", self.figures)
+        message, message_en = rule.describe(self.subject_id, figures)
+        object.__setattr__(self, "message", full_width(message))
+        object.__setattr__(self, "message_en", message_en)
+        object.__setattr__(self, "sources", tuple(_sources_for(rule, self.subject_id, figures)))
+        return object.__getattribute__(self, name)
+
+    def plain(self) -> Finding:
+        """The same finding as ``finding_of`` makes it."""
+        return Finding(*(getattr(self, name) for name in _FIELDS))
+
+    def __eq__(self, other: object) -> bool:
+        return self.plain() == other if isinstance(other, Finding) else NotImplemented
+
+    __hash__ = Finding.__hash__
+
+    def __repr__(self) -> str:
+        return repr(self.plain())
+
+    def __reduce__(self) -> tuple[type[Finding], tuple[Any, ...]]:
+        return Finding, tuple(getattr(self, name) for name in _FIELDS)
+
+
+_FIELDS = tuple(f.name for f in fields(Finding))
 
 
 @dataclass(frozen=True, slots=True)

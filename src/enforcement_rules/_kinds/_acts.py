@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, ClassVar
 
 import polars as pl
@@ -43,10 +43,13 @@ from ._participations import with_action
 from ._per_evaluation import per_evaluation
 
 EPOCH = date(1970, 1, 1).toordinal()
+ONE_DAY = timedelta(days=1)
 UNSAID = "unknown"
 """The ``started`` of an inspection whose record does not say how it was started."""
 RECORDED = {True: "yes", False: "no", None: UNSAID}
 """An action's ``recorded`` as its event's ``record`` holds it."""
+RECORD = pl.Enum(list(RECORDED.values()))
+"""The type of ``record`` in ``act_events``: one of three words, a byte each for a million acts."""
 
 
 def day_number(column: str | pl.Expr) -> pl.Expr:
@@ -129,7 +132,7 @@ def act_events(ctx: Context) -> pl.DataFrame:
         today=pl.lit(ctx.as_of.toordinal()),
         decided=day_number(pl.coalesce("decided_on", "date")),
         record=pl.col("recorded").replace_strict(
-            [True, False], [RECORDED[True], RECORDED[False]], default=UNSAID, return_dtype=pl.String
+            [True, False], [RECORDED[True], RECORDED[False]], default=UNSAID, return_dtype=RECORD
         ),
         reviewed=day_number("legal_review_on"),
         published=day_number("publicized_on"),
@@ -239,7 +242,7 @@ def participants(change: Change, state: LiveState) -> Participants:
     return found
 
 
-_Reading = tuple[bool, bool, dict[str, Any] | None, bool]
+_Reading = tuple[date, date, bool, bool, dict[str, Any] | None, bool]
 
 
 def _read_participants(row: dict[str, Any], state: LiveState) -> Participants:
@@ -249,15 +252,15 @@ def _read_participants(row: dict[str, Any], state: LiveState) -> Participants:
     uncertified_in_domain: list[str] = []
     auxiliary: list[str] = []
     exited: list[dict[str, Any]] = []
-    readings: dict[tuple[str, date, str | None], _Reading] = state.readings
+    readings: dict[tuple[str, str | None], _Reading] = state.lasting
     for officer_id in row["participants"]:
-        key = (officer_id, day, domain)
+        key = (officer_id, domain)
         reading = readings.get(key)
-        if reading is None:
+        if reading is None or not reading[0] <= day < reading[1]:
             if len(readings) >= READINGS_KEPT:
                 readings.clear()
             reading = readings[key] = _read_participant(officer_id, day, domain, state)
-        certified, in_domain, first_exit, is_auxiliary = reading
+        _, _, certified, in_domain, first_exit, is_auxiliary = reading
         if not certified:
             uncertified.append(officer_id)
             if first_exit is not None:
@@ -296,20 +299,28 @@ def _read_participants(row: dict[str, Any], state: LiveState) -> Participants:
 
 
 READINGS_KEPT = 20_000
-"""How many readings of an officer on a day ``participants`` keeps at most (``LiveState.readings``
-lets them go sooner)."""
+"""How many readings of an officer ``participants`` keeps at most (``LiveState.lasting`` lets
+them go sooner)."""
 
 
 def _read_participant(officer_id: str, day: date, domain: str | None, state: LiveState) -> _Reading:
-    """Whether the officer held a certificate valid on ``day``, one also covering ``domain``,
-    the first certificate covering the day that had been suspended, withdrawn or cancelled,
-    and whether the officer is auxiliary staff."""
+    """The days from and before which the reading holds (its certificates' days do not change
+    between them), whether the officer held a certificate valid on ``day``, one also covering
+    ``domain``, the first certificate covering the day that had been suspended, withdrawn or
+    cancelled, and whether the officer is auxiliary staff."""
     officer = state.officers.get(officer_id)
     department = state.departments.get(officer["department"]) if officer else None
     department_domain = department["domain"] if department else None
     certified = in_domain = False
     first_exit: dict[str, Any] | None = None
-    for certificate in state.certificates.get(officer_id, {}).values():
+    certificates = state.certificates.get(officer_id, {}).values()
+    # the reading changes only on a day a certificate starts, ends (the day after) or stops
+    changes = [c["valid_from"] for c in certificates]
+    changes += [c["valid_to"] + ONE_DAY for c in certificates if c["valid_to"] < date.max]
+    changes += [c["status_since"] for c in certificates if c["status_since"] is not None]
+    since = max((d for d in changes if d <= day), default=date.min)
+    until = min((d for d in changes if d > day), default=date.max)
+    for certificate in certificates:
         if not in_dates(certificate, day):
             continue
         if not standing(certificate, day):
@@ -324,7 +335,7 @@ def _read_participant(officer_id: str, day: date, domain: str | None, state: Liv
         certified = True
         in_domain = in_domain or covers(certificate, domain, department_domain)
     auxiliary = officer is not None and officer["employment"] == Employment.AUXILIARY.value
-    return certified, in_domain, first_exit, auxiliary
+    return since, until, certified, in_domain, first_exit, auxiliary
 
 
 class ActTracker(Tracker):

@@ -320,8 +320,10 @@ class DecisionPublicityTracker(ActTracker, follows=DecisionPublicity):
         decided_on: date = row["decided_on"] or row["date"]
         due = self.due_of(row["kind"], decided_on)
         published: date | None = row["publicized_on"]
-        self.wait(row, published, due.day + timedelta(days=1) if due else None)
         exact = due is None or due.exact
+        # published by an exact due day: the due day passing changes nothing
+        in_time = exact and published is not None and (due is None or published <= due.day)
+        self.wait(row, published, None if in_time or due is None else due.day + timedelta(days=1))
         event = dict(event, due=ordinal(due.day if due else None), exact=exact)
         # the warning: the outcome depends on days the working-day calendar does not know
         unknown = not exact and decide(self.decision, event) == Status.NOT_MET.value

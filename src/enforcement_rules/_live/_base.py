@@ -117,7 +117,9 @@ class Observation:
 
     ``event`` is what the rule's ruleset decides on; ``None`` means the subject is outside the
     rule (not in scope, not yet in force): no finding. ``figures`` builds the figures of a
-    finding, called only when a rule fired.
+    finding, called only when a rule fired; for a tracker ``about_acts`` maybe only when a host
+    reads the finding, after later records arrived: it reads only the act and what the tracker
+    read when the act arrived, never the monitor's state.
     """
 
     tracker: Tracker
@@ -172,11 +174,16 @@ class LiveState:
         self.training_days: dict[str, list[date]] = {}
         self._trainings: dict[str, tuple[str, date, float, bool]] = {}  # trainings with an id
         self.held_acts: Counter[str] = Counter()
-        self.readings: dict[Any, Any] = {}
-        """What the trackers read off the standing records (an officer's certificates on a
-        day), kept until a standing record arrives or the clock's day changes."""
         """Ids of the acts trackers hold to judge again, with how many hold each."""
-        self._scopes: dict[str, frozenset[str]] = {}
+        self.readings: dict[Any, Any] = {}
+        """What the trackers read off the records for the clock's day (a held act's event),
+        kept until a standing record arrives or the clock's day changes."""
+        self.lasting: dict[Any, Any] = {}
+        """What the trackers read off the standing records that holds over a span of days (an
+        officer's certificates), kept until a standing record arrives."""
+        self.scopes: dict[str, frozenset[str]] = {}
+        """The departments each rule applies to, by rule id (a new dict when a department
+        changes)."""
         self._derived: dict[Hashable, object] = {}
         self.clock: datetime | None = None
         self.now = BEFORE_ANY_MOMENT
@@ -203,14 +210,14 @@ class LiveState:
 
     def departments_in_scope(self, rule: RuleBase, pack: Pack) -> frozenset[str]:
         """Ids of the departments ``rule`` applies to (its pack's selector and its own)."""
-        scope = self._scopes.get(rule.id)
+        scope = self.scopes.get(rule.id)
         if scope is None:
             scope = frozenset(
                 d.id
                 for d in self._department_views
                 if pack.applies_to.matches(d) and rule.applies_to.matches(d)
             )
-            self._scopes[rule.id] = scope
+            self.scopes[rule.id] = scope
         return scope
 
     @cached_property
@@ -258,10 +265,11 @@ class LiveState:
         """Take in a record: hold it if it is a standing one, count it if it is a training."""
         if record_type in ("departments", "officers", "certificates"):
             self.readings.clear()
+            self.lasting.clear()
         if record_type == "departments":
             previous = self.departments.get(row["id"])
             self.departments[row["id"]] = row
-            self._scopes.clear()
+            self.scopes = {}
             self._derived.clear()
             self.__dict__.pop("_department_views", None)
             return Change(record_type, row, previous)
@@ -386,6 +394,7 @@ class Tracker:
         self.rule = rule
         self.pack = pack
         self.state = state
+        self._scope: tuple[dict[str, frozenset[str]], frozenset[str]] | None = None
 
     def ruleset(self) -> Decision:
         """The rule's decision, which the engine applies to this tracker's events."""
@@ -460,7 +469,10 @@ class Tracker:
 
     def departments(self) -> frozenset[str]:
         """Ids of the departments the rule applies to."""
-        return self.state.departments_in_scope(self.rule, self.pack)
+        scopes = self.state.scopes
+        if self._scope is None or self._scope[0] is not scopes:
+            self._scope = (scopes, self.state.departments_in_scope(self.rule, self.pack))
+        return self._scope[1]
 
 
 class DepartmentTracker(Tracker):
