@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Generic, NamedTuple,
 import polars as pl
 from pydantic import AfterValidator
 
-from .._conditions import Condition, Decision, all_of, at_most, decided, expression, field
+from .._conditions import Condition, Decision, all_of, at_most, decide, decided, expression, field
 from .._conditions import greater as later_than
 from .._dates import month_end, quarter_bounds, quarter_label, quarters_overlapping
 from .._dates import quarter_of as quarter_number
@@ -34,6 +34,10 @@ from .._rulebase import DepartmentView, Period, RuleBase, Severity, Status
 
 if TYPE_CHECKING:
     from .._rulebase import Context
+
+JUDGED_IN_PYTHON = 1_000
+"""A schedule of at most this many items (a department's, a city's) is decided in Python, by
+the same decision: a polars query costs more than such a schedule's rows."""
 
 SCHEDULE_COLUMNS: dict[str, pl.DataType] = {
     **FINDING_COLUMNS,
@@ -280,34 +284,27 @@ class Obligation(RecordsAsked):
                 self.hold(book, record_type, row, number)
         return book
 
-    def every_item(self, ctx: Context) -> tuple[list[Item], Any, pl.DataFrame]:
-        """Every item of the rule as of the day, the book, and the items' events as rows (an
-        item's figures are built again for the items listed: nothing per item is kept)."""
+    def every_item(self, ctx: Context) -> tuple[list[Item], Any, dict[str, list[Any]]]:
+        """Every item of the rule as of the day, the book, and the items' events as columns
+        (an item's figures are built again for the items listed: nothing per item is kept)."""
         periods = period_rows(self, ctx.in_force(self), ctx.as_of)
         departments = ctx.departments(self)
         if not periods or not departments:
-            return [], None, pl.DataFrame()
+            return [], None, {}
         book = self.filled(ctx)
         items = [item for d in departments for item in self.items_of(d, periods, book)]
         if not items:
-            return [], book, pl.DataFrame()
-        columns: dict[str, list[Any]] = {}
+            return [], book, {}
+        columns: dict[str, list[Any]] = {
+            "opens_day": [item.opens.toordinal() for item in items],
+            "today": [ctx.as_of.toordinal()] * len(items),
+            "due_moment": [due_moment(item.due) for item in items],
+            "now": [due_moment(ctx.as_of)] * len(items),
+        }
         for item in items:
             for name, value in self.judged(item, book, ctx.as_of)[0].items():
                 columns.setdefault(name, []).append(value)
-        return (
-            items,
-            book,
-            pl.DataFrame(
-                {
-                    "opens_day": [item.opens.toordinal() for item in items],
-                    "today": [ctx.as_of.toordinal()] * len(items),
-                    "due_moment": [due_moment(item.due) for item in items],
-                    "now": [due_moment(ctx.as_of)] * len(items),
-                    **columns,
-                }
-            ),
-        )
+        return items, book, columns
 
     def schedule(self, ctx: Context) -> pl.DataFrame:
         """Every item of the rule, open or not, with its status (``SCHEDULE_COLUMNS``)."""
@@ -321,16 +318,29 @@ class Obligation(RecordsAsked):
         )
         for name, condition in reversed(list(self.decision(ctx.in_force(self)).items())):
             status = pl.when(expression(condition)).then(pl.lit(name)).otherwise(status)
-        return self.listed(items, book, ctx.as_of, events.select(status.alias("status"))["status"])
+        statuses = pl.DataFrame(events).select(status.alias("status"))["status"]
+        return self.listed(items, book, ctx.as_of, statuses)
 
     def check(self, ctx: Context) -> pl.DataFrame:
         items, book, events = self.every_item(ctx)
         if not items:
             return columns_of(empty_schedule(), [*FINDING_COLUMNS, "severity"])
-        found = decided(events.with_row_index("row"), self.decision(ctx.in_force(self)))
-        listed = [items[row] for row in found["row"]]
+        decision = self.decision(ctx.in_force(self))
+        if len(items) <= JUDGED_IN_PYTHON:
+            names = list(events)
+            rows = [
+                dict(zip(names, values, strict=True))
+                for values in zip(*events.values(), strict=True)
+            ]
+            found = [(row, s) for row, e in enumerate(rows) if (s := decide(decision, e))]
+            listed = [items[row] for row, _ in found]
+            status = pl.Series("status", [s for _, s in found], pl.String)
+        else:
+            frame = decided(pl.DataFrame(events).with_row_index("row"), decision)
+            listed = [items[row] for row in frame["row"]]
+            status = frame["status"]
         return columns_of(
-            self.listed(listed, book, ctx.as_of, found["status"]), [*FINDING_COLUMNS, "severity"]
+            self.listed(listed, book, ctx.as_of, status), [*FINDING_COLUMNS, "severity"]
         )
 
     def listed(self, items: list[Item], book: Any, as_of: date, status: pl.Series) -> pl.DataFrame:

@@ -1,0 +1,49 @@
+"""A small schedule is decided in Python, a large one in polars, by the same decision: the two
+paths give the same findings, row for row (the examples and a small synthetic province, at days
+before, inside and after their periods)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import enforcement_rules as er
+from enforcement_rules._kinds import _schedule
+from enforcement_rules._synthetic import AS_OF, province_records
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES = [
+    ("examples/dawukou-2024/records.json", ["2024-03-31", "2024-07-01", "2025-01-20"]),
+    ("examples/zunyi-2022/records.json", ["2022-06-30", "2025-01-31"]),
+]
+
+
+def both_paths(
+    records: er.Records, as_of: str, monkeypatch: pytest.MonkeyPatch
+) -> tuple[er.Report, er.Report]:
+    in_python = er.evaluate(records, as_of)
+    monkeypatch.setattr(_schedule, "JUDGED_IN_PYTHON", 0)
+    in_polars = er.evaluate(records, as_of)
+    monkeypatch.undo()
+    return in_python, in_polars
+
+
+@pytest.mark.parametrize(("path", "days"), CASES)
+def test_a_schedule_decided_in_python_as_in_polars(
+    path: str, days: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    records = er.load(ROOT / path)
+    for day in days:
+        in_python, in_polars = both_paths(records, day, monkeypatch)
+        assert in_python.frame.equals(in_polars.frame), day
+        assert in_python.frame.height > 0
+
+
+def test_the_province_decided_in_python_as_in_polars(monkeypatch: pytest.MonkeyPatch) -> None:
+    in_python, in_polars = both_paths(province_records(0.004, seed=5), AS_OF, monkeypatch)
+    assert in_python.frame.equals(in_polars.frame)
+    schedule_rules = {
+        r.id for r in er.load_rules().rules.values() if isinstance(r, _schedule.Obligation)
+    }
+    assert set(in_python.frame["rule"]) & schedule_rules
