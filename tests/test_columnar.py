@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 import enforcement_rules as er
-from enforcement_rules._columnar import SPECS
+from enforcement_rules._columnar import SPECS, Place, validate_table
 
 DEPARTMENT = {
     "id": "D1",
@@ -163,3 +163,28 @@ def test_a_refused_list_cell_of_a_dataframe_is_shown_as_its_items() -> None:
     (problem,) = caught.value.problems
     assert problem.field == "domains"
     assert problem.got == '["交通", "交通"]'
+
+
+def test_a_table_read_for_validation_alone_is_let_go_column_by_column() -> None:
+    # A file's table (consume): each good column goes once typed; one with a bad cell stays,
+    # so that its problem shows the cell. A caller's DataFrame is never changed.
+    def officers() -> pl.DataFrame:
+        return pl.DataFrame(
+            {
+                "id": ["O1", "O2"],
+                "department": ["D1", "D1"],
+                "employment": ["在编", "在编"],
+                "hired_on": ["2024-01-01", "someday"],
+            }
+        )
+
+    place = Place("officers.csv", "officers", lambda row: f"row {row + 2}")
+    read = officers()
+    typed, found = validate_table("officers", read, place, consume=True)
+    assert read.columns == ["hired_on"]
+    assert [(p.field, p.got) for p in found] == [("hired_on", '"someday"')]
+    given = officers()
+    assert validate_table("officers", given, place)[0].equals(typed)
+    assert given.equals(officers())
+    er.Records.from_frames({"officers": given.head(1)})
+    assert given.equals(officers())

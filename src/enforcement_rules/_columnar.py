@@ -592,7 +592,12 @@ def _shown(value: object) -> str:
 
 
 def validate_table(
-    kind: str, frame: pl.DataFrame, place: Place, *, midnight_dates: bool = False
+    kind: str,
+    frame: pl.DataFrame,
+    place: Place,
+    *,
+    midnight_dates: bool = False,
+    consume: bool = False,
 ) -> tuple[pl.DataFrame, list[Problem]]:
     """Check and type one table of record type ``kind``: the typed table and its problems.
 
@@ -600,7 +605,8 @@ def validate_table(
     ``midnight_dates`` accepts a date written with a midnight time (how a spreadsheet's date
     cell reads as text) for a date field. The table has the schema ``SCHEMAS[kind]`` and is
     only meaningful when there are no problems; more than ``MAX_PROBLEMS`` problems means the
-    list was cut short.
+    list was cut short. With ``consume`` (a table read for this alone), each column whose cells
+    are all good is dropped from ``frame`` once typed, so that a large table is not held twice.
     """
     specs = SPECS[kind]
     problems: list[Problem] = []
@@ -651,14 +657,7 @@ def validate_table(
             continue
         columns[name] = column
 
-    checked = frame.select(
-        *_typed_columns(kind, columns),
-        *[
-            mask.fill_null(False).alias(f"__bad_{name}_{number}")
-            for name, column in columns.items()
-            for number, (mask, _) in enumerate(column.checks)
-        ],
-    )
+    checked = _checked(kind, frame, columns, consume=consume)
     problems += _cell_problems(frame, checked, columns, place, MAX_PROBLEMS - len(problems))
     typed = checked.select(list(SCHEMAS[kind]))
     if kind in ROW_RULES:  # null (unreadable) cells satisfy them, as in the models
@@ -693,26 +692,60 @@ def _column(
     return _Column(spec, header, value, checks)
 
 
-def _typed_columns(kind: str, columns: dict[str, _Column]) -> list[pl.Expr]:
-    schema = SCHEMAS[kind]
-    exprs: list[pl.Expr] = []
-    for name, spec in SPECS[kind].items():
-        dtype = schema[name]
-        default = spec.default.value if isinstance(spec.default, StrEnum) else spec.default
+def _checked(
+    kind: str, frame: pl.DataFrame, columns: dict[str, _Column], *, consume: bool
+) -> pl.DataFrame:
+    """The typed columns of every field and the masks of bad cells (``__bad_<field>_<n>``),
+    a field at a time; with ``consume``, each column whose cells are all good is dropped from
+    ``frame`` once typed (a column with a bad cell stays: its problems show the cell)."""
+    parts: list[pl.DataFrame] = []
+    absent: list[pl.Expr] = []  # fields without a column: their defaults
+    for name in SPECS[kind]:
         column = columns.get(name)
-        value = pl.lit(default, dtype=dtype) if column is None else column.value
-        if spec.shape == "list":  # an empty list cell is an empty list
-            value = value.fill_null(pl.lit([], dtype=dtype))
-        elif default is not None:
-            value = value.fill_null(pl.lit(default, dtype=dtype))
-        exprs.append(value.cast(dtype).alias(name))
-        if name + MOMENT_SUFFIX in schema:
-            moment = column.moment if column is not None and column.moment is not None else None
-            exprs.append(
-                (pl.lit(None) if moment is None else moment)
-                .cast(schema[name + MOMENT_SUFFIX])
-                .alias(name + MOMENT_SUFFIX)
+        exprs = _typed_column(kind, name, column)
+        if column is None:
+            absent += exprs
+            continue
+        masks = [f"__bad_{name}_{number}" for number in range(len(column.checks))]
+        # with_columns: a value that reads no cell (a column of nulls) still gets every row
+        part = (
+            frame.select(column.header)
+            .with_columns(
+                *exprs,
+                *[
+                    check.fill_null(False).alias(mask)
+                    for mask, (check, _) in zip(masks, column.checks, strict=True)
+                ],
             )
+            .select(*[e.meta.output_name() for e in exprs], *masks)
+        )
+        parts.append(part)
+        if consume and not any(part[mask].any() for mask in masks):
+            frame.drop_in_place(column.header)
+    if not parts:
+        return frame.select(absent)
+    checked = pl.concat(parts, how="horizontal")
+    return checked.with_columns(absent) if absent else checked
+
+
+def _typed_column(kind: str, name: str, column: _Column | None) -> list[pl.Expr]:
+    """The typed value of field ``name`` (and its moment, for a day that may be one)."""
+    schema, spec = SCHEMAS[kind], SPECS[kind][name]
+    dtype = schema[name]
+    default = spec.default.value if isinstance(spec.default, StrEnum) else spec.default
+    value = pl.lit(default, dtype=dtype) if column is None else column.value
+    if spec.shape == "list":  # an empty list cell is an empty list
+        value = value.fill_null(pl.lit([], dtype=dtype))
+    elif default is not None:
+        value = value.fill_null(pl.lit(default, dtype=dtype))
+    exprs = [value.cast(dtype).alias(name)]
+    if name + MOMENT_SUFFIX in schema:
+        moment = column.moment if column is not None and column.moment is not None else None
+        exprs.append(
+            (pl.lit(None) if moment is None else moment)
+            .cast(schema[name + MOMENT_SUFFIX])
+            .alias(name + MOMENT_SUFFIX)
+        )
     return exprs
 
 

@@ -166,7 +166,8 @@ def decided(frame: pl.DataFrame, decision: Decision) -> pl.DataFrame:
     missing = [pl.lit(None).alias(name) for name in read if name not in frame.columns]
     if missing:
         frame = frame.with_columns(missing)
-    return frame.with_columns(status).filter(pl.col("status").is_not_null())
+    # The rows meeting a condition first: a status for every row would be a text per row.
+    return frame.filter(_met(json.dumps(decision))).with_columns(status)
 
 
 @lru_cache(maxsize=4096)
@@ -182,6 +183,16 @@ def _compiled(decision: str) -> tuple[tuple[str, ...], pl.Expr]:
             pl.when(_expression(condition, nulls_false=False)).then(pl.lit(name)).otherwise(status)
         )
     return tuple(sorted(read)), status.alias("status")
+
+
+@lru_cache(maxsize=4096)
+def _met(decision: str) -> pl.Expr:
+    """Whether a row meets one of the conditions of a decision (its JSON): true, or else
+    false or null (a filter keeps neither, as ``when`` reads a null as false)."""
+    conditions: dict[str, Condition] = json.loads(decision)
+    return pl.any_horizontal(
+        pl.lit(False), *(_expression(c, nulls_false=False) for c in conditions.values())
+    )
 
 
 def decide(decision: Decision, event: Mapping[str, Any]) -> str | None:

@@ -81,7 +81,7 @@ def _load(location: Path) -> Records:
     if suffix in (".xlsx", ".xlsm"):
         return load_workbook(location)
     if suffix in (".csv", ".tsv", ".parquet"):
-        return records_from_tables([read_table_file(location)], str(location))
+        return records_from_tables([read_table_file(location)], str(location), consume=True)
     raise InputError(
         [
             Problem(

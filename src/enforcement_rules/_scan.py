@@ -282,7 +282,7 @@ class ScannedRecords:
         rows = raw["__row"]
         raw = raw.drop("__row")
         place = Place(table.place.file, table.place.table, lambda i: table.place.row(rows[i]))
-        typed, problems = validate_table(name, raw, place)
+        typed, problems = validate_table(name, raw, place, consume=True)
         if slim is not None:  # columns left out on purpose are not missing
             problems = [p for p in problems if not p.expected.endswith("(required)")]
         if problems:

@@ -178,6 +178,7 @@ class DoneByDue(CountedToDue):
         start = self.start(ctx.in_force(self))
         firsts = (
             self.records(ctx)
+            .select("officer", "date")  # before the filter: it copies what it keeps
             .filter(pl.col("date") >= start)
             .group_by("officer")
             .agg(

@@ -15,8 +15,9 @@ from ._per_evaluation import per_evaluation
 def participations(ctx: Context) -> pl.DataFrame:
     """One row per (action, participant), as of the day, with what each check needs.
 
-    Columns: ``action`` (its id), ``action_row`` (its row in ``actions``: see
-    ``with_action``), ``officer``, ``certified`` (a certificate valid on the action's
+    Columns: ``action_row`` (the action's row in ``actions``: see ``with_action``; its id
+    is read where needed, by ``with_ids``: a text per participation is large to hold),
+    ``officer``, ``certified`` (a certificate valid on the action's
     date), ``certified_in_domain`` (valid and authorised for the action's domain),
     ``exited`` (the officer's certificates that would cover the date were suspended,
     withdrawn or cancelled by then: see ``certificate_exits``).
@@ -30,14 +31,13 @@ def participations(ctx: Context) -> pl.DataFrame:
 
 def _exploded(ctx: Context) -> pl.DataFrame:
     """A row per participant of each action: ``_p``, the participation (its first row),
-    ``_row``, ``action_row``, ``officer``, the action's ``date`` and ``domain`` (made again
-    where read: it is quick to make and large to hold; the action's id is read by its row)."""
+    ``_row``, ``action_row``, ``officer`` and the action's ``date`` (made again where read: it
+    is quick to make and large to hold; the action's id and domain are read by its row)."""
     exploded = (
         ctx.actions.select(
             pl.int_range(pl.len(), dtype=pl.UInt32).alias("action_row"),
             pl.col("participants").alias("officer"),
             "date",
-            "domain",
         )
         .explode("officer")
         .filter(pl.col("officer").is_not_null())
@@ -80,14 +80,12 @@ def _judged(ctx: Context) -> pl.DataFrame:
     )
     first = exploded.filter(pl.col("_row") == pl.col("_p")) if _merged(ctx) else exploded
     del exploded
-    first = first.select("_p", "action_row", "officer")
     return (
-        first.with_columns(action=ctx.actions["id"].gather(first["action_row"]))
+        first.select("_p", "action_row", "officer")
         .join(judged, on="_p", how="left", maintain_order="left")
         .with_columns(pl.col("certified", "certified_in_domain", "has_exited").fill_null(False))
         .select(
             "_p",
-            "action",
             "action_row",
             "officer",
             "certified",
@@ -101,7 +99,9 @@ def _held(ctx: Context, exploded: pl.LazyFrame, *columns: str) -> pl.LazyFrame:
     """Each participation (``_p``) with each certificate its officer holds that lies within
     its dates on the action's date (in the order of ``certificates``): ``valid`` then (not
     suspended, withdrawn or cancelled by then; else it had ``exited``), with its ``domains``,
-    its holder's ``department_domain`` and ``columns`` of the certificate."""
+    its holder's ``department_domain`` and ``columns`` of the certificate. The action's
+    ``domain`` is read by its row (``action_row``) where ``exploded`` lacks it: only for the
+    pairs within the certificate's dates, never for every participation at once."""
     certificates = ctx.records.certificates.join(
         ctx.officers.select(pl.col("id").alias("officer"), "department_domain"),
         on="officer",
@@ -109,8 +109,9 @@ def _held(ctx: Context, exploded: pl.LazyFrame, *columns: str) -> pl.LazyFrame:
         maintain_order="left",
     )
     read = ["valid_from", "valid_to", "status", "status_since", "domains", "department_domain"]
-    return (
-        exploded.select("_p", "officer", "date", "domain")
+    domain = "domain" if "domain" in exploded.collect_schema() else "action_row"
+    held = (
+        exploded.select("_p", "officer", "date", domain)
         .join(
             certificates.lazy().select("officer", *read, *columns),
             on="officer",
@@ -118,8 +119,10 @@ def _held(ctx: Context, exploded: pl.LazyFrame, *columns: str) -> pl.LazyFrame:
             maintain_order="left_right",
         )
         .filter(in_dates_expr("date"))
-        .with_columns(valid=standing_expr("date").fill_null(False))
     )
+    if domain == "action_row":
+        held = held.with_columns(domain=pl.lit(ctx.actions["domain"]).gather("action_row"))
+    return held.with_columns(valid=standing_expr("date").fill_null(False))
 
 
 @per_evaluation
@@ -128,7 +131,7 @@ def certificate_exits(ctx: Context) -> pl.DataFrame:
     suspended, withdrawn or cancelled by then (``exited``): ``action``, ``action_row``,
     ``officer``, and those certificates (``certificates``), their ``statuses`` and the
     days they took effect (``since``), in the order of ``certificates``."""
-    exited = _judged(ctx).filter(pl.col("exited"))
+    exited = with_ids(ctx, _judged(ctx).filter(pl.col("exited")))
     if _merged(ctx):  # a participation may span rows: all of them
         rows = _exploded(ctx).join(exited.select("_p"), on="_p", how="semi", maintain_order="left")
     else:
@@ -151,6 +154,11 @@ def certificate_exits(ctx: Context) -> pl.DataFrame:
     )
 
 
+def with_ids(ctx: Context, frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` (with ``action_row``) with the id of the action of that row (``action``)."""
+    return frame.with_columns(action=ctx.actions["id"].gather(frame["action_row"]))
+
+
 def with_action(ctx: Context, frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
     """``frame`` (with ``action_row``) with ``columns`` of the action of that row."""
     return frame.hstack(ctx.actions.select(pl.col(*columns).gather(frame["action_row"])))
@@ -164,7 +172,11 @@ def certified_actions(ctx: Context) -> pl.DataFrame:
     counted = ["certified", "certified_in_domain"]
     if _merged(ctx):
         # Records repeating an id share the count of that id's participants.
-        counts = participations(ctx).group_by("action").agg(pl.col(counted).sum())
+        counts = (
+            with_ids(ctx, participations(ctx).select("action_row", *counted))
+            .group_by("action")
+            .agg(pl.col(counted).sum())
+        )
         aligned = (
             ctx.actions.select(pl.col("id").alias("action"))
             .join(counts, on="action", how="left", maintain_order="left")
@@ -194,8 +206,7 @@ def uncertified(ctx: Context) -> pl.DataFrame:
     a certificate valid on its date (``uncertified``) and those without one also covering
     its domain (``uncertified_in_domain``), each by id, in order."""
     return (
-        participations(ctx)
-        .filter(~pl.col("certified_in_domain"))
+        with_ids(ctx, participations(ctx).filter(~pl.col("certified_in_domain")))
         .select("action", "officer", "certified")
         # Sorted once before grouping (a group keeps the order of its rows): quicker than
         # sorting each action's list.

@@ -12,7 +12,7 @@ from .._live._base import Change, Observation
 from .._rulebase import Context, Period, Status
 from .._vocab import Employment
 from ._acts import ActionKindsRule, ActTracker, listed_act_findings, participants
-from ._participations import participations
+from ._participations import participations, with_ids
 from ._words import listed
 
 
@@ -36,8 +36,7 @@ class NoAuxiliaryParticipants(ActionKindsRule):
         # gathered for the actions with auxiliary participants: the others count none
         staff = ctx.officers.filter(pl.col("employment") == Employment.AUXILIARY.value)["id"]
         actions = (
-            participations(ctx)
-            .filter(pl.col("officer").is_in(staff.implode()))
+            with_ids(ctx, participations(ctx).filter(pl.col("officer").is_in(staff.implode())))
             .group_by("action", maintain_order=True)
             .agg(pl.col("action_row").first(), pl.col("officer").sort().alias("officers"))
         )

@@ -105,12 +105,24 @@ def unknown_type(place: Place, name: str) -> Problem:
     )
 
 
+def without_empty_columns(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with each column of nothing but nulls held as one null: an optional field
+    no record fills (a million of them would take 16 MiB as text)."""
+    empty = [
+        pl.lit(None, dtype=column.dtype).alias(column.name)
+        for column in frame.get_columns()
+        if frame.height and column.null_count() == frame.height
+    ]
+    return frame.with_columns(empty) if empty else frame
+
+
 def records_from_tables(
-    tables: Iterable[Table], origin: str, *, midnight_dates: bool = False
+    tables: Iterable[Table], origin: str, *, midnight_dates: bool = False, consume: bool = False
 ) -> Records:
     """Validate every table; ``Records`` if all are valid, else one ``InputError`` listing
     the problems of all of them (up to ``MAX_PROBLEMS``). ``tables`` may be read one at a
-    time as they are validated: no table's cells are held once it is typed."""
+    time as they are validated: no table's cells are held once it is typed. With ``consume``
+    (tables read for this alone), a table's cells go column by column as they are typed."""
     problems: list[Problem] = []
     typed: dict[str, pl.DataFrame] = {}
     seen: dict[str, Place] = {}
@@ -132,10 +144,12 @@ def records_from_tables(
             )
             continue
         seen[kind] = table.place
-        frame, found = validate_table(kind, table.frame, table.place, midnight_dates=midnight_dates)
+        frame, found = validate_table(
+            kind, table.frame, table.place, midnight_dates=midnight_dates, consume=consume
+        )
         del table  # its cells, once typed
         problems += found
-        typed[kind] = frame
+        typed[kind] = without_empty_columns(frame)
     if problems:
         raise InputError(problems[:MAX_PROBLEMS], truncated=len(problems) > MAX_PROBLEMS)
     return Records(typed, origin=origin)

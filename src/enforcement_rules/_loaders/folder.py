@@ -39,6 +39,17 @@ def contiguous(frame: pl.DataFrame) -> pl.DataFrame:
     return frame
 
 
+def read_parquet(path: Path) -> pl.DataFrame:
+    """A Parquet file read a column at a time, each column in one piece: the pages of one
+    column are decoded at a time rather than of all at once."""
+    return pl.DataFrame(
+        [
+            pl.read_parquet(path, columns=[name]).to_series().rechunk()
+            for name in pl.read_parquet_schema(path)
+        ]
+    )
+
+
 def read_table_file(path: Path) -> Table:
     """One file of a folder (or a folder of Parquet files) as a table named by its name."""
     if path.suffix.lower() not in TABLE_SUFFIXES and path.is_dir():
@@ -57,14 +68,14 @@ def read_table_file(path: Path) -> Table:
     if path.suffix.lower() == ".parquet":
         check_readable(path)
         try:
-            frame = pl.read_parquet(path)
+            frame = read_parquet(path)
         except OSError as error:
             raise unreadable(path, error) from None
         except pl.exceptions.PolarsError as error:
             raise InputError(
                 [Problem(str(path), "file", None, "a Parquet file", str(error).splitlines()[0])]
             ) from None
-        return Table(path.stem, contiguous(frame), Place(str(path), "columns", indexed(path.stem)))
+        return Table(path.stem, frame, Place(str(path), "columns", indexed(path.stem)))
     return Table(path.stem, read_delimited(path), place_of(path))
 
 
@@ -106,7 +117,7 @@ def load_folder(path: Path) -> Records:
                 yield table
 
     try:
-        records = records_from_tables(tables(), str(path))
+        records = records_from_tables(tables(), str(path), consume=True)
     except InputError:
         if not problems:
             raise
