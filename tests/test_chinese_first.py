@@ -129,8 +129,8 @@ def test_a_reason_without_its_english_fails(rules_copy: Path) -> None:
 
 def _emitted_figure_keys() -> set[str]:
     """Keys of the figures the kinds write, read from their source: ``figures={...}``,
-    ``figures = {...}``, ``figures["k"] = …``, ``XFigures.columns(k=…)``, ``XFigures.of(k=…)``
-    and ``after_due_figure = "k"``."""
+    ``figures = {...}``, ``figures["k"] = …``, ``XFigures.columns(k=…)``, ``XFigures.of(k=…)``,
+    ``after_due_figure = "k"`` and the dicts an act kind's ``shown()`` returns."""
     keys: set[str] = set()
 
     def literal_keys(value: ast.expr | None) -> set[str]:
@@ -149,6 +149,9 @@ def _emitted_figure_keys() -> set[str]:
                 and str(ast.unparse(node.func.value)).endswith("Figures")
             ):
                 keys |= {k.arg for k in node.keywords if k.arg is not None}
+            if isinstance(node, ast.FunctionDef) and node.name == "shown":
+                dicts = [part for part in ast.walk(node) if isinstance(part, ast.Dict)]
+                keys |= {k for part in dicts for k in literal_keys(part)}
             targets = node.targets if isinstance(node, ast.Assign) else []
             if isinstance(node, ast.AnnAssign):
                 targets = [node.target]

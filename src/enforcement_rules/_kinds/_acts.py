@@ -11,7 +11,6 @@ does not count yet.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -83,12 +82,24 @@ class ActRule(RuleBase):
         """The action kinds the rule judges (empty: every kind)."""
         return []
 
+    def figure_model(self) -> type[Figures]:
+        """The figures of the rule's findings (``figures``, unless its parameters narrow them)."""
+        return self.figures
+
+    def shown(self) -> dict[str, str]:
+        """Each figure's key, and the field of the gathered action it shows (both evaluators
+        gather an action's fields under the same names; by default a figure's own)."""
+        return {key: key for key in self.figure_model().figure_keys()}
+
+    def figure_columns(self) -> dict[str, pl.Expr]:
+        """The figures as columns of the gathered actions (``shown``)."""
+        shown = self.shown()
+        return self.figure_model().columns(**{key: pl.col(name) for key, name in shown.items()})
+
     def check(self, ctx: Context) -> pl.DataFrame:
-        """The decided actions; by default their figures are fields of the action."""
-        shown = {name: pl.col(name) for name in self.figures.model_fields}
         return act_findings(
             decided(act_frame(ctx, self), self.decision(ctx.in_force(self))),
-            self.figures.columns(**shown),
+            self.figure_columns(),
         )
 
     def scope(self, in_force: Period) -> list[Condition]:
@@ -173,12 +184,6 @@ def listed_act_findings(
 # -- the monitor: one action as it arrives ---------------------------------------------------
 
 
-@functools.cache
-def _names(model: type[Figures]) -> tuple[str, ...]:
-    """The names of a model's figures as fields of an action."""
-    return tuple(model.model_fields)
-
-
 def act_event(row: dict[str, Any], today: date | None) -> dict[str, Any]:
     """``act_events`` for one action, on the clock's day ``today``."""
     return {
@@ -213,6 +218,20 @@ class Participants:
     uncertified_in_domain: list[str]
     auxiliary: list[str]
     exited: list[dict[str, Any]]
+
+    def fields(self, row: dict[str, Any]) -> dict[str, Any]:
+        """The action's fields, its event's and the lists, by name (as the batch gathers them)."""
+        return (
+            row
+            | self.event
+            | {
+                "judgement": self.judgement,
+                "uncertified": self.uncertified,
+                "uncertified_in_domain": self.uncertified_in_domain,
+                "auxiliary": self.auxiliary,
+                "exited": self.exited,
+            }
+        )
 
 
 def participants(change: Change, state: LiveState) -> Participants:
@@ -332,6 +351,7 @@ class ActTracker(Tracker):
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
         self.kinds = frozenset(self.rule.kinds())
+        self.model, self.shown = self.rule.figure_model(), tuple(self.rule.shown().items())
         self.held: dict[str, dict[str, Any]] = {}  # action id -> row, until its days come
         self.alarms: Alarms[str] = Alarms()
 
@@ -356,13 +376,13 @@ class ActTracker(Tracker):
 
     def judge(self, row: dict[str, Any], event: dict[str, Any]) -> Observation:
         """The action's observation; by default its figures are fields of the action."""
-        model = self.rule.figures
         return self.observation(
-            row["id"],
-            row["department"],
-            event,
-            lambda: model.of(**{name: plain(row[name]) for name in _names(model)}),
+            row["id"], row["department"], event, lambda: self.figure_values(row)
         )
+
+    def figure_values(self, gathered: dict[str, Any]) -> dict[str, Any]:
+        """The figures from the fields gathered about one action (``ActRule.shown``)."""
+        return self.model.of(**{key: plain(gathered[name]) for key, name in self.shown})
 
     def wait(self, row: dict[str, Any], *days: date | None) -> None:
         """Judge the action again when the clock reaches each of ``days`` still to come."""
@@ -397,3 +417,14 @@ class ActTracker(Tracker):
 
     def holds(self, subject_id: str) -> bool:
         return subject_id in self.held
+
+
+class ParticipantsTracker(ActTracker):
+    """Judges each action on its participants (``participants``), read once for every rule;
+    the figures show the action's fields, its event's and the lists of participants."""
+
+    def observe(self, change: Change) -> Observation:
+        row, read = change.row, participants(change, self.state)
+        return self.observation(
+            row["id"], row["department"], read.event, lambda: self.figure_values(read.fields(row))
+        )

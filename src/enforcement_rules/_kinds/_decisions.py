@@ -11,11 +11,12 @@ A decision compares days as ordinals (``today``, a record's day) and moments as 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import polars as pl
 
 from .._conditions import Condition, Decision, all_of, at_most, decided, field, greater
-from .._findings import finding_frame
+from .._findings import empty_findings, finding_frame
 from .._live._base import LiveState, due_moment
 from .._rulebase import Context, RuleBase, Status
 
@@ -73,4 +74,27 @@ def findings(
         figures=figures,
         period=period,
         due=due,
+    )
+
+
+def judged_findings(
+    rule: RuleBase,
+    ctx: Context,
+    judged: list[tuple[str, str, dict[str, Any], dict[str, Any]]],
+    *,
+    subject_type: str | None = None,
+    due: date | None = None,
+) -> pl.DataFrame:
+    """The findings of subjects a kind judges one at a time, in Python, with the function its
+    tracker calls too (a kind over a small table): each judged subject is (its id, its
+    department, its event without the clock, its figures)."""
+    if not judged:
+        return empty_findings()
+    rows = pl.DataFrame([{"subject": s, "department": d, **event} for s, d, event, _ in judged])
+    rows = rows.with_columns(
+        pl.Series("figures", [figures for *_, figures in judged]), **clock(ctx.as_of, due)
+    )
+    figures = {key: pl.col("figures").struct.field(key) for key in judged[0][3]}
+    return findings(
+        rule, ctx, rows, subject="subject", figures=figures, subject_type=subject_type, due=due
     )

@@ -13,9 +13,9 @@ Asia/Shanghai.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Hashable, Iterable
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -52,9 +52,19 @@ OUTCOMES = {"met": 0.86, "late": 0.06, "incomplete": 0.03}
 """Shares of a synthetic item's outcome; what is left is missing."""
 
 
+@functools.lru_cache(maxsize=4096)
 def plain_title(title: str) -> str:
     """A section title without punctuation and spaces, as it is compared."""
     return re.sub(TITLE_PUNCTUATION, "", title)
+
+
+class Submissions:
+    """What a deliverable's items count: its submissions by department, and for one due after
+    an activity, the first day of each event's activity by department."""
+
+    def __init__(self) -> None:
+        self.submissions: ByDepartment[str, dict[str, Any]] = ByDepartment()
+        self.first_activity: dict[tuple[str, str], date] = {}  # (department, period) -> day
 
 
 class DeliverableFigures(Figures):
@@ -87,6 +97,7 @@ class DeliverableKind(Obligation):
 
     record_type: ClassVar[str] = "submissions"
     figures: ClassVar[type[Figures]] = DeliverableFigures
+    book: ClassVar[type[Any]] = Submissions
     matches_period: ClassVar[bool] = True
     """A submission counts for the period it names (or is read as being for); a one-off's
     submissions count whatever period they name."""
@@ -113,20 +124,14 @@ class DeliverableKind(Obligation):
             }
         )
 
-    def book_records(self) -> list[tuple[str, str]]:
-        return [("submissions", "submitted_on")]
-
-    def book(self) -> Submissions:
-        return Submissions()
+    def book_records(self) -> list[tuple[str, str, pl.Expr]]:
+        return [("submissions", "submitted_on", pl.col("obligation") == self.obligation)]
 
     def hold(
         self, book: Submissions, record_type: str, row: dict[str, Any], key: Hashable
     ) -> list[Any]:
         ours = row["obligation"] == self.obligation
         return book.submissions.put(key, row["department"], row if ours else None)
-
-    def narrowed(self, record_type: str, table: pl.DataFrame) -> pl.DataFrame:
-        return table.filter(pl.col("obligation") == self.obligation)
 
     def period_for(self, day: date) -> str | None:
         """The period a submission without one counts for, read from its day."""
@@ -140,33 +145,59 @@ class DeliverableKind(Obligation):
         return period if period is not None else self.period_for(submission["submitted_on"])
 
     def judged(self, item: Item, book: Submissions, today: date) -> Judged:
-        held = book.submissions.of(item.department).values()
-        counted = [
+        """The first day submitted (with its date-time, when every first-day submission gives
+        one), the day every required section had arrived, the first publication day up to
+        ``today``, hence the day it was done."""
+        subs = [
             s
-            for s in held
+            for s in book.submissions.of(item.department).values()
             if not self.matches_period or self.period_of(book, item.department, s) == item.period
         ]
-        found = delivery(self, counted, today)
+        submitted = min((s["submitted_on"] for s in subs), default=None)
+        moments = [s["submitted_on_moment"] for s in subs if s["submitted_on"] == submitted]
+        # the first-day submissions sorted by moment, nulls first: a plain day among them wins
+        moment = None if not subs or None in moments else moment_text(min(moments))
+        published = min(
+            (p for s in subs if (p := s["published_on"]) is not None and p <= today), default=None
+        )
+        titles = self.titles
+        arrived: dict[str, date] = {}
+        for s in subs:
+            for plain in map(plain_title, s["sections"]):
+                if plain in titles and (plain not in arrived or s["submitted_on"] < arrived[plain]):
+                    arrived[plain] = s["submitted_on"]
+        done = max(arrived.values(), default=submitted) if len(arrived) == len(titles) else None
+        if self.must_publish:
+            done = max(done, published) if done and published else None
         fields = {
-            "submitted": found.submitted is not None,
-            "done": found.done is not None,
-            "done_on": ordinal(found.done),
+            "submitted": submitted is not None,
+            "done": done is not None,
+            "done_on": ordinal(done),
             "due_day": item.due.toordinal(),
         }
-        return fields, lambda: self.shown(self.figures.of(**self.figure_values(item, found)))
+        return fields, lambda: self.shown(
+            self.figures.of(
+                obligation=self.obligation,
+                period=item.period,
+                due=iso(item.due),
+                submitted=iso(submitted),
+                submitted_moment=moment,
+                submissions=len(subs),
+                completed=iso(done),
+                missing_sections=[t for plain, t in titles.items() if plain not in arrived],
+                published=iso(published),
+                **self.more_figures(item),
+            )
+        )
 
-    def figure_values(self, item: Item, found: Delivery) -> dict[str, Any]:
-        return {
-            "obligation": self.obligation,
-            "period": item.period,
-            "due": iso(item.due),
-            "submitted": iso(found.submitted),
-            "submitted_moment": found.submitted_moment,
-            "submissions": found.submissions,
-            "completed": iso(found.done),
-            "missing_sections": found.missing_sections,
-            "published": iso(found.published),
-        }
+    def more_figures(self, item: Item) -> dict[str, Any]:
+        """The figures a kind shows beside the deliverable's."""
+        return {}
+
+    @functools.cached_property
+    def titles(self) -> dict[str, str]:
+        """The required sections by their titles as compared."""
+        return {plain_title(t): t for t in self.required_sections}
 
     def item_id(self, item: Item) -> str:
         return self.obligation
@@ -270,58 +301,6 @@ class DeliverableKind(Obligation):
 
 
 # -- the monitor: an item's submissions as they arrive ------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Delivery:
-    """What the submissions of one item show, as ``DeliverableKind.gathered`` reads them."""
-
-    submitted: date | None  # the first day one arrived
-    submitted_moment: str | None  # its date-time, when every first-day submission gives one
-    submissions: int
-    done: date | None  # every required section (and the publication) in, on this day
-    missing_sections: list[str]
-    published: date | None
-
-
-def delivery(rule: DeliverableKind, submissions: list[dict[str, Any]], today: date) -> Delivery:
-    """The delivery of an item from its submissions (all arrived by ``today``)."""
-    if not submissions:
-        return Delivery(None, None, 0, None, list(rule.required_sections), None)
-    submitted = min(s["submitted_on"] for s in submissions)
-    moments = [s["submitted_on_moment"] for s in submissions if s["submitted_on"] == submitted]
-    # the batch sorts by day, then moment, nulls first: a plain day among them wins
-    moment = None if None in moments else moment_text(min(moments))
-    # a publication dated after the clock's day does not count yet
-    published = min(
-        (p for s in submissions if (p := s["published_on"]) is not None and p <= today),
-        default=None,
-    )
-    completed: date | None = submitted
-    missing: list[str] = []
-    if rule.required_sections:
-        titles = {plain_title(t): t for t in rule.required_sections}
-        arrived: dict[str, date] = {}
-        for s in submissions:
-            for section in s["sections"]:
-                plain = plain_title(section)
-                if plain in titles and (plain not in arrived or s["submitted_on"] < arrived[plain]):
-                    arrived[plain] = s["submitted_on"]
-        completed = max(arrived.values()) if len(arrived) == len(titles) else None
-        missing = [title for plain, title in titles.items() if plain not in arrived]
-    done = completed
-    if rule.must_publish:
-        done = max(completed, published) if completed and published else None
-    return Delivery(submitted, moment, len(submissions), done, missing, published)
-
-
-class Submissions:
-    """What a deliverable's items count: its submissions by department, and for one due after
-    an activity, the first day of each event's activity by department."""
-
-    def __init__(self) -> None:
-        self.submissions: ByDepartment[str, dict[str, Any]] = ByDepartment()
-        self.first_activity: dict[tuple[str, str], date] = {}  # (department, period) -> day
 
 
 class DeliverableTracking(ScheduleTracker):

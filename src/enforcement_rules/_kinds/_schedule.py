@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Generic, NamedTuple, Protocol, TypeVar
 
 import polars as pl
 from pydantic import AfterValidator
@@ -75,13 +75,8 @@ MonthDay = Annotated[str, AfterValidator(month_day_text)]
 """A month-day of each year as ``MM-DD`` (rule files)."""
 
 
-def stage_of(column: pl.Expr) -> pl.Expr:
-    """An activity's stage in its canonical word (mid_term, final); others as written."""
-    return column.replace(STAGE_WORDS)
-
-
 def stage_of_value(stage: str | None) -> str | None:
-    """One activity's stage as ``stage_of`` reads a column of them."""
+    """An activity's stage in its canonical word (mid_term, final); others as written."""
     return None if stage is None else STAGE_WORDS.get(stage, stage)
 
 
@@ -201,8 +196,7 @@ def ordinal_of(column: str) -> pl.Expr:
     return (pl.col(column).cast(pl.Int64) + EPOCH).fill_null(0)
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
+class Item(NamedTuple):
     """One thing a department owes: in ``period`` (``None`` for a one-off), counted from
     ``first`` to ``last``, due on ``due``, judged from ``opens`` on."""
 
@@ -246,12 +240,12 @@ class Obligation(RecordsAsked):
         the departments."""
         raise NotImplementedError
 
-    def book_records(self) -> list[tuple[str, str]]:
-        """The record types whose records the book holds, each with the column dating them."""
-        raise NotImplementedError
+    book: ClassVar[type[Any]]
+    """The book of what the items count."""
 
-    def book(self) -> Any:
-        """An empty book of what the items count."""
+    def book_records(self) -> list[tuple[str, str, pl.Expr]]:
+        """The record types whose records the book holds, each with the column dating them
+        and which of them it may hold (a filter before each is held)."""
         raise NotImplementedError
 
     def hold(self, book: Any, record_type: str, row: dict[str, Any], key: Hashable) -> list[Any]:
@@ -277,44 +271,47 @@ class Obligation(RecordsAsked):
     def filled(self, ctx: Context) -> Any:
         """The book of the records as of the day (each row its own record)."""
         book = self.book()
-        for record_type, column in self.book_records():
+        for record_type, column, which in self.book_records():
             table = ctx.shared(  # once per evaluation for every rule that books them
                 ("dated", record_type, column),
                 functools.partial(dated, ctx.records.table(record_type), column, ctx.as_of),
             )
-            for number, row in enumerate(self.narrowed(record_type, table).iter_rows(named=True)):
+            for number, row in enumerate(table.filter(which).iter_rows(named=True)):
                 self.hold(book, record_type, row, number)
         return book
 
-    def narrowed(self, record_type: str, table: pl.DataFrame) -> pl.DataFrame:
-        """The records of ``table`` the book may hold (a filter before each is held)."""
-        return table
-
-    def every_item(self, ctx: Context) -> tuple[list[Item], list[Judged], pl.DataFrame]:
-        """Every item of the rule as of the day, its judgement and its event as a row."""
+    def every_item(self, ctx: Context) -> tuple[list[Item], Any, pl.DataFrame]:
+        """Every item of the rule as of the day, the book, and the items' events as rows (an
+        item's figures are built again for the items listed: nothing per item is kept)."""
         periods = period_rows(self, ctx.in_force(self), ctx.as_of)
         departments = ctx.departments(self)
         if not periods or not departments:
-            return [], [], pl.DataFrame()
+            return [], None, pl.DataFrame()
         book = self.filled(ctx)
         items = [item for d in departments for item in self.items_of(d, periods, book)]
-        judged = [self.judged(item, book, ctx.as_of) for item in items]
-        today, now = ctx.as_of.toordinal(), due_moment(ctx.as_of)
-        events = [
-            {
-                "opens_day": item.opens.toordinal(),
-                "today": today,
-                "due_moment": due_moment(item.due),
-                "now": now,
-                **fields,
-            }
-            for item, (fields, _) in zip(items, judged, strict=True)
-        ]
-        return items, judged, pl.DataFrame(events)
+        if not items:
+            return [], book, pl.DataFrame()
+        columns: dict[str, list[Any]] = {}
+        for item in items:
+            for name, value in self.judged(item, book, ctx.as_of)[0].items():
+                columns.setdefault(name, []).append(value)
+        return (
+            items,
+            book,
+            pl.DataFrame(
+                {
+                    "opens_day": [item.opens.toordinal() for item in items],
+                    "today": [ctx.as_of.toordinal()] * len(items),
+                    "due_moment": [due_moment(item.due) for item in items],
+                    "now": [due_moment(ctx.as_of)] * len(items),
+                    **columns,
+                }
+            ),
+        )
 
     def schedule(self, ctx: Context) -> pl.DataFrame:
         """Every item of the rule, open or not, with its status (``SCHEDULE_COLUMNS``)."""
-        items, judged, events = self.every_item(ctx)
+        items, book, events = self.every_item(ctx)
         if not items:
             return empty_schedule()
         status: Any = (
@@ -324,22 +321,23 @@ class Obligation(RecordsAsked):
         )
         for name, condition in reversed(list(self.decision(ctx.in_force(self)).items())):
             status = pl.when(expression(condition)).then(pl.lit(name)).otherwise(status)
-        return self.listed(items, judged, events.select(status.alias("status"))["status"])
+        return self.listed(items, book, ctx.as_of, events.select(status.alias("status"))["status"])
 
     def check(self, ctx: Context) -> pl.DataFrame:
-        items, judged, events = self.every_item(ctx)
+        items, book, events = self.every_item(ctx)
         if not items:
             return columns_of(empty_schedule(), [*FINDING_COLUMNS, "severity"])
         found = decided(events.with_row_index("row"), self.decision(ctx.in_force(self)))
-        rows = found["row"].to_list()
-        listed = self.listed([items[r] for r in rows], [judged[r] for r in rows], found["status"])
-        return columns_of(listed, [*FINDING_COLUMNS, "severity"])
+        listed = [items[row] for row in found["row"]]
+        return columns_of(
+            self.listed(listed, book, ctx.as_of, found["status"]), [*FINDING_COLUMNS, "severity"]
+        )
 
-    def listed(self, items: list[Item], judged: list[Judged], status: pl.Series) -> pl.DataFrame:
+    def listed(self, items: list[Item], book: Any, as_of: date, status: pl.Series) -> pl.DataFrame:
         """The schedule's columns of ``items``, with their ``status``."""
         if not items:
             return empty_schedule()
-        figures = pl.DataFrame([figures() for _, figures in judged], infer_schema_length=None)
+        figures = [self.judged(item, book, as_of)[1]() for item in items]
         return pl.DataFrame(
             {
                 "subject_type": [self.subject_type] * len(items),
@@ -348,7 +346,9 @@ class Obligation(RecordsAsked):
                 "status": status,
                 "period": [item.period for item in items],
                 "due": [item.due for item in items],
-                "figures": figures.select(pl.struct(pl.all()).struct.json_encode()).to_series(),
+                "figures": pl.DataFrame(figures, infer_schema_length=None)
+                .select(pl.struct(pl.all()).struct.json_encode())
+                .to_series(),
                 "item": [self.item_id(item) for item in items],
                 "opens": [item.opens for item in items],
                 "severity": [(item.severity or self.severity).value for item in items],

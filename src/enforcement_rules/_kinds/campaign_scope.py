@@ -28,7 +28,7 @@ from .._figures import Figures, figure
 from .._live._base import Change, DepartmentTracker, Observation, first_moment
 from .._rulebase import Context, Domain, Period, RuleBase, Spec, Status
 from .._vocab import Level, label, parse_enum
-from ._decisions import clock, findings, live_clock
+from ._decisions import judged_findings, live_clock
 from ._words import listed
 
 # Why a department belongs where it does.
@@ -79,20 +79,33 @@ class CampaignScope(RuleBase):
             return self.provincial_campaign.id, PROVINCIAL_SYSTEM
         return self.municipal_campaign.id, LEVEL_NOT_EXCLUDED
 
-    def placed(self, departments: pl.DataFrame) -> pl.DataFrame:
-        """``departments`` (id, name, level, domain) with the campaign each joins and why."""
-        placements = [self.placement(d) for d in departments.iter_rows(named=True)]
-        return departments.select(
-            pl.col("id").alias("department"), "name", "level", "domain"
-        ).with_columns(
-            pl.Series("campaign", [campaign for campaign, _ in placements], dtype=pl.String),
-            pl.Series("reason", [reason for _, reason in placements], dtype=pl.String),
-        )
-
     def campaign_ids(self) -> dict[str, str]:
         """The id of each campaign of the rule, by its id and by its name."""
         campaigns = (self.municipal_campaign, self.provincial_campaign)
         return {c.id: c.id for c in campaigns} | {c.name: c.id for c in campaigns}
+
+    def judged(
+        self, department: Mapping[str, Any], named: Iterable[str]
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """A department's event and figures, from the campaigns its enrolments name (by id or
+        name): both evaluators judge a department this way."""
+        enrolled, others = self.enrolments(named)
+        expected, reason = self.placement(department)
+        return {"campaigns": len(enrolled), "placed_in": expected in enrolled}, (
+            CampaignScopeFigures.of(
+                level=department["level"],
+                domain=department["domain"],
+                expected=expected,
+                enrolled=enrolled,
+                other_enrollments=others,
+                reason=reason,
+            )
+        )
+
+    def enrolments(self, named: Iterable[str]) -> tuple[list[str], list[str]]:
+        """The rule's campaigns among ``named`` (by id), and the other names, each sorted."""
+        ids = self.campaign_ids()
+        return sorted({ids[c] for c in named if c in ids}), sorted(set(named) - ids.keys())
 
     def decision(self, in_force: Period) -> Decision:
         """On a department's ``today``, the number of the rule's campaigns its enrolments name
@@ -112,9 +125,16 @@ class CampaignScope(RuleBase):
     # -- the batch ----------------------------------------------------------------------------
 
     def scope(self, ctx: Context) -> pl.DataFrame:
-        """The departments of the rule's scope, each with its campaign and the reason."""
-        departments = ctx.records.departments.unique(subset="id", keep="first", maintain_order=True)
-        return self.placed(departments.filter(pl.col("id").is_in(ctx.departments(self))))
+        """The departments of the rule's scope (id, name, level, domain), each with its
+        campaign and the reason."""
+        departments = ctx.department_table.filter(pl.col("id").is_in(ctx.departments(self)))
+        placements = [self.placement(d) for d in departments.iter_rows(named=True)]
+        return departments.select(
+            pl.col("id").alias("department"), "name", "level", "domain"
+        ).with_columns(
+            pl.Series("campaign", [campaign for campaign, _ in placements], dtype=pl.String),
+            pl.Series("reason", [reason for _, reason in placements], dtype=pl.String),
+        )
 
     def municipal_departments(self, ctx: Context) -> list[str]:
         """Ids of the departments the scope places in the municipal campaign."""
@@ -123,44 +143,36 @@ class CampaignScope(RuleBase):
             "department"
         ].to_list()
 
+    def named(self, ctx: Context) -> dict[str, list[str]]:
+        """The campaigns each department's enrolments name, by department."""
+        named: dict[str, list[str]] = {}
+        enrolments = ctx.records.table("campaign_enrollments").select("department", "campaign")
+        for department, campaign in enrolments.iter_rows():
+            named.setdefault(department, []).append(campaign)
+        return named
+
     def enrolled(self, ctx: Context) -> pl.DataFrame:
         """Per department: the campaigns of this rule it is enrolled in (by id), and the other
         campaign names its enrolments carry."""
-        ids = self.campaign_ids()
-        enrolments = ctx.records.table("campaign_enrollments").with_columns(
-            pl.col("campaign")
-            .replace_strict(ids, default=None, return_dtype=pl.String)
-            .alias("known")
-        )
-        return enrolments.group_by("department").agg(
-            pl.col("known").drop_nulls().unique().sort().alias("enrolled"),
-            pl.col("campaign").filter(pl.col("known").is_null()).unique().sort().alias("other"),
+        lists = {department: self.enrolments(n) for department, n in self.named(ctx).items()}
+        return pl.DataFrame(
+            [(department, *enrolments) for department, enrolments in lists.items()],
+            schema={
+                "department": pl.String,
+                "enrolled": pl.List(pl.String),
+                "other": pl.List(pl.String),
+            },
+            orient="row",
         )
 
     def check(self, ctx: Context) -> pl.DataFrame:
-        enrolled = pl.col("enrolled")
-        rows = (
-            self.scope(ctx)
-            .join(self.enrolled(ctx), on="department", how="left")
-            .with_columns(enrolled.fill_null([]), pl.col("other").fill_null([]))
-            .with_columns(
-                enrolled.list.len().alias("campaigns"),
-                enrolled.list.contains(pl.col("campaign")).alias("placed_in"),
-                **clock(ctx.as_of),
-            )
-        )
-        return findings(
-            self,
-            ctx,
-            rows,
-            subject="department",
-            figures=CampaignScopeFigures.columns(
-                "level domain reason",
-                expected=pl.col("campaign"),
-                enrolled=enrolled,
-                other_enrollments=pl.col("other"),
-            ),
-        )
+        named = self.named(ctx)
+        departments = ctx.department_table.filter(pl.col("id").is_in(ctx.departments(self)))
+        judged = [
+            (d["id"], d["id"], *self.judged(d, named.get(d["id"], [])))
+            for d in departments.iter_rows(named=True)
+        ]
+        return judged_findings(self, ctx, judged)
 
     # -- words --------------------------------------------------------------------------------
 
@@ -226,7 +238,6 @@ class CampaignScopeTracker(DepartmentTracker, follows=CampaignScope):
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
-        self.campaign_ids = self.rule.campaign_ids()
         self.enrolments: dict[str, list[str]] = {}  # department -> campaigns named
         self.moments = (first_moment(self.in_force.start),)
 
@@ -241,25 +252,7 @@ class CampaignScopeTracker(DepartmentTracker, follows=CampaignScope):
         if department_id not in self.departments():
             return self.outside(department_id)
         department = self.state.departments[department_id]
-        named = self.enrolments.get(department_id, [])
-        enrolled = sorted({self.campaign_ids[c] for c in named if c in self.campaign_ids})
-        others = sorted({c for c in named if c not in self.campaign_ids})
-        expected, reason = self.rule.placement(department)
-        event = {
-            "campaigns": len(enrolled),
-            "placed_in": expected in enrolled,
-            **live_clock(self.state),
-        }
+        event, figures = self.rule.judged(department, self.enrolments.get(department_id, []))
         return self.observation(
-            department_id,
-            department_id,
-            event,
-            lambda: CampaignScopeFigures.of(
-                level=department["level"],
-                domain=department["domain"],
-                expected=expected,
-                enrolled=enrolled,
-                other_enrollments=others,
-                reason=reason,
-            ),
+            department_id, department_id, event | live_clock(self.state), lambda: figures
         )

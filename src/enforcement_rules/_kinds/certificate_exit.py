@@ -9,10 +9,9 @@ import polars as pl
 
 from .._conditions import Decision, all_of, greater
 from .._figures import Figures, figure
-from .._live._base import Change, Observation
 from .._rulebase import Context, Period, Status
 from .._vocab import CertificateStatus, label, parse_enum
-from ._acts import ActRule, ActTracker, listed_act_findings, participants
+from ._acts import ActRule, ParticipantsTracker, listed_act_findings
 from ._participations import certificate_exits
 from ._words import listed
 
@@ -29,6 +28,9 @@ class CertificateExit(ActRule):
     kind: Literal["certificate_exit"]
 
     figures: ClassVar[type[Figures]] = CertificateExitFigures
+
+    def shown(self) -> dict[str, str]:
+        return {"date": "date", "officers": "exited"}
 
     def decision(self, in_force: Period) -> Decision:
         """On an action's participants whose certificates had ``exited`` (a count)."""
@@ -69,18 +71,9 @@ class CertificateExit(ActRule):
         )
 
 
-class CertificateExitTracker(ActTracker, follows=CertificateExit):
+class CertificateExitTracker(ParticipantsTracker, follows=CertificateExit):
     how: ClassVar[str] = (
         "per action: participants whose certificates covering the day had all been suspended, "
         "withdrawn or cancelled (a count), read once per action"
     )
     rule: CertificateExit
-
-    def observe(self, change: Change) -> Observation:
-        row, read = change.row, participants(change, self.state)
-        return self.observation(
-            row["id"],
-            row["department"],
-            read.event,
-            lambda: CertificateExitFigures.of(date=row["date"].isoformat(), officers=read.exited),
-        )

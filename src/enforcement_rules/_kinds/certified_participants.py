@@ -21,14 +21,13 @@ from .._conditions import (
     none_of,
     one_of,
 )
-from .._exceptions import ExceptionRegister, Verdict, levels_zh
+from .._exceptions import ExceptionRegister, Judgement, Verdict, levels_zh
 from .._fields import BasisLevelName
 from .._figures import Figures, figure
 from .._findings import exemption_frame
-from .._live._base import Change, Observation
 from .._rulebase import Context, Period, Status
 from .._vocab import BasisLevel, label
-from ._acts import ActionKindsRule, ActTracker, act_findings, day_number, participants
+from ._acts import ActionKindsRule, ParticipantsTracker, act_findings, day_number
 from ._participations import certified_actions, uncertified
 from ._words import kinds_zh, listed
 
@@ -121,6 +120,13 @@ class CertifiedParticipants(ActionKindsRule):
             conditions.append(at_least(self.counted, field("participants")))
         return all_of(*conditions)
 
+    def figure_model(self) -> type[Figures]:
+        return CertifiedParticipantsFigures if self.exception_levels else CertifiedCountFigures
+
+    def shown(self) -> dict[str, str]:
+        listed = "uncertified_in_domain" if self.certificate_covers_domain else "uncertified"
+        return super().shown() | {"certified": self.counted, "uncertified": listed}
+
     # -- the batch ----------------------------------------------------------------------
 
     def _actions(self, ctx: Context) -> pl.DataFrame:
@@ -152,54 +158,38 @@ class CertifiedParticipants(ActionKindsRule):
             .with_columns(participants=pl.col("participants").list.len())
             .collect()
         )
-        if not self.exception_levels:
-            return actions.with_columns(exempt_level=pl.lit(""))
-        return judged_bases(actions, ctx.pack_of(self).exceptions, self.exception_levels)
-
-    def _columns(self, ctx: Context, frame: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, Any]]:
-        """``frame`` with its uncertified participants, and the figures' columns."""
-        column = "uncertified_in_domain" if self.certificate_covers_domain else "uncertified"
-        lists = uncertified(ctx).select(pl.col("action").alias("id"), pl.col(column).alias("u"))
-        frame = frame.join(lists, on="id", how="left", maintain_order="left")
-        figures: dict[str, Any] = {
-            "date": pl.col("date"),
-            "kind": pl.col("kind"),
-            "domain": pl.col("domain"),
-            "participants": pl.col("participants"),
-            "certified": pl.col(self.counted),
-            "required": pl.when(pl.col("exempt_level").is_in(self.accepted))
-            .then(pl.lit(1))
-            .otherwise(pl.lit(self.minimum_certified)),
-            "uncertified": pl.col("u").fill_null([]),
-        }
         if self.exception_levels:
-            figures |= {
-                "exception_basis": pl.col("exception_basis"),
-                "basis_level": pl.col("basis_read"),
-                "basis_provision": pl.col("basis_provision"),
-                "basis_verdict": pl.col("basis_verdict"),
-            }
-        return frame, figures
+            actions = judged_bases(actions, ctx.pack_of(self).exceptions, self.exception_levels)
+        else:
+            actions = actions.with_columns(exempt_level=pl.lit(""))
+        required = pl.when(pl.col("exempt_level").is_in(self.accepted))
+        return actions.with_columns(
+            required=required.then(pl.lit(1)).otherwise(pl.lit(self.minimum_certified))
+        )
+
+    def _listed(self, ctx: Context, frame: pl.DataFrame) -> pl.DataFrame:
+        """``frame`` with the list of its uncertified participants the figures show."""
+        listed = self.shown()["uncertified"]
+        lists = uncertified(ctx).select(pl.col("action").alias("id"), listed)
+        frame = frame.join(lists, on="id", how="left", maintain_order="left")
+        return frame.with_columns(pl.col(listed).fill_null([]))
 
     def check(self, ctx: Context) -> pl.DataFrame:
         found = decided(self._actions(ctx), self.decision(ctx.in_force(self)))
-        frame, figures = self._columns(ctx, found)
-        model = CertifiedParticipantsFigures if self.exception_levels else CertifiedCountFigures
-        return act_findings(frame, model.columns(**figures))
+        return act_findings(self._listed(ctx, found), self.figure_columns())
 
     def exemptions(self, ctx: Context) -> pl.DataFrame | None:
         if not self.exception_levels:
             return None
         exempt = decided(self._actions(ctx), {"exempt": self.exempt(ctx.in_force(self))})
-        frame, figures = self._columns(ctx, exempt)
         return exemption_frame(
-            frame,
+            self._listed(ctx, exempt),
             subject_type="action",
             subject_id=pl.col("id"),
             department=pl.col("department"),
             basis=pl.col("exception_basis"),
             figures=CertifiedParticipantsExemptionFigures.columns(
-                **figures, minimum=pl.lit(self.minimum_certified)
+                **self.figure_columns(), minimum=pl.lit(self.minimum_certified)
             ),
         )
 
@@ -296,40 +286,46 @@ class CertifiedParticipants(ActionKindsRule):
         )
 
 
+def basis_read(judgement: Judgement | None, accepted: list[BasisLevel]) -> dict[str, Any]:
+    """An exception basis as read against the register (both evaluators): the recognised
+    provision it cites, its level (the provision's, else the level stated or derived from the
+    title) and the verdict against the ``accepted`` levels."""
+    if judgement is None:
+        return dict.fromkeys(["basis_provision", "basis_level", "basis_verdict"])
+    return {
+        "basis_provision": judgement.provision,
+        "basis_level": judgement.level.value if judgement.level else None,
+        "basis_verdict": judgement.verdict(accepted).value,
+    }
+
+
 def judged_bases(
-    actions: pl.DataFrame, register: ExceptionRegister, accepted: list[BasisLevelName]
+    actions: pl.DataFrame, register: ExceptionRegister, accepted: list[BasisLevel]
 ) -> pl.DataFrame:
-    """``actions`` with their exception basis read against ``register``: ``basis_provision``
-    (the recognised provision cited), ``basis_read`` (its level, else the level stated or
-    derived from the title), ``exempt_level`` (the level of a provision allowing the act,
-    ``""`` when none does) and ``basis_verdict`` (against the ``accepted`` levels). Each
-    distinct basis is read once."""
+    """``actions`` with their exception basis read against ``register`` (``basis_read``; its
+    ``basis_level`` then the level read) and ``exempt_level`` (the level of a provision
+    allowing the act, ``""`` when none does). Each distinct basis is read once."""
     keys = ["exception_basis", "basis_level", "kind", "domain", "procedure"]
     based = (
         actions.select(keys).with_row_index("_a").filter(pl.col("exception_basis").is_not_null())
     )
     distinct = based.select(keys).unique()
     judgements = [register.judge(*row) for row in distinct.iter_rows()]
-    levels = [BasisLevel(level) for level in accepted]
-    judged = distinct.with_columns(
-        pl.Series("basis_provision", [j.provision for j in judgements], dtype=pl.String),
-        pl.Series(
-            "basis_read", [j.level.value if j.level else None for j in judgements], dtype=pl.String
-        ),
-        pl.Series("exempt_level", [j.exempt_level for j in judgements], dtype=pl.String),
-        pl.Series("basis_verdict", [j.verdict(levels).value for j in judgements], dtype=pl.String),
+    read = pl.DataFrame(
+        [basis_read(j, accepted) | {"exempt_level": j.exempt_level} for j in judgements],
+        schema=dict.fromkeys([*basis_read(None, accepted), "exempt_level"], pl.String),
     )
     # Only the few actions naming a basis are joined; the rest are placed by row.
-    read = based.join(judged, on=keys, how="left", nulls_equal=True).drop(keys)
+    placed = based.join(distinct.with_row_index("_d"), on=keys, how="left", nulls_equal=True)
     return actions.with_columns(
         pl.repeat(None, actions.height, dtype=pl.String, eager=True)
-        .scatter(read["_a"], read[name])
+        .scatter(placed["_a"], read[name].gather(placed["_d"]))
         .alias(name)
-        for name in read.columns[1:]
+        for name in read.columns
     ).with_columns(pl.col("exempt_level").fill_null(""))
 
 
-class CertifiedParticipantsTracker(ActTracker, follows=CertifiedParticipants):
+class CertifiedParticipantsTracker(ParticipantsTracker, follows=CertifiedParticipants):
     how: ClassVar[str] = (
         "per action: participants, those with a certificate valid on its date and those also "
         "covering its domain, read as the batch's participations read them; the decision holds "
@@ -339,31 +335,8 @@ class CertifiedParticipantsTracker(ActTracker, follows=CertifiedParticipants):
     )
     rule: CertifiedParticipants
 
-    def observe(self, change: Change) -> Observation:
-        row, rule = change.row, self.rule
-        read = participants(change, self.state)
-
-        def figures() -> dict[str, Any]:
-            common = {
-                "date": row["date"].isoformat(),
-                "kind": row["kind"],
-                "domain": row["domain"],
-                "participants": read.event["participants"],
-                "certified": read.event[rule.counted],
-                "required": rule.required(read.event["exempt_level"]),
-                "uncertified": read.uncertified_in_domain
-                if rule.certificate_covers_domain
-                else read.uncertified,
-            }
-            if not rule.exception_levels:
-                return CertifiedCountFigures.of(**common)
-            judgement = read.judgement
-            return CertifiedParticipantsFigures.of(
-                **common,
-                exception_basis=row["exception_basis"],
-                basis_level=judgement.level.value if judgement and judgement.level else None,
-                basis_provision=judgement.provision if judgement else None,
-                basis_verdict=judgement.verdict(rule.exception_levels).value if judgement else None,
-            )
-
-        return self.observation(row["id"], row["department"], read.event, figures)
+    def figure_values(self, gathered: dict[str, Any]) -> dict[str, Any]:
+        rule = self.rule
+        read = basis_read(gathered["judgement"], rule.exception_levels)
+        required = rule.required(gathered["exempt_level"])
+        return super().figure_values(gathered | read | {"required": required})

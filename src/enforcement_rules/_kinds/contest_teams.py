@@ -35,9 +35,9 @@ from .._live._base import (
     passed,
 )
 from .._rulebase import Context, Period, RuleBase, Status
+from .._semantics import valid
 from .._vocab import Employment, label
 from ._campaign import live_municipal, municipal_departments, scope_link
-from ._certified import with_certified
 from ._contest import contest_teams
 from ._decisions import clock, findings, live_clock
 from ._words import listed
@@ -162,17 +162,21 @@ class ContestTeams(RuleBase):
         departments = municipal_departments(self, self.campaign_scope, ctx)
         teams = contest_teams(ctx).filter(pl.col("department").is_in(departments))
         members = teams.select("id", "date", officer="members").explode("officer").drop_nulls()
-        valid = with_certified(members, ctx.records.certificates, "date").filter("certified")
-        certified = set(valid.select("id", "officer").iter_rows())
+        held: dict[str, list[dict[str, Any]]] = {}
+        ids = members["officer"].implode()
+        for certificate in ctx.records.certificates.filter(pl.col("officer").is_in(ids)).to_dicts():
+            held.setdefault(certificate["officer"], []).append(certificate)
 
-        def certified_in(team: str) -> Callable[[str], bool]:
-            return lambda officer: (team, officer) in certified
+        def certified_on(day: date | None) -> Callable[[str], bool]:
+            return lambda officer: (
+                day is not None and any(valid(c, day) for c in held.get(officer, []))
+            )
 
         named = ctx.officers.filter(pl.col("id").is_in(members["officer"].implode()))
         officers = {row["id"]: row for row in named.iter_rows(named=True)}
         judged = [
             {"team": team["id"], "department": team["department"]}
-            | self.judged(team, officers.get, certified_in(team["id"]))
+            | self.judged(team, officers.get, certified_on(team["date"]))
             for team in teams.iter_rows(named=True)
         ]
         recommended = teams["id"].sort().to_list()

@@ -8,10 +8,9 @@ import polars as pl
 
 from .._conditions import Decision, all_of, greater
 from .._figures import Figures, figure
-from .._live._base import Change, Observation
 from .._rulebase import Context, Period, Status
 from .._vocab import Employment
-from ._acts import ActionKindsRule, ActTracker, listed_act_findings, participants
+from ._acts import ActionKindsRule, ParticipantsTracker, listed_act_findings
 from ._participations import participations, with_ids
 from ._words import listed
 
@@ -51,17 +50,6 @@ class NoAuxiliaryParticipants(ActionKindsRule):
         )
 
 
-class NoAuxiliaryParticipantsTracker(ActTracker, follows=NoAuxiliaryParticipants):
+class NoAuxiliaryParticipantsTracker(ParticipantsTracker, follows=NoAuxiliaryParticipants):
     how: ClassVar[str] = "per action: its auxiliary participants (a count), read once per action"
     rule: NoAuxiliaryParticipants
-
-    def observe(self, change: Change) -> Observation:
-        row, read = change.row, participants(change, self.state)
-        return self.observation(
-            row["id"],
-            row["department"],
-            read.event,
-            lambda: NoAuxiliaryParticipantsFigures.of(
-                date=row["date"].isoformat(), auxiliary=read.auxiliary
-            ),
-        )

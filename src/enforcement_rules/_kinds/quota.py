@@ -15,7 +15,7 @@ not cover every enforcement kind the department practises); ``pending`` (not yet
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
@@ -98,6 +98,31 @@ class QuotaFigures(Figures):
     uncovered: list[str] | None = figure("未覆盖的类型", "kinds not covered", None)
 
 
+@dataclass(frozen=True, slots=True)
+class Counted:
+    """A record a quota counts: its id, its day, how many times it counts, the enforcement
+    kinds it covered, and the period it names (a submission)."""
+
+    record: str
+    day: date
+    count: int
+    covers: tuple[str, ...]
+    label: str | None
+
+
+class Tallies:
+    """What a quota's items count: the records by department, the first day of each kind
+    of action by department (``covers_action_kinds_since``), and the organisers whose
+    records count for a department too (``area_activities_by``: read from the departments)."""
+
+    def __init__(self) -> None:
+        self.records: ByDepartment[str, Counted] = ByDepartment()
+        self.kinds_since: dict[str, dict[str, date]] = {}
+        self.departments: Mapping[str, dict[str, Any]] = {}
+        self.organisers: list[str] | None = None
+        self.area: dict[str, list[str]] = {}  # department -> organisers counting for it
+
+
 class Quota(Obligation):
     """At least ``minimum`` activities of a kind (or submissions of a deliverable) by each
     department in scope, ``per`` calendar quarter, calendar year, or ``once`` by ``due``."""
@@ -131,6 +156,7 @@ class Quota(Obligation):
 
     record_type: ClassVar[str] = "activities"
     figures: ClassVar[type[Figures]] = QuotaFigures
+    book: ClassVar[type[Any]] = Tallies
 
     @model_validator(mode="after")
     def _consistent(self) -> Quota:
@@ -206,18 +232,10 @@ class Quota(Obligation):
 
     # -- what the items count, for both evaluators ----------------------------------------
 
-    def book_records(self) -> list[tuple[str, str]]:
+    def book_records(self) -> list[tuple[str, str, pl.Expr]]:
         if self.obligation is not None:
-            return [("submissions", "submitted_on")]
-        return [("activities", "date")]
-
-    def book(self) -> Tallies:
-        return Tallies()
-
-    def narrowed(self, record_type: str, table: pl.DataFrame) -> pl.DataFrame:
-        if record_type == "submissions":
-            return table.filter(pl.col("obligation") == self.obligation)
-        return table.filter(pl.col("kind") == self.item)
+            return [("submissions", "submitted_on", pl.col("obligation") == self.obligation)]
+        return [("activities", "date", pl.col("kind") == self.item)]
 
     def counted(self, record_type: str, row: dict[str, Any]) -> Counted | None:
         """What the quota counts of a record; ``None`` when it does not count it."""
@@ -246,19 +264,16 @@ class Quota(Obligation):
             for department, kind, day in firsts.iter_rows():
                 book.kinds_since.setdefault(department, {})[kind] = day
         if self.area_activities_by is not None:
-            regions = ctx.department_table.select("id", "region").iter_rows()
-            place = {department: "/".join(region) for department, region in regions}
-            organisers = ctx.selected(self.area_activities_by)
-            book.organisers_of = lambda department: [
-                o for o in organisers if o != department and within(place[department], place[o])
-            ]
+            table = ctx.department_table.unique("id", keep="first", maintain_order=True)
+            book.departments = {row["id"]: row for row in table.iter_rows(named=True)}
+            book.organisers = ctx.selected(self.area_activities_by)
         return book
 
     def judged(self, item: Item, book: Tallies, today: date) -> Judged:
         assert item.first is not None and item.last is not None
         inside: list[Counted] = []
         after_due = 0
-        for source in (item.department, *book.organisers_of(item.department)):
+        for source in (item.department, *self.organisers_of(book, item.department)):
             for counted in book.records.of(source).values():
                 if self.by_label and counted.label is not None:  # naming its period
                     if counted.label == item.period:
@@ -274,23 +289,46 @@ class Quota(Obligation):
             kinds = book.kinds_since.get(item.department, {})
             action_kinds = sorted(k for k, first in kinds.items() if first <= item.due)
         uncovered = [k for k in action_kinds if k not in covered]
-        figures = {
-            "period": item.period,
-            "from": iso(item.first),
-            "to": iso(item.last),
-            "due": iso(item.due),
-            "count": count,
-            "required": self.minimum,
-            "records": sorted(c.record for c in inside),
-            "after_due": after_due,
-            "action_kinds": action_kinds,
-            "uncovered": uncovered,
-        }
         fields = {"counted": count, "total": count + after_due, "uncovered_kinds": len(uncovered)}
-        return fields, lambda: self.shown(QuotaFigures.of(**figures))
+        return fields, lambda: self.shown(
+            QuotaFigures.of(
+                period=item.period,
+                **{"from": iso(item.first), "to": iso(item.last)},
+                due=iso(item.due),
+                count=count,
+                required=self.minimum,
+                records=sorted(c.record for c in inside),
+                after_due=after_due,
+                action_kinds=action_kinds,
+                uncovered=uncovered,
+            )
+        )
 
     def item_id(self, item: Item) -> str:
         return self.item
+
+    def place(self, book: Tallies, department: str) -> str | None:
+        row = book.departments.get(department)
+        return None if row is None else "/".join(row["region"])
+
+    def is_organiser(self, book: Tallies, department: str) -> bool:
+        row = book.departments.get(department)
+        selector = self.area_activities_by
+        return selector is not None and row is not None and selector.matches(DepartmentView.of(row))
+
+    def organisers_of(self, book: Tallies, department: str) -> list[str]:
+        """The organisers whose activities count for ``department`` as well (kept until a
+        department changes)."""
+        if self.area_activities_by is None:
+            return []
+        if department not in book.area:
+            if book.organisers is None:
+                book.organisers = [d for d in book.departments if self.is_organiser(book, d)]
+            place = self.place(book, department)
+            book.area[department] = [
+                o for o in book.organisers if o != department and within(place, self.place(book, o))
+            ]
+        return book.area[department]
 
     def shown(self, figures: dict[str, Any]) -> dict[str, Any]:
         """The figures the rule shows: ``after_due`` for a quota once by a day, the kinds of
@@ -403,33 +441,6 @@ class Quota(Obligation):
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Counted:
-    """A record a quota counts: its id, its day, how many times it counts, the enforcement
-    kinds it covered, and the period it names (a submission)."""
-
-    record: str
-    day: date
-    count: int
-    covers: tuple[str, ...]
-    label: str | None
-
-
-def no_organisers(department: str) -> list[str]:
-    return []
-
-
-class Tallies:
-    """What a quota's items count: the records by department, the first day of each kind
-    of action by department (``covers_action_kinds_since``), and the organisers whose
-    records count for a department too (``area_activities_by``)."""
-
-    def __init__(self) -> None:
-        self.records: ByDepartment[str, Counted] = ByDepartment()
-        self.kinds_since: dict[str, dict[str, date]] = {}
-        self.organisers_of: Callable[[str], list[str]] = no_organisers
-
-
 class QuotaTracker(ScheduleTracker, follows=Quota):
     how: ClassVar[str] = (
         "per (department, period): the activities (or submissions) counted in the period, "
@@ -445,9 +456,7 @@ class QuotaTracker(ScheduleTracker, follows=Quota):
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
         self.since = self.rule.covers_action_kinds_since
-        self.organisers: list[str] | None = None  # area_activities_by: kept until one changes
-        if self.rule.area_activities_by is not None:
-            self.book.organisers_of = self.organisers_of
+        self.book.departments = self.state.departments
 
     def reading(self) -> frozenset[str]:
         counted = "activities" if self.rule.activity is not None else "submissions"
@@ -457,7 +466,8 @@ class QuotaTracker(ScheduleTracker, follows=Quota):
         if change.record_type == "actions":  # the common case first: an action is cheap
             return self.on_action(change.row)
         if change.record_type == "departments":
-            self.organisers = None
+            self.book.organisers = None
+            self.book.area.clear()
         observations = list(super().on_change(change))
         if change.record_type == "departments" and self.rule.area_activities_by is not None:
             # a department moving in or out of an organiser's area, or becoming one
@@ -474,31 +484,15 @@ class QuotaTracker(ScheduleTracker, follows=Quota):
             o for d in dict.fromkeys([*departments, *reached]) for o in self.judge_department(d)
         ]
 
-    def place(self, department: str) -> str | None:
-        row = self.state.departments.get(department)
-        return None if row is None else "/".join(row["region"])
-
-    def is_organiser(self, department: str) -> bool:
-        selector = self.rule.area_activities_by
-        row = self.state.departments.get(department)
-        return selector is not None and row is not None and selector.matches(DepartmentView.of(row))
-
     def area_of(self, organiser: str) -> list[str]:
         """The departments owing items whose area ``organiser`` organises (none unless it is
         one of ``area_activities_by``)."""
-        if not self.is_organiser(organiser):
+        if not self.rule.is_organiser(self.book, organiser):
             return []
-        area = self.place(organiser)
-        return [d for d in self.items if d != organiser and within(self.place(d), area)]
-
-    def organisers_of(self, department: str) -> list[str]:
-        """The organisers whose activities count for ``department`` as well."""
-        if self.rule.area_activities_by is None:
-            return []
-        if self.organisers is None:
-            self.organisers = [o for o in self.state.departments if self.is_organiser(o)]
-        place = self.place(department)
-        return [o for o in self.organisers if o != department and within(place, self.place(o))]
+        area = self.rule.place(self.book, organiser)
+        return [
+            d for d in self.items if d != organiser and within(self.rule.place(self.book, d), area)
+        ]
 
     def on_action(self, row: dict[str, Any]) -> Iterable[Observation]:
         assert self.since is not None

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from typing import Any, ClassVar, Literal, TypeVar
+from typing import Any, ClassVar, Literal
 
 import polars as pl
 from pydantic import Field, model_validator
@@ -30,10 +30,8 @@ from .._models import RECORD_TYPES
 from .._rulebase import Context, Period, RuleBase, Status
 from .._vocab import BasisLevel, label
 from ._campaign import live_municipal, municipal_departments, scope_link
-from ._decisions import by_due, clock, findings, live_clock
+from ._decisions import by_due, judged_findings, live_clock
 from ._words import listed
-
-T = TypeVar("T")
 
 # What each field of a register entry stands for: (Chinese, English).
 PARTS: dict[str, tuple[str, str]] = {
@@ -50,13 +48,6 @@ ENTRY_WORDS = {
     "monitoring_devices": ("电子技术监控设备", "Monitoring device"),
     "entrustments": ("委托执法", "Entrustment"),
 }
-
-
-def basis_level_of(basis: str | None, stated: str | None) -> str | None:
-    """The level of an entry's legal basis as a value: as stated, else read from its title
-    (``_legal_basis``), else ``None``."""
-    level = level_of(basis, stated)
-    return None if level is None else level.value
 
 
 class RegisterCompletenessFigures(Figures):
@@ -120,58 +111,42 @@ class RegisterCompleteness(RuleBase):
             return {Status.INCOMPLETE.value: lacking}
         return by_due(lacking, Status.INCOMPLETE)
 
-    def shown(self, figures: dict[str, T]) -> dict[str, T]:
-        """The figures a finding shows: the basis and its level only where the rule names
-        ``basis_levels``."""
-        if self.basis_levels:
-            return figures
-        return {k: v for k, v in figures.items() if k not in ("legal_basis", "basis_level")}
-
-    def lacking(self, entry: Mapping[str, Any], level: str | None, today: date | None) -> list[str]:
-        """The required parts an entry (its basis of ``level``) lacks on ``today``: a part
-        dated after it is not there yet."""
+    def judged(
+        self, entry: Mapping[str, Any], today: date | None
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """How many required parts an entry lacks on ``today`` (a part dated after it is not
+        there yet), and its figures: both evaluators judge an entry this way."""
+        level = level_of(entry["legal_basis"], entry["basis_level"])
+        read = None if level is None else level.value
 
         def lacks(part: str) -> bool:
             value = entry[part]
             if isinstance(value, date):
                 return today is None or value > today
-            return value is None or (part == "legal_basis" and self.basis_falls_short(level))
+            return value is None or (part == "legal_basis" and self.basis_falls_short(read))
 
-        return [part for part in self.required if lacks(part)]
+        lacking = [part for part in self.required if lacks(part)]
+        figures = RegisterCompletenessFigures.of(
+            name=entry[NAMED_BY[self.record_type]],
+            lacking=lacking,
+            legal_basis=entry["legal_basis"],
+            basis_level=read,
+        )
+        if not self.basis_levels:  # the basis and its level shown only where levels are named
+            figures = {k: v for k, v in figures.items() if k not in ("legal_basis", "basis_level")}
+        return {"parts_lacking": len(lacking)}, figures
 
     def check(self, ctx: Context) -> pl.DataFrame:
         departments = municipal_departments(self, self.campaign_scope, ctx)
         entries = ctx.records.table(self.record_type).filter(
             pl.col("department").is_in(departments)
         )
-        levels = [
-            basis_level_of(*r) for r in entries.select("legal_basis", "basis_level").iter_rows()
+        judged = [
+            (entry["id"], entry["department"], *self.judged(entry, ctx.as_of))
+            for entry in entries.iter_rows(named=True)
         ]
-        lacking = [
-            self.lacking(entry, level, ctx.as_of)
-            for entry, level in zip(entries.iter_rows(named=True), levels, strict=True)
-        ]
-        rows = entries.with_columns(
-            pl.Series("basis_read", levels, dtype=pl.String),
-            pl.Series("lacking", lacking, dtype=pl.List(pl.String)),
-            pl.Series("parts_lacking", [len(parts) for parts in lacking], dtype=pl.Int64),
-            **clock(ctx.as_of, self.due),
-        )
-        return findings(
-            self,
-            ctx,
-            rows,
-            subject="id",
-            subject_type=self.record_type.removesuffix("s"),
-            due=self.due,
-            figures=self.shown(
-                RegisterCompletenessFigures.columns(
-                    "lacking legal_basis",
-                    name=pl.col(NAMED_BY[self.record_type]),
-                    basis_level=pl.col("basis_read"),
-                )
-            ),
-        )
+        subject_type = self.record_type.removesuffix("s")
+        return judged_findings(self, ctx, judged, subject_type=subject_type, due=self.due)
 
     def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
         entry_zh, entry_en = ENTRY_WORDS[self.record_type]
@@ -229,25 +204,15 @@ class RegisterCompletenessTracker(Tracker, follows=RegisterCompleteness):
         counted = live_municipal(self.state, self.rule, self.pack, self.rule.campaign_scope)
         if entry["department"] not in counted:
             return self.outside(entry["id"])
-        today = self.state.today
-        level = basis_level_of(entry["legal_basis"], entry["basis_level"])
         for part in self.rule.required:  # a part dated after the clock's day: judged again then
             if isinstance(entry[part], date):
                 self.alarms.at(start_moment(entry[part]), entry["id"], self.state.now)
-        lacking = self.rule.lacking(entry, level, today)
-        event = {"parts_lacking": len(lacking), **live_clock(self.state, self.rule.due)}
+        event, figures = self.rule.judged(entry, self.state.today)
         return self.labelled(
             entry["id"],
             entry["department"],
-            event,
-            lambda: self.rule.shown(
-                RegisterCompletenessFigures.of(
-                    name=entry[NAMED_BY[self.rule.record_type]],
-                    lacking=lacking,
-                    legal_basis=entry["legal_basis"],
-                    basis_level=level,
-                )
-            ),
+            event | live_clock(self.state, self.rule.due),
+            lambda: figures,
             due=self.rule.due,
             subject_type=self.rule.record_type.removesuffix("s"),
         )

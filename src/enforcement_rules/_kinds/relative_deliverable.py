@@ -21,7 +21,6 @@ from ._deliverables import (
     DeliverableFigures,
     DeliverableKind,
     DeliverableTracking,
-    Delivery,
     Submissions,
 )
 from ._schedule import Item, span, stage_of_value
@@ -66,13 +65,9 @@ class RelativeDeliverable(DeliverableKind):
             for e in self.after
         ]
 
-    def book_records(self) -> list[tuple[str, str]]:
-        return [*super().book_records(), ("activities", "date")]
-
-    def narrowed(self, record_type: str, table: pl.DataFrame) -> pl.DataFrame:
-        if record_type == "submissions":
-            return super().narrowed(record_type, table)
-        return table.filter(pl.col("kind") == parse_enum(ActivityKind, self.after_activity).value)
+    def book_records(self) -> list[tuple[str, str, pl.Expr]]:
+        activity = pl.col("kind") == parse_enum(ActivityKind, self.after_activity).value
+        return [*super().book_records(), ("activities", "date", activity)]
 
     def hold(
         self, book: Submissions, record_type: str, row: dict[str, Any], key: Hashable
@@ -118,12 +113,8 @@ class RelativeDeliverable(DeliverableKind):
                 latest = max(latest or (day, number, event.period), (day, number, event.period))
         return latest[2] if latest else None
 
-    def figure_values(self, item: Item, found: Delivery) -> dict[str, Any]:
-        return {
-            **super().figure_values(item, found),
-            "activity_on": iso(item.activity_on),
-            "months": self.months,
-        }
+    def more_figures(self, item: Item) -> dict[str, Any]:
+        return {"activity_on": iso(item.activity_on), "months": self.months}
 
     def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
         zh, en = super().describe(subject_id, figures)

@@ -117,6 +117,20 @@ class TaskTableFigures(Figures):
     reports: int = figure("完成记录数", "reports")
 
 
+def nobody(key: str) -> Any:
+    return set()
+
+
+class Reports:
+    """What a task table's items count: the reports by (task, department), a department's
+    units, and the reports of every department owing a task the area owes once."""
+
+    def __init__(self) -> None:
+        self.reports: ByDepartment[tuple[str, str], tuple[date, str]] = ByDepartment()
+        self.units_of: Callable[[str], set[str]] = nobody
+        self.area_reports: Callable[[str], list[tuple[date, str]]] = nobody
+
+
 class TaskTable(Obligation):
     """A task table: ``units`` names each responsible unit with a selector; ``tasks`` lists
     every row with its quote, units and deadline."""
@@ -128,6 +142,7 @@ class TaskTable(Obligation):
     subject_type: ClassVar[str] = "task"
     record_type: ClassVar[str] = "task_reports"
     figures: ClassVar[type[Figures]] = TaskTableFigures
+    book: ClassVar[type[Any]] = Reports
 
     @model_validator(mode="after")
     def _consistent(self) -> TaskTable:
@@ -209,11 +224,8 @@ class TaskTable(Obligation):
 
     # -- what the items count, for both evaluators ----------------------------------------
 
-    def book_records(self) -> list[tuple[str, str]]:
-        return [("task_reports", "completed_on")]
-
-    def book(self) -> Reports:
-        return Reports()
+    def book_records(self) -> list[tuple[str, str, pl.Expr]]:
+        return [("task_reports", "completed_on", pl.lit(True))]
 
     def hold(
         self, book: Reports, record_type: str, row: dict[str, Any], key: Hashable
@@ -233,9 +245,17 @@ class TaskTable(Obligation):
             for department in set(ctx.selected(selector)).intersection(departments):
                 units.setdefault(department, set()).add(name)
         book.units_of = lambda department: units.get(department, set())
-        book.owing = lambda task_id: [
-            d for d in departments if units.get(d, set()) & set(self.tasks_by_id[task_id].units)
-        ]
+        area_reports = {
+            task.id: [
+                report
+                for d in departments
+                if units.get(d, set()).intersection(task.units)
+                for report in book.reports.of((task.id, d)).values()
+            ]
+            for task in self.tasks
+            if task.area_wide
+        }
+        book.area_reports = area_reports.__getitem__
         return book
 
     def items_of(self, department: str, periods: list[dict[str, Any]], book: Reports) -> list[Item]:
@@ -262,11 +282,7 @@ class TaskTable(Obligation):
     def judged(self, item: Item, book: Reports, today: date) -> Judged:
         assert item.task is not None
         if self.tasks_by_id[item.task].area_wide:  # owed once: any owing unit's reports count
-            held = [
-                report
-                for department in book.owing(item.task)
-                for report in book.reports.of((item.task, department)).values()
-            ]
+            held = book.area_reports(item.task)
         else:
             held = list(book.reports.of((item.task, item.department)).values())
         is_dated = item.period is None  # a due day: any report counts; else the quarter's
@@ -392,20 +408,6 @@ class TaskTable(Obligation):
         }
 
 
-def nobody(key: str) -> Any:
-    return set()
-
-
-class Reports:
-    """What a task table's items count: the reports by (task, department), a department's
-    units, and the departments owing a task."""
-
-    def __init__(self) -> None:
-        self.reports: ByDepartment[tuple[str, str], tuple[date, str]] = ByDepartment()
-        self.units_of: Callable[[str], set[str]] = nobody
-        self.owing: Callable[[str], list[str]] = nobody
-
-
 class TaskTableTracker(ScheduleTracker, follows=TaskTable):
     how: ClassVar[str] = (
         "per (task, responsible department, period): the task's units, due day or quarters "
@@ -421,7 +423,11 @@ class TaskTableTracker(ScheduleTracker, follows=TaskTable):
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
         self.serial = itertools.count()
-        self.book.owing = self.owing
+        self.book.area_reports = lambda task_id: [
+            report
+            for department in self.owing(task_id)
+            for report in self.book.reports.of((task_id, department)).values()
+        ]
         self.book.units_of = lambda department: set(
             self.rule.units_of(DepartmentView.of(self.state.departments[department]))
         )
