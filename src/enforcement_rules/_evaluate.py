@@ -180,7 +180,8 @@ def _labelled(
             series.append(found.get_column(name))
         elif name == "severity" and name in found.columns:
             # A task table may word some rows as warnings ("基本"): its own column wins.
-            series.append(found.get_column(name).fill_null(severity))
+            column = found.get_column(name)
+            series.append(column.fill_null(severity) if column.null_count() else column)
         else:
             series.append(pl.Series(name, [given[name]], pl.String).new_from_index(0, found.height))
     return pl.DataFrame(series)

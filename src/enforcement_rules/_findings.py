@@ -23,8 +23,11 @@ def columns_of(frame: pl.DataFrame, names: list[str]) -> pl.DataFrame:
     return pl.DataFrame([frame.get_column(name) for name in names])
 
 
+_EMPTY_FINDINGS = pl.DataFrame(schema=FINDING_COLUMNS)
+
+
 def empty_findings() -> pl.DataFrame:
-    return pl.DataFrame(schema=FINDING_COLUMNS)
+    return _EMPTY_FINDINGS.clear()  # a new frame, without building the schema again
 
 
 def finding_frame(
@@ -69,6 +72,9 @@ EXEMPTION_COLUMNS: dict[str, pl.DataType] = {
 }
 
 
+_EMPTY_EXEMPTIONS = pl.DataFrame(schema=EXEMPTION_COLUMNS)
+
+
 def exemption_frame(
     frame: pl.DataFrame,
     *,
@@ -80,7 +86,7 @@ def exemption_frame(
 ) -> pl.DataFrame:
     """Select the exemption columns from ``frame``, one exempt record per row."""
     if frame.height == 0:
-        return pl.DataFrame(schema=EXEMPTION_COLUMNS)
+        return _EMPTY_EXEMPTIONS.clear()
     return frame.select(
         pl.lit(subject_type, dtype=pl.String).alias("subject_type"),
         subject_id.cast(pl.String).alias("subject_id"),
