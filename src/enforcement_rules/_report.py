@@ -236,29 +236,42 @@ def finding_of(rule: Describes, row: Mapping[str, Any], figures: dict[str, Any])
     """A finding of ``rule``, worded from ``figures``; ``row`` holds the other columns of a
     report (``rule``, ``pack``, ``severity``, ``status``, ``subject_type``, ``subject_id``,
     ``department``, ``period``, ``due``)."""
-    message, message_en = rule.describe(row["subject_id"], figures)
-    message = full_width(message)
     return Finding(
-        rule=row["rule"],
-        title=rule.title,
-        pack=row["pack"],
-        severity=_SEVERITIES[row["severity"]],
-        status=_STATUSES[row["status"]],
-        subject_type=row["subject_type"],
-        subject_id=row["subject_id"],
-        department=row["department"],
-        period=row["period"],
-        due=row["due"],
+        **_unworded_fields(rule, row),
         figures=figures,
-        message=message,
-        message_en=message_en,
-        fix=rule.fix,
-        fix_en=rule.fix_en,
-        sources=tuple(_sources_for(rule, row["subject_id"], figures)),
-        note=getattr(rule, "note", ""),
-        note_en=getattr(rule, "note_en", ""),
-        title_en=rule.title_en,
+        **_wording(rule, row["subject_id"], figures),
     )
+
+
+def _unworded_fields(rule: Describes, row: Mapping[str, Any]) -> dict[str, Any]:
+    """A finding's fields but its figures and wording, from the rule and a report's row."""
+    return {
+        "rule": row["rule"],
+        "title": rule.title,
+        "pack": row["pack"],
+        "severity": _SEVERITIES[row["severity"]],
+        "status": _STATUSES[row["status"]],
+        "subject_type": row["subject_type"],
+        "subject_id": row["subject_id"],
+        "department": row["department"],
+        "period": row["period"],
+        "due": row["due"],
+        "fix": rule.fix,
+        "fix_en": rule.fix_en,
+        "note": getattr(rule, "note", ""),
+        "note_en": getattr(rule, "note_en", ""),
+        "title_en": rule.title_en,
+    }
+
+
+def _wording(rule: Describes, subject_id: str, figures: dict[str, Any]) -> dict[str, Any]:
+    """A finding's ``message``, ``message_en`` and ``sources``, from its figures."""
+    message, message_en = rule.describe(subject_id, figures)
+    return {
+        "message": full_width(message),
+        "message_en": message_en,
+        "sources": tuple(_sources_for(rule, subject_id, figures)),
+    }
 
 
 def unworded_finding(
@@ -276,21 +289,8 @@ def unworded_finding(
         setting(finding, "_figured", figures)
     else:
         setting(finding, "figures", figures)
-    setting(finding, "rule", row["rule"])
-    setting(finding, "title", rule.title)
-    setting(finding, "pack", row["pack"])
-    setting(finding, "severity", _SEVERITIES[row["severity"]])
-    setting(finding, "status", _STATUSES[row["status"]])
-    setting(finding, "subject_type", row["subject_type"])
-    setting(finding, "subject_id", row["subject_id"])
-    setting(finding, "department", row["department"])
-    setting(finding, "period", row["period"])
-    setting(finding, "due", row["due"])
-    setting(finding, "fix", rule.fix)
-    setting(finding, "fix_en", rule.fix_en)
-    setting(finding, "note", getattr(rule, "note", ""))
-    setting(finding, "note_en", getattr(rule, "note_en", ""))
-    setting(finding, "title_en", rule.title_en)
+    for name, value in _unworded_fields(rule, row).items():
+        setting(finding, name, value)
     setting(finding, "expired_waiver", None)
     setting(finding, "_describes", rule)
     return finding
@@ -313,11 +313,9 @@ class _Unworded(Finding):
             return object.__getattribute__(self, name)
         if name not in _WORDING:
             raise AttributeError(name)
-        rule, figures = self._describes, cast("dict[str, Any]", self.figures)
-        message, message_en = rule.describe(self.subject_id, figures)
-        object.__setattr__(self, "message", full_width(message))
-        object.__setattr__(self, "message_en", message_en)
-        object.__setattr__(self, "sources", tuple(_sources_for(rule, self.subject_id, figures)))
+        figures = cast("dict[str, Any]", self.figures)
+        for field_name, value in _wording(self._describes, self.subject_id, figures).items():
+            object.__setattr__(self, field_name, value)
         return object.__getattribute__(self, name)
 
     def plain(self) -> Finding:
