@@ -29,6 +29,15 @@ DEPARTMENT = {
     "domain": "综合行政执法",
 }
 
+GUANGHAN = {
+    "id": "GH",
+    "name": "广汉市市场监督管理局",
+    "region": ["四川省", "德阳市", "广汉市"],
+    "level": "county",
+    "domain": "市场监管",
+}
+"""A department of guanghan-2023's county (its packs' rules about major decisions)."""
+
 
 def officer(officer_id: str, **fields: Any) -> dict[str, Any]:
     return {"id": officer_id, "department": "ZHZF", "employment": "staff", **fields}

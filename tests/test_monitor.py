@@ -15,6 +15,7 @@ from enforcement_rules._kinds import followed, kind_names
 from enforcement_rules._rulebase import KINDS
 from monitoring import (
     DEPARTMENT,
+    GUANGHAN,
     action,
     certificate,
     needs_engine,
@@ -263,15 +264,6 @@ def test_every_department_record_field_is_read_as_evaluate_reads_it() -> None:
         monitor.post(certificate("O2"), "certificates")
         found = monitor.post(action("A1", "2024-05-10", "O1", "O2"), "actions")
         assert [f for f in found if f.subject_id == "A1"] == []
-
-
-GUANGHAN = {
-    "id": "GH",
-    "name": "广汉市市场监督管理局",
-    "region": ["四川省", "德阳市", "广汉市"],
-    "level": "county",
-    "domain": "市场监管",
-}
 
 
 def test_a_major_decision_reviewed_on_a_later_day_is_missing_until_that_day_then_late() -> None:

@@ -91,13 +91,8 @@ def test_an_event_that_fires_no_rule_is_the_ordinary_case_not_an_error() -> None
             assert found == []
 
 
-@needs_engine
-def test_an_event_seen_again_is_answered_as_the_engine_answered_it_and_the_kept_answers_are_bounded(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(_engine, "ANSWERS_KEPT", 3)
-    rules = {"low": _conditions.less("n", 2), "high": _conditions.at_least("n", 5)}
-    engine = _engine.Engine({"r": rules, "s": {"low": _conditions.less("n", 3)}})
+def counting_posts(engine: _engine.Engine, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The events ``engine`` posts to durable-rules from now on, in a list that grows."""
     posted: list[str] = []
     post = engine._post
 
@@ -106,6 +101,17 @@ def test_an_event_seen_again_is_answered_as_the_engine_answered_it_and_the_kept_
         return post(ruleset, event)
 
     monkeypatch.setattr(engine, "_post", counted)
+    return posted
+
+
+@needs_engine
+def test_an_event_seen_again_is_answered_as_the_engine_answered_it_and_the_kept_answers_are_bounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_engine, "ANSWERS_KEPT", 3)
+    rules = {"low": _conditions.less("n", 2), "high": _conditions.at_least("n", 5)}
+    engine = _engine.Engine({"r": rules, "s": {"low": _conditions.less("n", 3)}})
+    posted = counting_posts(engine, monkeypatch)
     try:
         events = [{"n": n} for n in (1, 3, 7, 1, 3, 7, 1)]
         answers = [engine.decide("r", _engine.encode(e)) for e in events]
@@ -128,14 +134,7 @@ def test_an_event_agreeing_on_the_fields_a_ruleset_reads_is_answered_as_the_engi
 ) -> None:
     rules = {"low": _conditions.less("n", 2), "yes": _conditions.equals("flag", True)}
     engine = _engine.Engine({"r": rules})
-    posted: list[str] = []
-    post = engine._post
-
-    def counted(ruleset: str, event: str) -> str | None:
-        posted.append(event)
-        return post(ruleset, event)
-
-    monkeypatch.setattr(engine, "_post", counted)
+    posted = counting_posts(engine, monkeypatch)
     try:
         assert engine.judge("r", {"n": 1, "flag": False, "other": "a"}) == "low"
         assert engine.judge("r", {"n": 1, "flag": False, "other": "b"}) == "low"

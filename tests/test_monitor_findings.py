@@ -9,17 +9,9 @@ import pickle
 
 import enforcement_rules as er
 from enforcement_rules._report import finding_of
-from monitoring import action, certificate, needs_engine, standing
+from monitoring import GUANGHAN, action, certificate, needs_engine, standing
 
 pytestmark = needs_engine
-
-GUANGHAN = {
-    "id": "GH",
-    "name": "广汉市市场监督管理局",
-    "region": ["四川省", "德阳市", "广汉市"],
-    "level": "county",
-    "domain": "市场监管",
-}
 
 
 def test_a_finding_told_reads_compares_prints_and_pickles_as_a_worded_finding() -> None:
