@@ -12,6 +12,7 @@ import polars as pl
 from ._context import Context
 from ._dates import as_of_day
 from ._errors import InputError, UsageError
+from ._findings import columns_of
 from ._obligations import UNKNOWN_ITEM, unknown_items, unknown_problems
 from ._quality import CHECKS as QUALITY_CHECKS
 from ._quality import PACK as QUALITY_PACK
@@ -191,8 +192,7 @@ def _joined(frames: list[pl.DataFrame], columns: dict[str, pl.DataType]) -> pl.D
     """The frames in the report's columns, one below the other."""
     if not frames:
         return pl.DataFrame(schema=columns)
-    names = list(columns)
-    return pl.concat([f if f.columns == names else f.select(names) for f in frames])
+    return pl.concat([columns_of(f, list(columns)) for f in frames])
 
 
 def _names(records: Records) -> Names:

@@ -20,6 +20,8 @@ FINDING_COLUMNS: dict[str, pl.DataType] = {
 def columns_of(frame: pl.DataFrame, names: list[str]) -> pl.DataFrame:
     """The columns ``names`` of ``frame``, in that order (without a query: on a small frame,
     a query costs more than the rule's own)."""
+    if frame.columns == names:
+        return frame
     return pl.DataFrame([frame.get_column(name) for name in names])
 
 

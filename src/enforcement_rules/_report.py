@@ -16,7 +16,7 @@ from ._chinese import full_width
 from ._dates import day_end
 from ._errors import UsageError
 from ._figures import figure_label
-from ._findings import EXEMPTION_COLUMNS
+from ._findings import EXEMPTION_COLUMNS, columns_of
 from ._order import natural_sorted, sort_frame
 from ._output import write_text
 from ._rulebase import RuleBase, Severity, SourceRef, Status, status_label
@@ -466,19 +466,20 @@ class Report:
     ) -> None:
         self.as_of = as_of
         self.packs = packs
-        self.frame = sort_frame(_in_columns(frame, REPORT_COLUMNS), ORDER)
+        self.frame = sort_frame(columns_of(frame, list(REPORT_COLUMNS)), ORDER)
         self._describers = describers
         self.warnings = warnings
         if exemptions is None or exemptions.width == 0:
             exemptions = pl.DataFrame(schema=EXEMPTION_REPORT_COLUMNS)
         self.exemptions = sort_frame(
-            _in_columns(exemptions, EXEMPTION_REPORT_COLUMNS), ["department", "rule", "subject_id"]
+            columns_of(exemptions, list(EXEMPTION_REPORT_COLUMNS)),
+            ["department", "rule", "subject_id"],
         )
         self.names = names or Names()
         self.waivers = waivers
         if waived is None or waived.width == 0:
             waived = pl.DataFrame(schema=WAIVED_COLUMNS)
-        self.waived_frame = sort_frame(_in_columns(waived, WAIVED_COLUMNS), ORDER)
+        self.waived_frame = sort_frame(columns_of(waived, list(WAIVED_COLUMNS)), ORDER)
         self._expired: dict[tuple[Any, ...], int] = (
             {tuple(row[:-1]): row[-1] for row in expired_waivers.iter_rows()}
             if expired_waivers is not None and expired_waivers.height
@@ -927,12 +928,6 @@ def _sources_for(rule: Describes, subject_id: str, figures: dict[str, Any]) -> l
 
 def _values(value: str | Iterable[str]) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
-
-
-def _in_columns(frame: pl.DataFrame, columns: dict[str, pl.DataType]) -> pl.DataFrame:
-    """``frame`` with only ``columns``, in their order."""
-    names = list(columns)
-    return frame if frame.columns == names else frame.select(names)
 
 
 def _violation() -> pl.Expr:
