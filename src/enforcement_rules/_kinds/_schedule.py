@@ -15,6 +15,7 @@ the two cannot disagree.
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
@@ -273,14 +274,22 @@ class Obligation(RecordsAsked):
         raise NotImplementedError
 
     def filled(self, ctx: Context) -> Any:
-        """The book of the records as of the day (each row its own record)."""
+        """The book of the records as of the day (each row its own record). A small table's
+        rows are read once per evaluation and each is offered to ``hold``, which leaves what
+        the rule does not count as it does for the monitor; a large one is filtered first."""
         book = self.book()
         for record_type, column, which in self.book_records():
             table = ctx.shared(  # once per evaluation for every rule that books them
                 ("dated", record_type, column),
                 functools.partial(dated, ctx.records.table(record_type), column, ctx.as_of),
             )
-            for number, row in enumerate(table.filter(which).iter_rows(named=True)):
+            if table.height <= JUDGED_IN_PYTHON:
+                rows: Iterable[dict[str, Any]] = ctx.shared(
+                    ("dated rows", record_type, column), table.to_dicts
+                )
+            else:
+                rows = table.filter(which).iter_rows(named=True)
+            for number, row in enumerate(rows):
                 self.hold(book, record_type, row, number)
         return book
 
@@ -356,9 +365,7 @@ class Obligation(RecordsAsked):
                 "status": status,
                 "period": [item.period for item in items],
                 "due": [item.due for item in items],
-                "figures": pl.DataFrame(figures, infer_schema_length=None)
-                .select(pl.struct(pl.all()).struct.json_encode())
-                .to_series(),
+                "figures": figures_json(figures),
                 "item": [self.item_id(item) for item in items],
                 "opens": [item.opens for item in items],
                 "severity": [(item.severity or self.severity).value for item in items],
@@ -378,6 +385,54 @@ class Obligation(RecordsAsked):
     def item_title(self, item: str) -> str:
         """The title of one item (a task table's task); by default the rule's."""
         return self.title
+
+
+def figures_json(figures: list[dict[str, Any]]) -> pl.Series:
+    """Each item's figures as a JSON object, as polars writes a struct of them: in Python
+    where every item has the same figures, each of one JSON type (text, whole number,
+    true/false, list of texts, or null), which Python writes alike; else by polars."""
+    if _plainly_typed(figures):
+        return pl.Series(
+            [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in figures],
+            dtype=pl.String,
+        )
+    return (
+        pl.DataFrame(figures, infer_schema_length=None)
+        .select(pl.struct(pl.all()).struct.json_encode())
+        .to_series()
+    )
+
+
+_LONGEST = 2**63  # a whole number polars holds as Int64
+
+
+def _plain_type(value: Any) -> type | None:
+    """The JSON type of a figure both write alike (``NoneType`` for null), else ``None``."""
+    kind = type(value)
+    if value is None or kind is str or kind is bool:
+        return kind
+    if kind is int:
+        return int if -_LONGEST <= value < _LONGEST else None
+    if type(value) is list and all(type(v) is str for v in value):
+        return list
+    return None
+
+
+def _plainly_typed(figures: list[dict[str, Any]]) -> bool:
+    if not figures:
+        return False
+    keys = list(figures[0])
+    types: dict[str, type] = {}
+    for one in figures:
+        if list(one) != keys:
+            return False
+        for key, value in one.items():
+            kind = _plain_type(value)
+            if kind is None:
+                return False
+            if kind is not type(None) and types.setdefault(key, kind) is not kind:
+                return False
+    return True
 
 
 # -- periods ----------------------------------------------------------------------------
