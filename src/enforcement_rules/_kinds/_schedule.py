@@ -29,7 +29,7 @@ from .._conditions import Condition, Decision, all_of, at_most, decide, decided,
 from .._conditions import greater as later_than
 from .._dates import month_end, quarter_bounds, quarter_label, quarters_overlapping
 from .._dates import quarter_of as quarter_number
-from .._findings import FINDING_COLUMNS, columns_of
+from .._findings import FINDING_COLUMNS
 from .._live._base import Alarms, Change, Observation, Tracker, due_moment, start_moment
 from .._rulebase import DepartmentView, Period, RuleBase, Severity, Status
 
@@ -56,8 +56,30 @@ STAGE_WORDS = {"中期": "mid_term", "中期评估": "mid_term", "终期": "fina
 """Chinese words of plan-evaluation stages (``activities.stage``)."""
 
 
+EMPTY_SCHEDULE = pl.DataFrame(schema=SCHEDULE_COLUMNS)
+
+CHECKED_COLUMNS = {**FINDING_COLUMNS, "severity": SCHEDULE_COLUMNS["severity"]}
+"""The columns of a schedule's findings."""
+
+CHECKED_EMPTY = pl.DataFrame(schema=CHECKED_COLUMNS)
+
+BY_ROWS = 200
+"""Up to this many rows, a frame is built from its rows: faster than from its columns."""
+
+
 def empty_schedule() -> pl.DataFrame:
-    return pl.DataFrame(schema=SCHEDULE_COLUMNS)
+    return EMPTY_SCHEDULE.clear()  # a new frame, without building the schema again
+
+
+def frame_of(values: dict[str, Any], schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """A frame of the columns ``values`` (lists or series of one length), typed by ``schema``."""
+    names = list(values)
+    if len(next(iter(values.values()))) > BY_ROWS:
+        return pl.DataFrame(values, schema=schema)
+    columns = [v.to_list() if isinstance(v, pl.Series) else v for v in values.values()]
+    return pl.from_dicts(
+        [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)], schema=schema
+    )
 
 
 def parse_month_day(text: str) -> tuple[int, int]:
@@ -333,8 +355,9 @@ class Obligation(RecordsAsked):
     def check(self, ctx: Context) -> pl.DataFrame:
         items, book, events = self.every_item(ctx)
         if not items:
-            return columns_of(empty_schedule(), [*FINDING_COLUMNS, "severity"])
+            return CHECKED_EMPTY.clear()
         decision = self.decision(ctx.in_force(self))
+        status: list[str] | pl.Series
         if len(items) <= JUDGED_IN_PYTHON:
             names = list(events)
             rows = [
@@ -343,35 +366,41 @@ class Obligation(RecordsAsked):
             ]
             found = [(row, s) for row, e in enumerate(rows) if (s := decide(decision, e))]
             listed = [items[row] for row, _ in found]
-            status = pl.Series("status", [s for _, s in found], pl.String)
+            status = [s for _, s in found]
         else:
             frame = decided(pl.DataFrame(events).with_row_index("row"), decision)
             listed = [items[row] for row in frame["row"]]
             status = frame["status"]
-        return columns_of(
-            self.listed(listed, book, ctx.as_of, status), [*FINDING_COLUMNS, "severity"]
-        )
+        return self.listed(listed, book, ctx.as_of, status, findings_only=True)
 
-    def listed(self, items: list[Item], book: Any, as_of: date, status: pl.Series) -> pl.DataFrame:
-        """The schedule's columns of ``items``, with their ``status``."""
+    def listed(
+        self,
+        items: list[Item],
+        book: Any,
+        as_of: date,
+        status: list[str] | pl.Series,
+        *,
+        findings_only: bool = False,
+    ) -> pl.DataFrame:
+        """The schedule's columns of ``items`` (the findings' only, ``CHECKED_COLUMNS``), with
+        their ``status``."""
+        columns = CHECKED_COLUMNS if findings_only else SCHEDULE_COLUMNS
         if not items:
-            return empty_schedule()
-        figures = [self.judged(item, book, as_of)[1]() for item in items]
-        return pl.DataFrame(
-            {
-                "subject_type": [self.subject_type] * len(items),
-                "subject_id": [item.subject for item in items],
-                "department": [item.department for item in items],
-                "status": status,
-                "period": [item.period for item in items],
-                "due": [item.due for item in items],
-                "figures": figures_json(figures),
-                "item": [self.item_id(item) for item in items],
-                "opens": [item.opens for item in items],
-                "severity": [(item.severity or self.severity).value for item in items],
-            },
-            schema=SCHEDULE_COLUMNS,
-        )
+            return (CHECKED_EMPTY if findings_only else EMPTY_SCHEDULE).clear()
+        figures = figures_json([self.judged(item, book, as_of)[1]() for item in items])
+        values: dict[str, Any] = {
+            "subject_type": [self.subject_type] * len(items),
+            "subject_id": [item.subject for item in items],
+            "department": [item.department for item in items],
+            "status": status,
+            "period": [item.period for item in items],
+            "due": [item.due for item in items],
+            "figures": figures,
+            "item": [self.item_id(item) for item in items],
+            "opens": [item.opens for item in items],
+            "severity": [(item.severity or self.severity).value for item in items],
+        }
+        return frame_of({name: values[name] for name in columns}, columns)
 
     def open_items(self, ctx: Context) -> pl.DataFrame:
         """The items open on the as-of day, in a fixed order (what the synthetic province
@@ -387,15 +416,12 @@ class Obligation(RecordsAsked):
         return self.title
 
 
-def figures_json(figures: list[dict[str, Any]]) -> pl.Series:
+def figures_json(figures: list[dict[str, Any]]) -> list[str] | pl.Series:
     """Each item's figures as a JSON object, as polars writes a struct of them: in Python
     where every item has the same figures, each of one JSON type (text, whole number,
     true/false, list of texts, or null), which Python writes alike; else by polars."""
     if _plainly_typed(figures):
-        return pl.Series(
-            [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in figures],
-            dtype=pl.String,
-        )
+        return [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in figures]
     return (
         pl.DataFrame(figures, infer_schema_length=None)
         .select(pl.struct(pl.all()).struct.json_encode())
