@@ -25,14 +25,17 @@ def trainings_per_year(ctx: Context) -> pl.DataFrame:
 def enforcement_officers(
     ctx: Context, rule: RuleBase, employment: list[Employment], on_duty_only: bool
 ) -> pl.DataFrame:
-    """Officers of the rule's departments with one of ``employment`` (and on duty)."""
-    frame = ctx.officers.filter(
-        pl.col("department").is_in(ctx.departments(rule))
-        & pl.col("employment").is_in([e.value for e in employment])
-    )
+    """Officers of the rule's departments with one of ``employment`` (and on duty), once per
+    evaluation for every rule counting the same officers."""
+    departments = ctx.departments(rule)
+    kinds = [e.value for e in employment]
+    counted = pl.col("department").is_in(departments) & pl.col("employment").is_in(kinds)
     if on_duty_only:
-        frame = frame.filter(pl.col("on_duty"))
-    return frame
+        counted &= pl.col("on_duty")
+    return ctx.shared(
+        ("enforcement officers", str(on_duty_only), *kinds, "in", *departments),
+        lambda: ctx.officers.filter(counted),
+    )
 
 
 def enforcement_employment() -> list[Employment]:
