@@ -94,7 +94,7 @@ class YearRule(OfficerRule):
         return findings(
             self,
             ctx,
-            self.gathered(rows).collect(),  # one query for the officer-years
+            self.gathered(rows).collect(engine="in-memory"),  # one query for the officer-years
             subject="officer",
             period=pl.col("year").cast(pl.String),
             due=pl.date(pl.col("year"), 12, 31),
@@ -208,7 +208,7 @@ class DoneByDue(CountedToDue):
                 pl.col("first_after").is_not_null().alias("after_due"),
                 **clock(ctx.as_of, self.due),
             )
-            .collect()  # one query for the officers
+            .collect(engine="in-memory")  # one query for the officers
         )
         return findings(
             self,

@@ -70,7 +70,7 @@ class ActivityMinutes(RecordsAsked):
                 ordinal_of("date").alias("day"),
                 pl.col("minutes").fill_null(False),
             )
-            .collect()
+            .collect(engine="in-memory")
         )
         return findings(
             self,

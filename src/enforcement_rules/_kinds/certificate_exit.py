@@ -55,7 +55,7 @@ class CertificateExit(ActRule):
             .sort("action", "officer")
             .group_by("action", maintain_order=True)
             .agg(pl.col("action_row").first(), pl.col("exit").alias("officers"))
-            .collect()
+            .collect(engine="in-memory")
         )
         return listed_act_findings(self, ctx, exited, "exited", CertificateExitFigures)
 

@@ -98,7 +98,7 @@ class StaffRatio(RuleBase):
                     (pl.col("staff") * share.numerator + share.denominator - 1) // share.denominator
                 ).alias("required")
             )
-            .collect()  # one query for the departments
+            .collect(engine="in-memory")  # one query for the departments
         )
         return findings(
             self,
