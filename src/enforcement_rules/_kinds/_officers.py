@@ -9,6 +9,10 @@ from .._rulebase import Context, RuleBase
 from .._vocab import Employment
 from ._per_evaluation import per_evaluation
 
+IN_MEMORY = 10_000
+"""Up to this many rows a lazy query runs in memory: the streaming engine costs more to set up
+than such a query."""
+
 
 @per_evaluation
 def trainings_per_year(ctx: Context) -> pl.DataFrame:
@@ -18,7 +22,7 @@ def trainings_per_year(ctx: Context) -> pl.DataFrame:
         ctx.trainings.lazy()  # polars groups by a derived key faster lazily
         .group_by("officer", pl.col("date").dt.year().cast(pl.Int32).alias("year"))
         .agg(pl.col("hours").sum(), pl.len().alias("sessions"))
-        .collect()
+        .collect(engine="in-memory" if ctx.trainings.height <= IN_MEMORY else "auto")
     )
 
 

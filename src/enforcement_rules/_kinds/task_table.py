@@ -28,6 +28,7 @@ from pydantic import Field, model_validator
 
 from .._chinese import ChineseText
 from .._conditions import Decision, all_of, equals, field, greater
+from .._context import PLAIN_READING_DEPARTMENTS
 from .._figures import Figures, figure
 from .._live._base import Change, Observation, iso, ordinal
 from .._rulebase import DepartmentView, Period, Selector, Severity, SourceRef, Spec, Status
@@ -129,6 +130,12 @@ class Reports:
         self.reports: ByDepartment[tuple[str, str], tuple[date, str]] = ByDepartment()
         self.units_of: Callable[[str], set[str]] = nobody
         self.area_reports: Callable[[str], list[tuple[date, str]]] = nobody
+
+
+def department_views(ctx: Context) -> dict[str, DepartmentView]:
+    """The departments as selectors read them, by id."""
+    rows = ctx.department_table.iter_rows(named=True)
+    return {view.id: view for view in map(DepartmentView.of, rows)}
 
 
 class TaskTable(Obligation):
@@ -241,9 +248,13 @@ class TaskTable(Obligation):
         book: Reports = super().filled(ctx)
         departments = ctx.departments(self)
         units: dict[str, set[str]] = {}
-        for name, selector in self.units.items():
-            for department in set(ctx.selected(selector)).intersection(departments):
-                units.setdefault(department, set()).add(name)
+        if len(departments) <= PLAIN_READING_DEPARTMENTS:  # read in Python, as the context does
+            views = ctx.shared(("department views",), lambda: department_views(ctx))
+            units = {d: set(self.units_of(views[d])) for d in departments}
+        else:
+            for name, selector in self.units.items():
+                for department in set(ctx.selected(selector)).intersection(departments):
+                    units.setdefault(department, set()).add(name)
         book.units_of = lambda department: units.get(department, set())
         area_reports = {
             task.id: [
