@@ -28,7 +28,6 @@ from pydantic import Field, model_validator
 
 from .._chinese import ChineseText
 from .._conditions import Decision, all_of, equals, field, greater
-from .._context import PLAIN_READING_DEPARTMENTS
 from .._figures import Figures, figure
 from .._live._base import Change, Observation, iso, ordinal
 from .._rulebase import DepartmentView, Period, Selector, Severity, SourceRef, Spec, Status
@@ -130,6 +129,11 @@ class Reports:
         self.reports: ByDepartment[tuple[str, str], tuple[date, str]] = ByDepartment()
         self.units_of: Callable[[str], set[str]] = nobody
         self.area_reports: Callable[[str], list[tuple[date, str]]] = nobody
+
+
+UNITS_READ_IN_PYTHON = 64
+"""Up to this many departments, a table's units are read in Python (``Selector.matches``, as
+the context reads selectors for a few departments): cheaper than a query per unit."""
 
 
 def department_views(ctx: Context) -> dict[str, DepartmentView]:
@@ -248,7 +252,7 @@ class TaskTable(Obligation):
         book: Reports = super().filled(ctx)
         departments = ctx.departments(self)
         units: dict[str, set[str]] = {}
-        if len(departments) <= PLAIN_READING_DEPARTMENTS:  # read in Python, as the context does
+        if len(departments) <= UNITS_READ_IN_PYTHON:
             views = ctx.shared(("department views",), lambda: department_views(ctx))
             units = {d: set(self.units_of(views[d])) for d in departments}
         else:
