@@ -132,8 +132,8 @@ class Reports:
 
 
 UNITS_READ_IN_PYTHON = 64
-"""Up to this many departments, a table's units are read in Python (``Selector.matches``, as
-the context reads selectors for a few departments): cheaper than a query per unit."""
+"""Up to this many departments in the records, a table's units are read in Python
+(``Selector.matches``, as the context reads selectors for a few departments)."""
 
 
 def department_views(ctx: Context) -> dict[str, DepartmentView]:
@@ -252,7 +252,7 @@ class TaskTable(Obligation):
         book: Reports = super().filled(ctx)
         departments = ctx.departments(self)
         units: dict[str, set[str]] = {}
-        if len(departments) <= UNITS_READ_IN_PYTHON:
+        if ctx.department_table.height <= UNITS_READ_IN_PYTHON:
             views = ctx.shared(("department views",), lambda: department_views(ctx))
             units = {d: set(self.units_of(views[d])) for d in departments}
         else:
