@@ -27,7 +27,7 @@ def both_paths(
 ) -> tuple[er.Report, er.Report]:
     in_python = er.evaluate(records, as_of)
     monkeypatch.setattr(_schedule, "JUDGED_IN_PYTHON", 0)
-    monkeypatch.setattr(_schedule, "BY_ROWS", 0)
+    monkeypatch.setattr(_schedule, "FEW_ROWS", 0)
     monkeypatch.setattr(_schedule, "_plainly_typed", lambda figures: False)
     monkeypatch.setattr(task_table, "UNITS_READ_IN_PYTHON", 0)
     in_polars = er.evaluate(records, as_of)

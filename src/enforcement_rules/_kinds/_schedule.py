@@ -63,8 +63,9 @@ CHECKED_COLUMNS = {**FINDING_COLUMNS, "severity": SCHEDULE_COLUMNS["severity"]}
 
 CHECKED_EMPTY = pl.DataFrame(schema=CHECKED_COLUMNS)
 
-BY_ROWS = 200
-"""Up to this many rows, a frame is built from its rows: faster than from its columns."""
+FEW_ROWS = 200
+"""Up to this many rows, a table is read in Python rather than queried, and a frame is built
+from its rows rather than its columns: both cost less."""
 
 
 def empty_schedule() -> pl.DataFrame:
@@ -74,7 +75,7 @@ def empty_schedule() -> pl.DataFrame:
 def frame_of(values: dict[str, Any], schema: dict[str, pl.DataType]) -> pl.DataFrame:
     """A frame of the columns ``values`` (lists or series of one length), typed by ``schema``."""
     names = list(values)
-    if len(next(iter(values.values()))) > BY_ROWS:
+    if len(next(iter(values.values()))) > FEW_ROWS:
         return pl.DataFrame(values, schema=schema)
     columns = [v.to_list() if isinstance(v, pl.Series) else v for v in values.values()]
     return pl.from_dicts(
@@ -303,7 +304,7 @@ class Obligation(RecordsAsked):
         for record_type, column, which in self.book_records():
             records = ctx.records.table(record_type)
             rows: Iterable[dict[str, Any]]
-            if records.height <= JUDGED_IN_PYTHON and records.schema[column] == pl.Date:
+            if records.height <= FEW_ROWS and records.schema[column] == pl.Date:
                 rows = ctx.shared(  # once per evaluation for every rule that books them
                     ("dated rows", record_type, column),
                     functools.partial(dated_rows, records, column, ctx.as_of),
