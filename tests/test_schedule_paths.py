@@ -6,6 +6,7 @@ as JSON, a task table's units read by their selectors."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -23,7 +24,7 @@ CASES = [
 
 
 def both_paths(
-    records: er.Records, as_of: str, monkeypatch: pytest.MonkeyPatch
+    records: er.Records, as_of: str | date, monkeypatch: pytest.MonkeyPatch
 ) -> tuple[er.Report, er.Report]:
     in_python = er.evaluate(records, as_of)
     monkeypatch.setattr(_schedule, "JUDGED_IN_PYTHON", 0)
@@ -59,18 +60,21 @@ PLAIN = '\x00\x1f"\\/ \u2028 中文（全角）😀'
 
 
 @pytest.mark.parametrize(
-    "figures",
+    ("figures", "in_python"),
     [
-        [{"a": PLAIN, "b": 1, "c": True, "d": None, "e": [PLAIN, "x"], "f": []}],
-        [{"n": -(2**63), "s": None}, {"n": 2**63 - 1, "s": "x"}],
-        [{"list": None}, {"list": ["a"]}],
-        [{"x": 1.5}],  # a float: written by polars
-        [{"x": 1}, {"x": True}],  # one figure of two types: written by polars
-        [{"x": 1}, {"y": 1}],  # different figures: written by polars
-        [{"x": {"y": 1}}],  # an object: written by polars
+        ([{"a": PLAIN, "b": 1, "c": True, "d": None, "e": [PLAIN, "x"], "f": []}], True),
+        ([{"n": -(2**63), "s": None}, {"n": 2**63 - 1, "s": "x"}], True),
+        ([{"list": None}, {"list": ["a"]}], True),
+        ([{"x": 1.5}], False),  # a float
+        ([{"x": 1}, {"x": True}], False),  # one figure of two types
+        ([{"x": 1}, {"y": 1}], False),  # different figures
+        ([{"x": {"y": 1}}], False),  # an object
+        ([{"x": "a"}] * (_schedule.FEW_ROWS + 1), False),  # many items
     ],
 )
-def test_figures_written_in_python_as_polars_writes_them(figures: list[dict[str, object]]) -> None:
+def test_figures_written_in_python_as_polars_writes_them(
+    figures: list[dict[str, object]], in_python: bool
+) -> None:
     by_polars = (
         pl.DataFrame(figures, infer_schema_length=None)
         .select(pl.struct(pl.all()).struct.json_encode())
@@ -78,4 +82,5 @@ def test_figures_written_in_python_as_polars_writes_them(figures: list[dict[str,
         .to_list()
     )
     written = _schedule.figures_json(figures)
+    assert isinstance(written, list) == in_python
     assert list(written) == by_polars

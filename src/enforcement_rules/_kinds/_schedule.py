@@ -421,10 +421,10 @@ class Obligation(RecordsAsked):
 
 
 def figures_json(figures: list[dict[str, Any]]) -> list[str] | pl.Series:
-    """Each item's figures as a JSON object, as polars writes a struct of them: in Python
-    where every item has the same figures, each of one JSON type (text, whole number,
-    true/false, list of texts, or null), which Python writes alike; else by polars."""
-    if _plainly_typed(figures):
+    """Each item's figures as a JSON object, as polars writes a struct of them: for a few
+    items in Python where every item has the same figures, each of one JSON type (text, whole
+    number, true/false, list of texts, or null), which Python writes alike; else by polars."""
+    if len(figures) <= FEW_ROWS and _plainly_typed(figures):
         return [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in figures]
     return (
         pl.DataFrame(figures, infer_schema_length=None)
