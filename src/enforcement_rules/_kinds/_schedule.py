@@ -68,6 +68,10 @@ FEW_ROWS = 200
 from its rows rather than its columns: both cost less."""
 
 
+F = TypeVar("F", pl.DataFrame, pl.LazyFrame)
+"""A table, eager or lazy."""
+
+
 def empty_schedule() -> pl.DataFrame:
     return EMPTY_SCHEDULE.clear()  # a new frame, without building the schema again
 
@@ -504,7 +508,7 @@ def opening_in_force(periods: list[dict[str, Any]], in_force: Period) -> list[di
     return [p | {"opens": max(p["opens"], in_force.start)} for p in periods]
 
 
-def dated(table: pl.DataFrame, column: str, as_of: date) -> pl.DataFrame:
+def dated(table: F, column: str, as_of: date) -> F:
     """Records dated on or before the as-of day (later ones are not part of the state)."""
     return table.filter(pl.col(column) <= as_of)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
@@ -55,15 +54,12 @@ class ActivityMinutes(RecordsAsked):
         return {Status.NOT_MET.value: all_of(*conditions)}
 
     def check(self, ctx: Context) -> pl.DataFrame:
-        activities = ctx.shared(  # the dated activities the schedules read too
-            ("dated", "activities", "date"),
-            functools.partial(dated, ctx.records.table("activities"), "date", ctx.as_of),
-        )
+        activities = ctx.records.table("activities")
         departments = ctx.departments(self)
         if activities.height == 0 or not departments:
             return empty_findings()
         events = (
-            activities.lazy()
+            dated(activities.lazy(), "date", ctx.as_of)
             .filter(pl.col("department").is_in(departments))
             .with_columns(
                 pl.col("minutes").alias("minutes_stated"),
