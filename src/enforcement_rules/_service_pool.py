@@ -7,6 +7,11 @@ the posted bytes and the request's options and hands back the report's bytes; th
 raises (bad records, an unknown rule) reach the service whole. The workers start with the
 first check, not with the service, and a pool whose worker died is replaced. Each worker's polars
 gets its share of the cores.
+
+A small check arriving while two workers are idle is shared by them: each reads the records and
+judges a part of the rules (``check_part``), and one of them makes the report of both parts
+(``finish_parts``): the same bytes as one worker's, in about two thirds of the time. Under
+load, when fewer workers are idle, each check takes one.
 """
 
 from __future__ import annotations
