@@ -57,12 +57,12 @@ def test_each_part_judges_its_own_rules_and_only_part_zero_the_records_as_a_whol
         as_of="2025-12-31",
         output="json",
     )
-    actions, others = check_part(job, RULES, 0), check_part(job, RULES, 1)
+    others, actions = check_part(job, RULES, 0), check_part(job, RULES, 1)
     assert actions.found and others.found
     assert not actions.found.keys() & others.found.keys()
     assert all(RULES.rules[rule].subject_type == "action" for rule in actions.found)
     assert all(RULES.rules[rule].subject_type != "action" for rule in others.found)
-    assert actions.names is not None and others.names is None and not others.quality
+    assert others.names is not None and actions.names is None and not actions.quality
 
 
 def test_bad_records_and_unknown_names_raise_what_one_worker_raises() -> None:
