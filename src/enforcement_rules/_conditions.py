@@ -162,12 +162,15 @@ def decided(frame: pl.DataFrame, decision: Decision) -> pl.DataFrame:
     """The rows of ``frame`` that meet one of the decision's conditions, each with its
     ``status``. A field the frame lacks is read as missing, as the engine reads an event
     without it: no comparison with it holds."""
-    read, status = _compiled(json.dumps(decision))
+    text = json.dumps(decision)
+    read, status = _compiled(text)
     missing = [pl.lit(None).alias(name) for name in read if name not in frame.columns]
     if missing:
         frame = frame.with_columns(missing)
+    if frame.height == 0:
+        return frame.with_columns(pl.lit(None, pl.String).alias("status"))
     # The rows meeting a condition first: a status for every row would be a text per row.
-    return frame.filter(_met(json.dumps(decision))).with_columns(status)
+    return frame.filter(_met(text)).with_columns(status)
 
 
 @lru_cache(maxsize=4096)

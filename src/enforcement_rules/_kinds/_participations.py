@@ -10,6 +10,10 @@ from .._rulebase import Context
 from .._semantics import covers_expr, in_dates_expr, standing_expr
 from ._per_evaluation import per_evaluation
 
+STREAMED_FROM = 100_000
+"""The participations from which their certificates are judged streaming (below, in memory:
+quicker on a department's month)."""
+
 
 @per_evaluation
 def participations(ctx: Context) -> pl.DataFrame:
@@ -74,9 +78,9 @@ def _judged(ctx: Context) -> pl.DataFrame:
             pl.col("covers").any().alias("certified_in_domain"),
             (~pl.col("valid")).any().alias("has_exited"),
         )
-        # Streamed: the pairs of a participation and a certificate are judged a part at a
-        # time, never all held at once (they outnumber the participations).
-        .collect(engine="streaming")
+        # Streamed when large: the pairs of a participation and a certificate are judged a
+        # part at a time, never all held at once (they outnumber the participations).
+        .collect(engine="streaming" if exploded.height > STREAMED_FROM else "in-memory")
     )
     first = exploded.filter(pl.col("_row") == pl.col("_p")) if _merged(ctx) else exploded
     del exploded

@@ -29,6 +29,7 @@ from .._rulebase import Context, Period, Status
 from .._vocab import BasisLevel, label
 from ._acts import ActionKindsRule, ParticipantsTracker, act_findings, day_number
 from ._participations import certified_actions, uncertified
+from ._per_evaluation import per_evaluation
 from ._words import kinds_zh, listed
 
 
@@ -136,27 +137,9 @@ class CertifiedParticipants(ActionKindsRule):
     def _gather(self, ctx: Context) -> pl.DataFrame:
         """The actions within the rule's scope (its period and kinds; no other is decided),
         with the columns the decision, the figures and the exception bases read."""
-        actions = (
-            certified_actions(ctx)
-            .lazy()
-            .select(
-                "id",
-                "department",
-                "date",
-                "kind",
-                "domain",
-                "participants",
-                "procedure",
-                "exception_basis",
-                "basis_level",
-                "certified",
-                "certified_in_domain",
-                day=day_number("date"),
-            )
-            .filter(expression(all_of(*self.scope(ctx.in_force(self)))))
-            .filter(pl.col("department").is_in(ctx.departments(self)))
-            .with_columns(participants=pl.col("participants").list.len())
-            .collect()
+        actions = certified_events(ctx).filter(
+            expression(all_of(*self.scope(ctx.in_force(self)))),
+            pl.col("department").is_in(ctx.departments(self)),
         )
         if self.exception_levels:
             actions = judged_bases(actions, ctx.pack_of(self).exceptions, self.exception_levels)
@@ -170,6 +153,8 @@ class CertifiedParticipants(ActionKindsRule):
     def _listed(self, ctx: Context, frame: pl.DataFrame) -> pl.DataFrame:
         """``frame`` with the list of its uncertified participants the figures show."""
         listed = self.shown()["uncertified"]
+        if frame.height == 0:
+            return frame.with_columns(pl.lit(None, pl.List(pl.String)).alias(listed))
         lists = uncertified(ctx).select(pl.col("action").alias("id"), listed)
         frame = frame.join(lists, on="id", how="left", maintain_order="left")
         return frame.with_columns(pl.col(listed).fill_null([]))
@@ -286,6 +271,26 @@ class CertifiedParticipants(ActionKindsRule):
         )
 
 
+@per_evaluation
+def certified_events(ctx: Context) -> pl.DataFrame:
+    """Every action with the fields the rules on certified participants read: ``day``, the
+    number of ``participants``, and its ``certified`` and ``certified_in_domain`` ones."""
+    return certified_actions(ctx).select(
+        "id",
+        "department",
+        "date",
+        "kind",
+        "domain",
+        "procedure",
+        "exception_basis",
+        "basis_level",
+        "certified",
+        "certified_in_domain",
+        participants=pl.col("participants").list.len(),
+        day=day_number("date"),
+    )
+
+
 def basis_read(judgement: Judgement | None, accepted: list[BasisLevel]) -> dict[str, Any]:
     """An exception basis as read against the register (both evaluators): the recognised
     provision it cites, its level (the provision's, else the level stated or derived from the
@@ -306,6 +311,11 @@ def judged_bases(
     ``basis_level`` then the level read) and ``exempt_level`` (the level of a provision
     allowing the act, ``""`` when none does). Each distinct basis is read once."""
     keys = ["exception_basis", "basis_level", "kind", "domain", "procedure"]
+    names = [*basis_read(None, accepted), "exempt_level"]
+    if actions.get_column("exception_basis").null_count() == actions.height:  # none names one
+        return actions.with_columns(
+            pl.lit(None, pl.String).alias(n) for n in names[:-1]
+        ).with_columns(exempt_level=pl.lit(""))
     based = (
         actions.select(keys).with_row_index("_a").filter(pl.col("exception_basis").is_not_null())
     )
@@ -313,7 +323,7 @@ def judged_bases(
     judgements = [register.judge(*row) for row in distinct.iter_rows()]
     read = pl.DataFrame(
         [basis_read(j, accepted) | {"exempt_level": j.exempt_level} for j in judgements],
-        schema=dict.fromkeys([*basis_read(None, accepted), "exempt_level"], pl.String),
+        schema=dict.fromkeys(names, pl.String),
     )
     # Only the few actions naming a basis are joined; the rest are placed by row.
     placed = based.join(distinct.with_row_index("_d"), on=keys, how="left", nulls_equal=True)
