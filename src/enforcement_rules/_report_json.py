@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
@@ -64,56 +64,70 @@ def _frame(report: Report, with_names: bool) -> tuple[str, str]:
 def _rows(report: Report, with_names: bool) -> pl.LazyFrame:
     """One JSON object per finding (column ``json``), as a query: the caller adds its last
     step, so that the findings are encoded in one query."""
-    findings = report.findings
-    columns: dict[str, list[Any]] = {
-        "title": [f.title for f in findings],
-        "message": [f.message for f in findings],
-        "message_en": [f.message_en for f in findings],
-        "fix": [f.fix for f in findings],
-        "fix_en": [f.fix_en for f in findings],
-        "sources": [_sources_json(f.sources) for f in findings],
-    }
-    if with_names:
-        columns["officer_names"] = [
+    frame = report.frame
+    officer_names = (
+        [
             json.dumps(report.names.officers_in(f), ensure_ascii=False, separators=(",", ":"))
-            for f in findings
+            for f in report.findings
         ]
-    # looked up finding by finding: a mapping in the query costs more than the rows' own
+        if with_names
+        else None
+    )
+    rules = [report.describers[rule][1] for rule in frame.get_column("rule").to_list()]
+    wordings = report.wordings()
+    # names looked up row by row: a mapping in the query costs more than the rows' own
     # encoding on a small report, and little beside the wording on a large one
     departments = report.names.departments
-    columns["department_name"] = [
-        None if f.department is None else departments.get(f.department) for f in findings
-    ]
-    columns["due_moment"] = [due_moment_text(f.due) if f.due else None for f in findings]
-    frame = report.frame.lazy().with_columns(
-        *(pl.Series(name, values, dtype=pl.String) for name, values in columns.items()),
+    columns: dict[str, list[Any]] = {
+        "title": [rule.title for rule in rules],
+        "message": [message for message, _, _ in wordings],
+        "message_en": [message_en for _, message_en, _ in wordings],
+        "fix": [rule.fix for rule in rules],
+        "fix_en": [rule.fix_en for rule in rules],
+        "sources": [_sources_json(sources) for _, _, sources in wordings],
+        "department_name": [
+            None if department is None else departments.get(department)
+            for department in frame.get_column("department").to_list()
+        ],
+        "due_moment": [
+            None if due is None else due_moment_text(due)
+            for due in frame.get_column("due").to_list()
+        ],
+    }
+    if officer_names is not None:
+        columns["officer_names"] = officer_names
+    return (
+        report.frame.lazy()
+        .with_columns(pl.Series(name, values, dtype=pl.String) for name, values in columns.items())
+        .select(_row_json(with_names))
+    )
+
+
+@cache
+def _row_json(with_names: bool) -> pl.Expr:
+    """A finding's JSON object, from the report's columns and the added ones (made once)."""
+    return pl.concat_str(
+        _fields("rule", "title", "pack", "severity", "status").str.strip_suffix("}"),
+        pl.lit(',"subject":'),
+        pl.struct(
+            pl.col("subject_type").alias("type"),
+            pl.col("subject_id").alias("id"),
+            "department",
+            "department_name",
+        ).struct.json_encode(),
+        pl.lit(","),
+        _inner("period", "due", "due_moment"),
+        pl.lit(',"figures":'),
         pl.when(pl.col("figures").is_null() | (pl.col("figures") == ""))
         .then(pl.lit("{}"))
-        .otherwise(pl.col("figures"))
-        .alias("figures"),
-    )
-    return frame.select(
-        pl.concat_str(
-            _fields("rule", "title", "pack", "severity", "status").str.strip_suffix("}"),
-            pl.lit(',"subject":'),
-            pl.struct(
-                pl.col("subject_type").alias("type"),
-                pl.col("subject_id").alias("id"),
-                "department",
-                "department_name",
-            ).struct.json_encode(),
-            pl.lit(","),
-            _inner("period", "due", "due_moment"),
-            pl.lit(',"figures":'),
-            pl.col("figures"),
-            pl.lit(","),
-            _inner("message", "message_en", "fix", "fix_en"),
-            pl.lit(',"sources":'),
-            pl.col("sources"),
-            *([pl.lit(',"officer_names":'), pl.col("officer_names")] if with_names else []),
-            pl.lit("}"),
-        ).alias("json")
-    )
+        .otherwise(pl.col("figures")),
+        pl.lit(","),
+        _inner("message", "message_en", "fix", "fix_en"),
+        pl.lit(',"sources":'),
+        pl.col("sources"),
+        *([pl.lit(',"officer_names":'), pl.col("officer_names")] if with_names else []),
+        pl.lit("}"),
+    ).alias("json")
 
 
 @lru_cache(maxsize=4096)
