@@ -41,9 +41,14 @@ class OfficerRule(RuleBase):
         )
 
     def officers(self, ctx: Context) -> pl.DataFrame:
-        """The officers the rule counts: ``officer``, ``department``, ``entered_enforcement_on``."""
-        return enforcement_officers(ctx, self, self.employment, self.on_duty_only).select(
-            pl.col("id").alias("officer"), "department", "entered_enforcement_on"
+        """The officers the rule counts: ``officer``, ``department``, ``entered_enforcement_on``
+        (once per evaluation for every rule counting the same officers)."""
+        key = (str(self.on_duty_only), *self.employment, "in", *ctx.departments(self))
+        return ctx.shared(
+            ("counted officers", *key),
+            lambda: enforcement_officers(ctx, self, self.employment, self.on_duty_only).select(
+                pl.col("id").alias("officer"), "department", "entered_enforcement_on"
+            ),
         )
 
 
@@ -52,7 +57,7 @@ class YearRule(OfficerRule):
     the year they entered enforcement; a year is judged once it has ended. A kind gives the
     columns its decision and figures read (``gathered``) and its figures."""
 
-    def gathered(self, rows: pl.DataFrame) -> pl.DataFrame:
+    def gathered(self, rows: pl.LazyFrame) -> pl.LazyFrame:
         """``rows`` (officer-years) with the kind's own columns."""
         return rows
 
@@ -61,18 +66,20 @@ class YearRule(OfficerRule):
 
     def check(self, ctx: Context) -> pl.DataFrame:
         frame = year_table(ctx, self)
-        if frame.height == 0:
-            return empty_findings()
         officers = self.officers(ctx)
+        if frame.height == 0 or officers.height == 0:
+            return empty_findings()
         # Only the counted officers' years are joined: a join on two keys hashes all of its
         # right side, every officer's years, at once.
         per_year = (
             trainings_per_year(ctx)
+            .lazy()
             .filter(pl.col("officer").is_in(officers["officer"].implode()))
             .select("officer", "year", "hours", "sessions")
         )
         rows = (
-            officers.join(frame, how="cross")
+            officers.lazy()
+            .join(frame.lazy(), how="cross")
             .filter(
                 pl.col("entered_enforcement_on").is_null()
                 | (pl.col("entered_enforcement_on").dt.year() <= pl.col("year"))
@@ -87,7 +94,7 @@ class YearRule(OfficerRule):
         return findings(
             self,
             ctx,
-            self.gathered(rows),
+            self.gathered(rows).collect(engine="in-memory"),  # one query for the officer-years
             subject="officer",
             period=pl.col("year").cast(pl.String),
             due=pl.date(pl.col("year"), 12, 31),
@@ -170,15 +177,18 @@ class DoneByDue(CountedToDue):
             Status.NOT_MET.value: all_of(missing, passed_due, equals("after_due", False)),
         }
 
-    def records(self, ctx: Context) -> pl.DataFrame:
+    def records(self, ctx: Context) -> pl.LazyFrame:
         """The records that count, as of the day: at least ``officer`` and ``date``."""
         raise NotImplementedError
 
     def check(self, ctx: Context) -> pl.DataFrame:
+        officers = self.officers(ctx)
+        if officers.height == 0:
+            return empty_findings()
         start = self.start(ctx.in_force(self))
         firsts = (
             self.records(ctx)
-            .select("officer", "date")  # before the filter: it copies what it keeps
+            .select("officer", "date")
             .filter(pl.col("date") >= start)
             .group_by("officer")
             .agg(
@@ -186,8 +196,8 @@ class DoneByDue(CountedToDue):
                 pl.col("date").filter(pl.col("date") > self.due).min().alias("first_after"),
             )
         )
-        officers = (
-            self.officers(ctx)
+        rows = (
+            officers.lazy()
             .filter(
                 pl.col("entered_enforcement_on").is_null()
                 | (pl.col("entered_enforcement_on") <= self.due)
@@ -198,11 +208,12 @@ class DoneByDue(CountedToDue):
                 pl.col("first_after").is_not_null().alias("after_due"),
                 **clock(ctx.as_of, self.due),
             )
+            .collect(engine="in-memory")  # one query for the officers
         )
         return findings(
             self,
             ctx,
-            officers,
+            rows,
             subject="officer",
             due=self.due,
             figures=self.figures.columns(
@@ -219,8 +230,9 @@ class TrainingByDue(DoneByDue):
 
     rotation_only: ClassVar[bool] = False
 
-    def records(self, ctx: Context) -> pl.DataFrame:
-        return ctx.trainings.filter(pl.col("rotation")) if self.rotation_only else ctx.trainings
+    def records(self, ctx: Context) -> pl.LazyFrame:
+        trainings = ctx.trainings.lazy()
+        return trainings.filter(pl.col("rotation")) if self.rotation_only else trainings
 
 
 # -- education levels ---------------------------------------------------------------------------

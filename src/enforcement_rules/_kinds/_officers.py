@@ -9,6 +9,10 @@ from .._rulebase import Context, RuleBase
 from .._vocab import Employment
 from ._per_evaluation import per_evaluation
 
+IN_MEMORY = 10_000
+"""Up to this many rows a lazy query runs in memory: the streaming engine costs more to set up
+than such a query."""
+
 
 @per_evaluation
 def trainings_per_year(ctx: Context) -> pl.DataFrame:
@@ -18,21 +22,24 @@ def trainings_per_year(ctx: Context) -> pl.DataFrame:
         ctx.trainings.lazy()  # polars groups by a derived key faster lazily
         .group_by("officer", pl.col("date").dt.year().cast(pl.Int32).alias("year"))
         .agg(pl.col("hours").sum(), pl.len().alias("sessions"))
-        .collect()
+        .collect(engine="in-memory" if ctx.trainings.height <= IN_MEMORY else "auto")
     )
 
 
 def enforcement_officers(
     ctx: Context, rule: RuleBase, employment: list[Employment], on_duty_only: bool
 ) -> pl.DataFrame:
-    """Officers of the rule's departments with one of ``employment`` (and on duty)."""
-    frame = ctx.officers.filter(
-        pl.col("department").is_in(ctx.departments(rule))
-        & pl.col("employment").is_in([e.value for e in employment])
-    )
+    """Officers of the rule's departments with one of ``employment`` (and on duty), once per
+    evaluation for every rule counting the same officers."""
+    departments = ctx.departments(rule)
+    kinds = [e.value for e in employment]
+    counted = pl.col("department").is_in(departments) & pl.col("employment").is_in(kinds)
     if on_duty_only:
-        frame = frame.filter(pl.col("on_duty"))
-    return frame
+        counted &= pl.col("on_duty")
+    return ctx.shared(
+        ("enforcement officers", str(on_duty_only), *kinds, "in", *departments),
+        lambda: ctx.officers.filter(counted),
+    )
 
 
 def enforcement_employment() -> list[Employment]:

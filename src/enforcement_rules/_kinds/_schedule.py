@@ -15,6 +15,7 @@ the two cannot disagree.
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ from .._conditions import Condition, Decision, all_of, at_most, decide, decided,
 from .._conditions import greater as later_than
 from .._dates import month_end, quarter_bounds, quarter_label, quarters_overlapping
 from .._dates import quarter_of as quarter_number
-from .._findings import FINDING_COLUMNS, columns_of
+from .._findings import FINDING_COLUMNS
 from .._live._base import Alarms, Change, Observation, Tracker, due_moment, start_moment
 from .._rulebase import DepartmentView, Period, RuleBase, Severity, Status
 
@@ -55,8 +56,35 @@ STAGE_WORDS = {"中期": "mid_term", "中期评估": "mid_term", "终期": "fina
 """Chinese words of plan-evaluation stages (``activities.stage``)."""
 
 
+EMPTY_SCHEDULE = pl.DataFrame(schema=SCHEDULE_COLUMNS)
+
+CHECKED_COLUMNS = {**FINDING_COLUMNS, "severity": SCHEDULE_COLUMNS["severity"]}
+"""The columns of a schedule's findings."""
+
+CHECKED_EMPTY = pl.DataFrame(schema=CHECKED_COLUMNS)
+
+FEW_ROWS = 200
+"""Up to this many rows, a table is read in Python rather than queried, and a frame is built
+from its rows rather than its columns: both cost less."""
+
+
+F = TypeVar("F", pl.DataFrame, pl.LazyFrame)
+"""A table, eager or lazy."""
+
+
 def empty_schedule() -> pl.DataFrame:
-    return pl.DataFrame(schema=SCHEDULE_COLUMNS)
+    return EMPTY_SCHEDULE.clear()  # a new frame, without building the schema again
+
+
+def frame_of(values: dict[str, Any], schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """A frame of the columns ``values`` (lists or series of one length), typed by ``schema``."""
+    names = list(values)
+    if len(next(iter(values.values()))) > FEW_ROWS:
+        return pl.DataFrame(values, schema=schema)
+    columns = [v.to_list() if isinstance(v, pl.Series) else v for v in values.values()]
+    return pl.from_dicts(
+        [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)], schema=schema
+    )
 
 
 def parse_month_day(text: str) -> tuple[int, int]:
@@ -273,14 +301,25 @@ class Obligation(RecordsAsked):
         raise NotImplementedError
 
     def filled(self, ctx: Context) -> Any:
-        """The book of the records as of the day (each row its own record)."""
+        """The book of the records as of the day (each row its own record). A small table's
+        rows are read once per evaluation and each is offered to ``hold``, which leaves what
+        the rule does not count as it does for the monitor; a large one is filtered first."""
         book = self.book()
         for record_type, column, which in self.book_records():
-            table = ctx.shared(  # once per evaluation for every rule that books them
-                ("dated", record_type, column),
-                functools.partial(dated, ctx.records.table(record_type), column, ctx.as_of),
-            )
-            for number, row in enumerate(table.filter(which).iter_rows(named=True)):
+            records = ctx.records.table(record_type)
+            rows: Iterable[dict[str, Any]]
+            if records.height <= FEW_ROWS and records.schema[column] == pl.Date:
+                rows = ctx.shared(  # once per evaluation for every rule that books them
+                    ("dated rows", record_type, column),
+                    functools.partial(dated_rows, records, column, ctx.as_of),
+                )
+            else:
+                table = ctx.shared(
+                    ("dated", record_type, column),
+                    functools.partial(dated, records, column, ctx.as_of),
+                )
+                rows = table.filter(which).iter_rows(named=True)
+            for number, row in enumerate(rows):
                 self.hold(book, record_type, row, number)
         return book
 
@@ -324,8 +363,9 @@ class Obligation(RecordsAsked):
     def check(self, ctx: Context) -> pl.DataFrame:
         items, book, events = self.every_item(ctx)
         if not items:
-            return columns_of(empty_schedule(), [*FINDING_COLUMNS, "severity"])
+            return CHECKED_EMPTY.clear()
         decision = self.decision(ctx.in_force(self))
+        status: list[str] | pl.Series
         if len(items) <= JUDGED_IN_PYTHON:
             names = list(events)
             rows = [
@@ -334,37 +374,41 @@ class Obligation(RecordsAsked):
             ]
             found = [(row, s) for row, e in enumerate(rows) if (s := decide(decision, e))]
             listed = [items[row] for row, _ in found]
-            status = pl.Series("status", [s for _, s in found], pl.String)
+            status = [s for _, s in found]
         else:
             frame = decided(pl.DataFrame(events).with_row_index("row"), decision)
             listed = [items[row] for row in frame["row"]]
             status = frame["status"]
-        return columns_of(
-            self.listed(listed, book, ctx.as_of, status), [*FINDING_COLUMNS, "severity"]
-        )
+        return self.listed(listed, book, ctx.as_of, status, findings_only=True)
 
-    def listed(self, items: list[Item], book: Any, as_of: date, status: pl.Series) -> pl.DataFrame:
-        """The schedule's columns of ``items``, with their ``status``."""
+    def listed(
+        self,
+        items: list[Item],
+        book: Any,
+        as_of: date,
+        status: list[str] | pl.Series,
+        *,
+        findings_only: bool = False,
+    ) -> pl.DataFrame:
+        """The schedule's columns of ``items`` (the findings' only, ``CHECKED_COLUMNS``), with
+        their ``status``."""
+        columns = CHECKED_COLUMNS if findings_only else SCHEDULE_COLUMNS
         if not items:
-            return empty_schedule()
-        figures = [self.judged(item, book, as_of)[1]() for item in items]
-        return pl.DataFrame(
-            {
-                "subject_type": [self.subject_type] * len(items),
-                "subject_id": [item.subject for item in items],
-                "department": [item.department for item in items],
-                "status": status,
-                "period": [item.period for item in items],
-                "due": [item.due for item in items],
-                "figures": pl.DataFrame(figures, infer_schema_length=None)
-                .select(pl.struct(pl.all()).struct.json_encode())
-                .to_series(),
-                "item": [self.item_id(item) for item in items],
-                "opens": [item.opens for item in items],
-                "severity": [(item.severity or self.severity).value for item in items],
-            },
-            schema=SCHEDULE_COLUMNS,
-        )
+            return (CHECKED_EMPTY if findings_only else EMPTY_SCHEDULE).clear()
+        figures = figures_json([self.judged(item, book, as_of)[1]() for item in items])
+        values: dict[str, Any] = {
+            "subject_type": [self.subject_type] * len(items),
+            "subject_id": [item.subject for item in items],
+            "department": [item.department for item in items],
+            "status": status,
+            "period": [item.period for item in items],
+            "due": [item.due for item in items],
+            "figures": figures,
+            "item": [self.item_id(item) for item in items],
+            "opens": [item.opens for item in items],
+            "severity": [(item.severity or self.severity).value for item in items],
+        }
+        return frame_of({name: values[name] for name in columns}, columns)
 
     def open_items(self, ctx: Context) -> pl.DataFrame:
         """The items open on the as-of day, in a fixed order (what the synthetic province
@@ -378,6 +422,51 @@ class Obligation(RecordsAsked):
     def item_title(self, item: str) -> str:
         """The title of one item (a task table's task); by default the rule's."""
         return self.title
+
+
+def figures_json(figures: list[dict[str, Any]]) -> list[str] | pl.Series:
+    """Each item's figures as a JSON object, as polars writes a struct of them: for a few
+    items in Python where every item has the same figures, each of one JSON type (text, whole
+    number, true/false, list of texts, or null), which Python writes alike; else by polars."""
+    if len(figures) <= FEW_ROWS and _plainly_typed(figures):
+        return [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in figures]
+    return (
+        pl.DataFrame(figures, infer_schema_length=None)
+        .select(pl.struct(pl.all()).struct.json_encode())
+        .to_series()
+    )
+
+
+_LONGEST = 2**63  # a whole number polars holds as Int64
+
+
+def _plain_type(value: Any) -> type | None:
+    """The JSON type of a figure both write alike (``NoneType`` for null), else ``None``."""
+    kind = type(value)
+    if value is None or kind is str or kind is bool:
+        return kind
+    if kind is int:
+        return int if -_LONGEST <= value < _LONGEST else None
+    if type(value) is list and all(type(v) is str for v in value):
+        return list
+    return None
+
+
+def _plainly_typed(figures: list[dict[str, Any]]) -> bool:
+    if not figures:
+        return False
+    keys = list(figures[0])
+    types: dict[str, type] = {}
+    for one in figures:
+        if list(one) != keys:
+            return False
+        for key, value in one.items():
+            kind = _plain_type(value)
+            if kind is None:
+                return False
+            if kind is not type(None) and types.setdefault(key, kind) is not kind:
+                return False
+    return True
 
 
 # -- periods ----------------------------------------------------------------------------
@@ -419,9 +508,19 @@ def opening_in_force(periods: list[dict[str, Any]], in_force: Period) -> list[di
     return [p | {"opens": max(p["opens"], in_force.start)} for p in periods]
 
 
-def dated(table: pl.DataFrame, column: str, as_of: date) -> pl.DataFrame:
+def dated(table: F, column: str, as_of: date) -> F:
     """Records dated on or before the as-of day (later ones are not part of the state)."""
     return table.filter(pl.col(column) <= as_of)
+
+
+def dated_rows(table: pl.DataFrame, column: str, as_of: date) -> list[dict[str, Any]]:
+    """The rows of ``dated`` (``column`` a date), read in Python: a small table's rows cost
+    less to read than a query."""
+    return [
+        row
+        for row in table.iter_rows(named=True)
+        if (day := row[column]) is not None and day <= as_of
+    ]
 
 
 PERIODS: dict[tuple[int, Period, date], tuple[Obligation, list[dict[str, Any]]]] = {}

@@ -10,6 +10,7 @@ import polars as pl
 from .._conditions import Decision, all_of, at_least, at_most, equals
 from .._fields import ActivityKindName
 from .._figures import Figures, figure
+from .._findings import empty_findings
 from .._live._base import Change, Observation, Tracker
 from .._rulebase import Period, Status
 from .._vocab import ActivityKind, label, parse_enum
@@ -53,13 +54,19 @@ class ActivityMinutes(RecordsAsked):
         return {Status.NOT_MET.value: all_of(*conditions)}
 
     def check(self, ctx: Context) -> pl.DataFrame:
-        activities = dated(ctx.records.table("activities"), "date", ctx.as_of).filter(
-            pl.col("department").is_in(ctx.departments(self))
-        )
-        events = activities.with_columns(
-            pl.col("minutes").alias("minutes_stated"),
-            ordinal_of("date").alias("day"),
-            pl.col("minutes").fill_null(False),
+        activities = ctx.records.table("activities")
+        departments = ctx.departments(self)
+        if activities.height == 0 or not departments:
+            return empty_findings()
+        events = (
+            dated(activities.lazy(), "date", ctx.as_of)
+            .filter(pl.col("department").is_in(departments))
+            .with_columns(
+                pl.col("minutes").alias("minutes_stated"),
+                ordinal_of("date").alias("day"),
+                pl.col("minutes").fill_null(False),
+            )
+            .collect(engine="in-memory")
         )
         return findings(
             self,

@@ -9,6 +9,7 @@ import polars as pl
 
 from .._conditions import Decision, all_of, greater
 from .._figures import Figures, figure
+from .._findings import empty_findings
 from .._rulebase import Context, Period, Status
 from .._vocab import CertificateStatus, label, parse_enum
 from ._acts import ActRule, ParticipantsTracker, listed_act_findings
@@ -38,8 +39,11 @@ class CertificateExit(ActRule):
 
     def check(self, ctx: Context) -> pl.DataFrame:
         # gathered for the actions with such participants: the others count none
+        exits = certificate_exits(ctx)
+        if exits.height == 0:
+            return empty_findings()
         exited = (
-            certificate_exits(ctx)
+            exits.lazy()
             .with_columns(
                 pl.struct(
                     "officer",
@@ -51,6 +55,7 @@ class CertificateExit(ActRule):
             .sort("action", "officer")
             .group_by("action", maintain_order=True)
             .agg(pl.col("action_row").first(), pl.col("exit").alias("officers"))
+            .collect(engine="in-memory")
         )
         return listed_act_findings(self, ctx, exited, "exited", CertificateExitFigures)
 

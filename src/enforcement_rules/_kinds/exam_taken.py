@@ -35,8 +35,8 @@ class ExamTaken(ExamRule, DoneByDue):
         "Officer {subject} sat the exam on {after}, after the {due} deadline.",
     )
 
-    def records(self, ctx: Context) -> pl.DataFrame:
-        return self.exam_records(ctx)
+    def records(self, ctx: Context) -> pl.LazyFrame:
+        return self.exam_records(ctx).lazy()
 
 
 class ExamTakenTracker(DoneByDueTracker, follows=ExamTaken):

@@ -259,8 +259,13 @@ class Quota(Obligation):
         book: Tallies = super().filled(ctx)
         since = self.covers_action_kinds_since
         if since is not None:
-            actions = ctx.actions.filter(pl.col("date") >= since)
-            firsts = actions.group_by("department", "kind").agg(pl.col("date").min())
+            firsts = (
+                ctx.actions.lazy()
+                .filter(pl.col("date") >= since)
+                .group_by("department", "kind")
+                .agg(pl.col("date").min())
+                .collect(engine="in-memory")  # as the eager queries run
+            )
             for department, kind, day in firsts.iter_rows():
                 book.kinds_since.setdefault(department, {})[kind] = day
         if self.area_activities_by is not None:

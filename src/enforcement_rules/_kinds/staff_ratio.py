@@ -13,6 +13,7 @@ from pydantic import Field
 from .._conditions import Decision, all_of, equals, field, less, reached
 from .._fields import EmploymentName
 from .._figures import Figures, figure
+from .._findings import empty_findings
 from .._live._base import Change, DepartmentTracker, Members, Observation, first_moment
 from .._rulebase import Context, Period, RuleBase, Status
 from ._decisions import findings
@@ -69,14 +70,18 @@ class StaffRatio(RuleBase):
         }
 
     def check(self, ctx: Context) -> pl.DataFrame:
+        if not ctx.departments(self):
+            return empty_findings()
         officers = (
             enforcement_officers(ctx, self, [e for e in self.employment], True)
+            .lazy()
             .group_by("department")
             .agg(pl.len().alias("officers"))
         )
         share = self.share
         departments = (
-            ctx.records.departments.unique(subset="id", keep="first")
+            ctx.records.departments.lazy()
+            .unique(subset="id", keep="first")
             .filter(pl.col("id").is_in(ctx.departments(self)))
             .join(officers, left_on="id", right_on="department", how="left")
             .with_columns(
@@ -93,6 +98,7 @@ class StaffRatio(RuleBase):
                     (pl.col("staff") * share.numerator + share.denominator - 1) // share.denominator
                 ).alias("required")
             )
+            .collect(engine="in-memory")  # one query for the departments
         )
         return findings(
             self,

@@ -46,7 +46,7 @@ class TrainingHours(YearRule):
         """On an officer-year's ``hours``, ``required``, ``due`` (the year's end) and ``now``."""
         return by_due(less("hours", field("required")))
 
-    def gathered(self, rows: pl.DataFrame) -> pl.DataFrame:
+    def gathered(self, rows: pl.LazyFrame) -> pl.LazyFrame:
         return rows.with_columns(
             (
                 (pl.col("entered_enforcement_on").dt.year() == pl.col("year")).fill_null(False)

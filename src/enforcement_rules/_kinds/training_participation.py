@@ -34,7 +34,7 @@ class TrainingParticipation(YearRule):
         """On an officer-year's ``sessions``, ``due`` (the year's end) and ``now``."""
         return by_due(less("sessions", 1))
 
-    def gathered(self, rows: pl.DataFrame) -> pl.DataFrame:
+    def gathered(self, rows: pl.LazyFrame) -> pl.LazyFrame:
         return rows.with_columns(
             (pl.col("sessions") > 0).sum().over("department", "year").alias("trained"),
             pl.len().over("department", "year").alias("officers"),
