@@ -398,9 +398,10 @@ class Records:
         return f"Records({held or 'empty'})"
 
 
-QUICK_JSON_CHARS = 8 * 1024 * 1024
+QUICK_JSON_CHARS = 1024 * 1024
 """JSON text up to this length is first validated by pydantic straight from the text (see
-``_valid_json``); longer text only the careful way, which needs less memory."""
+``_valid_json``); longer text only the careful way, which needs less memory and, when the text
+has problems, does not read it twice."""
 
 _LONG_NUMBER_VALUE = 10.0**MAX_INT_DIGITS
 
