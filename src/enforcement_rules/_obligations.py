@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import polars as pl
 
@@ -136,12 +137,36 @@ class UnknownItem:
 UNKNOWN_ITEM = UnknownItem()
 
 
+_known: WeakKeyDictionary[RuleSet, tuple[tuple[object, ...], dict[str, set[str]]]] = (
+    WeakKeyDictionary()
+)
+"""``known_items`` of each rule set, with the rules it was made of."""
+
+
+def _known_items(ruleset: RuleSet) -> dict[str, set[str]]:
+    """``known_items(ruleset)``, made once for a rule set (unless its rules change)."""
+    rules = tuple(ruleset.rules.values())
+    held = _known.get(ruleset)
+    if held is None or held[0] != rules:
+        held = _known[ruleset] = (rules, known_items(ruleset))
+    return held[1]
+
+
+_FEW = 4096
+"""Up to this many records, the ids they name are looked up in Python first: a query costs
+more than a small check's lookups."""
+
+
 def unknown_items(records: Records, ruleset: RuleSet) -> pl.DataFrame:
     """Data-quality findings for submissions and task reports naming an unknown id."""
-    known = known_items(ruleset)
+    known = _known_items(ruleset)
     frames = []
     for table, column in (("submissions", "obligation"), ("task_reports", "task")):
         frame = records.table(table)
+        if frame.height <= _FEW:
+            named = set(frame.get_column(column).to_list()) - {None}
+            if named <= known[table]:
+                continue
         unknown = frame.with_row_index("_row").filter(~pl.col(column).is_in(sorted(known[table])))
         if unknown.height == 0:
             continue

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
 
 import polars as pl
 
 _NUMBER = re.compile(r"(\d+)")
 
 
+@lru_cache(maxsize=8192)
 def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
     """A sort key that compares the runs of digits in ``text`` as numbers."""
     return tuple(
@@ -22,6 +25,15 @@ def natural_sorted(values: Iterable[str]) -> list[str]:
     return sorted(values, key=natural_key)
 
 
+def ordered(values: Iterable[Any], *, natural: bool = False) -> list[Any]:
+    """Distinct ``values`` in the order ``sort_frame`` puts them: naturally (``natural``) or
+    as polars sorts them (text by code point), null last."""
+    given = list(values)
+    present = [v for v in given if v is not None]
+    first = natural_sorted(present) if natural else sorted(present)
+    return [*first, None] if len(present) < len(given) else first
+
+
 def sort_frame(frame: pl.DataFrame, by: list[str], *, natural: str = "rule") -> pl.DataFrame:
     """``frame`` sorted by the columns ``by``, the column ``natural`` in natural order, nulls
     last."""
@@ -29,10 +41,12 @@ def sort_frame(frame: pl.DataFrame, by: list[str], *, natural: str = "rule") -> 
         return frame
     if natural not in by:
         return frame.sort(by, nulls_last=True)
-    ranks = {v: i for i, v in enumerate(natural_sorted(frame[natural].drop_nulls().unique()))}
-    rank = "__natural_rank"
-    keyed = frame.with_columns(
-        pl.col(natural).replace_strict(ranks, default=None, return_dtype=pl.Int64).alias(rank)
-    )
-    columns = [rank if column == natural else column for column in by]
-    return keyed.sort(columns, nulls_last=True).drop(rank)
+    # the natural column sorted as an enum of its values in natural order (a mapping to ranks
+    # costs more than the sort on a small frame)
+    values = frame.get_column(natural).unique().to_list()
+    natural_order = pl.Enum(natural_sorted(v for v in values if v is not None))
+    keys = [
+        pl.col(natural).cast(natural_order) if column == natural else pl.col(column)
+        for column in by
+    ]
+    return frame.sort(keys, nulls_last=True)

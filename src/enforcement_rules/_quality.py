@@ -169,16 +169,20 @@ class _Held:
 
     def pieces(self, name: str, columns: Sequence[str]) -> Iterator[tuple[int, pl.DataFrame]]:
         frame = self.records.table(name)
-        yield 0, columns_of(frame, [c for c in columns if c in frame.columns])
+        if frame.height:  # an empty table has no piece
+            yield 0, columns_of(frame, [c for c in columns if c in frame.columns])
 
     def ids(self, name: str) -> pl.Series:
         return self.records.table(name)["id"]
 
     def repeated_ids(self, name: str) -> pl.Series:
-        if not self.records.repeats_ids(name):
-            return pl.Series("id", [], dtype=pl.String)
+        if self.records.table(name).height < 2 or not self.records.repeats_ids(name):
+            return _NO_IDS
         ids = self.records.table(name)["id"].drop_nulls()
         return ids.filter(ids.is_duplicated()).unique()
+
+
+_NO_IDS = pl.Series("id", [], dtype=pl.String)
 
 
 def quality_findings(records: Records | QualitySource) -> pl.DataFrame:
@@ -321,6 +325,8 @@ def _duplicate_ids(source: QualitySource) -> Iterator[pl.DataFrame]:
 
 def _unclear(piece: pl.DataFrame, column: str, levels: dict[str, bool]) -> pl.DataFrame | None:
     """The records of ``piece`` naming in ``column`` a basis whose level shows nowhere."""
+    if piece.get_column(column).null_count() == piece.height:
+        return None  # none names a basis (most records): no query
     named = piece.filter(pl.col(column).is_not_null() & pl.col("basis_level").is_null())
     if named.height == 0:
         return None

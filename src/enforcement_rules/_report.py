@@ -17,7 +17,7 @@ from ._dates import day_end
 from ._errors import UsageError
 from ._figures import figure_label
 from ._findings import EXEMPTION_COLUMNS, columns_of
-from ._order import natural_sorted, sort_frame
+from ._order import natural_sorted, ordered, sort_frame
 from ._output import write_text
 from ._rulebase import RuleBase, Severity, SourceRef, Status, status_label
 
@@ -48,6 +48,10 @@ EXEMPTION_REPORT_COLUMNS: dict[str, pl.DataType] = {
 WAIVED_COLUMNS: dict[str, pl.DataType] = {**REPORT_COLUMNS, "waiver": pl.Int64()}
 """A waived finding: the report's columns and the index of its waiver in ``Report.waivers``."""
 _IDENTITY = ["rule", "subject_type", "subject_id", "department", "period"]
+_WORDED_FROM = ("rule", "subject_id", "figures")
+"""The columns a finding's wording is made from, with its rule (``_wording``)."""
+_NO_EXEMPTIONS = pl.DataFrame(schema=EXEMPTION_REPORT_COLUMNS)
+_NO_WAIVED = pl.DataFrame(schema=WAIVED_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -470,7 +474,7 @@ class Report:
         self._describers = describers
         self.warnings = warnings
         if exemptions is None or exemptions.width == 0:
-            exemptions = pl.DataFrame(schema=EXEMPTION_REPORT_COLUMNS)
+            exemptions = _NO_EXEMPTIONS.clear()  # a new frame, without building the schema
         self.exemptions = sort_frame(
             columns_of(exemptions, list(EXEMPTION_REPORT_COLUMNS)),
             ["department", "rule", "subject_id"],
@@ -478,7 +482,7 @@ class Report:
         self.names = names or Names()
         self.waivers = waivers
         if waived is None or waived.width == 0:
-            waived = pl.DataFrame(schema=WAIVED_COLUMNS)
+            waived = _NO_WAIVED.clear()
         self.waived_frame = sort_frame(columns_of(waived, list(WAIVED_COLUMNS)), ORDER)
         self._expired: dict[tuple[Any, ...], int] = (
             {tuple(row[:-1]): row[-1] for row in expired_waivers.iter_rows()}
@@ -513,6 +517,21 @@ class Report:
     def findings(self) -> list[Finding]:
         """The findings, worded, in the report's order (department, rule, subject)."""
         return [self._finding(row) for row in self.frame.iter_rows(named=True)]
+
+    def wordings(self) -> list[tuple[str, str, tuple[SourceRef, ...]]]:
+        """Each finding's ``message``, ``message_en`` and ``sources``, in the report's order,
+        as its ``Finding`` has them; worded without making the findings where they are not made
+        yet (a JSON report reads nothing else of them that its rule does not hold)."""
+        if self._expired or "findings" in self.__dict__:  # an expired waiver notes the message
+            return [(f.message, f.message_en, f.sources) for f in self.findings]
+        wordings = []
+        columns = (self.frame.get_column(name).to_list() for name in _WORDED_FROM)
+        for rule_id, subject_id, figures in zip(*columns, strict=True):
+            worded = _wording(
+                self._describers[rule_id][1], subject_id, json.loads(figures) if figures else {}
+            )
+            wordings.append((worded["message"], worded["message_en"], worded["sources"]))
+        return wordings
 
     def _finding(self, row: dict[str, Any]) -> Finding:
         _, rule = self._describers[row["rule"]]
@@ -585,7 +604,10 @@ class Report:
     @cached_property
     def violation_count(self) -> int:
         """Findings that are violations: severity ``violation`` and not ``pending``."""
-        return self.frame.filter(_violation()).height
+        severity, status = self.frame.get_column("severity"), self.frame.get_column("status")
+        # _violation() on the columns themselves: a query costs more on a small report
+        violation = (severity == Severity.VIOLATION.value) & (status != Status.PENDING.value)
+        return int(violation.sum())
 
     @property
     def has_violations(self) -> bool:
@@ -594,8 +616,9 @@ class Report:
 
     def counts(self, by: str) -> dict[str | None, int]:
         """Number of findings per value of a column: ``rule``, ``department``, ``status``..."""
-        grouped = sort_frame(self.frame.group_by(by).len(), [by])
-        return dict(zip(grouped[by].to_list(), grouped["len"].to_list(), strict=True))
+        counted = self.frame.get_column(by).value_counts(name="len")
+        found = dict(zip(counted[by].to_list(), counted["len"].to_list(), strict=True))
+        return {value: found[value] for value in ordered(found, natural=by == "rule")}
 
     def summary(self) -> pl.DataFrame:
         """Per department and rule: findings, violations, pending, warnings."""
@@ -875,9 +898,9 @@ class Report:
         """The 解读 of each rule with findings or exemptions, once per rule."""
         rules = dict.fromkeys(
             [
-                *self.frame["rule"].unique(maintain_order=True),
-                *self.exemptions["rule"].unique(),
-                *self.waived_frame["rule"].unique(),
+                *(self.frame["rule"].unique(maintain_order=True) if self.frame.height else ()),
+                *(self.exemptions["rule"].unique() if self.exemptions.height else ()),
+                *(self.waived_frame["rule"].unique() if self.waived_frame.height else ()),
             ]
         )
         readings = {}

@@ -74,7 +74,7 @@ class YearRule(OfficerRule):
         per_year = (
             trainings_per_year(ctx)
             .lazy()
-            .filter(pl.col("officer").is_in(officers["officer"].implode()))
+            .join(officers.lazy().select("officer"), on="officer", how="semi")
             .select("officer", "year", "hours", "sessions")
         )
         rows = (
