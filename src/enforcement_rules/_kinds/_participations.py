@@ -149,7 +149,7 @@ def certificate_exits(ctx: Context) -> pl.DataFrame:
             pl.col("status").alias("statuses"),
             pl.col("status_since").alias("since"),
         )
-        .collect()
+        .collect(engine="in-memory")  # the few participations whose certificates had exited
     )
     return (
         exited.select("_p", "action", "action_row", "officer")
