@@ -149,7 +149,8 @@ class QualitySource(Protocol):
 
     def pieces(self, name: str, columns: Sequence[str]) -> Iterator[tuple[int, pl.DataFrame]]:
         """The rows of a table in their order, in pieces: the number of a piece's first row in
-        the table, and the piece's ``columns`` (those the table has), validated."""
+        the table, and the piece's ``columns`` (those the table has; it may hold others),
+        validated."""
         ...
 
     def ids(self, name: str) -> pl.Series:
@@ -169,7 +170,10 @@ class _Held:
 
     def pieces(self, name: str, columns: Sequence[str]) -> Iterator[tuple[int, pl.DataFrame]]:
         frame = self.records.table(name)
-        if frame.height:  # an empty table has no piece
+        if frame.height <= _FEW:  # as held: a frame of the columns asked for costs more
+            if frame.height:  # than a small table's checks; an empty table has no piece
+                yield 0, frame
+        else:
             yield 0, columns_of(frame, [c for c in columns if c in frame.columns])
 
     def ids(self, name: str) -> pl.Series:

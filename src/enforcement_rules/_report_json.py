@@ -106,17 +106,16 @@ def _rows(report: Report, with_names: bool) -> pl.LazyFrame:
 @cache
 def _row_json(with_names: bool) -> pl.Expr:
     """A finding's JSON object, from the report's columns and the added ones (made once)."""
+    subject = pl.struct(
+        pl.col("subject_type").alias("type"),
+        pl.col("subject_id").alias("id"),
+        "department",
+        "department_name",
+    ).alias("subject")
     return pl.concat_str(
-        _fields("rule", "title", "pack", "severity", "status").str.strip_suffix("}"),
-        pl.lit(',"subject":'),
-        pl.struct(
-            pl.col("subject_type").alias("type"),
-            pl.col("subject_id").alias("id"),
-            "department",
-            "department_name",
-        ).struct.json_encode(),
-        pl.lit(","),
-        _inner("period", "due", "due_moment"),
+        _fields(
+            "rule", "title", "pack", "severity", "status", subject, "period", "due", "due_moment"
+        ).str.strip_suffix("}"),
         pl.lit(',"figures":'),
         pl.when(pl.col("figures").is_null() | (pl.col("figures") == ""))
         .then(pl.lit("{}"))
@@ -136,10 +135,10 @@ def _sources_json(sources: tuple[SourceRef, ...]) -> str:
     return json.dumps([source_data(s) for s in sources], ensure_ascii=False, separators=(",", ":"))
 
 
-def _fields(*names: str) -> pl.Expr:
+def _fields(*names: str | pl.Expr) -> pl.Expr:
     return pl.struct(*names).struct.json_encode()
 
 
-def _inner(*names: str) -> pl.Expr:
+def _inner(*names: str | pl.Expr) -> pl.Expr:
     """The fields as JSON object members, without the braces."""
     return _fields(*names).str.strip_prefix("{").str.strip_suffix("}")
