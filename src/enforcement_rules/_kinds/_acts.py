@@ -29,6 +29,7 @@ from .._conditions import (
     field,
     greater,
     one_of,
+    rows_where,
 )
 from .._exceptions import Judgement
 from .._fields import ActionKindName
@@ -143,7 +144,8 @@ def act_events(ctx: Context) -> pl.DataFrame:
 
 def act_frame(ctx: Context, rule: RuleBase) -> pl.DataFrame:
     """The actions of the rule's departments with their events' fields."""
-    return act_events(ctx).filter(pl.col("department").is_in(ctx.departments(rule)))
+    departments = pl.Series(ctx.departments(rule), dtype=pl.String).implode()
+    return rows_where(act_events(ctx), pl.col("department").is_in(departments))
 
 
 def act_findings(

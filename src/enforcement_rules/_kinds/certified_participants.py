@@ -20,6 +20,7 @@ from .._conditions import (
     less,
     none_of,
     one_of,
+    rows_where,
 )
 from .._exceptions import ExceptionRegister, Judgement, Verdict, levels_zh
 from .._fields import BasisLevelName
@@ -137,9 +138,12 @@ class CertifiedParticipants(ActionKindsRule):
     def _gather(self, ctx: Context) -> pl.DataFrame:
         """The actions within the rule's scope (its period and kinds; no other is decided),
         with the columns the decision, the figures and the exception bases read."""
-        actions = certified_events(ctx).filter(
-            expression(all_of(*self.scope(ctx.in_force(self)))),
-            pl.col("department").is_in(ctx.departments(self)),
+        actions = rows_where(
+            certified_events(ctx),
+            expression(all_of(*self.scope(ctx.in_force(self))))
+            & pl.col("department").is_in(
+                pl.Series(ctx.departments(self), dtype=pl.String).implode()
+            ),
         )
         if self.exception_levels:
             actions = judged_bases(actions, ctx.pack_of(self).exceptions, self.exception_levels)
