@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
@@ -20,7 +19,6 @@ from ._quality import PACK as QUALITY_PACK
 from ._quality import quality_findings, quality_problems
 from ._records import Records
 from ._report import EXEMPTION_REPORT_COLUMNS, REPORT_COLUMNS, Describes, Names, Report
-from ._rulebase import RuleBase
 from ._rules import Pack, RuleSet, load_rules
 from ._scan import ScannedRecords
 from ._waivers import Waivers, apply_waivers, as_waivers
@@ -73,7 +71,10 @@ def evaluate(
             "evaluate() takes Records; build them with enforcement_rules.load() "
             "or Records.from_dicts() (or scanned records: enforcement_rules.scan())"
         )
-    day = evaluation_day(as_of)
+    try:
+        day = as_of_day(as_of)
+    except ValueError as error:
+        raise UsageError(f"as_of: expected {error}; got {as_of!r}") from None
     given = as_waivers(waivers) if waivers is not None else None
     ruleset = rules if rules is not None else load_rules()
     if isinstance(records, ScannedRecords) or partition_by is not None:
@@ -99,119 +100,66 @@ def evaluate(
         return apply_waivers(merged, given, [*ruleset.rules, *merged.rules])
     if engine != "local" or workers is not None or address is not None:
         raise UsageError("engine, workers and address evaluate parts: give partition_by too")
-    report = assembled(
-        day, ruleset.select(packs), [evaluate_part(records, day, ruleset, packs, strict=strict)]
-    )
-    if given is None:
-        return report
-    return apply_waivers(report, given, [*ruleset.rules, *report.rules])
-
-
-def evaluation_day(as_of: date | str) -> date:
-    """The as-of day given (a ``date`` or ``"YYYY-MM-DD"``); ``UsageError`` if it is not one."""
-    try:
-        return as_of_day(as_of)
-    except ValueError as error:
-        raise UsageError(f"as_of: expected {error}; got {as_of!r}") from None
-
-
-@dataclass(frozen=True)
-class Part:
-    """What judging some rules of the selected packs found (``evaluate_part``): each rule's
-    findings and exemptions in the report's columns, by rule id in the rules' order; and in
-    the part that carries what belongs to the records as a whole, their data-quality findings,
-    warnings and names."""
-
-    found: dict[str, pl.DataFrame]
-    exempt: dict[str, pl.DataFrame]
-    quality: list[pl.DataFrame] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    names: Names | None = None
-
-
-def evaluate_part(
-    records: Records,
-    day: date,
-    ruleset: RuleSet,
-    packs: Iterable[str] | None,
-    *,
-    strict: bool = False,
-    kept: Callable[[RuleBase], bool] | None = None,
-    whole: bool = True,
-) -> Part:
-    """The rules of ``packs`` that ``kept`` keeps (all by default) judged over ``records``;
-    with ``whole``, also what belongs to the records as a whole (``strict``: as ``evaluate``).
-    Parts of one evaluation, exactly one of them ``whole``, are ``assembled`` into its report:
-    a small evaluation can so be shared out between processes."""
-    quality: list[pl.DataFrame] = []
-    if whole:
-        found = quality_findings(records)
-        if strict and found.height:
-            raise InputError(quality_problems(found, records.origin))
-        unknown = unknown_items(records, ruleset)
-        if strict and unknown.height:
-            raise InputError(unknown_problems(unknown, records.origin))
-        quality = [frame for frame in (found, unknown) if frame.height]
+    quality = quality_findings(records)
+    if strict and quality.height:
+        raise InputError(quality_problems(quality, records.origin))
+    unknown = unknown_items(records, ruleset)
+    if strict and unknown.height:
+        raise InputError(unknown_problems(unknown, records.origin))
     selected = ruleset.select(packs)
     ctx = Context(records, day, selected)
-    frames, exemptions = judge(ctx, selected, kept)
-    if not whole:
-        return Part(frames, exemptions)
-    return Part(frames, exemptions, quality, _warnings(records, ctx, selected), _names(records))
-
-
-def assembled(day: date, selected: list[Pack], parts: list[Part]) -> Report:
-    """The report of an evaluation of the ``selected`` packs from its ``parts``."""
-    describers: dict[str, tuple[str, Describes]] = {}
-    frames: list[pl.DataFrame] = []
-    exemptions: list[pl.DataFrame] = []
-    for pack in selected:
-        for rule in pack.rules:
-            describers[rule.id] = (pack.id, rule)
-            frames.extend(part.found[rule.id] for part in parts if rule.id in part.found)
-            exemptions.extend(part.exempt[rule.id] for part in parts if rule.id in part.exempt)
+    frames, exemptions, describers = judge(ctx, selected)
+    if quality.height:
+        frames.append(quality)
+    if unknown.height:
+        frames.append(unknown)
     describers[UNKNOWN_ITEM.id] = (QUALITY_PACK, UNKNOWN_ITEM)
     for check in QUALITY_CHECKS.values():
         describers[check.id] = (QUALITY_PACK, check)
-    (whole,) = [part for part in parts if part.names is not None]
-    return Report(
+
+    frame = _joined(frames, REPORT_COLUMNS)
+    report = Report(
         as_of=day,
         packs=[p.id for p in selected],
-        frame=_joined([*frames, *whole.quality], REPORT_COLUMNS),
+        frame=frame,
         describers=describers,
-        warnings=whole.warnings,
-        names=whole.names,
+        warnings=_warnings(records, ctx, selected),
+        names=_names(records),
         exemptions=_joined(exemptions, EXEMPTION_REPORT_COLUMNS),
     )
+    if given is None:
+        return report
+    return apply_waivers(report, given, [*ruleset.rules, *describers])
 
 
 def judge(
-    ctx: Context, selected: list[Pack], kept: Callable[[RuleBase], bool] | None = None
-) -> tuple[dict[str, pl.DataFrame], dict[str, pl.DataFrame]]:
-    """The rules of the ``selected`` packs that ``kept`` keeps (all by default) over the
-    context: each rule's findings and its exemptions (with ``rule``/``pack`` columns), by rule
-    id, where it has any."""
-    frames: dict[str, pl.DataFrame] = {}
-    exemptions: dict[str, pl.DataFrame] = {}
-    rules = [(pack, rule) for pack in selected for rule in pack.rules if kept is None or kept(rule)]
-    to_check = Counter(type(rule) for _, rule in rules)
-    for pack, rule in rules:
-        to_check[type(rule)] -= 1
-        if not ctx.departments(rule):
-            continue
-        ctx.checking(rule)
-        found = rule.check(ctx)
-        if found.height:
-            frames[rule.id] = _labelled(
-                found, REPORT_COLUMNS, rule.id, pack.id, rule.severity.value
-            )
-        exempt = rule.exemptions(ctx)
-        if exempt is not None and exempt.height:
-            exemptions[rule.id] = _labelled(exempt, EXEMPTION_REPORT_COLUMNS, rule.id, pack.id)
-        # The tables no rule still to be checked reads go, so that they are not all held.
-        ctx.release(rule, {kind for kind, left in to_check.items() if left})
+    ctx: Context, selected: list[Pack]
+) -> tuple[list[pl.DataFrame], list[pl.DataFrame], dict[str, tuple[str, Describes]]]:
+    """Every rule of the ``selected`` packs over the context: the frames of findings and of
+    exemptions (with ``rule``/``pack`` columns), and each rule by id with its pack."""
+    frames: list[pl.DataFrame] = []
+    exemptions: list[pl.DataFrame] = []
+    describers: dict[str, tuple[str, Describes]] = {}
+    to_check = Counter(type(rule) for pack in selected for rule in pack.rules)
+    for pack in selected:
+        for rule in pack.rules:
+            describers[rule.id] = (pack.id, rule)
+            to_check[type(rule)] -= 1
+            if not ctx.departments(rule):
+                continue
+            ctx.checking(rule)
+            found = rule.check(ctx)
+            if found.height:
+                frames.append(
+                    _labelled(found, REPORT_COLUMNS, rule.id, pack.id, rule.severity.value)
+                )
+            exempt = rule.exemptions(ctx)
+            if exempt is not None and exempt.height:
+                exemptions.append(_labelled(exempt, EXEMPTION_REPORT_COLUMNS, rule.id, pack.id))
+            # The tables no rule still to be checked reads go, so that they are not all held.
+            ctx.release(rule, {kind for kind, left in to_check.items() if left})
     ctx.checking(None)
-    return frames, exemptions
+    return frames, exemptions, describers
 
 
 def _labelled(

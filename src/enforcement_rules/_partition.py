@@ -273,7 +273,7 @@ def run_job(job: Job, rules: RuleSet) -> PartResult:
     records = job.records()
     read = time.perf_counter() - start
     selected = rules.select(job.packs)
-    frames, exemptions = judge(Context(records, job.as_of, selected), selected)
+    frames, exemptions, _ = judge(Context(records, job.as_of, selected), selected)
     LOG.info(
         "part of %s: %d departments, %d acts, read in %.1f s, judged in %.1f s",
         job.own[0] if job.own else "no department",
@@ -285,8 +285,8 @@ def run_job(job: Job, rules: RuleSet) -> PartResult:
     kept = pl.col("rule").is_in(sorted(job.kept_rules)) & pl.col("department").is_in(list(job.own))
     names = records.officers.filter(pl.col("name").is_not_null()).unique(subset="id", keep="first")
     return PartResult(
-        frame=_joined(list(frames.values()), REPORT_COLUMNS).filter(kept),
-        exemptions=_joined(list(exemptions.values()), EXEMPTION_REPORT_COLUMNS).filter(kept),
+        frame=_joined(frames, REPORT_COLUMNS).filter(kept),
+        exemptions=_joined(exemptions, EXEMPTION_REPORT_COLUMNS).filter(kept),
         warnings=domain_warnings(records),
         officers=dict(zip(names["id"], names["name"], strict=True)),
     )

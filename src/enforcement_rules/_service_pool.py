@@ -7,43 +7,33 @@ the posted bytes and the request's options and hands back the report's bytes; th
 raises (bad records, an unknown rule) reach the service whole. The workers start with the
 first check, not with the service, and a pool whose worker died is replaced. Each worker's polars
 gets its share of the cores.
-
-A small check arriving while two workers are idle is shared by them: each reads the records and
-judges a part of the rules (``check_part``), and one of them makes the report of both parts
-(``finish_parts``): the same bytes as one worker's, in about two thirds of the time. Under
-load, when fewer workers are idle, each check takes one.
 """
 
 from __future__ import annotations
 
 import asyncio
-import functools
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 import polars as pl
 from starlette.concurrency import run_in_threadpool
 
 from ._errors import UsageError
-from ._evaluate import Part, assembled, evaluate, evaluate_part, evaluation_day
-from ._rulebase import LOST_CHARACTERS, RuleBase, Severity, Status
+from ._evaluate import evaluate
+from ._rulebase import LOST_CHARACTERS, Severity, Status
 from ._rules import RuleSet
 from ._uploads import load_upload, private_folder
-from ._waivers import Waivers, apply_waivers
+from ._waivers import Waivers
 from ._writers import findings_csv
 
 if TYPE_CHECKING:
     from ._report import Report
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -78,62 +68,17 @@ def run_check(job: CheckJob, ruleset: RuleSet) -> tuple[bytes, int]:
             rules=ruleset,
             waivers=job.waivers,
         )
-        return finished(job, report, folder)
-
-
-SHARED_BELOW_BYTES = 1 << 20
-"""Records posted in fewer bytes are judged by two idle workers at once, each taking a part
-of the rules (``check_part``): a small check is mostly each rule's fixed cost, which the two
-share; a large one is mostly reading its records, which both would repeat."""
-
-
-def in_part(rule: RuleBase, part: int) -> bool:
-    """Whether part ``part`` (0 or 1) of a shared check judges ``rule``: the rules about
-    actions (who took part, with which certificates) in part 1, the rest in part 0, so that
-    the tables each family derives from the records are derived once (part 0 also reads the
-    records as a whole: the two take about as long on a department's month)."""
-    return (rule.subject_type == "action") == (part == 1)
-
-
-def check_part(job: CheckJob, ruleset: RuleSet, part: int) -> Part:
-    """Part ``part`` (0 or 1) of the job's evaluation; part 0 carries what belongs to the
-    records as a whole. ``finish_parts`` makes the report of both."""
-    with private_folder() as folder:
-        records = load_upload(folder, job.name, job.data)
-        return evaluate_part(
-            records,
-            evaluation_day(job.as_of),
-            ruleset,
-            job.packs,
-            strict=job.strict,
-            kept=functools.partial(in_part, part=part),
-            whole=part == 0,
+        known_rules(job.rules, report.rules, "rule")
+        known_rules(job.skip_rules, report.rules, "skip_rule")
+        report = report.filter(
+            rule=job.rules,
+            department=job.departments,
+            status=job.statuses,
+            severity=job.severities,
+            skip_rule=job.skip_rules,
         )
-
-
-def finish_parts(job: CheckJob, ruleset: RuleSet, parts: list[Part]) -> tuple[bytes, int]:
-    """``run_check``'s answer from the parts of the job's evaluation (``check_part``)."""
-    day = evaluation_day(job.as_of)
-    report = assembled(day, ruleset.select(job.packs), parts)
-    if job.waivers is not None:
-        report = apply_waivers(report, job.waivers, [*ruleset.rules, *report.rules])
-    with private_folder() as folder:
-        return finished(job, report, folder)
-
-
-def finished(job: CheckJob, report: Report, folder: Path) -> tuple[bytes, int]:
-    """The job's report filtered as asked, in its format, and its exit status."""
-    known_rules(job.rules, report.rules, "rule")
-    known_rules(job.skip_rules, report.rules, "skip_rule")
-    report = report.filter(
-        rule=job.rules,
-        department=job.departments,
-        status=job.statuses,
-        severity=job.severities,
-        skip_rule=job.skip_rules,
-    )
-    body = report_body(report, job.output, job.with_names, folder)
-    return body, int(report.has_violations)
+        body = report_body(report, job.output, job.with_names, folder)
+        return body, int(report.has_violations)
 
 
 def report_body(report: Report, output: str, with_names: bool, folder: Path) -> bytes:
@@ -175,16 +120,6 @@ def _check_in_worker(job: CheckJob) -> tuple[bytes, int]:
     return run_check(job, _worker_rules)
 
 
-def _part_in_worker(job: CheckJob, part: int) -> Part:
-    assert _worker_rules is not None, "a worker holds its rule set from its start"
-    return check_part(job, _worker_rules, part)
-
-
-def _finish_in_worker(job: CheckJob, parts: list[Part]) -> tuple[bytes, int]:
-    assert _worker_rules is not None, "a worker holds its rule set from its start"
-    return finish_parts(job, _worker_rules, parts)
-
-
 class CheckPool:
     """Checks evaluated by ``workers`` processes (``0``: in the service's thread pool)."""
 
@@ -193,8 +128,6 @@ class CheckPool:
         self.workers = workers
         self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
-        self._busy = 0
-        """The workers the checks under way take."""
 
     def _processes(self) -> ProcessPoolExecutor:
         with self._lock:
@@ -218,51 +151,15 @@ class CheckPool:
     async def check(self, job: CheckJob) -> tuple[bytes, int]:
         if self.workers == 0:
             return await run_in_threadpool(run_check, job, self.ruleset)
-        if not self._shareable(job):
-            with self._taking(1):
-                return await self._submit(_check_in_worker, job)
-        with self._taking(2):
-            results = await asyncio.gather(
-                self._submit(_part_in_worker, job, 0),
-                self._submit(_part_in_worker, job, 1),
-                return_exceptions=True,
-            )
-        parts = []
-        for result in results:  # an error of part 0 (reading, strict) is the one to tell
-            if isinstance(result, BaseException):
-                raise result
-            parts.append(result)
-        with self._taking(1):
-            return await self._submit(_finish_in_worker, job, parts)
-
-    def _shareable(self, job: CheckJob) -> bool:
-        """Whether the job is small and two workers are idle to share it (``check_part``)."""
-        return (
-            self.workers >= 2
-            and len(job.data) < SHARED_BELOW_BYTES
-            and self.workers - self._busy >= 2
-        )
-
-    @contextmanager
-    def _taking(self, workers: int) -> Iterator[None]:
-        """The workers a check takes, counted busy meanwhile (read and counted on the event
-        loop only, with no wait between: ``_shareable`` then ``_taking``)."""
-        self._busy += workers
-        try:
-            yield
-        finally:
-            self._busy -= workers
-
-    async def _submit(self, call: Callable[..., T], *args: object) -> T:
         pool = self._processes()
         try:
-            return await asyncio.wrap_future(pool.submit(call, *args))
+            return await asyncio.wrap_future(pool.submit(_check_in_worker, job))
         except BrokenProcessPool:
             with self._lock:  # a worker died (killed, out of memory): start afresh once
                 if self._pool is pool:
                     self._pool = None
             pool.shutdown(wait=False, cancel_futures=True)
-            return await asyncio.wrap_future(self._processes().submit(call, *args))
+            return await asyncio.wrap_future(self._processes().submit(_check_in_worker, job))
 
     def close(self) -> None:
         with self._lock:
