@@ -175,11 +175,17 @@ def decided(frame: pl.DataFrame, decision: Decision) -> pl.DataFrame:
 
 def rows_where(frame: pl.DataFrame, predicate: pl.Expr) -> pl.DataFrame:
     """The rows of ``frame`` where ``predicate`` is true (as ``frame.filter``: not where it is
-    false or null). Picked by their positions: ``filter`` plans a query, which on a small frame
-    costs several times the work itself."""
+    false or null). A small frame's are picked by their positions: ``filter`` plans a query,
+    which there costs several times the work itself; a large frame is filtered (which keeps
+    the columns themselves where every row is kept, rather than copies)."""
+    if frame.height > PICKED_UP_TO:
+        return frame.filter(predicate)
     mask = frame.with_columns(predicate.alias(_MASK)).get_column(_MASK)
     return frame.gather(mask.arg_true())
 
+
+PICKED_UP_TO = 10_000
+"""The rows up to which ``rows_where`` picks rows by their positions."""
 
 _MASK = "__rows_where"
 
