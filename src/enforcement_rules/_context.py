@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, TypeVar, cast
 
 import polars as pl
 
-from ._dates import day_end, has_ended
+from ._dates import has_ended
 from ._records import Records
 from ._rulebase import DepartmentView, Period, RuleBase, Selector
 from ._semantics import in_force, years_to
@@ -35,7 +35,6 @@ class Context:
     def __init__(self, records: Records, as_of: date, packs: list[Pack]) -> None:
         self.records = records
         self.as_of = as_of
-        self.as_of_end = day_end(as_of)
         self._packs = packs
         self._pack_of = {rule.id: pack for pack in packs for rule in pack.rules}
         self._scope_cache: dict[str, list[str]] = {}

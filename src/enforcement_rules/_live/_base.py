@@ -30,7 +30,6 @@ from .._dates import day_end, day_start, local_day, microseconds
 from .._exceptions import ExceptionRegister
 from .._rulebase import DepartmentView, Period, RuleBase, Severity
 from .._semantics import in_force, valid, years_to
-from .._vocab import Employment
 
 if TYPE_CHECKING:
     from .._rules import Pack
@@ -243,21 +242,6 @@ class LiveState:
     def years_at(self, rule: RuleBase, pack: Pack, moment: datetime | None) -> range:
         """Calendar years of the rule's period up to the day of ``moment``."""
         return years_to(in_force(rule, pack), None if moment is None else local_day(moment))
-
-    def enforcement_officer(
-        self,
-        rule: RuleBase,
-        pack: Pack,
-        officer: dict[str, Any],
-        employment: list[Employment],
-        on_duty_only: bool,
-    ) -> bool:
-        """Whether ``officer`` is one of the rule's departments' officers it counts."""
-        return (
-            officer["department"] in self.departments_in_scope(rule, pack)
-            and officer["employment"] in employment
-            and (officer["on_duty"] or not on_duty_only)
-        )
 
     # -- records ----------------------------------------------------------------------
 
