@@ -154,16 +154,25 @@ class CertifiedParticipants(ActionKindsRule):
             required=required.then(pl.lit(1)).otherwise(pl.lit(self.minimum_certified))
         )
 
+    def _listed(self, ctx: Context, frame: pl.DataFrame) -> pl.DataFrame:
+        """``frame`` with the list of its uncertified participants the figures show."""
+        listed = self.shown()["uncertified"]
+        if frame.height == 0:
+            return frame.with_columns(pl.lit(None, pl.List(pl.String)).alias(listed))
+        lists = uncertified(ctx).select(pl.col("action").alias("id"), listed)
+        frame = frame.join(lists, on="id", how="left", maintain_order="left")
+        return frame.with_columns(pl.col(listed).fill_null([]))
+
     def check(self, ctx: Context) -> pl.DataFrame:
         found = decided(self._actions(ctx), self.decision(ctx.in_force(self)))
-        return act_findings(found, self.figure_columns())
+        return act_findings(self._listed(ctx, found), self.figure_columns())
 
     def exemptions(self, ctx: Context) -> pl.DataFrame | None:
         if not self.exception_levels:
             return None
         exempt = decided(self._actions(ctx), {"exempt": self.exempt(ctx.in_force(self))})
         return exemption_frame(
-            exempt,
+            self._listed(ctx, exempt),
             subject_type="action",
             subject_id=pl.col("id"),
             department=pl.col("department"),
@@ -269,9 +278,8 @@ class CertifiedParticipants(ActionKindsRule):
 @per_evaluation
 def certified_events(ctx: Context) -> pl.DataFrame:
     """Every action with the fields the rules on certified participants read: ``day``, the
-    number of ``participants``, its ``certified`` and ``certified_in_domain`` ones, and the
-    lists of the others (``uncertified``, ``uncertified_in_domain``: see ``uncertified``)."""
-    events = certified_actions(ctx).select(
+    number of ``participants``, and its ``certified`` and ``certified_in_domain`` ones."""
+    return certified_actions(ctx).select(
         "id",
         "department",
         "date",
@@ -285,10 +293,6 @@ def certified_events(ctx: Context) -> pl.DataFrame:
         participants=pl.col("participants").list.len(),
         day=day_number("date"),
     )
-    lists = ["uncertified", "uncertified_in_domain"]
-    return events.join(
-        uncertified(ctx).rename({"action": "id"}), on="id", how="left", maintain_order="left"
-    ).with_columns(pl.col(lists).fill_null([]))
 
 
 def basis_read(judgement: Judgement | None, accepted: list[BasisLevel]) -> dict[str, Any]:
