@@ -206,14 +206,21 @@ class Records:
                     for name in sorted(unknown)
                 ]
             )
-        self.origin = origin
         frames = {
             name: tables[name] if name in tables else empty_frame(name) for name in RECORD_TYPES
         }
         for name, frame in frames.items():
             if dict(frame.schema) != SCHEMAS[name]:
                 raise TypeError(f"table {name} has schema {frame.schema}, not {SCHEMAS[name]}")
-        self._tables, self.unknown_domains = _canonical_domains(frames)
+        self._hold(*_canonical_domains(frames), origin)
+
+    def _hold(
+        self, tables: dict[str, pl.DataFrame], unknown_domains: list[str], origin: str
+    ) -> None:
+        """Keep tables that are whole, typed and with canonical domains."""
+        self.origin = origin
+        self._tables = tables
+        self.unknown_domains = unknown_domains
         self._repeated: dict[str, bool] = {}
 
     # -- construction ------------------------------------------------------------------
@@ -260,12 +267,8 @@ class Records:
 
     @classmethod
     def _of_valid(cls, parsed: RecordsFile, origin: str) -> Records:
-        tables, unknown_domains = _validated_tables(parsed)
         records = cls.__new__(cls)  # the tables are whole, typed and canonical: nothing to check
-        records.origin = origin
-        records._tables = tables
-        records.unknown_domains = unknown_domains
-        records._repeated = {}
+        records._hold(*_validated_tables(parsed), origin)
         return records
 
     @classmethod
