@@ -42,13 +42,9 @@ class OfficerRule(RuleBase):
 
     def officers(self, ctx: Context) -> pl.DataFrame:
         """The officers the rule counts: ``officer``, ``department``, ``entered_enforcement_on``
-        (once per evaluation for every rule counting the same officers)."""
-        key = (str(self.on_duty_only), *self.employment, "in", *ctx.departments(self))
-        return ctx.shared(
-            ("counted officers", *key),
-            lambda: enforcement_officers(ctx, self, self.employment, self.on_duty_only).select(
-                pl.col("id").alias("officer"), "department", "entered_enforcement_on"
-            ),
+        (``enforcement_officers``: found once per evaluation for every rule counting them)."""
+        return enforcement_officers(ctx, self, self.employment, self.on_duty_only).select(
+            pl.col("id").alias("officer"), "department", "entered_enforcement_on"
         )
 
 
