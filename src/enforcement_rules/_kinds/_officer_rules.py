@@ -16,7 +16,16 @@ from .._conditions import Decision, all_of, at_most, equals, field, greater
 from .._fields import EmploymentName
 from .._figures import Figures, figure
 from .._findings import empty_findings
-from .._live._base import Change, Observation, Tracker, due_moment, last_moment, passed
+from .._live._base import (
+    Change,
+    DepartmentTracker,
+    Members,
+    Observation,
+    Tracker,
+    due_moment,
+    last_moment,
+    passed,
+)
 from .._rulebase import Context, Period, RuleBase, Status
 from .._vocab import Education, label
 from ._decisions import clock, findings, live_clock
@@ -279,6 +288,26 @@ class OfficerTracker(Tracker):
         if change.record_type == "officers":
             return (change.row["id"],)
         return ()
+
+
+class MembersTracker(DepartmentTracker):
+    """A rule about each department, from the officers it counts (``counts``), kept by
+    department as officers arrive (``members``)."""
+
+    reads: ClassVar[frozenset[str]] = frozenset({"departments", "officers"})
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.members = Members(self.counts)
+
+    def counts(self, officer: dict[str, Any]) -> bool:
+        """Whether the rule counts the officer (whatever its department)."""
+        raise NotImplementedError
+
+    def on_change(self, change: Change) -> Iterable[Observation]:
+        if change.record_type == "departments":
+            return (self.observe(change.row["id"]),)
+        return [self.observe(d) for d in self.members.update(change.row)]
 
 
 class YearTracker(OfficerTracker):

@@ -9,14 +9,14 @@ from typing import Any, ClassVar, Literal
 
 import polars as pl
 
-from .._conditions import Decision, all_of, at_most, equals, field, greater
+from .._conditions import Decision, all_of, equals
 from .._figures import Figures, figure
 from .._findings import empty_findings
-from .._live._base import Change, Observation, due_moment, iso
-from .._rulebase import Context, Period, RuleBase, Status
+from .._live._base import Change, Observation, iso
+from .._rulebase import Context, Period, RuleBase
 from .._semantics import valid, valid_expr
 from ._certificates import CertificateTracker, certificates_in_scope
-from ._decisions import findings
+from ._decisions import by_due, clock, findings, live_clock
 from ._officer_rules import year_table, years_passed
 
 
@@ -41,11 +41,7 @@ class CertificateAnnualReview(RuleBase):
     def decision(self, in_force: Period) -> Decision:
         """On a certificate and year: whether it was ``valid`` on 1 January and ``reviewed``
         that year, and the year's end (``due``) against the clock (``now``)."""
-        unreviewed = all_of(equals("valid", True), equals("reviewed", False))
-        return {
-            Status.PENDING.value: all_of(unreviewed, greater("due", field("now"))),
-            Status.NOT_MET.value: all_of(unreviewed, at_most("due", field("now"))),
-        }
+        return by_due(all_of(equals("valid", True), equals("reviewed", False)))
 
     def check(self, ctx: Context) -> pl.DataFrame:
         frame = year_table(ctx, self)
@@ -58,7 +54,7 @@ class CertificateAnnualReview(RuleBase):
             .with_columns(
                 valid=valid_expr("january_1"),
                 reviewed=pl.col("reviewed_years").list.contains(pl.col("year")),
-                now=pl.lit(due_moment(ctx.as_of)),
+                now=clock(ctx.as_of)["now"],
             )
         )
         return findings(
@@ -108,8 +104,7 @@ class CertificateAnnualReviewTracker(CertificateTracker, follows=CertificateAnnu
         event = {
             "valid": valid(certificate, date(year, 1, 1)),
             "reviewed": year in certificate["reviewed_years"],
-            "due": due_moment(due),
-            "now": self.state.now,
+            **live_clock(self.state, due),
         }
         return self.observation(
             certificate["id"],

@@ -3,7 +3,7 @@ a day."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Mapping
 from datetime import date
 from typing import Any, ClassVar, Literal
 
@@ -13,10 +13,10 @@ from pydantic import Field
 from .._conditions import Decision, all_of, less, reached
 from .._fields import EducationName
 from .._figures import Figures, figure
-from .._live._base import Change, DepartmentTracker, Members, Observation, first_moment, last_moment
+from .._live._base import Observation, first_moment, last_moment
 from .._rulebase import Context, Period
-from ._decisions import by_due, clock, findings, live_clock
-from ._officer_rules import EDUCATION_RANK, OfficerRule, education_rank, education_words
+from ._decisions import by_due, judged_findings, live_clock
+from ._officer_rules import EDUCATION_RANK, MembersTracker, OfficerRule, education_words
 from ._officers import enforcement_officers
 from ._words import number
 
@@ -47,39 +47,44 @@ class EducationShare(OfficerRule):
         """On a department's ``share``, ``today``, ``due`` and ``now``."""
         return by_due(all_of(reached(in_force.start), less("share", self.minimum_share)))
 
-    def check(self, ctx: Context) -> pl.DataFrame:
+    def qualifying(self) -> list[str]:
+        """The education levels at ``minimum_education`` or above."""
         minimum = EDUCATION_RANK[str(self.minimum_education)]
-        rows = (
-            enforcement_officers(ctx, self, self.employment, self.on_duty_only)
-            .filter(
-                pl.col("entered_enforcement_on").is_null()
-                | (pl.col("entered_enforcement_on") <= self.due)
-            )
-            .group_by("department")
-            .agg(
-                pl.len().alias("officers"),
-                (education_rank("education") >= minimum).sum().alias("qualified"),
-                pl.col("education").is_null().sum().alias("unknown"),
-            )
-            .with_columns(
-                (pl.col("qualified") / pl.col("officers")).alias("share"),
-                **clock(ctx.as_of, self.due),
-            )
+        return [level for level, rank in EDUCATION_RANK.items() if rank >= minimum]
+
+    def counts(self, officer: Mapping[str, Any]) -> bool:
+        """Whether the rule counts the officer: one of its officers, in enforcement by ``due``."""
+        entered = officer["entered_enforcement_on"]
+        return self.counts_officer(officer) and (entered is None or entered <= self.due)
+
+    def judged(
+        self, officers: int, qualified: int, unknown: int
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """A department's event (without the clock) and figures, from its counted officers,
+        those holding ``minimum_education`` or above and those with none recorded."""
+        share = qualified / officers
+        return {"share": share}, EducationShareFigures.of(
+            officers=officers,
+            qualified=qualified,
+            unknown=unknown,
+            share=pl.Series([share]).round(4).item(),  # as polars rounds
+            required_share=self.minimum_share,
+            minimum=str(self.minimum_education),
         )
-        return findings(
-            self,
-            ctx,
-            rows,
-            subject="department",
-            period=str(self.due.year),
-            due=self.due,
-            figures=EducationShareFigures.columns(
-                "officers qualified unknown",
-                share=pl.col("share").round(4),
-                required_share=pl.lit(self.minimum_share),
-                minimum=pl.lit(str(self.minimum_education)),
-            ),
+
+    def check(self, ctx: Context) -> pl.DataFrame:
+        counted = enforcement_officers(ctx, self, self.employment, self.on_duty_only).filter(
+            pl.col("entered_enforcement_on").is_null()
+            | (pl.col("entered_enforcement_on") <= self.due)
         )
+        counts = counted.group_by("department").agg(
+            pl.len(),
+            pl.col("education").is_in(self.qualifying()).sum(),
+            pl.col("education").is_null().sum().alias("unknown"),
+        )
+        judged = [(d, d, *self.judged(*numbers)) for d, *numbers in counts.iter_rows()]
+        findings = judged_findings(self, ctx, judged, due=self.due)
+        return findings.with_columns(period=pl.lit(str(self.due.year)))
 
     def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
         share = number(round(figures["share"] * 100, 1))
@@ -98,7 +103,7 @@ class EducationShare(OfficerRule):
         )
 
 
-class EducationShareTracker(DepartmentTracker, follows=EducationShare):
+class EducationShareTracker(MembersTracker, follows=EducationShare):
     how: ClassVar[str] = (
         "per department: the share of its counted officers (employment, on duty, in "
         "enforcement by the due day) holding the minimum education, against the minimum "
@@ -106,48 +111,27 @@ class EducationShareTracker(DepartmentTracker, follows=EducationShare):
     )
 
     rule: EducationShare
-    reads: ClassVar[frozenset[str]] = frozenset({"departments", "officers"})
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
-        due = self.rule.due
-        self.members = Members(
-            lambda o: (
-                self.rule.counts_officer(o)
-                and (o["entered_enforcement_on"] is None or o["entered_enforcement_on"] <= due)
-            )
-        )
         self.moments = (first_moment(self.in_force.start), last_moment(self.rule.due))
-        self.minimum = EDUCATION_RANK[str(self.rule.minimum_education)]
+        self.qualifying = frozenset(self.rule.qualifying())
 
-    def on_change(self, change: Change) -> Iterable[Observation]:
-        if change.record_type == "departments":
-            return (self.observe(change.row["id"]),)
-        return [self.observe(d) for d in self.members.update(change.row)]
+    def counts(self, officer: dict[str, Any]) -> bool:
+        return self.rule.counts(officer)
 
     def observe(self, department: str) -> Observation:
         officers = [self.state.officers[o] for o in self.members(department)]
         if department not in self.departments() or not officers:
             return self.outside(department, str(self.rule.due.year))
         educations = [o["education"] for o in officers]
-        qualified = sum(
-            1 for e in educations if e is not None and EDUCATION_RANK[e] >= self.minimum
-        )
-        unknown = educations.count(None)
-        share = qualified / len(officers)
-        event = {"share": share, **live_clock(self.state, self.rule.due)}
+        qualified = sum(1 for e in educations if e in self.qualifying)
+        event, figures = self.rule.judged(len(officers), qualified, educations.count(None))
         return self.observation(
             department,
             department,
-            event,
-            lambda: EducationShareFigures.of(
-                officers=len(officers),
-                qualified=qualified,
-                unknown=unknown,
-                share=pl.Series([share]).round(4).item(),  # rounded as the batch rounds it
-                required_share=self.rule.minimum_share,
-                minimum=str(self.rule.minimum_education),
-            ),
+            event | live_clock(self.state, self.rule.due),
+            lambda: figures,
             period=str(self.rule.due.year),
             due=self.rule.due,
         )

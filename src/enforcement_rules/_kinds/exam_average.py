@@ -9,12 +9,12 @@ import polars as pl
 
 from .._conditions import Decision, all_of, equals, greater, reached
 from .._figures import Figures, figure
-from .._live._base import Change, DepartmentTracker, Members, Observation, first_moment, last_moment
+from .._live._base import Change, Observation, first_moment, last_moment
 from .._rulebase import Context, Period, Status
 from ._campaign import live_municipal
 from ._decisions import by_due, clock, findings, live_clock
 from ._exams import ExamRule
-from ._officer_rules import CountedToDue
+from ._officer_rules import CountedToDue, MembersTracker
 
 
 class ExamAverageFigures(Figures):
@@ -87,7 +87,7 @@ class ExamAverage(CountedToDue, ExamRule):
         )
 
 
-class ExamAverageTracker(DepartmentTracker, follows=ExamAverage):
+class ExamAverageTracker(MembersTracker, follows=ExamAverage):
     how: ClassVar[str] = (
         "per department of the municipal campaign: its counted officers and those with an "
         "exam from `counted_from` to the due day; `pending`, then `missing` when none has one"
@@ -98,17 +98,17 @@ class ExamAverageTracker(DepartmentTracker, follows=ExamAverage):
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
-        self.members = Members(self.rule.counts_officer)
         self.start = self.rule.start(self.in_force)
         self.moments = (first_moment(self.start), last_moment(self.rule.due))
         self.examined: set[str] = set()  # officers with an exam in the window
 
+    def counts(self, officer: dict[str, Any]) -> bool:
+        return self.rule.counts_officer(officer)
+
     def on_change(self, change: Change) -> Iterable[Observation]:
         row = change.row
-        if change.record_type == "departments":
-            return (self.observe(row["id"]),)
-        if change.record_type == "officers":
-            return [self.observe(d) for d in self.members.update(row)]
+        if change.record_type != "exams":
+            return super().on_change(change)
         if not self.rule.counts_exam(row) or not self.start <= row["date"] <= self.rule.due:
             return ()
         self.examined.add(row["officer"])

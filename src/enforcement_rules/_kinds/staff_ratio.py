@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any, ClassVar, Literal
 
@@ -13,10 +13,10 @@ from pydantic import Field
 from .._conditions import Decision, all_of, equals, field, less, reached
 from .._fields import EmploymentName
 from .._figures import Figures, figure
-from .._findings import empty_findings
-from .._live._base import Change, DepartmentTracker, Members, Observation, first_moment
+from .._live._base import Observation, first_moment
 from .._rulebase import Context, Period, RuleBase, Status
-from ._decisions import findings
+from ._decisions import judged_findings
+from ._officer_rules import MembersTracker
 from ._officers import enforcement_employment, enforcement_officers
 from ._words import number
 
@@ -47,14 +47,10 @@ class StaffRatio(RuleBase):
     subject_type: ClassVar[str] = "department"
     figures: ClassVar[type[Figures]] = StaffRatioFigures
 
-    @property
-    def share(self) -> Fraction:
-        """The share exactly (5% is 1/20): whole persons are ceil(staff * share)."""
-        return Fraction(str(self.minimum_percent)) / 100
-
     def required(self, staff: int) -> int:
-        """The legal reviewers ``staff`` enforcement staff need, in whole persons."""
-        share = self.share
+        """The legal reviewers ``staff`` enforcement staff need, in whole persons (the share
+        exactly: 5% is 1/20, and whole persons are ceil(staff * share))."""
+        share = Fraction(str(self.minimum_percent)) / 100
         return (staff * share.numerator + share.denominator - 1) // share.denominator
 
     def decision(self, in_force: Period) -> Decision:
@@ -69,47 +65,39 @@ class StaffRatio(RuleBase):
             ),
         }
 
+    def judged(
+        self, department: Mapping[str, Any], officers: int
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """A department's event (without the clock) and figures, from its record and the
+        number of its officers of ``employment`` on duty."""
+        given, reviewers = department["enforcement_staff"], department["legal_reviewers"]
+        staff = given if given is not None else officers
+        required = self.required(staff)
+        event = {
+            "reported": reviewers is not None,
+            "legal_reviewers": reviewers if reviewers is not None else 0,
+            "required": required,
+        }
+        return event, StaffRatioFigures.of(
+            staff=staff,
+            staff_from="department" if given is not None else "officers",
+            legal_reviewers=reviewers,
+            required=required,
+            percent=self.minimum_percent,
+        )
+
     def check(self, ctx: Context) -> pl.DataFrame:
-        if not ctx.departments(self):
-            return empty_findings()
-        officers = (
-            enforcement_officers(ctx, self, [e for e in self.employment], True)
-            .lazy()
-            .group_by("department")
-            .agg(pl.len().alias("officers"))
-        )
-        share = self.share
+        counted = enforcement_officers(ctx, self, self.employment, True)
+        officers = dict(counted.group_by("department").len().iter_rows())
         departments = (
-            ctx.records.departments.lazy()
-            .unique(subset="id", keep="first")
+            ctx.records.departments.unique(subset="id", keep="first")
             .filter(pl.col("id").is_in(ctx.departments(self)))
-            .join(officers, left_on="id", right_on="department", how="left")
-            .with_columns(
-                pl.coalesce("enforcement_staff", pl.col("officers").fill_null(0)).alias("staff"),
-                pl.when(pl.col("enforcement_staff").is_not_null())
-                .then(pl.lit("department"))
-                .otherwise(pl.lit("officers"))
-                .alias("staff_from"),
-                pl.lit(ctx.as_of.toordinal()).alias("today"),
-                pl.col("legal_reviewers").is_not_null().alias("reported"),
-            )
-            .with_columns(
-                (
-                    (pl.col("staff") * share.numerator + share.denominator - 1) // share.denominator
-                ).alias("required")
-            )
-            .collect(engine="in-memory")  # one query for the departments
+            .iter_rows(named=True)
         )
-        return findings(
-            self,
-            ctx,
-            departments,
-            subject="id",
-            department="id",
-            figures=StaffRatioFigures.columns(
-                "staff staff_from legal_reviewers required", percent=pl.lit(self.minimum_percent)
-            ),
-        )
+        judged = [
+            (d["id"], d["id"], *self.judged(d, officers.get(d["id"], 0))) for d in departments
+        ]
+        return judged_findings(self, ctx, judged)
 
     def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
         staff, required = figures["staff"], figures["required"]
@@ -129,49 +117,26 @@ class StaffRatio(RuleBase):
         )
 
 
-class StaffRatioTracker(DepartmentTracker, follows=StaffRatio):
+class StaffRatioTracker(MembersTracker, follows=StaffRatio):
     how: ClassVar[str] = (
         "per department: its legal reviewers and the reviewers required in whole persons "
         "(`StaffRatio.required`, from its `enforcement_staff` or, where it gives none, its "
         "officers of the rule's employment on duty)"
     )
     rule: StaffRatio
-    reads: ClassVar[frozenset[str]] = frozenset({"departments", "officers"})
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
-        employment = {str(e) for e in self.rule.employment}
-        self.members = Members(lambda o: o["employment"] in employment and o["on_duty"])
         self.moments = (first_moment(self.in_force.start),)
 
-    def on_change(self, change: Change) -> Iterable[Observation]:
-        if change.record_type == "departments":
-            return (self.observe(change.row["id"]),)
-        return [self.observe(d) for d in self.members.update(change.row)]
+    def counts(self, officer: dict[str, Any]) -> bool:
+        return officer["employment"] in self.rule.employment and bool(officer["on_duty"])
 
     def observe(self, department_id: str) -> Observation:
         if department_id not in self.departments():
             return self.outside(department_id)
         department = self.state.departments[department_id]
-        given = department["enforcement_staff"]
-        staff = given if given is not None else len(self.members(department_id))
-        required = self.rule.required(staff)
-        reviewers = department["legal_reviewers"]
-        event = {
-            "today": self.state.day,
-            "reported": reviewers is not None,
-            "legal_reviewers": reviewers if reviewers is not None else 0,
-            "required": required,
-        }
+        event, figures = self.rule.judged(department, len(self.members(department_id)))
         return self.observation(
-            department_id,
-            department_id,
-            event,
-            lambda: StaffRatioFigures.of(
-                staff=staff,
-                staff_from="department" if given is not None else "officers",
-                legal_reviewers=reviewers,
-                required=required,
-                percent=self.rule.minimum_percent,
-            ),
+            department_id, department_id, event | {"today": self.state.day}, lambda: figures
         )
