@@ -16,16 +16,7 @@ from .._conditions import Decision, all_of, at_most, equals, field, greater
 from .._fields import EmploymentName
 from .._figures import Figures, figure
 from .._findings import empty_findings
-from .._live._base import (
-    Change,
-    DepartmentTracker,
-    Members,
-    Observation,
-    Tracker,
-    due_moment,
-    last_moment,
-    passed,
-)
+from .._live._base import Change, Observation, Tracker, due_moment, last_moment, passed
 from .._rulebase import Context, Period, RuleBase, Status
 from .._vocab import Education, label
 from ._decisions import clock, findings, live_clock
@@ -60,14 +51,11 @@ class OfficerRule(RuleBase):
 class YearRule(OfficerRule):
     """A rule about each officer in each calendar year of its period up to the as-of day, from
     the year they entered enforcement; a year is judged once it has ended. A kind gives the
-    columns its decision and figures read (``gathered``) and its figures."""
+    columns its decision and figures read (``gathered``; each figure a column of its name)."""
 
     def gathered(self, rows: pl.LazyFrame) -> pl.LazyFrame:
         """``rows`` (officer-years) with the kind's own columns."""
         return rows
-
-    def year_figures(self) -> dict[str, pl.Expr]:
-        raise NotImplementedError
 
     def check(self, ctx: Context) -> pl.DataFrame:
         frame = year_table(ctx, self)
@@ -103,7 +91,7 @@ class YearRule(OfficerRule):
             subject="officer",
             period=pl.col("year").cast(pl.String),
             due=pl.date(pl.col("year"), 12, 31),
-            figures=self.year_figures(),
+            figures=self.figures.columns(*self.figures.figure_keys()),
         )
 
 
@@ -288,26 +276,6 @@ class OfficerTracker(Tracker):
         if change.record_type == "officers":
             return (change.row["id"],)
         return ()
-
-
-class MembersTracker(DepartmentTracker):
-    """A rule about each department, from the officers it counts (``counts``), kept by
-    department as officers arrive (``members``)."""
-
-    reads: ClassVar[frozenset[str]] = frozenset({"departments", "officers"})
-
-    def __init__(self, *args: Any) -> None:
-        super().__init__(*args)
-        self.members = Members(self.counts)
-
-    def counts(self, officer: dict[str, Any]) -> bool:
-        """Whether the rule counts the officer (whatever its department)."""
-        raise NotImplementedError
-
-    def on_change(self, change: Change) -> Iterable[Observation]:
-        if change.record_type == "departments":
-            return (self.observe(change.row["id"]),)
-        return [self.observe(d) for d in self.members.update(change.row)]
 
 
 class YearTracker(OfficerTracker):

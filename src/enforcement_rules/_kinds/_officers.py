@@ -1,10 +1,14 @@
 """Derived tables of the officer rules (training, staffing, education), each computed once
-per evaluation."""
+per evaluation; the tracker of a rule about each department's officers."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any, ClassVar
+
 import polars as pl
 
+from .._live._base import Change, DepartmentTracker, Members, Observation
 from .._rulebase import Context, RuleBase
 from .._vocab import Employment
 from ._per_evaluation import per_evaluation
@@ -46,3 +50,23 @@ def enforcement_employment() -> list[Employment]:
     """The employment counted as enforcement staff where a rule does not say (auxiliary staff
     never are)."""
     return [Employment.STAFF, Employment.CONTRACT]
+
+
+class MembersTracker(DepartmentTracker):
+    """A rule about each department, from the officers it counts (``counts``), kept by
+    department as officers arrive (``members``)."""
+
+    reads: ClassVar[frozenset[str]] = frozenset({"departments", "officers"})
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.members = Members(self.counts)
+
+    def counts(self, officer: dict[str, Any]) -> bool:
+        """Whether the rule counts the officer (whatever its department)."""
+        raise NotImplementedError
+
+    def on_change(self, change: Change) -> Iterable[Observation]:
+        if change.record_type == "departments":
+            return (self.observe(change.row["id"]),)
+        return [self.observe(d) for d in self.members.update(change.row)]

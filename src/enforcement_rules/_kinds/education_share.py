@@ -16,8 +16,8 @@ from .._figures import Figures, figure
 from .._live._base import Observation, first_moment, last_moment
 from .._rulebase import Context, Period
 from ._decisions import by_due, judged_findings, live_clock
-from ._officer_rules import EDUCATION_RANK, MembersTracker, OfficerRule, education_words
-from ._officers import enforcement_officers
+from ._officer_rules import EDUCATION_RANK, OfficerRule, education_words
+from ._officers import MembersTracker, enforcement_officers
 from ._words import number
 
 

@@ -14,7 +14,8 @@ from .._rulebase import Context, Period, Status
 from ._campaign import live_municipal
 from ._decisions import by_due, clock, findings, live_clock
 from ._exams import ExamRule
-from ._officer_rules import CountedToDue, MembersTracker
+from ._officer_rules import CountedToDue
+from ._officers import MembersTracker
 
 
 class ExamAverageFigures(Figures):

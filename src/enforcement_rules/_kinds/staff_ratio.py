@@ -16,8 +16,7 @@ from .._figures import Figures, figure
 from .._live._base import Observation, first_moment
 from .._rulebase import Context, Period, RuleBase, Status
 from ._decisions import judged_findings
-from ._officer_rules import MembersTracker
-from ._officers import enforcement_employment, enforcement_officers
+from ._officers import MembersTracker, enforcement_employment, enforcement_officers
 from ._words import number
 
 

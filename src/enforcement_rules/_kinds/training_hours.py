@@ -59,9 +59,6 @@ class TrainingHours(YearRule):
             .alias("required")
         )
 
-    def year_figures(self) -> dict[str, pl.Expr]:
-        return TrainingHoursFigures.columns("year hours required first_year")
-
     def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
         hours, required, year = (
             number(figures["hours"]),

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any, ClassVar, Literal
 
@@ -36,16 +37,9 @@ class TrainingParticipation(YearRule):
 
     def gathered(self, rows: pl.LazyFrame) -> pl.LazyFrame:
         return rows.with_columns(
-            (pl.col("sessions") > 0).sum().over("department", "year").alias("trained"),
-            pl.len().over("department", "year").alias("officers"),
-        )
-
-    def year_figures(self) -> dict[str, pl.Expr]:
-        return TrainingParticipationFigures.columns(
-            "year",
-            trainings=pl.col("sessions"),
-            department_trained=pl.col("trained"),
-            department_officers=pl.col("officers"),
+            pl.col("sessions").alias("trainings"),
+            (pl.col("sessions") > 0).sum().over("department", "year").alias("department_trained"),
+            pl.len().over("department", "year").alias("department_officers"),
         )
 
     def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
@@ -67,9 +61,9 @@ class TrainingParticipationTracker(YearTracker, follows=TrainingParticipation):
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
-        self._department_of: dict[tuple[str, int], str] = {}
-        self._members: dict[tuple[str, int], set[str]] = {}
-        self._trained: dict[tuple[str, int], set[str]] = {}
+        self._placed: dict[tuple[str, int], tuple[str, bool]] = {}  # department, trained
+        self._members: dict[tuple[str, int], dict[str, bool]] = {}  # officer -> trained
+        self._trained: Counter[tuple[str, int]] = Counter()
 
     def observe(self, pairs: set[tuple[str, int]]) -> Iterator[Observation]:
         # Count every pair in first, then observe: the department's figures are final.
@@ -79,8 +73,8 @@ class TrainingParticipationTracker(YearTracker, follows=TrainingParticipation):
             changed |= self._count(officer_id, year, officer)
         subjects = set(pairs)
         for department, year in changed:
-            untrained = self._members[(department, year)] - self._trained[(department, year)]
-            subjects |= {(o, year) for o in untrained}
+            members = self._members[(department, year)]
+            subjects |= {(o, year) for o, trained in members.items() if not trained}
         for officer_id, year in sorted(subjects):
             pair = (officer_id, year)
             officer = officers[pair] if pair in officers else self.officer_in_year(*pair)
@@ -91,25 +85,17 @@ class TrainingParticipationTracker(YearTracker, follows=TrainingParticipation):
     ) -> set[tuple[str, int]]:
         """Move the officer-year into (or out of) its department's counts; the department-years
         whose counts changed."""
-        changed = set()
-        before = self._department_of.pop((officer_id, year), None)
         trained = self.state.sessions.get((officer_id, year), 0) > 0
+        now = None if officer is None else (officer["department"], trained)
+        before = self._placed.pop((officer_id, year), None)
         if before is not None:
-            was_trained = officer_id in self._trained[(before, year)]
-            self._members[(before, year)].discard(officer_id)
-            self._trained[(before, year)].discard(officer_id)
-            if officer is None or officer["department"] != before or was_trained != trained:
-                changed.add((before, year))
-        if officer is not None:
-            key = (officer["department"], year)
-            self._department_of[(officer_id, year)] = key[0]
-            self._members.setdefault(key, set()).add(officer_id)
-            self._trained.setdefault(key, set())
-            if trained:
-                self._trained[key].add(officer_id)
-            if before != key[0]:
-                changed.add(key)
-        return changed
+            del self._members[(before[0], year)][officer_id]
+            self._trained[(before[0], year)] -= before[1]
+        if now is not None:
+            self._placed[(officer_id, year)] = now
+            self._members.setdefault((now[0], year), {})[officer_id] = trained
+            self._trained[(now[0], year)] += trained
+        return set() if before == now else {(p[0], year) for p in (before, now) if p is not None}
 
     def year_event(
         self, officer_id: str, year: int, officer: dict[str, Any]
@@ -119,6 +105,6 @@ class TrainingParticipationTracker(YearTracker, follows=TrainingParticipation):
         return {"sessions": sessions}, lambda: TrainingParticipationFigures.of(
             year=year,
             trainings=sessions,
-            department_trained=len(self._trained[key]),
+            department_trained=self._trained[key],
             department_officers=len(self._members[key]),
         )
