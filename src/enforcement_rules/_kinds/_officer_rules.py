@@ -18,7 +18,7 @@ from .._figures import Figures, figure
 from .._findings import empty_findings
 from .._live._base import Change, Observation, Tracker, due_moment, last_moment, passed
 from .._rulebase import Context, Period, RuleBase, Status
-from .._vocab import Education, label
+from .._vocab import Education
 from ._decisions import clock, findings, live_clock
 from ._officers import enforcement_employment, enforcement_officers, trainings_per_year
 
@@ -244,11 +244,6 @@ EDUCATION_RANK: dict[str, int] = {
 def education_rank(column: str) -> pl.Expr:
     """The rank of the education in ``column`` (null where none is recorded)."""
     return pl.col(column).replace_strict(EDUCATION_RANK, default=None, return_dtype=pl.Int8)
-
-
-def education_words(value: str) -> str:
-    """An education level in Chinese."""
-    return label(Education(value))
 
 
 # -- the monitor's side -----------------------------------------------------------------------

@@ -15,8 +15,9 @@ from .._fields import EducationName
 from .._figures import Figures, figure
 from .._live._base import Observation, first_moment, last_moment
 from .._rulebase import Context, Period
+from .._vocab import Education, label
 from ._decisions import by_due, judged_findings, live_clock
-from ._officer_rules import EDUCATION_RANK, OfficerRule, education_words
+from ._officer_rules import EDUCATION_RANK, OfficerRule
 from ._officers import MembersTracker, enforcement_officers
 from ._words import number
 
@@ -89,7 +90,7 @@ class EducationShare(OfficerRule):
     def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
         share = number(round(figures["share"] * 100, 1))
         required = number(round(figures["required_share"] * 100, 1))
-        minimum = education_words(figures["minimum"])
+        minimum = label(Education(figures["minimum"]))
         unknown_zh = f"(其中 {figures['unknown']} 人无学历记录)" if figures["unknown"] else ""
         unknown_en = (
             f" ({figures['unknown']} with no education recorded)" if figures["unknown"] else ""

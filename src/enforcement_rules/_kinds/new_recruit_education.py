@@ -14,14 +14,9 @@ from .._fields import EducationName
 from .._figures import Figures, figure
 from .._live._base import Alarms, Change, Observation, iso, start_moment
 from .._rulebase import Context, Period, Status
+from .._vocab import Education, label
 from ._decisions import clock, findings, live_clock, ordinal
-from ._officer_rules import (
-    EDUCATION_RANK,
-    OfficerRule,
-    OfficerTracker,
-    education_rank,
-    education_words,
-)
+from ._officer_rules import EDUCATION_RANK, OfficerRule, OfficerTracker, education_rank
 from ._officers import enforcement_officers
 
 
@@ -69,7 +64,7 @@ class NewRecruitEducation(OfficerRule):
         )
 
     def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
-        minimum = education_words(figures["minimum"])
+        minimum = label(Education(figures["minimum"]))
         if figures["education"] is None:
             return (
                 f"执法人员 {subject_id}({figures['hired_on']} 录用)没有学历记录,"
@@ -79,7 +74,7 @@ class NewRecruitEducation(OfficerRule):
             )
         return (
             f"执法人员 {subject_id}({figures['hired_on']} 录用)学历为"
-            f"{education_words(figures['education'])},低于{minimum}。",
+            f"{label(Education(figures['education']))},低于{minimum}。",
             f"Officer {subject_id} (hired {figures['hired_on']}) holds {figures['education']}, "
             f"below {figures['minimum']}.",
         )
