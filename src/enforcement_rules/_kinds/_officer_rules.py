@@ -34,10 +34,14 @@ class OfficerRule(RuleBase):
 
     subject_type: ClassVar[str] = "officer"
 
-    def counts_officer(self, officer: Mapping[str, Any]) -> bool:
-        """Whether the rule counts an officer (a record's row) of its departments."""
-        return officer["employment"] in self.employment and (
-            officer["on_duty"] or not self.on_duty_only
+    def counts_officer(self, officer: Mapping[str, Any], by: date | None = None) -> bool:
+        """Whether the rule counts an officer (a record's row) of its departments; with ``by``,
+        one in enforcement by that day (``in_enforcement_by``)."""
+        entered = officer["entered_enforcement_on"]
+        return (
+            officer["employment"] in self.employment
+            and (officer["on_duty"] or not self.on_duty_only)
+            and (by is None or entered is None or entered <= by)
         )
 
     def officers(self, ctx: Context) -> pl.DataFrame:
@@ -46,6 +50,13 @@ class OfficerRule(RuleBase):
         return enforcement_officers(ctx, self, self.employment, self.on_duty_only).select(
             pl.col("id").alias("officer"), "department", "entered_enforcement_on"
         )
+
+
+def in_enforcement_by(day: date | pl.Expr) -> pl.Expr:
+    """The officers in enforcement by ``day`` (those whose entry is not recorded too), as a
+    filter: ``counts_officer`` with ``by``."""
+    entered = pl.col("entered_enforcement_on")
+    return entered.is_null() | (entered <= day)
 
 
 class YearRule(OfficerRule):
@@ -73,10 +84,7 @@ class YearRule(OfficerRule):
         rows = (
             officers.lazy()
             .join(frame.lazy(), how="cross")
-            .filter(
-                pl.col("entered_enforcement_on").is_null()
-                | (pl.col("entered_enforcement_on").dt.year() <= pl.col("year"))
-            )
+            .filter(in_enforcement_by(pl.date(pl.col("year"), 12, 31)))
             .join(per_year, on=["officer", "year"], how="left")
             .with_columns(
                 pl.col("hours").fill_null(0.0),
@@ -191,10 +199,7 @@ class DoneByDue(CountedToDue):
         )
         rows = (
             officers.lazy()
-            .filter(
-                pl.col("entered_enforcement_on").is_null()
-                | (pl.col("entered_enforcement_on") <= self.due)
-            )
+            .filter(in_enforcement_by(self.due))
             .join(firsts, on="officer", how="left")
             .with_columns(
                 pl.col("first_in_time").is_not_null().alias("in_time"),
@@ -255,9 +260,10 @@ class OfficerTracker(Tracker):
     reads: ClassVar[frozenset[str]] = frozenset({"departments", "officers", "trainings"})
     rule: OfficerRule
 
-    def officer_in_scope(self, officer_id: str) -> dict[str, Any] | None:
+    def officer_in_scope(self, officer_id: str, by: date | None = None) -> dict[str, Any] | None:
+        """The officer, where the rule counts them (in enforcement by ``by``, where given)."""
         officer = self.state.officers.get(officer_id)
-        if officer is None or not self.rule.counts_officer(officer):
+        if officer is None or not self.rule.counts_officer(officer, by):
             return None
         return officer if officer["department"] in self.counted_departments() else None
 
@@ -294,11 +300,7 @@ class YearTracker(OfficerTracker):
             yield self.observe_one(officer_id, year, self.officer_in_year(officer_id, year))
 
     def officer_in_year(self, officer_id: str, year: int) -> dict[str, Any] | None:
-        officer = self.officer_in_scope(officer_id)
-        entered = officer["entered_enforcement_on"] if officer else None
-        if entered is not None and entered.year > year:
-            return None
-        return officer
+        return self.officer_in_scope(officer_id, date(year, 12, 31))
 
     def observe_one(
         self, officer_id: str, year: int, officer: dict[str, Any] | None
@@ -354,9 +356,8 @@ class DoneByDueTracker(OfficerTracker):
 
     def observe(self, officer_id: str) -> Observation:
         due = self.rule.due
-        officer = self.officer_in_scope(officer_id)
-        entered = officer["entered_enforcement_on"] if officer else None
-        if officer is None or (entered is not None and entered > due):
+        officer = self.officer_in_scope(officer_id, due)
+        if officer is None:
             return self.outside(officer_id)
         days = [d for d in self.days(officer_id) if d >= self.start]
         after = min((d for d in days if d > due), default=None)

@@ -3,7 +3,6 @@ a day."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date
 from typing import Any, ClassVar, Literal
 
@@ -17,7 +16,7 @@ from .._live._base import Observation, first_moment, last_moment
 from .._rulebase import Context, Period
 from .._vocab import Education, label
 from ._decisions import by_due, judged_findings, live_clock
-from ._officer_rules import EDUCATION_RANK, OfficerRule
+from ._officer_rules import EDUCATION_RANK, OfficerRule, in_enforcement_by
 from ._officers import MembersTracker, enforcement_officers
 from ._words import number
 
@@ -53,11 +52,6 @@ class EducationShare(OfficerRule):
         minimum = EDUCATION_RANK[str(self.minimum_education)]
         return [level for level, rank in EDUCATION_RANK.items() if rank >= minimum]
 
-    def counts(self, officer: Mapping[str, Any]) -> bool:
-        """Whether the rule counts the officer: one of its officers, in enforcement by ``due``."""
-        entered = officer["entered_enforcement_on"]
-        return self.counts_officer(officer) and (entered is None or entered <= self.due)
-
     def judged(
         self, officers: int, qualified: int, unknown: int
     ) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -74,10 +68,8 @@ class EducationShare(OfficerRule):
         )
 
     def check(self, ctx: Context) -> pl.DataFrame:
-        counted = enforcement_officers(ctx, self, self.employment, self.on_duty_only).filter(
-            pl.col("entered_enforcement_on").is_null()
-            | (pl.col("entered_enforcement_on") <= self.due)
-        )
+        officers = enforcement_officers(ctx, self, self.employment, self.on_duty_only)
+        counted = officers.filter(in_enforcement_by(self.due))
         counts = counted.group_by("department").agg(
             pl.len(),
             pl.col("education").is_in(self.qualifying()).sum(),
@@ -119,7 +111,7 @@ class EducationShareTracker(MembersTracker, follows=EducationShare):
         self.qualifying = frozenset(self.rule.qualifying())
 
     def counts(self, officer: dict[str, Any]) -> bool:
-        return self.rule.counts(officer)
+        return self.rule.counts_officer(officer, self.rule.due)
 
     def observe(self, department: str) -> Observation:
         officers = [self.state.officers[o] for o in self.members(department)]
