@@ -88,14 +88,11 @@ class StaffRatio(RuleBase):
     def check(self, ctx: Context) -> pl.DataFrame:
         counted = enforcement_officers(ctx, self, self.employment, True)
         officers = dict(counted.group_by("department").len().iter_rows())
-        departments = (
-            ctx.records.departments.unique(subset="id", keep="first")
-            .filter(pl.col("id").is_in(ctx.departments(self)))
-            .iter_rows(named=True)
-        )
-        judged = [
-            (d["id"], d["id"], *self.judged(d, officers.get(d["id"], 0))) for d in departments
-        ]
+        scope, departments = set(ctx.departments(self)), dict[str, dict[str, Any]]()
+        for department in ctx.records.departments.iter_rows(named=True):  # the first of an id
+            if department["id"] in scope:
+                departments.setdefault(department["id"], department)
+        judged = [(i, i, *self.judged(d, officers.get(i, 0))) for i, d in departments.items()]
         return judged_findings(self, ctx, judged)
 
     def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
