@@ -84,7 +84,7 @@ class YearRule(OfficerRule):
         rows = (
             officers.lazy()
             .join(frame.lazy(), how="cross")
-            .filter(in_enforcement_by(pl.date(pl.col("year"), 12, 31)))
+            .filter(in_enforcement_by(pl.col("last_day")))
             .join(per_year, on=["officer", "year"], how="left")
             .with_columns(
                 pl.col("hours").fill_null(0.0),
@@ -98,18 +98,18 @@ class YearRule(OfficerRule):
             self.gathered(rows).collect(engine="in-memory"),  # one query for the officer-years
             subject="officer",
             period=pl.col("year").cast(pl.String),
-            due=pl.date(pl.col("year"), 12, 31),
+            due=pl.col("last_day"),
             figures=self.figures.columns(*self.figures.figure_keys()),
         )
 
 
 def year_table(ctx: Context, rule: RuleBase) -> pl.DataFrame:
-    """The calendar years of the rule's period up to the as-of day, each with its end as a due
-    moment (``due``)."""
-    years = [year for year, _ in ctx.years(rule)]
+    """The calendar years of the rule's period up to the as-of day, each with its last day
+    (``last_day``) and that day's end as a due moment (``due``)."""
+    ends = [date(year, 12, 31) for year, _ in ctx.years(rule)]
     return pl.DataFrame(
-        {"year": years, "due": [due_moment(date(y, 12, 31)) for y in years]},
-        schema={"year": pl.Int32, "due": pl.Int64},
+        {"year": [d.year for d in ends], "last_day": ends, "due": [due_moment(d) for d in ends]},
+        schema={"year": pl.Int32, "last_day": pl.Date, "due": pl.Int64},
     )
 
 

@@ -66,7 +66,7 @@ class CertificateAnnualReview(RuleBase):
                 "officer year valid_from valid_to reviewed_years"
             ),
             period=pl.col("year").cast(pl.String),
-            due=pl.date(pl.col("year"), 12, 31),
+            due=pl.col("last_day"),
         )
 
     def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:

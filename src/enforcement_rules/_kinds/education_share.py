@@ -62,7 +62,7 @@ class EducationShare(OfficerRule):
             officers=officers,
             qualified=qualified,
             unknown=unknown,
-            share=pl.Series([share]).round(4).item(),  # as polars rounds
+            share=round(share * 10_000) / 10_000,  # as polars rounds to 4 places (half to even)
             required_share=self.minimum_share,
             minimum=str(self.minimum_education),
         )
