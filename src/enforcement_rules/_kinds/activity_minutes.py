@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import polars as pl
@@ -10,11 +10,12 @@ import polars as pl
 from .._conditions import Decision, all_of, at_least, at_most, equals
 from .._fields import ActivityKindName
 from .._figures import Figures, figure
+from .._findings import empty_findings
 from .._live._base import Change, Observation, Tracker
 from .._rulebase import Period, Status
 from .._vocab import ActivityKind, label, parse_enum
-from ._decisions import judged_findings
-from ._schedule import Draws, RecordsAsked, dated_rows
+from ._decisions import findings
+from ._schedule import Draws, RecordsAsked, dated, ordinal_of
 
 if TYPE_CHECKING:
     from .._rulebase import Context
@@ -52,21 +53,28 @@ class ActivityMinutes(RecordsAsked):
             conditions.append(at_most("day", in_force.end.toordinal()))
         return {Status.NOT_MET.value: all_of(*conditions)}
 
-    def judged(self, activity: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-        """An activity's event and its figures."""
-        day, minutes = activity["date"], activity["minutes"]
-        event = {"kind": activity["kind"], "day": day.toordinal(), "minutes": bool(minutes)}
-        return event, ActivityMinutesFigures.of(date=day.isoformat(), minutes=minutes)
-
     def check(self, ctx: Context) -> pl.DataFrame:
-        departments = set(ctx.departments(self))
-        activities = dated_rows(ctx.records.table("activities"), "date", ctx.as_of)
-        judged = [
-            (a["id"], a["department"], *self.judged(a))
-            for a in activities
-            if a["department"] in departments
-        ]
-        return judged_findings(self, ctx, judged)
+        activities = ctx.records.table("activities")
+        departments = ctx.departments(self)
+        if activities.height == 0 or not departments:
+            return empty_findings()
+        events = (
+            dated(activities.lazy(), "date", ctx.as_of)
+            .filter(pl.col("department").is_in(departments))
+            .with_columns(
+                pl.col("minutes").alias("minutes_stated"),
+                ordinal_of("date").alias("day"),
+                pl.col("minutes").fill_null(False),
+            )
+            .collect(engine="in-memory")
+        )
+        return findings(
+            self,
+            ctx,
+            events,
+            subject="id",
+            figures=ActivityMinutesFigures.columns("date", minutes=pl.col("minutes_stated")),
+        )
 
     def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
         what = label(parse_enum(ActivityKind, self.activity))
@@ -117,5 +125,10 @@ class ActivityMinutesTracker(Tracker, follows=ActivityMinutes):
         row = change.row
         if row["department"] not in self.departments():
             return (self.outside(row["id"]),)
-        event, figures = self.rule.judged(row)
+        event = {
+            "kind": row["kind"],
+            "day": row["date"].toordinal(),
+            "minutes": bool(row["minutes"]),
+        }
+        figures = ActivityMinutesFigures.of(date=row["date"].isoformat(), minutes=row["minutes"])
         return (self.observation(row["id"], row["department"], event, lambda: figures),)

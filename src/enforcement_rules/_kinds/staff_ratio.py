@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from fractions import Fraction
+from functools import cached_property
 from typing import Any, ClassVar, Literal
 
 import polars as pl
@@ -46,10 +46,14 @@ class StaffRatio(RuleBase):
     subject_type: ClassVar[str] = "department"
     figures: ClassVar[type[Figures]] = StaffRatioFigures
 
+    @cached_property
+    def share(self) -> Fraction:
+        """The share exactly (5% is 1/20): whole persons are ceil(staff * share)."""
+        return Fraction(str(self.minimum_percent)) / 100
+
     def required(self, staff: int) -> int:
-        """The legal reviewers ``staff`` enforcement staff need, in whole persons (the share
-        exactly: 5% is 1/20, and whole persons are ceil(staff * share))."""
-        share = Fraction(str(self.minimum_percent)) / 100
+        """The legal reviewers ``staff`` enforcement staff need, in whole persons."""
+        share = self.share
         return (staff * share.numerator + share.denominator - 1) // share.denominator
 
     def decision(self, in_force: Period) -> Decision:
@@ -65,11 +69,11 @@ class StaffRatio(RuleBase):
         }
 
     def judged(
-        self, department: Mapping[str, Any], officers: int
+        self, given: int | None, reviewers: int | None, officers: int
     ) -> tuple[dict[str, Any], dict[str, Any]]:
-        """A department's event (without the clock) and figures, from its record and the
-        number of its officers of ``employment`` on duty."""
-        given, reviewers = department["enforcement_staff"], department["legal_reviewers"]
+        """A department's event (without the clock) and figures, from the enforcement staff
+        and legal reviewers it gives and the number of its officers of ``employment`` on
+        duty."""
         staff = given if given is not None else officers
         required = self.required(staff)
         event = {
@@ -88,11 +92,12 @@ class StaffRatio(RuleBase):
     def check(self, ctx: Context) -> pl.DataFrame:
         counted = enforcement_officers(ctx, self, self.employment, True)
         officers = dict(counted.group_by("department").len().iter_rows())
-        scope, departments = set(ctx.departments(self)), dict[str, dict[str, Any]]()
-        for department in ctx.records.departments.iter_rows(named=True):  # the first of an id
-            if department["id"] in scope:
-                departments.setdefault(department["id"], department)
-        judged = [(i, i, *self.judged(d, officers.get(i, 0))) for i, d in departments.items()]
+        scope, given = set(ctx.departments(self)), dict[str, tuple[Any, Any]]()
+        columns = ctx.records.departments.select("id", "enforcement_staff", "legal_reviewers")
+        for department, staff, reviewers in columns.iter_rows():  # the first of an id
+            if department in scope:
+                given.setdefault(department, (staff, reviewers))
+        judged = [(d, d, *self.judged(*n, officers.get(d, 0))) for d, n in given.items()]
         return judged_findings(self, ctx, judged)
 
     def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
@@ -132,7 +137,11 @@ class StaffRatioTracker(MembersTracker, follows=StaffRatio):
         if department_id not in self.departments():
             return self.outside(department_id)
         department = self.state.departments[department_id]
-        event, figures = self.rule.judged(department, len(self.members(department_id)))
+        event, figures = self.rule.judged(
+            department["enforcement_staff"],
+            department["legal_reviewers"],
+            len(self.members(department_id)),
+        )
         return self.observation(
             department_id, department_id, event | {"today": self.state.day}, lambda: figures
         )
