@@ -46,9 +46,6 @@ class ExamPaperWeights(RuleBase):
     subject_type: ClassVar[str] = "exam_paper"
     figures: ClassVar[type[Figures]] = ExamPaperWeightsFigures
 
-    def targets(self) -> dict[str, float]:
-        return {share: getattr(self, share) for share in SHARES}
-
     def decision(self, in_force: Period) -> Decision:
         """On how far each share of a paper is from its target (``<share>_off``)."""
         return {
@@ -66,7 +63,7 @@ class ExamPaperWeights(RuleBase):
     def judged(self, paper: Mapping[str, Any]) -> dict[str, Any]:
         """A paper's event (how far each share is from its target, ``<share>_off``) and, as
         ``figure``, its figures."""
-        targets = self.targets()
+        targets = {share: getattr(self, share) for share in SHARES}
         off = {f"{share}_off": abs(paper[share] - target) for share, target in targets.items()}
         return off | {
             "figure": ExamPaperWeightsFigures.of(
