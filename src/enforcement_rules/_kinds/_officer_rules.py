@@ -235,20 +235,12 @@ class TrainingByDue(DoneByDue):
 
 # -- education levels ---------------------------------------------------------------------------
 
-EDUCATION_RANK: dict[str, int] = {
-    Education.DOCTORATE.value: 6,
-    Education.MASTER.value: 5,
-    Education.BACHELOR.value: 4,
-    Education.ASSOCIATE.value: 3,
-    Education.SECONDARY.value: 2,
-    Education.OTHER.value: 1,
-}
-"""Each education level's rank, highest first; ``other`` is below every named level."""
 
-
-def education_rank(column: str) -> pl.Expr:
-    """The rank of the education in ``column`` (null where none is recorded)."""
-    return pl.col(column).replace_strict(EDUCATION_RANK, default=None, return_dtype=pl.Int8)
+def education_at_least(minimum: str) -> list[str]:
+    """The education levels at ``minimum`` or above (``Education`` lists them highest first;
+    ``other`` is below every named level)."""
+    levels = [level.value for level in Education]
+    return levels[: levels.index(minimum) + 1]
 
 
 # -- the monitor's side -----------------------------------------------------------------------

@@ -16,7 +16,7 @@ from .._live._base import Observation, first_moment, last_moment
 from .._rulebase import Context, Period
 from .._vocab import Education, label
 from ._decisions import by_due, judged_findings, live_clock
-from ._officer_rules import EDUCATION_RANK, OfficerRule, in_enforcement_by
+from ._officer_rules import OfficerRule, education_at_least, in_enforcement_by
 from ._officers import MembersTracker, enforcement_officers
 from ._words import number
 
@@ -47,11 +47,6 @@ class EducationShare(OfficerRule):
         """On a department's ``share``, ``today``, ``due`` and ``now``."""
         return by_due(all_of(reached(in_force.start), less("share", self.minimum_share)))
 
-    def qualifying(self) -> list[str]:
-        """The education levels at ``minimum_education`` or above."""
-        minimum = EDUCATION_RANK[str(self.minimum_education)]
-        return [level for level, rank in EDUCATION_RANK.items() if rank >= minimum]
-
     def judged(
         self, officers: int, qualified: int, unknown: int
     ) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -72,7 +67,7 @@ class EducationShare(OfficerRule):
         counted = officers.filter(in_enforcement_by(self.due))
         counts = counted.group_by("department").agg(
             pl.len(),
-            pl.col("education").is_in(self.qualifying()).sum(),
+            pl.col("education").is_in(education_at_least(self.minimum_education)).sum(),
             pl.col("education").is_null().sum().alias("unknown"),
         )
         judged = [(d, d, *self.judged(*numbers)) for d, *numbers in counts.iter_rows()]
@@ -108,7 +103,7 @@ class EducationShareTracker(MembersTracker, follows=EducationShare):
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
         self.moments = (first_moment(self.in_force.start), last_moment(self.rule.due))
-        self.qualifying = frozenset(self.rule.qualifying())
+        self.qualifying = frozenset(education_at_least(self.rule.minimum_education))
 
     def counts(self, officer: dict[str, Any]) -> bool:
         return self.rule.counts_officer(officer, self.rule.due)

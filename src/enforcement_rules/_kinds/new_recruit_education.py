@@ -9,14 +9,14 @@ from typing import Any, ClassVar, Literal
 
 import polars as pl
 
-from .._conditions import Decision, all_of, dated_in, equals, less
+from .._conditions import Decision, all_of, dated_in, equals
 from .._fields import EducationName
 from .._figures import Figures, figure
 from .._live._base import Alarms, Change, Observation, iso, start_moment
 from .._rulebase import Context, Period, Status
 from .._vocab import Education, label
 from ._decisions import clock, findings, live_clock, ordinal
-from ._officer_rules import EDUCATION_RANK, OfficerRule, OfficerTracker, education_rank
+from ._officer_rules import OfficerRule, OfficerTracker, education_at_least
 from ._officers import enforcement_officers
 
 
@@ -38,19 +38,22 @@ class NewRecruitEducation(OfficerRule):
 
     def decision(self, in_force: Period) -> Decision:
         """On an officer's day ``hired``, ``today``, whether their education is ``recorded``
-        and its ``rank`` (``EDUCATION_RANK``)."""
+        and whether it is ``qualified`` (``minimum_education`` or above)."""
         hired = dated_in("hired", in_force)
-        minimum = EDUCATION_RANK[str(self.minimum_education)]
         return {
             Status.INCOMPLETE.value: all_of(*hired, equals("recorded", False)),
-            Status.NOT_MET.value: all_of(*hired, equals("recorded", True), less("rank", minimum)),
+            Status.NOT_MET.value: all_of(
+                *hired, equals("recorded", True), equals("qualified", False)
+            ),
         }
 
     def check(self, ctx: Context) -> pl.DataFrame:
         officers = enforcement_officers(ctx, self, self.employment, self.on_duty_only).with_columns(
             ordinal("hired_on").alias("hired"),
             pl.col("education").is_not_null().alias("recorded"),
-            education_rank("education").alias("rank"),
+            pl.col("education")
+            .is_in(education_at_least(self.minimum_education))
+            .alias("qualified"),
             **clock(ctx.as_of),
         )
         return findings(
@@ -83,7 +86,7 @@ class NewRecruitEducation(OfficerRule):
 class NewRecruitEducationTracker(OfficerTracker, follows=NewRecruitEducation):
     how: ClassVar[str] = (
         "per officer: the day hired against the period and the clock's day, and the "
-        "education's rank against the minimum (`incomplete` when none is recorded)"
+        "education against the minimum and those above it (`incomplete` when none is recorded)"
     )
 
     rule: NewRecruitEducation
@@ -92,6 +95,7 @@ class NewRecruitEducationTracker(OfficerTracker, follows=NewRecruitEducation):
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
         self.alarms: Alarms[str] = Alarms()
+        self.qualifying = frozenset(education_at_least(self.rule.minimum_education))
 
     def on_change(self, change: Change) -> Iterable[Observation]:
         return [self.observe(o) for o in self.changed_officers(change)]
@@ -109,7 +113,7 @@ class NewRecruitEducationTracker(OfficerTracker, follows=NewRecruitEducation):
         event = {
             "hired": hired.toordinal(),
             "recorded": education is not None,
-            "rank": EDUCATION_RANK[education] if education is not None else 0,
+            "qualified": education in self.qualifying,
             **live_clock(self.state),
         }
         return self.observation(
