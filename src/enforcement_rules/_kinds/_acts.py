@@ -31,7 +31,6 @@ from .._conditions import (
     one_of,
     rows_where,
 )
-from .._exceptions import Judgement
 from .._fields import ActionKindName
 from .._figures import Figures
 from .._findings import finding_frame
@@ -40,7 +39,6 @@ from .._live._base import start_moment as day_moment
 from .._rulebase import Context, Period, RuleBase
 from .._semantics import covers, in_dates, standing
 from .._vocab import Employment
-from ._participations import with_action
 from ._per_evaluation import per_evaluation
 
 EPOCH = date(1970, 1, 1).toordinal()
@@ -163,6 +161,16 @@ def act_findings(
     )
 
 
+def with_ids(ctx: Context, frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` (with ``action_row``) with the id of the action of that row (``action``)."""
+    return frame.with_columns(action=ctx.actions["id"].gather(frame["action_row"]))
+
+
+def with_action(ctx: Context, frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
+    """``frame`` (with ``action_row``) with ``columns`` of the action of that row."""
+    return frame.hstack(ctx.actions.select(pl.col(*columns).gather(frame["action_row"])))
+
+
 def listed_act_findings(
     rule: ActRule, ctx: Context, listed: pl.DataFrame, count: str, figures: type[Figures]
 ) -> pl.DataFrame:
@@ -210,30 +218,17 @@ class Participants:
     ``certified_in_domain`` (valid and covering the action's domain), ``auxiliary``, ``exited``
     (participants whose certificates covering the day had all been suspended, withdrawn or
     cancelled) and ``exempt_level`` (the level of a recognised provision the action cites that
-    allows it with fewer officers, ``""`` when none does); ``judgement``: its exception basis
-    read against the register of recognised exceptions.
+    allows it with fewer officers, ``""`` when none does); ``listed``: its exception basis read
+    against the register of recognised exceptions (``judgement``) and the participants each
+    count counts (``uncertified``, ``uncertified_in_domain``, ``auxiliary``, ``exited``).
     """
 
     event: dict[str, Any]
-    judgement: Judgement | None
-    uncertified: list[str]
-    uncertified_in_domain: list[str]
-    auxiliary: list[str]
-    exited: list[dict[str, Any]]
+    listed: dict[str, Any]
 
     def fields(self, row: dict[str, Any]) -> dict[str, Any]:
         """The action's fields, its event's and the lists, by name (as the batch gathers them)."""
-        return (
-            row
-            | self.event
-            | {
-                "judgement": self.judgement,
-                "uncertified": self.uncertified,
-                "uncertified_in_domain": self.uncertified_in_domain,
-                "auxiliary": self.auxiliary,
-                "exited": self.exited,
-            }
-        )
+        return row | self.event | self.listed
 
 
 def participants(change: Change, state: LiveState) -> Participants:
@@ -290,14 +285,14 @@ def _read_participants(row: dict[str, Any], state: LiveState) -> Participants:
         "exited": len(exited),
         "exempt_level": judgement.exempt_level if judgement else "",
     }
-    return Participants(
-        event=event,
-        judgement=judgement,
-        uncertified=sorted(uncertified),
-        uncertified_in_domain=sorted(uncertified_in_domain),
-        auxiliary=sorted(auxiliary),
-        exited=sorted(exited, key=lambda e: str(e["officer"])),
-    )
+    listed = {
+        "judgement": judgement,
+        "uncertified": sorted(uncertified),
+        "uncertified_in_domain": sorted(uncertified_in_domain),
+        "auxiliary": sorted(auxiliary),
+        "exited": sorted(exited, key=lambda e: str(e["officer"])),
+    }
+    return Participants(event, listed)
 
 
 READINGS_KEPT = 20_000
@@ -358,18 +353,15 @@ class ActTracker(Tracker):
         self.alarms: Alarms[str] = Alarms()
 
     def concerns(self, row: dict[str, Any]) -> bool:
+        # the decision holds the kinds too: an action of another kind only spares the engine
         return super().concerns(row) and (not self.kinds or row["kind"] in self.kinds)
 
     def on_change(self, change: Change) -> Iterable[Observation]:
-        row = change.row
         if self.held:
-            self.release(row["id"])
-        # the decision holds the kinds too: an action of another kind only spares the engine
-        if row["department"] not in self.departments() or (
-            self.kinds and row["kind"] not in self.kinds
-        ):
-            return (self.outside(row["id"]),)
-        return (self.observe(change),)
+            self.release(change.row["id"])
+        return (
+            self.observe(change) if self.concerns(change.row) else self.outside(change.row["id"]),
+        )
 
     def observe(self, change: Change) -> Observation:
         if "act" not in change.gathered:
