@@ -1,8 +1,8 @@
 """What the kinds about single actions share: their scope (the rule's departments, its period
 in force and action kinds), the event an action is judged on, gathered two ways (``act_frame``
 with polars for every action at once, ``act_event`` for one action as it arrives), the
-participants of an action as the monitor reads them (``participants``), and the tracker that
-judges each action when it arrives.
+participants of an action as the monitor reads them (``_read_participants``), and the tracker
+that judges each action when it arrives.
 
 An act event's days are ordinals (``NO_DAY`` for a day the action does not name); ``today`` is
 the as-of day, or the clock's day in the monitor: a legal review or a publication dated after it
@@ -12,7 +12,6 @@ does not count yet.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, ClassVar
 
@@ -210,39 +209,23 @@ def act_event(row: dict[str, Any], today: date | None) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True, slots=True)
-class Participants:
-    """An action's participants as the rules on who took part read them on its date.
-
-    ``event``: ``day``, ``kind``, ``participants``, ``certified`` (a certificate valid that day),
-    ``certified_in_domain`` (valid and covering the action's domain), ``auxiliary``, ``exited``
-    (participants whose certificates covering the day had all been suspended, withdrawn or
-    cancelled) and ``exempt_level`` (the level of a recognised provision the action cites that
-    allows it with fewer officers, ``""`` when none does); ``listed``: its exception basis read
-    against the register of recognised exceptions (``judgement``) and the participants each
-    count counts (``uncertified``, ``uncertified_in_domain``, ``auxiliary``, ``exited``).
-    """
-
-    event: dict[str, Any]
-    listed: dict[str, Any]
-
-    def fields(self, row: dict[str, Any]) -> dict[str, Any]:
-        """The action's fields, its event's and the lists, by name (as the batch gathers them)."""
-        return row | self.event | self.listed
-
-
-def participants(change: Change, state: LiveState) -> Participants:
-    """The participants of the action of ``change``, read once for every rule."""
-    if "participants" not in change.gathered:
-        change.gathered["participants"] = _read_participants(change.row, state)
-    found: Participants = change.gathered["participants"]
-    return found
-
-
 _Reading = tuple[date, date, bool, bool, dict[str, Any] | None, bool]
 
 
-def _read_participants(row: dict[str, Any], state: LiveState) -> Participants:
+def _read_participants(
+    row: dict[str, Any], state: LiveState
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """An action's participants as the rules on who took part read them on its date.
+
+    Its event: ``day``, ``kind``, ``participants``, ``certified`` (a certificate valid that
+    day), ``certified_in_domain`` (valid and covering the action's domain), ``auxiliary``,
+    ``exited`` (participants whose certificates covering the day had all been suspended,
+    withdrawn or cancelled) and ``exempt_level`` (the level of a recognised provision the
+    action cites that allows it with fewer officers, ``""`` when none does); and its lists: its
+    exception basis read against the register of recognised exceptions (``judgement``) and the
+    participants each count counts (``uncertified``, ``uncertified_in_domain``, ``auxiliary``,
+    ``exited``).
+    """
     day: date = row["date"]
     domain: str | None = row["domain"]
     uncertified: list[str] = []
@@ -292,7 +275,7 @@ def _read_participants(row: dict[str, Any], state: LiveState) -> Participants:
         "auxiliary": sorted(auxiliary),
         "exited": sorted(exited, key=lambda e: str(e["officer"])),
     }
-    return Participants(event, listed)
+    return event, listed
 
 
 READINGS_KEPT = 20_000
@@ -353,15 +336,18 @@ class ActTracker(Tracker):
         self.alarms: Alarms[str] = Alarms()
 
     def concerns(self, row: dict[str, Any]) -> bool:
-        # the decision holds the kinds too: an action of another kind only spares the engine
         return super().concerns(row) and (not self.kinds or row["kind"] in self.kinds)
 
     def on_change(self, change: Change) -> Iterable[Observation]:
+        row = change.row
         if self.held:
-            self.release(change.row["id"])
-        return (
-            self.observe(change) if self.concerns(change.row) else self.outside(change.row["id"]),
-        )
+            self.release(row["id"])
+        # the decision holds the kinds too: an action of another kind only spares the engine
+        if row["department"] not in self.departments() or (
+            self.kinds and row["kind"] not in self.kinds
+        ):
+            return (self.outside(row["id"]),)
+        return (self.observe(change),)
 
     def observe(self, change: Change) -> Observation:
         if "act" not in change.gathered:
@@ -414,11 +400,14 @@ class ActTracker(Tracker):
 
 
 class ParticipantsTracker(ActTracker):
-    """Judges each action on its participants (``participants``), read once for every rule;
-    the figures show the action's fields, its event's and the lists of participants."""
+    """Judges each action on its participants (``_read_participants``), read once for every
+    rule; the figures show the action's fields, its event's and the lists of participants."""
 
     def observe(self, change: Change) -> Observation:
-        row, read = change.row, participants(change, self.state)
+        row = change.row
+        if "participants" not in change.gathered:
+            change.gathered["participants"] = _read_participants(row, self.state)
+        event, listed = change.gathered["participants"]
         return self.observation(
-            row["id"], row["department"], read.event, lambda: self.figure_values(read.fields(row))
+            row["id"], row["department"], event, lambda: self.figure_values(row | event | listed)
         )

@@ -29,6 +29,7 @@ from .._live._base import NO_DAY, Observation, ordinal
 from .._rulebase import Context, Period, Severity, SourceRef, Spec, Status
 from .._vocab import ActionKind
 from ._acts import (
+    ONE_DAY,
     ActionKindsRule,
     ActTracker,
     act_findings,
@@ -318,7 +319,7 @@ class DecisionPublicityTracker(ActTracker, follows=DecisionPublicity):
         published: date | None = row["publicized_on"]
         # published by an exact due day: the due day passing changes nothing
         in_time = exact and published is not None and (due is None or published <= due)
-        self.wait(row, published, None if in_time or due is None else due + timedelta(days=1))
+        self.wait(row, published, None if in_time or due is None else due + ONE_DAY)
         event = dict(event, due=ordinal(due), exact=exact)
         # the warning: the outcome depends on days the working-day calendar does not know
         unknown = not exact and decide(self.decision, event) == Status.NOT_MET.value
