@@ -124,8 +124,8 @@ class DeliverableKind(Obligation):
             }
         )
 
-    def book_records(self) -> list[tuple[str, str, pl.Expr]]:
-        return [("submissions", "submitted_on", pl.col("obligation") == self.obligation)]
+    def book_records(self) -> list[tuple[str, str, str | None, Any]]:
+        return [("submissions", "submitted_on", "obligation", self.obligation)]
 
     def hold(
         self, book: Submissions, record_type: str, row: dict[str, Any], key: Hashable

@@ -232,10 +232,10 @@ class Quota(Obligation):
 
     # -- what the items count, for both evaluators ----------------------------------------
 
-    def book_records(self) -> list[tuple[str, str, pl.Expr]]:
+    def book_records(self) -> list[tuple[str, str, str | None, Any]]:
         if self.obligation is not None:
-            return [("submissions", "submitted_on", pl.col("obligation") == self.obligation)]
-        return [("activities", "date", pl.col("kind") == self.item)]
+            return [("submissions", "submitted_on", "obligation", self.obligation)]
+        return [("activities", "date", "kind", self.item)]
 
     def counted(self, record_type: str, row: dict[str, Any]) -> Counted | None:
         """What the quota counts of a record; ``None`` when it does not count it."""

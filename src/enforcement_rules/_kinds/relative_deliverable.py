@@ -7,7 +7,6 @@ from collections.abc import Hashable, Iterable
 from datetime import date
 from typing import Any, ClassVar, Literal
 
-import polars as pl
 from pydantic import Field
 
 from .._dates import add_months
@@ -65,9 +64,9 @@ class RelativeDeliverable(DeliverableKind):
             for e in self.after
         ]
 
-    def book_records(self) -> list[tuple[str, str, pl.Expr]]:
-        activity = pl.col("kind") == parse_enum(ActivityKind, self.after_activity).value
-        return [*super().book_records(), ("activities", "date", activity)]
+    def book_records(self) -> list[tuple[str, str, str | None, Any]]:
+        activity = parse_enum(ActivityKind, self.after_activity).value
+        return [*super().book_records(), ("activities", "date", "kind", activity)]
 
     def hold(
         self, book: Submissions, record_type: str, row: dict[str, Any], key: Hashable

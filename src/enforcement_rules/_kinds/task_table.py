@@ -131,17 +131,6 @@ class Reports:
         self.area_reports: Callable[[str], list[tuple[date, str]]] = nobody
 
 
-UNITS_READ_IN_PYTHON = 64
-"""Up to this many departments in the records, a table's units are read in Python
-(``Selector.matches``, as the context reads selectors for a few departments)."""
-
-
-def department_views(ctx: Context) -> dict[str, DepartmentView]:
-    """The departments as selectors read them, by id."""
-    rows = ctx.department_table.iter_rows(named=True)
-    return {view.id: view for view in map(DepartmentView.of, rows)}
-
-
 class TaskTable(Obligation):
     """A task table: ``units`` names each responsible unit with a selector; ``tasks`` lists
     every row with its quote, units and deadline."""
@@ -235,8 +224,8 @@ class TaskTable(Obligation):
 
     # -- what the items count, for both evaluators ----------------------------------------
 
-    def book_records(self) -> list[tuple[str, str, pl.Expr]]:
-        return [("task_reports", "completed_on", pl.lit(True))]
+    def book_records(self) -> list[tuple[str, str, str | None, Any]]:
+        return [("task_reports", "completed_on", None, None)]
 
     def hold(
         self, book: Reports, record_type: str, row: dict[str, Any], key: Hashable
@@ -252,13 +241,9 @@ class TaskTable(Obligation):
         book: Reports = super().filled(ctx)
         departments = ctx.departments(self)
         units: dict[str, set[str]] = {}
-        if ctx.department_table.height <= UNITS_READ_IN_PYTHON:
-            views = ctx.shared(("department views",), lambda: department_views(ctx))
-            units = {d: set(self.units_of(views[d])) for d in departments}
-        else:
-            for name, selector in self.units.items():
-                for department in set(ctx.selected(selector)).intersection(departments):
-                    units.setdefault(department, set()).add(name)
+        for name, selector in self.units.items():
+            for department in set(ctx.selected(selector)).intersection(departments):
+                units.setdefault(department, set()).add(name)
         book.units_of = lambda department: units.get(department, set())
         area_reports = {
             task.id: [
