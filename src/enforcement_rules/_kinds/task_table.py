@@ -176,9 +176,6 @@ class TaskTable(Obligation):
     def tasks_by_id(self) -> dict[str, Task]:
         return {task.id: task for task in self.tasks}
 
-    def task(self, task_id: str) -> Task | None:
-        return self.tasks_by_id.get(task_id)
-
     # -- sources and references ----------------------------------------------------------
 
     def _row_source(self, task: Task) -> SourceRef:
@@ -194,11 +191,11 @@ class TaskTable(Obligation):
         return [ref for task in self.tasks for ref in task.tracked_by]
 
     def sources_for(self, subject_id: str, figures: dict[str, Any]) -> list[SourceRef]:
-        task = self.task(subject_id)
+        task = self.tasks_by_id.get(subject_id)
         return ([self._row_source(task)] if task else []) + list(self.sources)
 
     def item_title(self, item: str) -> str:
-        task = self.task(item)
+        task = self.tasks_by_id.get(item)
         return f"{item} {task.title}" if task else self.title
 
     # -- who owes what ---------------------------------------------------------------------
@@ -232,7 +229,7 @@ class TaskTable(Obligation):
     ) -> list[Any]:
         day: date = row["completed_on"]
         covers = row["period"] if row["period"] is not None else quarter_named(day)
-        known = self.task(row["task"]) is not None
+        known = self.tasks_by_id.get(row["task"]) is not None
         return book.reports.put(
             key, (row["task"], row["department"]), (day, covers) if known else None
         )
@@ -308,7 +305,7 @@ class TaskTable(Obligation):
         return str(item.task)
 
     def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
-        task = self.task(subject_id)
+        task = self.tasks_by_id.get(subject_id)
         title = task.title if task else subject_id
         department, units = figures["department"], listed(figures["units"])
         head_zh = f"任务 {subject_id}「{title}」责任单位 {department}({units})"
@@ -444,7 +441,7 @@ class TaskTableTracker(ScheduleTracker, follows=TaskTable):
         every department that owes it."""
         pairs: list[tuple[str, str]] = []
         for task_id, department in touched:
-            task = self.rule.task(task_id)
+            task = self.rule.tasks_by_id.get(task_id)
             if task is not None and task.area_wide:
                 pairs += [(task_id, d) for d in self.owing(task_id)]
             else:
