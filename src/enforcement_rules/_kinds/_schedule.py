@@ -382,7 +382,6 @@ class Obligation(RecordsAsked):
         their ``status``."""
         if not items:
             return empty.clear()  # a new frame, without building the schema again
-        figures = [self.judged(item, book, as_of)[1]() for item in items]
         values: dict[str, Any] = {
             "subject_type": [self.subject_type] * len(items),
             "subject_id": [item.subject for item in items],
@@ -390,7 +389,7 @@ class Obligation(RecordsAsked):
             "status": status,
             "period": [item.period for item in items],
             "due": [item.due for item in items],
-            "figures": [figures_text(f) for f in figures],
+            "figures": [figures_text(self.judged(item, book, as_of)[1]()) for item in items],
             "item": [self.item_id(item) for item in items],
             "opens": [item.opens for item in items],
             "severity": [(item.severity or self.severity).value for item in items],

@@ -494,10 +494,7 @@ class QuotaTracker(ScheduleTracker, follows=Quota):
         one of ``area_activities_by``)."""
         if not self.rule.is_organiser(self.book, organiser):
             return []
-        area = self.rule.place(self.book, organiser)
-        return [
-            d for d in self.items if d != organiser and within(self.rule.place(self.book, d), area)
-        ]
+        return [d for d in self.items if organiser in self.rule.organisers_of(self.book, d)]
 
     def on_action(self, row: dict[str, Any]) -> Iterable[Observation]:
         assert self.since is not None

@@ -123,12 +123,12 @@ def nobody(key: str) -> Any:
 
 class Reports:
     """What a task table's items count: the reports by (task, department), a department's
-    units, and the reports of every department owing a task the area owes once."""
+    units, and the departments owing a task the area owes once."""
 
     def __init__(self) -> None:
         self.reports: ByDepartment[tuple[str, str], tuple[date, str]] = ByDepartment()
         self.units_of: Callable[[str], set[str]] = nobody
-        self.area_reports: Callable[[str], list[tuple[date, str]]] = nobody
+        self.owing: Callable[[str], Iterable[str]] = nobody  # a task's departments
 
 
 class TaskTable(Obligation):
@@ -242,17 +242,12 @@ class TaskTable(Obligation):
             for department in set(ctx.selected(selector)).intersection(departments):
                 units.setdefault(department, set()).add(name)
         book.units_of = lambda department: units.get(department, set())
-        area_reports = {
-            task.id: [
-                report
-                for d in departments
-                if units.get(d, set()).intersection(task.units)
-                for report in book.reports.of((task.id, d)).values()
-            ]
+        owing = {
+            task.id: [d for d in departments if units.get(d, set()).intersection(task.units)]
             for task in self.tasks
             if task.area_wide
         }
-        book.area_reports = area_reports.__getitem__
+        book.owing = owing.__getitem__
         return book
 
     def items_of(self, department: str, periods: list[dict[str, Any]], book: Reports) -> list[Item]:
@@ -278,10 +273,9 @@ class TaskTable(Obligation):
 
     def judged(self, item: Item, book: Reports, today: date) -> Judged:
         assert item.task is not None
-        if self.tasks_by_id[item.task].area_wide:  # owed once: any owing unit's reports count
-            held = book.area_reports(item.task)
-        else:
-            held = list(book.reports.of((item.task, item.department)).values())
+        area_wide = self.tasks_by_id[item.task].area_wide  # owed once: any owing unit's count
+        owing = book.owing(item.task) if area_wide else (item.department,)
+        held = [report for d in owing for report in book.reports.of((item.task, d)).values()]
         is_dated = item.period is None  # a due day: any report counts; else the quarter's
         days = [day for day, covers in held if is_dated or covers == item.period]
         completed = min(days, default=None)
@@ -420,11 +414,7 @@ class TaskTableTracker(ScheduleTracker, follows=TaskTable):
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
         self.serial = itertools.count()
-        self.book.area_reports = lambda task_id: [
-            report
-            for department in self.owing(task_id)
-            for report in self.book.reports.of((task_id, department)).values()
-        ]
+        self.book.owing = self.owing
         self.book.units_of = lambda department: set(
             self.rule.units_of(DepartmentView.of(self.state.departments[department]))
         )
