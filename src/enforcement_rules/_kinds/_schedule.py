@@ -70,15 +70,13 @@ F = TypeVar("F", pl.DataFrame, pl.LazyFrame)
 """A table, eager or lazy."""
 
 
-def frame_of(values: dict[str, Any], schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
-    """A frame of the columns ``values`` (lists or series of one length), typed by ``schema``."""
+def frame_of(values: dict[str, list[Any]], schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
+    """A frame of the columns ``values`` (lists of one length), typed by ``schema``."""
     names = list(values)
     if len(next(iter(values.values()))) > FEW_ROWS:
         return pl.DataFrame(values, schema=schema)
-    columns = [v.to_list() if isinstance(v, pl.Series) else v for v in values.values()]
-    return pl.from_dicts(
-        [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)], schema=schema
-    )
+    rows = zip(*values.values(), strict=True)
+    return pl.from_dicts([dict(zip(names, row, strict=True)) for row in rows], schema=schema)
 
 
 figures_text = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
@@ -382,7 +380,7 @@ class Obligation(RecordsAsked):
         their ``status``."""
         if not items:
             return empty.clear()  # a new frame, without building the schema again
-        values: dict[str, Any] = {
+        values: dict[str, list[Any]] = {
             "subject_type": [self.subject_type] * len(items),
             "subject_id": [item.subject for item in items],
             "department": [item.department for item in items],
