@@ -12,7 +12,7 @@ import polars as pl
 from ._context import Context
 from ._dates import as_of_day
 from ._errors import InputError, UsageError
-from ._findings import columns_of
+from ._findings import stacked
 from ._obligations import UNKNOWN_ITEM, unknown_items, unknown_problems
 from ._quality import CHECKS as QUALITY_CHECKS
 from ._quality import PACK as QUALITY_PACK
@@ -117,7 +117,7 @@ def evaluate(
     for check in QUALITY_CHECKS.values():
         describers[check.id] = (QUALITY_PACK, check)
 
-    frame = _joined(frames, REPORT_COLUMNS)
+    frame = stacked(frames, REPORT_COLUMNS)
     report = Report(
         as_of=day,
         packs=[p.id for p in selected],
@@ -125,7 +125,7 @@ def evaluate(
         describers=describers,
         warnings=_warnings(records, ctx, selected),
         names=_names(records),
-        exemptions=_joined(exemptions, EXEMPTION_REPORT_COLUMNS),
+        exemptions=stacked(exemptions, EXEMPTION_REPORT_COLUMNS),
     )
     if given is None:
         return report
@@ -186,13 +186,6 @@ def _labelled(
         else:
             series.append(pl.Series(name, [given[name]], pl.String).new_from_index(0, found.height))
     return pl.DataFrame(series)
-
-
-def _joined(frames: list[pl.DataFrame], columns: dict[str, pl.DataType]) -> pl.DataFrame:
-    """The frames in the report's columns, one below the other."""
-    if not frames:
-        return pl.DataFrame(schema=columns)
-    return pl.concat([columns_of(f, list(columns)) for f in frames])
 
 
 def _names(records: Records) -> Names:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 import polars as pl
@@ -23,6 +24,13 @@ def columns_of(frame: pl.DataFrame, names: list[str]) -> pl.DataFrame:
     if frame.columns == names:
         return frame
     return pl.DataFrame([frame.get_column(name) for name in names])
+
+
+def stacked(frames: list[pl.DataFrame], columns: Mapping[str, pl.DataType]) -> pl.DataFrame:
+    """The frames in ``columns`` (a report's), one below the other."""
+    if not frames:
+        return pl.DataFrame(schema=columns)
+    return pl.concat([columns_of(f, list(columns)) for f in frames])
 
 
 _EMPTY_FINDINGS = pl.DataFrame(schema=FINDING_COLUMNS)

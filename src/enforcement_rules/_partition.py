@@ -33,6 +33,7 @@ from typing import Protocol
 import polars as pl
 
 from ._errors import InputError, UsageError
+from ._findings import stacked
 from ._obligations import UNKNOWN_ITEM, unknown_items, unknown_problems
 from ._quality import CHECKS as QUALITY_CHECKS
 from ._quality import PACK as QUALITY_PACK
@@ -285,17 +286,11 @@ def run_job(job: Job, rules: RuleSet) -> PartResult:
     kept = pl.col("rule").is_in(sorted(job.kept_rules)) & pl.col("department").is_in(list(job.own))
     names = records.officers.filter(pl.col("name").is_not_null()).unique(subset="id", keep="first")
     return PartResult(
-        frame=_joined(frames, REPORT_COLUMNS).filter(kept),
-        exemptions=_joined(exemptions, EXEMPTION_REPORT_COLUMNS).filter(kept),
+        frame=stacked(frames, REPORT_COLUMNS).filter(kept),
+        exemptions=stacked(exemptions, EXEMPTION_REPORT_COLUMNS).filter(kept),
         warnings=domain_warnings(records),
         officers=dict(zip(names["id"], names["name"], strict=True)),
     )
-
-
-def _joined(frames: list[pl.DataFrame], columns: Mapping[str, pl.DataType]) -> pl.DataFrame:
-    if not frames:
-        return pl.DataFrame(schema=columns)
-    return pl.concat([f.select(list(columns)) for f in frames])
 
 
 Mapper = Callable[[Iterator[Job], RuleSet], Iterable[PartResult]]
