@@ -1,8 +1,8 @@
 """What the kinds about single actions share: their scope (the rule's departments, its period
 in force and action kinds), the event an action is judged on, gathered two ways (``act_frame``
 with polars for every action at once, ``act_event`` for one action as it arrives), the
-participants of an action as the monitor reads them (``participants``), and the tracker that
-judges each action when it arrives.
+participants of an action as the monitor reads them (``_read_participants``), and the tracker
+that judges each action when it arrives.
 
 An act event's days are ordinals (``NO_DAY`` for a day the action does not name); ``today`` is
 the as-of day, or the clock's day in the monitor: a legal review or a publication dated after it
@@ -12,7 +12,6 @@ does not count yet.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, ClassVar
 
@@ -31,7 +30,6 @@ from .._conditions import (
     one_of,
     rows_where,
 )
-from .._exceptions import Judgement
 from .._fields import ActionKindName
 from .._figures import Figures
 from .._findings import finding_frame
@@ -40,7 +38,6 @@ from .._live._base import start_moment as day_moment
 from .._rulebase import Context, Period, RuleBase
 from .._semantics import covers, in_dates, standing
 from .._vocab import Employment
-from ._participations import with_action
 from ._per_evaluation import per_evaluation
 
 EPOCH = date(1970, 1, 1).toordinal()
@@ -163,6 +160,16 @@ def act_findings(
     )
 
 
+def with_ids(ctx: Context, frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` (with ``action_row``) with the id of the action of that row (``action``)."""
+    return frame.with_columns(action=ctx.actions["id"].gather(frame["action_row"]))
+
+
+def with_action(ctx: Context, frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
+    """``frame`` (with ``action_row``) with ``columns`` of the action of that row."""
+    return frame.hstack(ctx.actions.select(pl.col(*columns).gather(frame["action_row"])))
+
+
 def listed_act_findings(
     rule: ActRule, ctx: Context, listed: pl.DataFrame, count: str, figures: type[Figures]
 ) -> pl.DataFrame:
@@ -202,52 +209,23 @@ def act_event(row: dict[str, Any], today: date | None) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True, slots=True)
-class Participants:
-    """An action's participants as the rules on who took part read them on its date.
-
-    ``event``: ``day``, ``kind``, ``participants``, ``certified`` (a certificate valid that day),
-    ``certified_in_domain`` (valid and covering the action's domain), ``auxiliary``, ``exited``
-    (participants whose certificates covering the day had all been suspended, withdrawn or
-    cancelled) and ``exempt_level`` (the level of a recognised provision the action cites that
-    allows it with fewer officers, ``""`` when none does); ``judgement``: its exception basis
-    read against the register of recognised exceptions.
-    """
-
-    event: dict[str, Any]
-    judgement: Judgement | None
-    uncertified: list[str]
-    uncertified_in_domain: list[str]
-    auxiliary: list[str]
-    exited: list[dict[str, Any]]
-
-    def fields(self, row: dict[str, Any]) -> dict[str, Any]:
-        """The action's fields, its event's and the lists, by name (as the batch gathers them)."""
-        return (
-            row
-            | self.event
-            | {
-                "judgement": self.judgement,
-                "uncertified": self.uncertified,
-                "uncertified_in_domain": self.uncertified_in_domain,
-                "auxiliary": self.auxiliary,
-                "exited": self.exited,
-            }
-        )
-
-
-def participants(change: Change, state: LiveState) -> Participants:
-    """The participants of the action of ``change``, read once for every rule."""
-    if "participants" not in change.gathered:
-        change.gathered["participants"] = _read_participants(change.row, state)
-    found: Participants = change.gathered["participants"]
-    return found
-
-
 _Reading = tuple[date, date, bool, bool, dict[str, Any] | None, bool]
 
 
-def _read_participants(row: dict[str, Any], state: LiveState) -> Participants:
+def _read_participants(
+    row: dict[str, Any], state: LiveState
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """An action's participants as the rules on who took part read them on its date.
+
+    Its event: ``day``, ``kind``, ``participants``, ``certified`` (a certificate valid that
+    day), ``certified_in_domain`` (valid and covering the action's domain), ``auxiliary``,
+    ``exited`` (participants whose certificates covering the day had all been suspended,
+    withdrawn or cancelled) and ``exempt_level`` (the level of a recognised provision the
+    action cites that allows it with fewer officers, ``""`` when none does); and its lists: its
+    exception basis read against the register of recognised exceptions (``judgement``) and the
+    participants each count counts (``uncertified``, ``uncertified_in_domain``, ``auxiliary``,
+    ``exited``).
+    """
     day: date = row["date"]
     domain: str | None = row["domain"]
     uncertified: list[str] = []
@@ -290,14 +268,14 @@ def _read_participants(row: dict[str, Any], state: LiveState) -> Participants:
         "exited": len(exited),
         "exempt_level": judgement.exempt_level if judgement else "",
     }
-    return Participants(
-        event=event,
-        judgement=judgement,
-        uncertified=sorted(uncertified),
-        uncertified_in_domain=sorted(uncertified_in_domain),
-        auxiliary=sorted(auxiliary),
-        exited=sorted(exited, key=lambda e: str(e["officer"])),
-    )
+    listed = {
+        "judgement": judgement,
+        "uncertified": sorted(uncertified),
+        "uncertified_in_domain": sorted(uncertified_in_domain),
+        "auxiliary": sorted(auxiliary),
+        "exited": sorted(exited, key=lambda e: str(e["officer"])),
+    }
+    return event, listed
 
 
 READINGS_KEPT = 20_000
@@ -422,11 +400,14 @@ class ActTracker(Tracker):
 
 
 class ParticipantsTracker(ActTracker):
-    """Judges each action on its participants (``participants``), read once for every rule;
-    the figures show the action's fields, its event's and the lists of participants."""
+    """Judges each action on its participants (``_read_participants``), read once for every
+    rule; the figures show the action's fields, its event's and the lists of participants."""
 
     def observe(self, change: Change) -> Observation:
-        row, read = change.row, participants(change, self.state)
+        row = change.row
+        if "participants" not in change.gathered:
+            change.gathered["participants"] = _read_participants(row, self.state)
+        event, listed = change.gathered["participants"]
         return self.observation(
-            row["id"], row["department"], read.event, lambda: self.figure_values(read.fields(row))
+            row["id"], row["department"], event, lambda: self.figure_values(row | event | listed)
         )

@@ -8,29 +8,12 @@ import polars as pl
 
 from .._rulebase import Context
 from .._semantics import covers_expr, in_dates_expr, standing_expr
+from ._acts import day_number, with_action, with_ids
 from ._per_evaluation import per_evaluation
 
 STREAMED_FROM = 100_000
 """The participations from which their certificates are judged streaming (below, in memory:
 quicker on a department's month)."""
-
-
-@per_evaluation
-def participations(ctx: Context) -> pl.DataFrame:
-    """One row per (action, participant), as of the day, with what each check needs.
-
-    Columns: ``action_row`` (the action's row in ``actions``: see ``with_action``; its id
-    is read where needed, by ``with_ids``: a text per participation is large to hold),
-    ``officer``, ``certified`` (a certificate valid on the action's
-    date), ``certified_in_domain`` (valid and authorised for the action's domain),
-    ``exited`` (the officer's certificates that would cover the date were suspended,
-    withdrawn or cancelled by then: see ``certificate_exits``).
-
-    While its certificates are joined and judged, each participation is keyed by its row
-    (``_p``), so that the grouping is by one integer rather than by two texts: this is
-    the bulk of the work of every check on who took part.
-    """
-    return _judged(ctx).drop("_p")
 
 
 def _exploded(ctx: Context) -> pl.DataFrame:
@@ -67,7 +50,20 @@ def _merged(ctx: Context) -> bool:
 
 
 @per_evaluation
-def _judged(ctx: Context) -> pl.DataFrame:
+def participations(ctx: Context) -> pl.DataFrame:
+    """One row per (action, participant), as of the day, with what each check needs.
+
+    Columns: ``_p`` (the participation's key: see below), ``action_row`` (the action's row in
+    ``actions``: see ``with_action``; its id is read where needed, by ``with_ids``: a text per
+    participation is large to hold), ``officer``, ``certified`` (a certificate valid on the
+    action's date), ``certified_in_domain`` (valid and authorised for the action's domain),
+    ``exited`` (the officer's certificates that would cover the date were suspended,
+    withdrawn or cancelled by then: see ``certificate_exits``).
+
+    While its certificates are joined and judged, each participation is keyed by its row
+    (``_p``), so that the grouping is by one integer rather than by two texts: this is
+    the bulk of the work of every check on who took part.
+    """
     exploded = _exploded(ctx)
     judged = (
         _held(ctx, exploded.lazy())
@@ -104,8 +100,8 @@ def _held(ctx: Context, exploded: pl.LazyFrame, *columns: str) -> pl.LazyFrame:
     its dates on the action's date (in the order of ``certificates``): ``valid`` then (not
     suspended, withdrawn or cancelled by then; else it had ``exited``), with its ``domains``,
     its holder's ``department_domain`` and ``columns`` of the certificate. The action's
-    ``domain`` is read by its row (``action_row``) where ``exploded`` lacks it: only for the
-    pairs within the certificate's dates, never for every participation at once."""
+    ``domain`` is read by its row (``action_row``): only for the pairs within the
+    certificate's dates, never for every participation at once."""
     certificates = ctx.records.certificates.join(
         ctx.officers.select(pl.col("id").alias("officer"), "department_domain"),
         on="officer",
@@ -113,9 +109,8 @@ def _held(ctx: Context, exploded: pl.LazyFrame, *columns: str) -> pl.LazyFrame:
         maintain_order="left",
     )
     read = ["valid_from", "valid_to", "status", "status_since", "domains", "department_domain"]
-    domain = "domain" if "domain" in exploded.collect_schema() else "action_row"
-    held = (
-        exploded.select("_p", "officer", "date", domain)
+    return (
+        exploded.select("_p", "officer", "date", "action_row")
         .join(
             certificates.lazy().select("officer", *read, *columns),
             on="officer",
@@ -123,10 +118,11 @@ def _held(ctx: Context, exploded: pl.LazyFrame, *columns: str) -> pl.LazyFrame:
             maintain_order="left_right",
         )
         .filter(in_dates_expr("date"))
+        .with_columns(
+            domain=pl.lit(ctx.actions["domain"]).gather("action_row"),
+            valid=standing_expr("date").fill_null(False),
+        )
     )
-    if domain == "action_row":
-        held = held.with_columns(domain=pl.lit(ctx.actions["domain"]).gather("action_row"))
-    return held.with_columns(valid=standing_expr("date").fill_null(False))
 
 
 @per_evaluation
@@ -135,11 +131,11 @@ def certificate_exits(ctx: Context) -> pl.DataFrame:
     suspended, withdrawn or cancelled by then (``exited``): ``action``, ``action_row``,
     ``officer``, and those certificates (``certificates``), their ``statuses`` and the
     days they took effect (``since``), in the order of ``certificates``."""
-    exited = with_ids(ctx, _judged(ctx).filter(pl.col("exited")))
+    exited = with_ids(ctx, participations(ctx).filter(pl.col("exited")))
     if _merged(ctx):  # a participation may span rows: all of them
         rows = _exploded(ctx).join(exited.select("_p"), on="_p", how="semi", maintain_order="left")
     else:
-        rows = with_action(ctx, exited.select("_p", "officer", "action_row"), "date", "domain")
+        rows = with_action(ctx, exited.select("_p", "officer", "action_row"), "date")
     lists = (
         _held(ctx, rows.lazy(), "id")
         .filter(~pl.col("valid"))
@@ -158,39 +154,18 @@ def certificate_exits(ctx: Context) -> pl.DataFrame:
     )
 
 
-def with_ids(ctx: Context, frame: pl.DataFrame) -> pl.DataFrame:
-    """``frame`` (with ``action_row``) with the id of the action of that row (``action``)."""
-    return frame.with_columns(action=ctx.actions["id"].gather(frame["action_row"]))
-
-
-def with_action(ctx: Context, frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
-    """``frame`` (with ``action_row``) with ``columns`` of the action of that row."""
-    return frame.hstack(ctx.actions.select(pl.col(*columns).gather(frame["action_row"])))
-
-
 @per_evaluation
 def certified_actions(ctx: Context) -> pl.DataFrame:
-    """``actions`` with, for each, its participants holding a certificate valid on its
-    date (``certified``) and those whose certificate also covers its domain
-    (``certified_in_domain``): what every rule on certified participants counts."""
+    """Every action with what the rules on certified participants read: its ``day``, the
+    number of its ``participants``, those holding a certificate valid on its date
+    (``certified``) and those whose certificate also covers its domain
+    (``certified_in_domain``)."""
     counted = ["certified", "certified_in_domain"]
-    if _merged(ctx):
-        # Records repeating an id share the count of that id's participants.
-        counts = (
-            with_ids(ctx, participations(ctx).select("action_row", *counted))
-            .group_by("action")
-            .agg(pl.col(counted).sum())
-        )
-        aligned = (
-            ctx.actions.select(pl.col("id").alias("action"))
-            .join(counts, on="action", how="left", maintain_order="left")
-            .select(pl.col(counted).fill_null(0))
-        )
-        return ctx.actions.hstack(aligned)
     # The participations lie in the order of their actions: an action's count is the
     # difference of the running count after its last row and before its first.
     rows = pl.int_range(0, ctx.actions.height + 1, eager=True, dtype=pl.UInt32)
     bounds = participations(ctx)["action_row"].search_sorted(rows, side="left")
+    after, before = bounds.slice(1), bounds.slice(0, rows.len() - 1)
     columns = []
     for name in counted:
         running = pl.concat(
@@ -199,9 +174,22 @@ def certified_actions(ctx: Context) -> pl.DataFrame:
                 participations(ctx)[name].cast(pl.UInt32).cum_sum(),
             ]
         )
-        after, before = bounds.slice(1), bounds.slice(0, rows.len() - 1)
         columns.append((running.gather(after) - running.gather(before)).alias(name))
-    return ctx.actions.hstack(columns)
+    actions = ctx.actions.select(
+        "id",
+        "department",
+        "date",
+        "kind",
+        "domain",
+        "procedure",
+        "exception_basis",
+        "basis_level",
+        participants=pl.col("participants").list.len(),
+        day=day_number("date"),
+    ).hstack(columns)
+    if _merged(ctx):  # records repeating an id share the count of that id's participants
+        return actions.with_columns(pl.col(counted).sum().over("id"))
+    return actions
 
 
 @per_evaluation

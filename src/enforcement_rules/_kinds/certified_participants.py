@@ -28,9 +28,8 @@ from .._figures import Figures, figure
 from .._findings import exemption_frame
 from .._rulebase import Context, Period, Status
 from .._vocab import BasisLevel, label
-from ._acts import ActionKindsRule, ParticipantsTracker, act_findings, day_number
+from ._acts import ActionKindsRule, ParticipantsTracker, act_findings
 from ._participations import certified_actions, uncertified
-from ._per_evaluation import per_evaluation
 from ._words import kinds_zh, listed
 
 
@@ -132,14 +131,13 @@ class CertifiedParticipants(ActionKindsRule):
     # -- the batch ----------------------------------------------------------------------
 
     def _actions(self, ctx: Context) -> pl.DataFrame:
-        """The rule's actions with their event's fields (and the basis read), once."""
+        """The actions within the rule's scope (its period and kinds; no other is decided),
+        with the columns the decision, the figures and the exception bases read, once."""
         return ctx.shared((self.id, "actions"), lambda: self._gather(ctx))
 
     def _gather(self, ctx: Context) -> pl.DataFrame:
-        """The actions within the rule's scope (its period and kinds; no other is decided),
-        with the columns the decision, the figures and the exception bases read."""
         actions = rows_where(
-            certified_events(ctx),
+            certified_actions(ctx),
             expression(all_of(*self.scope(ctx.in_force(self))))
             & pl.col("department").is_in(
                 pl.Series(ctx.departments(self), dtype=pl.String).implode()
@@ -157,8 +155,8 @@ class CertifiedParticipants(ActionKindsRule):
     def _listed(self, ctx: Context, frame: pl.DataFrame) -> pl.DataFrame:
         """``frame`` with the list of its uncertified participants the figures show."""
         listed = self.shown()["uncertified"]
-        if frame.height == 0:
-            return frame.with_columns(pl.lit(None, pl.List(pl.String)).alias(listed))
+        if frame.height == 0:  # no finding: no list to read
+            return frame
         lists = uncertified(ctx).select(pl.col("action").alias("id"), listed)
         frame = frame.join(lists, on="id", how="left", maintain_order="left")
         return frame.with_columns(pl.col(listed).fill_null([]))
@@ -273,26 +271,6 @@ class CertifiedParticipants(ActionKindsRule):
             f"{accepted_en}, and is not in the register of recognised exceptions, so it does not "
             f"exempt it.",
         )
-
-
-@per_evaluation
-def certified_events(ctx: Context) -> pl.DataFrame:
-    """Every action with the fields the rules on certified participants read: ``day``, the
-    number of ``participants``, and its ``certified`` and ``certified_in_domain`` ones."""
-    return certified_actions(ctx).select(
-        "id",
-        "department",
-        "date",
-        "kind",
-        "domain",
-        "procedure",
-        "exception_basis",
-        "basis_level",
-        "certified",
-        "certified_in_domain",
-        participants=pl.col("participants").list.len(),
-        day=day_number("date"),
-    )
 
 
 def basis_read(judgement: Judgement | None, accepted: list[BasisLevel]) -> dict[str, Any]:

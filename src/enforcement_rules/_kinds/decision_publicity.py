@@ -29,6 +29,7 @@ from .._live._base import NO_DAY, Observation, ordinal
 from .._rulebase import Context, Period, Severity, SourceRef, Spec, Status
 from .._vocab import ActionKind
 from ._acts import (
+    ONE_DAY,
     ActionKindsRule,
     ActTracker,
     act_findings,
@@ -163,46 +164,56 @@ class DecisionPublicity(ActionKindsRule):
             Status.NOT_MET.value: all_of(*scope, equals("exact", False), any_of(overdue, late)),
         }
 
+    def due_read(self, kind: str, decided: date) -> tuple[date | None, bool, str | None]:
+        """``due_of`` as both evaluators gather it: the due day (``None``: no period for the
+        kind), whether it is exact, and the ``due`` figure (``due_words``)."""
+        due = self.due_of(kind, decided)
+        return (None, True, None) if due is None else (due.day, due.exact, due_words(due))
+
+    def figure_model(self) -> type[Figures]:
+        return DuePublicityFigures if self.due_within else PublicityFigures
+
+    def shown(self) -> dict[str, str]:
+        """The due figure, and the publication only once the as-of day (the clock's) reaches it."""
+        dated = {"due": "due_words", "publicized_on": "published_by_then"}
+        return super().shown() | (dated if self.due_within else {})
+
     def check(self, ctx: Context) -> pl.DataFrame:
-        rows = act_frame(ctx, self)
-        distinct = rows.select("kind", decided_on=pl.coalesce("decided_on", "date")).unique()
-        dues = [self.due_of(k, d) for k, d in distinct.iter_rows()]
-        lookup = distinct.with_columns(
-            pl.Series("due_day", [d.day if d else None for d in dues], dtype=pl.Date),
-            pl.Series("exact", [d.exact if d else True for d in dues], dtype=pl.Boolean),
-            pl.Series("due_words", [due_words(d) for d in dues], dtype=pl.String),
+        rows = act_frame(ctx, self).with_columns(decided_on=pl.coalesce("decided_on", "date"))
+        distinct = rows.select("kind", "decided_on").unique()
+        dues = pl.DataFrame(
+            [self.due_read(kind, day) for kind, day in distinct.iter_rows()],
+            schema={"due_day": pl.Date, "exact": pl.Boolean, "due_words": pl.String},
+            orient="row",
         )
-        rows = rows.with_columns(decided_on=pl.coalesce("decided_on", "date")).join(
-            lookup, on=["kind", "decided_on"], how="left", maintain_order="left"
+        rows = rows.join(
+            distinct.hstack(dues), on=["kind", "decided_on"], how="left", maintain_order="left"
         )
         found = decided(
             rows.with_columns(due=day_number("due_day")), self.decision(ctx.in_force(self))
-        )
-        figures: dict[str, pl.Expr] = {"kind": pl.col("kind"), "decided_on": pl.col("decided_on")}
-        if not self.due_within:
-            return act_findings(found, PublicityFigures.columns(**figures))
-        figures |= {
-            "due": pl.col("due_words"),
-            "publicized_on": pl.when(pl.col("publicized_on") <= ctx.as_of).then(
+        ).with_columns(
+            published_by_then=pl.when(pl.col("publicized_on") <= ctx.as_of).then(
                 pl.col("publicized_on")
-            ),
-        }
+            )
+        )
         unknown = pl.col("status") == Status.NOT_MET.value
         judged = act_findings(
             found.filter(~unknown),
-            DuePublicityFigures.columns(**figures),
+            self.figure_columns(),
             due=pl.when(pl.col("exact")).then(pl.col("due_day")),
         )
-        warned = act_findings(
-            found.filter(unknown),
-            DecisionPublicityFigures.columns(**figures, reason=pl.lit(calendar_reason())),
-        )
+        warned = found.filter(unknown)
         if warned.height == 0:
             return judged
+        figures = DecisionPublicityFigures.columns(
+            **self.figure_columns(), reason=pl.lit(calendar_reason())
+        )
         return pl.concat(
             [
                 judged.with_columns(pl.lit(None, dtype=pl.String).alias("severity")),
-                warned.with_columns(pl.lit(Severity.WARNING.value).alias("severity")),
+                act_findings(warned, figures).with_columns(
+                    pl.lit(Severity.WARNING.value).alias("severity")
+                ),
             ]
         )
 
@@ -215,7 +226,7 @@ class DecisionPublicity(ActionKindsRule):
             return head_zh + "没有公示记录。", head_en + " has not been publicised."
         within_zh, within_en = period.words()
         published = figures.get("publicized_on")
-        if exact_day(due) is None:
+        if due.startswith(("晚于", "不早于")):  # a day past the working-day calendar
             first, last = working_day_years()
             year_zh = (
                 f"期限日{due}，落在已安装的工作日历（收录 {first}–{last} 年）尚未收录其节假日安排"
@@ -261,11 +272,9 @@ CALENDAR_UPDATE = "python -m pip install -U chinesecalendar"
 Council publishes the next year's holiday arrangement)."""
 
 
-def due_words(due: WorkingDayCount | None) -> str | None:
+def due_words(due: WorkingDayCount) -> str:
     """The due day as a figure: ``2024-10-14``; past the calendar, ``晚于 2026-12-31`` (or, for
     a count that starts before the calendar's first year, ``不早于`` the earliest day)."""
-    if due is None:
-        return None
     if due.exact:
         return due.day.isoformat()
     last = last_known_day()
@@ -276,14 +285,6 @@ def calendar_reason() -> str:
     """Why an act cannot be judged (its ``reason`` figure)."""
     first, last = working_day_years()
     return f"工作日历只收录 {first}–{last} 年的节假日安排"
-
-
-def exact_day(words: str) -> date | None:
-    """The due figure's day, when it is one (not ``晚于 …``)."""
-    try:
-        return date.fromisoformat(words)
-    except ValueError:
-        return None
 
 
 def due_en(words: str) -> str:
@@ -305,46 +306,37 @@ class DecisionPublicityTracker(ActTracker, follows=DecisionPublicity):
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
         self.decision = self.ruleset()
-        self.dues: dict[tuple[str, date], WorkingDayCount | None] = {}
-
-    def due_of(self, kind: str, decided: date) -> WorkingDayCount | None:
-        """``DecisionPublicity.due_of``, computed once for each kind and day."""
-        key = (kind, decided)
-        if key not in self.dues:
-            if len(self.dues) >= 4096:
-                self.dues.clear()
-            self.dues[key] = self.rule.due_of(kind, decided)
-        return self.dues[key]
+        self.dues: dict[tuple[str, date], tuple[date | None, bool, str | None]] = {}
 
     def judge(self, row: dict[str, Any], event: dict[str, Any]) -> Observation:
         decided_on: date = row["decided_on"] or row["date"]
-        due = self.due_of(row["kind"], decided_on)
+        key = (row["kind"], decided_on)
+        if key not in self.dues:  # read once for each kind and day
+            if len(self.dues) >= 4096:
+                self.dues.clear()
+            self.dues[key] = self.rule.due_read(*key)
+        due, exact, words = self.dues[key]
         published: date | None = row["publicized_on"]
-        exact = due is None or due.exact
         # published by an exact due day: the due day passing changes nothing
-        in_time = exact and published is not None and (due is None or published <= due.day)
-        self.wait(row, published, None if in_time or due is None else due.day + timedelta(days=1))
-        event = dict(event, due=ordinal(due.day if due else None), exact=exact)
+        in_time = exact and published is not None and (due is None or published <= due)
+        self.wait(row, published, None if in_time or due is None else due + ONE_DAY)
+        event = dict(event, due=ordinal(due), exact=exact)
         # the warning: the outcome depends on days the working-day calendar does not know
         unknown = not exact and decide(self.decision, event) == Status.NOT_MET.value
-        shown = (
-            published if published is not None and event["published"] <= event["today"] else None
-        )
+        by_then = published if event["published"] <= event["today"] else None
 
         def figures() -> dict[str, Any]:
-            common = {"kind": row["kind"], "decided_on": decided_on.isoformat()}
-            if not self.rule.due_within:
-                return PublicityFigures.of(**common)
-            dated = {"due": due_words(due), "publicized_on": shown.isoformat() if shown else None}
-            if unknown:
-                return DecisionPublicityFigures.of(**common, **dated, reason=calendar_reason())
-            return DuePublicityFigures.of(**common, **dated)
+            gathered = {"decided_on": decided_on, "due_words": words, "published_by_then": by_then}
+            shown = self.figure_values(row | gathered)
+            return (
+                DecisionPublicityFigures.of(**shown, reason=calendar_reason()) if unknown else shown
+            )
 
         return self.labelled(
             row["id"],
             row["department"],
             event,
             figures,
-            due=due.day if due is not None and due.exact else None,
+            due=due if exact else None,
             severity=Severity.WARNING if unknown else None,
         )

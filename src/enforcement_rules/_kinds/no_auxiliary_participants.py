@@ -10,8 +10,8 @@ from .._conditions import Decision, all_of, greater
 from .._figures import Figures, figure
 from .._rulebase import Context, Period, Status
 from .._vocab import Employment
-from ._acts import ActionKindsRule, ParticipantsTracker, listed_act_findings
-from ._participations import participations, with_ids
+from ._acts import ActionKindsRule, ParticipantsTracker, listed_act_findings, with_ids
+from ._participations import participations
 from ._words import listed
 
 
