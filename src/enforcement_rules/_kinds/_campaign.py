@@ -4,7 +4,8 @@ in the batch and in the monitor."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, TypeVar
 
 from .._rulebase import Context, RuleBase
 from .campaign_scope import CampaignScope
@@ -19,11 +20,15 @@ def scope_link(rule_id: str | None) -> dict[str, tuple[str, str]]:
     return {} if rule_id is None else {"campaign_scope": (rule_id, "campaign_scope")}
 
 
-def scope_rule(pack: Pack, rule_id: str) -> CampaignScope:
-    """The pack's ``campaign_scope`` rule of that id (checked when the rules were loaded)."""
-    scope = next(r for r in pack.rules if r.id == rule_id)
-    assert isinstance(scope, CampaignScope)
-    return scope
+R = TypeVar("R", bound=RuleBase)
+
+
+def linked(rules: Iterable[RuleBase], rule_id: str, kind: type[R]) -> R:
+    """The rule of ``rules`` a rule names by ``rule_id`` (its kind checked when the rules were
+    loaded): a ``campaign_scope`` rule, a ``contest_ranking`` rule."""
+    rule = next(r for r in rules if r.id == rule_id)
+    assert isinstance(rule, kind)
+    return rule
 
 
 def municipal_departments(rule: RuleBase, scope_rule_id: str | None, ctx: Context) -> list[str]:
@@ -32,7 +37,9 @@ def municipal_departments(rule: RuleBase, scope_rule_id: str | None, ctx: Contex
     departments = ctx.departments(rule)
     if scope_rule_id is None:
         return departments
-    municipal = set(scope_rule(ctx.pack_of(rule), scope_rule_id).municipal_departments(ctx))
+    municipal = set(
+        linked(ctx.pack_of(rule).rules, scope_rule_id, CampaignScope).municipal_departments(ctx)
+    )
     return [d for d in departments if d in municipal]
 
 
@@ -46,7 +53,7 @@ def live_municipal(
         return departments
 
     def narrow() -> frozenset[str]:
-        scope = scope_rule(pack, scope_rule_id)
+        scope = linked(pack.rules, scope_rule_id, CampaignScope)
         placed = state.departments_in_scope(scope, pack)
         municipal = scope.municipal_campaign.id
         return frozenset(

@@ -16,6 +16,7 @@ import polars as pl
 from .._dates import local_day
 from .._findings import empty_findings
 from .._live._base import Change, Observation, Tracker
+from .._records import SCHEMAS
 from .._rulebase import Context, RuleBase
 from ._decisions import findings
 
@@ -35,32 +36,10 @@ PRELIMINARY, FINAL = "preliminary", "final"
 STAGE_LABELS = {PRELIMINARY: "初赛", FINAL: "决赛"}
 NO_PRIZE = "未获奖"
 
-TEAM_SCHEMA: dict[str, pl.DataType] = {
-    "id": pl.String(),
-    "department": pl.String(),
-    "date": pl.Date(),
-    "members": pl.List(pl.String()),
-    "scores": pl.List(pl.Struct({"key": pl.String(), "value": pl.Float64()})),
-    "final_score": pl.Float64(),
-}
-
 
 def contest_teams(ctx: Context) -> pl.DataFrame:
     """The contest teams as of the day."""
     return ctx.records.table("contest_teams").filter(pl.col("date") <= ctx.as_of)
-
-
-def held_teams(teams: Iterable[dict[str, Any]]) -> pl.DataFrame:
-    """Teams the monitor holds (record rows), as the table ``contest_teams`` gives them."""
-    rows = [
-        {
-            **{name: team[name] for name in ("id", "department", "date", "members")},
-            "scores": team["scores"] or [],  # as a record row holds them: [{key, value}]
-            "final_score": None if team["final_score"] is None else float(team["final_score"]),
-        }
-        for team in teams
-    ]
-    return pl.DataFrame(rows, schema=TEAM_SCHEMA)
 
 
 def ranks(score: str) -> list[pl.Expr]:
@@ -165,7 +144,8 @@ class StandingsTracker(Tracker):
         if counted and self.departments():
             columns = self.rule.figure_columns().items()
             figures = pl.struct([e.alias(k) for k, e in columns]).struct.json_encode()
-            standings = self.rule.standings(self.pack.rules, held_teams(counted))
+            teams = pl.DataFrame(counted, schema=SCHEMAS["contest_teams"])  # as the records'
+            standings = self.rule.standings(self.pack.rules, teams)
             rows = standings.select(
                 "subject", "department", *self.rule.event, figures.alias("figures")
             ).to_dicts()

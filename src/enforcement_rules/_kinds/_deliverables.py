@@ -124,8 +124,8 @@ class DeliverableKind(Obligation):
             }
         )
 
-    def book_records(self) -> list[tuple[str, str, pl.Expr]]:
-        return [("submissions", "submitted_on", pl.col("obligation") == self.obligation)]
+    def book_records(self) -> list[tuple[str, str, str | None, Any]]:
+        return [("submissions", "submitted_on", "obligation", self.obligation)]
 
     def hold(
         self, book: Submissions, record_type: str, row: dict[str, Any], key: Hashable
@@ -312,6 +312,9 @@ class DeliverableTracking(ScheduleTracker):
 
     def on_record(self, change: Change) -> Iterable[Observation]:
         row = change.row
+        if change.record_type == "activities":  # an activity setting a relative deadline's items
+            touched = self.rule.hold(self.book, "activities", row, row["id"])
+            return [o for d in touched for o in self.refresh(d)]
         if row["obligation"] == self.rule.obligation and row["published_on"] is not None:
             self.wake_at(row["department"], row["published_on"])
         return super().on_record(change)

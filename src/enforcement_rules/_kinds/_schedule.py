@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Generic, NamedTuple, Protocol, TypeVar
@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Generic, NamedTuple,
 import polars as pl
 from pydantic import AfterValidator
 
-from .._conditions import Condition, Decision, all_of, at_most, decide, decided, expression, field
+from .._conditions import Condition, Decision, all_of, at_most, decide, decided, field
 from .._conditions import greater as later_than
 from .._dates import month_end, quarter_bounds, quarter_label, quarters_overlapping
 from .._dates import quarter_of as quarter_number
@@ -58,33 +58,30 @@ STAGE_WORDS = {"中期": "mid_term", "中期评估": "mid_term", "终期": "fina
 
 EMPTY_SCHEDULE = pl.DataFrame(schema=SCHEDULE_COLUMNS)
 
-CHECKED_COLUMNS = {**FINDING_COLUMNS, "severity": SCHEDULE_COLUMNS["severity"]}
-"""The columns of a schedule's findings."""
-
-CHECKED_EMPTY = pl.DataFrame(schema=CHECKED_COLUMNS)
+CHECKED_EMPTY = pl.DataFrame(schema={**FINDING_COLUMNS, "severity": pl.String()})
+"""A schedule's findings, none (their columns)."""
 
 FEW_ROWS = 200
-"""Up to this many rows, a table is read in Python rather than queried, and a frame is built
-from its rows rather than its columns: both cost less."""
+"""Up to this many rows, a frame is built from its rows rather than its columns: it costs
+less."""
 
 
 F = TypeVar("F", pl.DataFrame, pl.LazyFrame)
 """A table, eager or lazy."""
 
 
-def empty_schedule() -> pl.DataFrame:
-    return EMPTY_SCHEDULE.clear()  # a new frame, without building the schema again
-
-
-def frame_of(values: dict[str, Any], schema: dict[str, pl.DataType]) -> pl.DataFrame:
-    """A frame of the columns ``values`` (lists or series of one length), typed by ``schema``."""
+def frame_of(values: dict[str, list[Any]], schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
+    """A frame of the columns ``values`` (lists of one length), typed by ``schema``."""
     names = list(values)
     if len(next(iter(values.values()))) > FEW_ROWS:
         return pl.DataFrame(values, schema=schema)
-    columns = [v.to_list() if isinstance(v, pl.Series) else v for v in values.values()]
-    return pl.from_dicts(
-        [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)], schema=schema
-    )
+    rows = zip(*values.values(), strict=True)
+    return pl.from_dicts([dict(zip(names, row, strict=True)) for row in rows], schema=schema)
+
+
+figures_text = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
+"""An item's figures as JSON, as polars writes a struct of them: a schedule's figures are texts,
+whole numbers, flags and lists of texts, which both write alike."""
 
 
 def parse_month_day(text: str) -> tuple[int, int]:
@@ -275,9 +272,9 @@ class Obligation(RecordsAsked):
     book: ClassVar[type[Any]]
     """The book of what the items count."""
 
-    def book_records(self) -> list[tuple[str, str, pl.Expr]]:
-        """The record types whose records the book holds, each with the column dating them
-        and which of them it may hold (a filter before each is held)."""
+    def book_records(self) -> list[tuple[str, str, str | None, Any]]:
+        """The record types whose records the book holds, each with the column dating them,
+        and the column and its value telling those it may hold (``None``: any)."""
         raise NotImplementedError
 
     def hold(self, book: Any, record_type: str, row: dict[str, Any], key: Hashable) -> list[Any]:
@@ -301,114 +298,101 @@ class Obligation(RecordsAsked):
         raise NotImplementedError
 
     def filled(self, ctx: Context) -> Any:
-        """The book of the records as of the day (each row its own record). A small table's
-        rows are read once per evaluation and each is offered to ``hold``, which leaves what
-        the rule does not count as it does for the monitor; a large one is filtered first."""
+        """The book of the records as of the day (each row its own record): each record type's
+        rows are read once per evaluation, by the value of the column telling which a rule
+        holds, and the rule's are offered to ``hold``."""
         book = self.book()
-        for record_type, column, which in self.book_records():
-            records = ctx.records.table(record_type)
-            rows: Iterable[dict[str, Any]]
-            if records.height <= FEW_ROWS and records.schema[column] == pl.Date:
-                rows = ctx.shared(  # once per evaluation for every rule that books them
-                    ("dated rows", record_type, column),
-                    functools.partial(dated_rows, records, column, ctx.as_of),
-                )
-            else:
-                table = ctx.shared(
-                    ("dated", record_type, column),
-                    functools.partial(dated, records, column, ctx.as_of),
-                )
-                rows = table.filter(which).iter_rows(named=True)
-            for number, row in enumerate(rows):
+        for record_type, dated_by, column, value in self.book_records():
+            table = ctx.records.table(record_type)
+            rows = ctx.shared(
+                ("dated rows", record_type, dated_by, str(column)),
+                functools.partial(dated_rows, table, dated_by, column, ctx.as_of),
+            )
+            for number, row in enumerate(rows.get(value, ())):
                 self.hold(book, record_type, row, number)
         return book
 
-    def every_item(self, ctx: Context) -> tuple[list[Item], Any, dict[str, list[Any]]]:
-        """Every item of the rule as of the day, the book, and the items' events as columns
-        (an item's figures are built again for the items listed: nothing per item is kept)."""
+    def every_item(self, ctx: Context) -> tuple[list[Item], Any, list[str | None]]:
+        """Every item of the rule as of the day, the book, and each item's status (``None``
+        where no condition of the decision holds): decided in Python for a few items, by
+        polars for many (the same decision; an item's figures are built again for the items
+        listed: nothing per item is kept)."""
         periods = period_rows(self, ctx.in_force(self), ctx.as_of)
         departments = ctx.departments(self)
         if not periods or not departments:
-            return [], None, {}
+            return [], None, []
         book = self.filled(ctx)
         items = [item for d in departments for item in self.items_of(d, periods, book)]
-        if not items:
-            return [], book, {}
-        columns: dict[str, list[Any]] = {
-            "opens_day": [item.opens.toordinal() for item in items],
-            "today": [ctx.as_of.toordinal()] * len(items),
-            "due_moment": [due_moment(item.due) for item in items],
-            "now": [due_moment(ctx.as_of)] * len(items),
+        today, now = ctx.as_of.toordinal(), due_moment(ctx.as_of)
+        events = [self.event(item, book, ctx.as_of, today, now)[0] for item in items]
+        decision = self.decision(ctx.in_force(self))
+        if len(events) <= JUDGED_IN_PYTHON:
+            return items, book, [decide(decision, event) for event in events]
+        statuses: list[str | None] = [None] * len(events)
+        frame = decided(pl.DataFrame(events).with_row_index("row"), decision)
+        for row, status in frame.select("row", "status").iter_rows():
+            statuses[row] = status
+        return items, book, statuses
+
+    def event(self, item: Item, book: Any, day: date, today: int, now: int) -> Judged:
+        """An item's event (the schedule's days and its own fields from the book by ``day``:
+        ``today`` its ordinal, ``now`` the clock's moment) and figures, for both evaluators."""
+        fields, figures = self.judged(item, book, day)
+        event = {
+            "opens_day": item.opens.toordinal(),
+            "today": today,
+            "due_moment": due_moment(item.due),
+            "now": now,
+            **fields,
         }
-        for item in items:
-            for name, value in self.judged(item, book, ctx.as_of)[0].items():
-                columns.setdefault(name, []).append(value)
-        return items, book, columns
+        return event, figures
 
     def schedule(self, ctx: Context) -> pl.DataFrame:
-        """Every item of the rule, open or not, with its status (``SCHEDULE_COLUMNS``)."""
-        items, book, events = self.every_item(ctx)
-        if not items:
-            return empty_schedule()
-        status: Any = (
-            pl.when(pl.col("opens_day") > pl.col("today"))
-            .then(pl.lit(Status.PENDING.value))
-            .otherwise(pl.lit(Status.MET.value))
+        """Every item of the rule, open or not, with its status (``SCHEDULE_COLUMNS``): an
+        item no condition holds for is ``met`` once open, ``pending`` before."""
+        items, book, statuses = self.every_item(ctx)
+        return self.listed(
+            items,
+            book,
+            ctx.as_of,
+            [
+                status or (Status.MET if item.opens <= ctx.as_of else Status.PENDING).value
+                for item, status in zip(items, statuses, strict=True)
+            ],
         )
-        for name, condition in reversed(list(self.decision(ctx.in_force(self)).items())):
-            status = pl.when(expression(condition)).then(pl.lit(name)).otherwise(status)
-        statuses = pl.DataFrame(events).select(status.alias("status"))["status"]
-        return self.listed(items, book, ctx.as_of, statuses)
 
     def check(self, ctx: Context) -> pl.DataFrame:
-        items, book, events = self.every_item(ctx)
-        if not items:
-            return CHECKED_EMPTY.clear()
-        decision = self.decision(ctx.in_force(self))
-        status: list[str] | pl.Series
-        if len(items) <= JUDGED_IN_PYTHON:
-            names = list(events)
-            rows = [
-                dict(zip(names, values, strict=True))
-                for values in zip(*events.values(), strict=True)
-            ]
-            found = [(row, s) for row, e in enumerate(rows) if (s := decide(decision, e))]
-            listed = [items[row] for row, _ in found]
-            status = [s for _, s in found]
-        else:
-            frame = decided(pl.DataFrame(events).with_row_index("row"), decision)
-            listed = [items[row] for row in frame["row"]]
-            status = frame["status"]
-        return self.listed(listed, book, ctx.as_of, status, findings_only=True)
+        items, book, statuses = self.every_item(ctx)
+        found = [(item, status) for item, status in zip(items, statuses, strict=True) if status]
+        return self.listed(
+            [item for item, _ in found], book, ctx.as_of, [s for _, s in found], CHECKED_EMPTY
+        )
 
     def listed(
         self,
         items: list[Item],
         book: Any,
         as_of: date,
-        status: list[str] | pl.Series,
-        *,
-        findings_only: bool = False,
+        status: list[str | None],
+        empty: pl.DataFrame = EMPTY_SCHEDULE,
     ) -> pl.DataFrame:
-        """The schedule's columns of ``items`` (the findings' only, ``CHECKED_COLUMNS``), with
+        """The columns of ``empty`` (every item's, or the findings' only) of ``items``, with
         their ``status``."""
-        columns = CHECKED_COLUMNS if findings_only else SCHEDULE_COLUMNS
         if not items:
-            return (CHECKED_EMPTY if findings_only else EMPTY_SCHEDULE).clear()
-        figures = figures_json([self.judged(item, book, as_of)[1]() for item in items])
-        values: dict[str, Any] = {
+            return empty.clear()  # a new frame, without building the schema again
+        values: dict[str, list[Any]] = {
             "subject_type": [self.subject_type] * len(items),
             "subject_id": [item.subject for item in items],
             "department": [item.department for item in items],
             "status": status,
             "period": [item.period for item in items],
             "due": [item.due for item in items],
-            "figures": figures,
+            "figures": [figures_text(self.judged(item, book, as_of)[1]()) for item in items],
             "item": [self.item_id(item) for item in items],
             "opens": [item.opens for item in items],
             "severity": [(item.severity or self.severity).value for item in items],
         }
-        return frame_of({name: values[name] for name in columns}, columns)
+        return frame_of({name: values[name] for name in empty.columns}, empty.schema)
 
     def open_items(self, ctx: Context) -> pl.DataFrame:
         """The items open on the as-of day, in a fixed order (what the synthetic province
@@ -422,51 +406,6 @@ class Obligation(RecordsAsked):
     def item_title(self, item: str) -> str:
         """The title of one item (a task table's task); by default the rule's."""
         return self.title
-
-
-def figures_json(figures: list[dict[str, Any]]) -> list[str] | pl.Series:
-    """Each item's figures as a JSON object, as polars writes a struct of them: for a few
-    items in Python where every item has the same figures, each of one JSON type (text, whole
-    number, true/false, list of texts, or null), which Python writes alike; else by polars."""
-    if len(figures) <= FEW_ROWS and _plainly_typed(figures):
-        return [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in figures]
-    return (
-        pl.DataFrame(figures, infer_schema_length=None)
-        .select(pl.struct(pl.all()).struct.json_encode())
-        .to_series()
-    )
-
-
-_LONGEST = 2**63  # a whole number polars holds as Int64
-
-
-def _plain_type(value: Any) -> type | None:
-    """The JSON type of a figure both write alike (``NoneType`` for null), else ``None``."""
-    kind = type(value)
-    if value is None or kind is str or kind is bool:
-        return kind
-    if kind is int:
-        return int if -_LONGEST <= value < _LONGEST else None
-    if type(value) is list and all(type(v) is str for v in value):
-        return list
-    return None
-
-
-def _plainly_typed(figures: list[dict[str, Any]]) -> bool:
-    if not figures:
-        return False
-    keys = list(figures[0])
-    types: dict[str, type] = {}
-    for one in figures:
-        if list(one) != keys:
-            return False
-        for key, value in one.items():
-            kind = _plain_type(value)
-            if kind is None:
-                return False
-            if kind is not type(None) and types.setdefault(key, kind) is not kind:
-                return False
-    return True
 
 
 # -- periods ----------------------------------------------------------------------------
@@ -513,14 +452,16 @@ def dated(table: F, column: str, as_of: date) -> F:
     return table.filter(pl.col(column) <= as_of)
 
 
-def dated_rows(table: pl.DataFrame, column: str, as_of: date) -> list[dict[str, Any]]:
-    """The rows of ``dated`` (``column`` a date), read in Python: a small table's rows cost
-    less to read than a query."""
-    return [
-        row
-        for row in table.iter_rows(named=True)
-        if (day := row[column]) is not None and day <= as_of
-    ]
+def dated_rows(
+    table: pl.DataFrame, dated_by: str, column: str | None, as_of: date
+) -> dict[Any, list[dict[str, Any]]]:
+    """The rows of ``dated``, read in Python, by their value of ``column`` (``None``: all
+    under ``None``)."""
+    rows: dict[Any, list[dict[str, Any]]] = {}
+    for row in table.iter_rows(named=True):
+        if (day := row[dated_by]) is not None and day <= as_of:
+            rows.setdefault(None if column is None else row[column], []).append(row)
+    return rows
 
 
 PERIODS: dict[tuple[int, Period, date], tuple[Obligation, list[dict[str, Any]]]] = {}
@@ -591,14 +532,8 @@ class ScheduleTracker(Tracker):
         self.periods = period_rows(self.rule, self.in_force, self.in_force.start)
 
     def judge(self, item: Item) -> Observation:
-        fields, figures = self.rule.judged(item, self.book, self.state.today or date.min)
-        event = {
-            "opens_day": item.opens.toordinal(),
-            "today": self.state.day,
-            "due_moment": due_moment(item.due),
-            "now": self.state.now,
-            **fields,
-        }
+        today = self.state.today or date.min
+        event, figures = self.rule.event(item, self.book, today, self.state.day, self.state.now)
         return self.labelled(
             item.subject,
             item.department,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import polars as pl
 from pydantic import Field
@@ -24,7 +24,7 @@ from .._conditions import (
 )
 from .._fields import EmploymentName
 from .._figures import Figures, figure
-from .._findings import empty_findings, finding_frame
+from .._findings import finding_frame
 from .._live._base import (
     Change,
     Observation,
@@ -37,11 +37,14 @@ from .._live._base import (
 from .._rulebase import Context, Period, RuleBase, Status
 from .._semantics import valid
 from .._vocab import Employment, label
-from ._campaign import live_municipal, municipal_departments, scope_link
+from ._campaign import linked, live_municipal, municipal_departments, scope_link
 from ._contest import contest_teams
-from ._decisions import clock, findings, live_clock
+from ._decisions import clock, judged_findings, live_clock
 from ._words import listed
 from .campaign_scope import CampaignScope
+
+if TYPE_CHECKING:
+    from .._rules import Pack
 
 TEAM, COUNT = "team", "count"  # what an event is about: one team, or the number of teams
 
@@ -83,14 +86,12 @@ class ContestTeams(RuleBase):
     def linked_rules(self) -> dict[str, tuple[str, str]]:
         return scope_link(self.campaign_scope)
 
-    def campaign(self, rules: Sequence[RuleBase], pack_id: str) -> str:
+    def campaign(self, pack: Pack) -> str:
         """The campaign the teams are counted for: the municipal campaign of the rule's
-        ``campaign_scope`` rule among ``rules``, else its pack."""
+        ``campaign_scope`` rule, else its pack."""
         if self.campaign_scope is None:
-            return pack_id
-        scope = next(r for r in rules if r.id == self.campaign_scope)
-        assert isinstance(scope, CampaignScope)  # checked when the rules were loaded
-        return scope.municipal_campaign.id
+            return pack.id
+        return linked(pack.rules, self.campaign_scope, CampaignScope).municipal_campaign.id
 
     def decision(self, in_force: Period) -> Decision:
         """A team's event (``about`` team): its ``members`` and the members ``failing``; the
@@ -137,34 +138,39 @@ class ContestTeams(RuleBase):
         team: Mapping[str, Any],
         officer: Callable[[str], Mapping[str, Any] | None],
         certified: Callable[[str], bool],
-    ) -> dict[str, Any]:
-        """A team's event (its ``members`` and those ``failing``) and, as ``figure``, its
-        figures: each member (by id) judged against the officer of that id and whether they
-        held a certificate valid on the contest day."""
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """A team's event (its ``members`` and those ``failing``) and figures: each member (by
+        id) judged against the officer of that id and whether they held a certificate valid on
+        the contest day."""
         failing = []
         for member in sorted(m for m in team["members"] if m is not None):
             problems = self.problems(officer(member), team["department"], certified(member))
             if problems:
                 failing.append({"officer": member, "problems": problems})
-        return {
-            "about": TEAM,
-            "members": len(team["members"]),
-            "failing": len(failing),
-            "figure": ContestTeamFigures.of(
-                date=iso(team["date"]),
-                members=list(team["members"]),
-                required_members=self.members_per_team,
-                failing=failing,
-            ),
-        }
+        event = {"about": TEAM, "members": len(team["members"]), "failing": len(failing)}
+        return event, ContestTeamFigures.of(
+            date=iso(team["date"]),
+            members=list(team["members"]),
+            required_members=self.members_per_team,
+            failing=failing,
+        )
+
+    def counted(self, teams: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The count's event (the number of ``teams`` recommended, by their sorted ids) and
+        figures."""
+        figures = ContestCountFigures.of(
+            teams=len(teams), required_teams=self.teams, team_ids=teams
+        )
+        return {"about": COUNT, "teams": len(teams)}, figures
 
     def check(self, ctx: Context) -> pl.DataFrame:
         departments = municipal_departments(self, self.campaign_scope, ctx)
         teams = contest_teams(ctx).filter(pl.col("department").is_in(departments))
-        members = teams.select("id", "date", officer="members").explode("officer").drop_nulls()
+        members = teams["members"].explode().drop_nulls().implode()
         held: dict[str, list[dict[str, Any]]] = {}
-        ids = members["officer"].implode()
-        for certificate in ctx.records.certificates.filter(pl.col("officer").is_in(ids)).to_dicts():
+        for certificate in ctx.records.certificates.filter(
+            pl.col("officer").is_in(members)
+        ).to_dicts():
             held.setdefault(certificate["officer"], []).append(certificate)
 
         def certified_on(day: date | None) -> Callable[[str], bool]:
@@ -172,42 +178,29 @@ class ContestTeams(RuleBase):
                 day is not None and any(valid(c, day) for c in held.get(officer, []))
             )
 
-        named = ctx.officers.filter(pl.col("id").is_in(members["officer"].implode()))
+        named = ctx.officers.filter(pl.col("id").is_in(members))
         officers = {row["id"]: row for row in named.iter_rows(named=True)}
         judged = [
-            {"team": team["id"], "department": team["department"]}
-            | self.judged(team, officers.get, certified_on(team["date"]))
+            (
+                team["id"],
+                team["department"],
+                *self.judged(team, officers.get, certified_on(team["date"])),
+            )
             for team in teams.iter_rows(named=True)
         ]
-        recommended = teams["id"].sort().to_list()
-        count = pl.DataFrame({"about": [COUNT], "teams": [len(recommended)]}).with_columns(
-            **clock(ctx.as_of, self.recommend_by)
-        )
-        decision, pack = self.decision(ctx.in_force(self)), ctx.pack_of(self)
-        figures = {k: pl.col("figure").struct.field(k) for k in ContestTeamFigures.figure_keys()}
+        event, figures = self.counted(sorted(team for team, *_ in judged))
+        count = pl.DataFrame([event]).with_columns(**clock(ctx.as_of, self.recommend_by))
         return pl.concat(
             [
-                findings(
-                    self,
-                    ctx,
-                    pl.DataFrame(judged, infer_schema_length=None),
-                    subject="team",
-                    figures=figures,
-                )
-                if judged
-                else empty_findings(),
+                judged_findings(self, ctx, judged),
                 finding_frame(
-                    decided(count, decision),
+                    decided(count, self.decision(ctx.in_force(self))),
                     subject_type="campaign",
-                    subject_id=pl.lit(self.campaign(pack.rules, pack.id)),
+                    subject_id=pl.lit(self.campaign(ctx.pack_of(self))),
                     department=pl.lit(None, dtype=pl.String),
                     status=pl.col("status"),
                     due=self.recommend_by,
-                    figures=ContestCountFigures.columns(
-                        "teams",
-                        required_teams=pl.lit(self.teams),
-                        team_ids=pl.lit(recommended, dtype=pl.List(pl.String)),
-                    ),
+                    figures={key: pl.lit(value) for key, value in figures.items()},
                 ),
             ]
         )
@@ -269,7 +262,7 @@ class ContestTeamsTracker(Tracker, follows=ContestTeams):
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
         self.teams: dict[str, dict[str, Any]] = {}
-        self.campaign = self.rule.campaign(self.pack.rules, self.pack.id)
+        self.campaign = self.rule.campaign(self.pack)
 
     def on_change(self, change: Change) -> Iterable[Observation]:
         row = change.row
@@ -299,10 +292,9 @@ class ContestTeamsTracker(Tracker, follows=ContestTeams):
     def observe(self, team: dict[str, Any]) -> Observation:
         if team["department"] not in self.counted():
             return self.outside(team["id"])
-        event = self.rule.judged(
+        event, figures = self.rule.judged(
             team, self.state.officers.get, lambda o: self.state.certified_on(o, team["date"])
         )
-        figures = event.pop("figure")
         return self.observation(team["id"], team["department"], event, lambda: figures)
 
     def observe_count(self) -> Observation:
@@ -310,18 +302,11 @@ class ContestTeamsTracker(Tracker, follows=ContestTeams):
             return self.outside(self.campaign)
         counted = self.counted()
         teams = sorted(t["id"] for t in self.teams.values() if t["department"] in counted)
-        event = {
-            "about": COUNT,
-            "teams": len(teams),
-            **live_clock(self.state, self.rule.recommend_by),
-        }
-        figures = ContestCountFigures.of(
-            teams=len(teams), required_teams=self.rule.teams, team_ids=teams
-        )
+        event, figures = self.rule.counted(teams)
         return self.labelled(
             self.campaign,
             None,
-            event,
+            event | live_clock(self.state, self.rule.recommend_by),
             lambda: figures,
             due=self.rule.recommend_by,
             subject_type="campaign",

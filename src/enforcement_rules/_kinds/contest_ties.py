@@ -10,6 +10,7 @@ import polars as pl
 from .._conditions import Decision, equals
 from .._figures import Figures, figure
 from .._rulebase import Period, RuleBase, SourceRef, Status
+from ._campaign import linked
 from ._contest import FINAL, STAGE_LABELS, StandingsRule, StandingsTracker
 from ._words import listed, number
 from .contest_ranking import ContestRanking
@@ -46,18 +47,12 @@ class ContestTies(StandingsRule):
             return [self.sources[1], self.sources[0], *self.sources[2:]]
         return list(self.sources)
 
-    def ranking_rule(self, rules: Sequence[RuleBase]) -> ContestRanking:
-        """The ranking rule this rule names, of its pack's ``rules``."""
-        rule = next(r for r in rules if r.id == self.ranking)
-        assert isinstance(rule, ContestRanking)  # checked when the rules were loaded
-        return rule
-
     def decision(self, in_force: Period) -> Decision:
         """On each group of teams with equal scores straddling a cut-off place (``tied``)."""
         return {Status.INCOMPLETE.value: equals("tied", True)}
 
     def standings(self, rules: Sequence[RuleBase], teams: pl.DataFrame) -> pl.DataFrame:
-        ranking = self.ranking_rule(rules)
+        ranking = linked(rules, self.ranking, ContestRanking)
         return ranking.ties(ranking.preliminary(teams)).with_columns(
             pl.concat_str(
                 pl.col("stage").replace_strict(STAGE_LABELS, return_dtype=pl.String),

@@ -232,10 +232,10 @@ class Quota(Obligation):
 
     # -- what the items count, for both evaluators ----------------------------------------
 
-    def book_records(self) -> list[tuple[str, str, pl.Expr]]:
+    def book_records(self) -> list[tuple[str, str, str | None, Any]]:
         if self.obligation is not None:
-            return [("submissions", "submitted_on", pl.col("obligation") == self.obligation)]
-        return [("activities", "date", pl.col("kind") == self.item)]
+            return [("submissions", "submitted_on", "obligation", self.obligation)]
+        return [("activities", "date", "kind", self.item)]
 
     def counted(self, record_type: str, row: dict[str, Any]) -> Counted | None:
         """What the quota counts of a record; ``None`` when it does not count it."""
@@ -494,10 +494,7 @@ class QuotaTracker(ScheduleTracker, follows=Quota):
         one of ``area_activities_by``)."""
         if not self.rule.is_organiser(self.book, organiser):
             return []
-        area = self.rule.place(self.book, organiser)
-        return [
-            d for d in self.items if d != organiser and within(self.rule.place(self.book, d), area)
-        ]
+        return [d for d in self.items if organiser in self.rule.organisers_of(self.book, d)]
 
     def on_action(self, row: dict[str, Any]) -> Iterable[Observation]:
         assert self.since is not None

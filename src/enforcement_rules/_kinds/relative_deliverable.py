@@ -3,17 +3,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable
 from datetime import date
 from typing import Any, ClassVar, Literal
 
-import polars as pl
 from pydantic import Field
 
 from .._dates import add_months
 from .._fields import ActivityKindName
 from .._figures import Figures, figure
-from .._live._base import Change, Observation, iso
+from .._live._base import iso
 from .._rulebase import Period, Spec
 from .._vocab import ActivityKind, label, parse_enum
 from ._deliverables import (
@@ -65,9 +64,9 @@ class RelativeDeliverable(DeliverableKind):
             for e in self.after
         ]
 
-    def book_records(self) -> list[tuple[str, str, pl.Expr]]:
-        activity = pl.col("kind") == parse_enum(ActivityKind, self.after_activity).value
-        return [*super().book_records(), ("activities", "date", activity)]
+    def book_records(self) -> list[tuple[str, str, str | None, Any]]:
+        activity = parse_enum(ActivityKind, self.after_activity).value
+        return [*super().book_records(), ("activities", "date", "kind", activity)]
 
     def hold(
         self, book: Submissions, record_type: str, row: dict[str, Any], key: Hashable
@@ -144,9 +143,3 @@ class RelativeDeliverableTracker(DeliverableTracking, follows=RelativeDeliverabl
     )
 
     reads: ClassVar[frozenset[str]] = frozenset({"departments", "submissions", "activities"})
-
-    def on_record(self, change: Change) -> Iterable[Observation]:
-        if change.record_type != "activities":
-            return super().on_record(change)
-        touched = self.rule.hold(self.book, change.record_type, change.row, change.row["id"])
-        return [o for d in touched for o in self.refresh(d)]

@@ -123,23 +123,12 @@ def nobody(key: str) -> Any:
 
 class Reports:
     """What a task table's items count: the reports by (task, department), a department's
-    units, and the reports of every department owing a task the area owes once."""
+    units, and the departments owing a task the area owes once."""
 
     def __init__(self) -> None:
         self.reports: ByDepartment[tuple[str, str], tuple[date, str]] = ByDepartment()
         self.units_of: Callable[[str], set[str]] = nobody
-        self.area_reports: Callable[[str], list[tuple[date, str]]] = nobody
-
-
-UNITS_READ_IN_PYTHON = 64
-"""Up to this many departments in the records, a table's units are read in Python
-(``Selector.matches``, as the context reads selectors for a few departments)."""
-
-
-def department_views(ctx: Context) -> dict[str, DepartmentView]:
-    """The departments as selectors read them, by id."""
-    rows = ctx.department_table.iter_rows(named=True)
-    return {view.id: view for view in map(DepartmentView.of, rows)}
+        self.owing: Callable[[str], Iterable[str]] = nobody  # a task's departments
 
 
 class TaskTable(Obligation):
@@ -187,9 +176,6 @@ class TaskTable(Obligation):
     def tasks_by_id(self) -> dict[str, Task]:
         return {task.id: task for task in self.tasks}
 
-    def task(self, task_id: str) -> Task | None:
-        return self.tasks_by_id.get(task_id)
-
     # -- sources and references ----------------------------------------------------------
 
     def _row_source(self, task: Task) -> SourceRef:
@@ -205,11 +191,11 @@ class TaskTable(Obligation):
         return [ref for task in self.tasks for ref in task.tracked_by]
 
     def sources_for(self, subject_id: str, figures: dict[str, Any]) -> list[SourceRef]:
-        task = self.task(subject_id)
+        task = self.tasks_by_id.get(subject_id)
         return ([self._row_source(task)] if task else []) + list(self.sources)
 
     def item_title(self, item: str) -> str:
-        task = self.task(item)
+        task = self.tasks_by_id.get(item)
         return f"{item} {task.title}" if task else self.title
 
     # -- who owes what ---------------------------------------------------------------------
@@ -235,15 +221,15 @@ class TaskTable(Obligation):
 
     # -- what the items count, for both evaluators ----------------------------------------
 
-    def book_records(self) -> list[tuple[str, str, pl.Expr]]:
-        return [("task_reports", "completed_on", pl.lit(True))]
+    def book_records(self) -> list[tuple[str, str, str | None, Any]]:
+        return [("task_reports", "completed_on", None, None)]
 
     def hold(
         self, book: Reports, record_type: str, row: dict[str, Any], key: Hashable
     ) -> list[Any]:
         day: date = row["completed_on"]
         covers = row["period"] if row["period"] is not None else quarter_named(day)
-        known = self.task(row["task"]) is not None
+        known = self.tasks_by_id.get(row["task"]) is not None
         return book.reports.put(
             key, (row["task"], row["department"]), (day, covers) if known else None
         )
@@ -252,25 +238,16 @@ class TaskTable(Obligation):
         book: Reports = super().filled(ctx)
         departments = ctx.departments(self)
         units: dict[str, set[str]] = {}
-        if ctx.department_table.height <= UNITS_READ_IN_PYTHON:
-            views = ctx.shared(("department views",), lambda: department_views(ctx))
-            units = {d: set(self.units_of(views[d])) for d in departments}
-        else:
-            for name, selector in self.units.items():
-                for department in set(ctx.selected(selector)).intersection(departments):
-                    units.setdefault(department, set()).add(name)
+        for name, selector in self.units.items():
+            for department in set(ctx.selected(selector)).intersection(departments):
+                units.setdefault(department, set()).add(name)
         book.units_of = lambda department: units.get(department, set())
-        area_reports = {
-            task.id: [
-                report
-                for d in departments
-                if units.get(d, set()).intersection(task.units)
-                for report in book.reports.of((task.id, d)).values()
-            ]
+        owing = {
+            task.id: [d for d in departments if units.get(d, set()).intersection(task.units)]
             for task in self.tasks
             if task.area_wide
         }
-        book.area_reports = area_reports.__getitem__
+        book.owing = owing.__getitem__
         return book
 
     def items_of(self, department: str, periods: list[dict[str, Any]], book: Reports) -> list[Item]:
@@ -296,10 +273,9 @@ class TaskTable(Obligation):
 
     def judged(self, item: Item, book: Reports, today: date) -> Judged:
         assert item.task is not None
-        if self.tasks_by_id[item.task].area_wide:  # owed once: any owing unit's reports count
-            held = book.area_reports(item.task)
-        else:
-            held = list(book.reports.of((item.task, item.department)).values())
+        area_wide = self.tasks_by_id[item.task].area_wide  # owed once: any owing unit's count
+        owing = book.owing(item.task) if area_wide else (item.department,)
+        held = [report for d in owing for report in book.reports.of((item.task, d)).values()]
         is_dated = item.period is None  # a due day: any report counts; else the quarter's
         days = [day for day, covers in held if is_dated or covers == item.period]
         completed = min(days, default=None)
@@ -323,7 +299,7 @@ class TaskTable(Obligation):
         return str(item.task)
 
     def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
-        task = self.task(subject_id)
+        task = self.tasks_by_id.get(subject_id)
         title = task.title if task else subject_id
         department, units = figures["department"], listed(figures["units"])
         head_zh = f"任务 {subject_id}「{title}」责任单位 {department}({units})"
@@ -438,11 +414,7 @@ class TaskTableTracker(ScheduleTracker, follows=TaskTable):
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
         self.serial = itertools.count()
-        self.book.area_reports = lambda task_id: [
-            report
-            for department in self.owing(task_id)
-            for report in self.book.reports.of((task_id, department)).values()
-        ]
+        self.book.owing = self.owing
         self.book.units_of = lambda department: set(
             self.rule.units_of(DepartmentView.of(self.state.departments[department]))
         )
@@ -459,7 +431,7 @@ class TaskTableTracker(ScheduleTracker, follows=TaskTable):
         every department that owes it."""
         pairs: list[tuple[str, str]] = []
         for task_id, department in touched:
-            task = self.rule.task(task_id)
+            task = self.rule.tasks_by_id.get(task_id)
             if task is not None and task.area_wide:
                 pairs += [(task_id, d) for d in self.owing(task_id)]
             else:
