@@ -434,14 +434,6 @@ def quarter_named(day: date) -> str:
     return quarter_label(day.year, quarter_number(day))
 
 
-def year_periods(first: date, last: date) -> list[dict[str, Any]]:
-    """One per calendar year with a day from ``first`` to ``last``."""
-    years = range(first.year, last.year + 1)
-    return [
-        span(str(y), date(y, 1, 1), date(y, 12, 31), date(y, 12, 31), date(y, 1, 1)) for y in years
-    ]
-
-
 def opening_in_force(periods: list[dict[str, Any]], in_force: Period) -> list[dict[str, Any]]:
     """The periods, none opening before the rule is in force."""
     return [p | {"opens": max(p["opens"], in_force.start)} for p in periods]

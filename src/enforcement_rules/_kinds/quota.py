@@ -52,7 +52,6 @@ from ._schedule import (
     quarter_periods,
     span,
     stage_of_value,
-    year_periods,
 )
 from ._words import kinds_zh, listed, period_zh
 
@@ -213,12 +212,9 @@ class Quota(Obligation):
         last = horizon(in_force, as_of)
         if self.per == "quarter":
             periods = quarter_periods(in_force.start, last)
-        elif self.per == "year" and self.within is None:
-            periods = year_periods(in_force.start, last)
-        elif self.per == "year":
-            assert self.within is not None
-            first_md = parse_month_day(self.within.first)
-            last_md = parse_month_day(self.within.last)
+        elif self.per == "year":  # each calendar year, or its window
+            first_md = parse_month_day(self.within.first) if self.within else (1, 1)
+            last_md = parse_month_day(self.within.last) if self.within else (12, 31)
             periods = []
             for year in range(in_force.start.year, last.year + 1):
                 start, end = month_day(year, *first_md), month_day(year, *last_md)
