@@ -137,14 +137,16 @@ class ContestTeams(RuleBase):
         self,
         team: Mapping[str, Any],
         officer: Callable[[str], Mapping[str, Any] | None],
-        certified: Callable[[str], bool],
+        certified: Callable[[str, date], bool],
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         """A team's event (its ``members`` and those ``failing``) and figures: each member (by
         id) judged against the officer of that id and whether they held a certificate valid on
         the contest day."""
         failing = []
         for member in sorted(m for m in team["members"] if m is not None):
-            problems = self.problems(officer(member), team["department"], certified(member))
+            problems = self.problems(
+                officer(member), team["department"], certified(member, team["date"])
+            )
             if problems:
                 failing.append({"officer": member, "problems": problems})
         event = {"about": TEAM, "members": len(team["members"]), "failing": len(failing)}
@@ -173,19 +175,13 @@ class ContestTeams(RuleBase):
         ).to_dicts():
             held.setdefault(certificate["officer"], []).append(certificate)
 
-        def certified_on(day: date | None) -> Callable[[str], bool]:
-            return lambda officer: (
-                day is not None and any(valid(c, day) for c in held.get(officer, []))
-            )
+        def certified_on(officer: str, day: date) -> bool:
+            return any(valid(c, day) for c in held.get(officer, []))
 
         named = ctx.officers.filter(pl.col("id").is_in(members))
         officers = {row["id"]: row for row in named.iter_rows(named=True)}
         judged = [
-            (
-                team["id"],
-                team["department"],
-                *self.judged(team, officers.get, certified_on(team["date"])),
-            )
+            (team["id"], team["department"], *self.judged(team, officers.get, certified_on))
             for team in teams.iter_rows(named=True)
         ]
         event, figures = self.counted(sorted(team for team, *_ in judged))
@@ -292,9 +288,7 @@ class ContestTeamsTracker(Tracker, follows=ContestTeams):
     def observe(self, team: dict[str, Any]) -> Observation:
         if team["department"] not in self.counted():
             return self.outside(team["id"])
-        event, figures = self.rule.judged(
-            team, self.state.officers.get, lambda o: self.state.certified_on(o, team["date"])
-        )
+        event, figures = self.rule.judged(team, self.state.officers.get, self.state.certified_on)
         return self.observation(team["id"], team["department"], event, lambda: figures)
 
     def observe_count(self) -> Observation:

@@ -271,11 +271,16 @@ class TaskTable(Obligation):
                 )
         return items
 
+    def sharing(self, book: Reports, task_id: str, department: str) -> Iterable[str]:
+        """The departments whose reports count for a department's item of the task (and whose
+        items its reports touch): for a task the area owes once, every one owing it."""
+        task = self.tasks_by_id.get(task_id)
+        return book.owing(task_id) if task is not None and task.area_wide else (department,)
+
     def judged(self, item: Item, book: Reports, today: date) -> Judged:
         assert item.task is not None
-        area_wide = self.tasks_by_id[item.task].area_wide  # owed once: any owing unit's count
-        owing = book.owing(item.task) if area_wide else (item.department,)
-        held = [report for d in owing for report in book.reports.of((item.task, d)).values()]
+        sharing = self.sharing(book, item.task, item.department)
+        held = [report for d in sharing for report in book.reports.of((item.task, d)).values()]
         is_dated = item.period is None  # a due day: any report counts; else the quarter's
         days = [day for day, covers in held if is_dated or covers == item.period]
         completed = min(days, default=None)
@@ -424,19 +429,8 @@ class TaskTableTracker(ScheduleTracker, follows=TaskTable):
         # the same report again replaces the earlier version; one without an id is another one
         report = row["id"] if row["id"] is not None else next(self.serial)
         touched = self.rule.hold(self.book, change.record_type, row, report)
-        return [o for task, d in self.sharing(touched) for o in self.judge_department(d, task)]
-
-    def sharing(self, touched: list[tuple[str, str]]) -> list[tuple[str, str]]:
-        """The (task, department) pairs a report touches: for a task the area owes once,
-        every department that owes it."""
-        pairs: list[tuple[str, str]] = []
-        for task_id, department in touched:
-            task = self.rule.tasks_by_id.get(task_id)
-            if task is not None and task.area_wide:
-                pairs += [(task_id, d) for d in self.owing(task_id)]
-            else:
-                pairs.append((task_id, department))
-        return list(dict.fromkeys(pairs))
+        pairs = [(t, d) for t, of in touched for d in self.rule.sharing(self.book, t, of)]
+        return [o for task, d in dict.fromkeys(pairs) for o in self.judge_department(d, task)]
 
     def owing(self, task_id: str) -> list[str]:
         """The departments in scope whose items include the task."""
