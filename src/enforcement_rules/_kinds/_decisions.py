@@ -80,14 +80,14 @@ def findings(
 def judged_findings(
     rule: RuleBase,
     ctx: Context,
-    judged: list[tuple[str, str, dict[str, Any], dict[str, Any]]],
+    judged: list[tuple[str, str | None, dict[str, Any], dict[str, Any]]],
     *,
     subject_type: str | None = None,
     due: date | None = None,
 ) -> pl.DataFrame:
     """The findings of subjects a kind judges one at a time, in Python, with the function its
     tracker calls too (a kind over a small table): each judged subject is (its id, its
-    department, its event without the clock, its figures)."""
+    department or ``None``, its event without the clock, its figures)."""
     if not judged:
         return empty_findings()
     rows = pl.DataFrame([{"subject": s, "department": d, **event} for s, d, event, _ in judged])

@@ -129,8 +129,8 @@ def _held(ctx: Context, exploded: pl.LazyFrame, *columns: str) -> pl.LazyFrame:
 def certificate_exits(ctx: Context) -> pl.DataFrame:
     """The participations whose officer's certificates covering the day had been
     suspended, withdrawn or cancelled by then (``exited``): ``action``, ``action_row``,
-    ``officer``, and those certificates (``certificates``), their ``statuses`` and the
-    days they took effect (``since``), in the order of ``certificates``."""
+    ``officer``, and the first of those certificates (``certificate``), its ``status`` and the
+    day it took effect (``since``)."""
     exited = with_ids(ctx, participations(ctx).filter(pl.col("exited")))
     if _merged(ctx):  # a participation may span rows: all of them
         rows = _exploded(ctx).join(exited.select("_p"), on="_p", how="semi", maintain_order="left")
@@ -141,9 +141,9 @@ def certificate_exits(ctx: Context) -> pl.DataFrame:
         .filter(~pl.col("valid"))
         .group_by("_p", maintain_order=True)
         .agg(
-            pl.col("id").alias("certificates"),
-            pl.col("status").alias("statuses"),
-            pl.col("status_since").alias("since"),
+            pl.col("id").first().alias("certificate"),
+            pl.col("status").first(),
+            pl.col("status_since").first().alias("since"),
         )
         .collect(engine="in-memory")  # the few participations whose certificates had exited
     )

@@ -44,14 +44,7 @@ class CertificateExit(ActRule):
             return empty_findings()
         exited = (
             exits.lazy()
-            .with_columns(
-                pl.struct(
-                    "officer",
-                    pl.col("certificates").list.first().alias("certificate"),
-                    pl.col("statuses").list.first().alias("status"),
-                    pl.col("since").list.first().alias("since"),
-                ).alias("exit")
-            )
+            .with_columns(pl.struct("officer", "certificate", "status", "since").alias("exit"))
             .sort("action", "officer")
             .group_by("action", maintain_order=True)
             .agg(pl.col("action_row").first(), pl.col("exit").alias("officers"))

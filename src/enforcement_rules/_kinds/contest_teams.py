@@ -14,7 +14,6 @@ from .._conditions import (
     all_of,
     any_of,
     at_most,
-    decided,
     differs,
     equals,
     field,
@@ -24,7 +23,6 @@ from .._conditions import (
 )
 from .._fields import EmploymentName
 from .._figures import Figures, figure
-from .._findings import finding_frame
 from .._live._base import (
     Change,
     Observation,
@@ -39,7 +37,7 @@ from .._semantics import valid
 from .._vocab import Employment, label
 from ._campaign import linked, live_municipal, municipal_departments, scope_link
 from ._contest import contest_teams
-from ._decisions import clock, judged_findings, live_clock
+from ._decisions import judged_findings, live_clock
 from ._words import listed
 from .campaign_scope import CampaignScope
 
@@ -184,20 +182,15 @@ class ContestTeams(RuleBase):
             (team["id"], team["department"], *self.judged(team, officers.get, certified_on))
             for team in teams.iter_rows(named=True)
         ]
-        event, figures = self.counted(sorted(team for team, *_ in judged))
-        count = pl.DataFrame([event]).with_columns(**clock(ctx.as_of, self.recommend_by))
+        count = (
+            self.campaign(ctx.pack_of(self)),
+            None,
+            *self.counted(sorted(t for t, *_ in judged)),
+        )
         return pl.concat(
             [
                 judged_findings(self, ctx, judged),
-                finding_frame(
-                    decided(count, self.decision(ctx.in_force(self))),
-                    subject_type="campaign",
-                    subject_id=pl.lit(self.campaign(ctx.pack_of(self))),
-                    department=pl.lit(None, dtype=pl.String),
-                    status=pl.col("status"),
-                    due=self.recommend_by,
-                    figures={key: pl.lit(value) for key, value in figures.items()},
-                ),
+                judged_findings(self, ctx, [count], subject_type="campaign", due=self.recommend_by),
             ]
         )
 

@@ -8,11 +8,11 @@ from typing import Any, ClassVar, Literal
 import polars as pl
 from pydantic import Field
 
-from .._conditions import Decision, any_of, decided, greater
+from .._conditions import Decision, any_of, greater
 from .._figures import Figures, figure
-from .._findings import empty_findings, finding_frame
 from .._live._base import Change, Observation, Tracker
 from .._rulebase import Context, Period, RuleBase, Status
+from ._decisions import judged_findings
 from ._words import number
 
 SHARES = ("theory_percent", "document_percent", "procedure_percent")
@@ -60,34 +60,21 @@ class ExamPaperWeights(RuleBase):
             bool(paper["preliminary"]) or not self.preliminary_only
         )
 
-    def judged(self, paper: Mapping[str, Any]) -> dict[str, Any]:
-        """A paper's event (how far each share is from its target, ``<share>_off``) and, as
-        ``figure``, its figures."""
+    def judged(self, paper: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """A paper's event (how far each share is from its target, ``<share>_off``) and its
+        figures."""
         targets = {share: getattr(self, share) for share in SHARES}
         off = {f"{share}_off": abs(paper[share] - target) for share, target in targets.items()}
-        return off | {
-            "figure": ExamPaperWeightsFigures.of(
-                exam=paper["exam"],
-                **{share: paper[share] for share in targets},
-                **{f"required_{share}": target for share, target in targets.items()},
-            )
-        }
+        return off, ExamPaperWeightsFigures.of(
+            exam=paper["exam"],
+            **{share: paper[share] for share in targets},
+            **{f"required_{share}": target for share, target in targets.items()},
+        )
 
     def check(self, ctx: Context) -> pl.DataFrame:
         papers = ctx.records.table("exam_papers").iter_rows(named=True)
-        judged = [{"id": p["id"]} | self.judged(p) for p in papers if self.counts(p)]
-        if not judged:
-            return empty_findings()
-        return finding_frame(
-            decided(
-                pl.DataFrame(judged, infer_schema_length=None), self.decision(ctx.in_force(self))
-            ),
-            subject_type="exam_paper",
-            subject_id=pl.col("id"),
-            department=pl.lit(None, dtype=pl.String),
-            status=pl.col("status"),
-            figures={k: pl.col("figure").struct.field(k) for k in self.figures.figure_keys()},
-        )
+        judged = [(p["id"], None, *self.judged(p)) for p in papers if self.counts(p)]
+        return judged_findings(self, ctx, judged)
 
     def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
         shares = [number(figures[share]) for share in SHARES]
@@ -121,6 +108,5 @@ class ExamPaperWeightsTracker(Tracker, follows=ExamPaperWeights):
         # evaluate checks a rule only where it applies to some department
         if not self.departments() or not self.rule.counts(paper):
             return self.outside(paper["id"])
-        event = self.rule.judged(paper)
-        figures = event.pop("figure")
+        event, figures = self.rule.judged(paper)
         return self.observation(paper["id"], None, event, lambda: figures)
