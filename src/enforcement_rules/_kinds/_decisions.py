@@ -10,6 +10,7 @@ A decision compares days as ordinals (``today``, a record's day) and moments as 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -80,7 +81,7 @@ def findings(
 def judged_findings(
     rule: RuleBase,
     ctx: Context,
-    judged: list[tuple[str, str | None, dict[str, Any], dict[str, Any]]],
+    judged: Sequence[tuple[str, str | None, dict[str, Any], dict[str, Any]]],
     *,
     subject_type: str | None = None,
     due: date | None = None,
