@@ -279,8 +279,8 @@ def _read_participants(
 
 
 READINGS_KEPT = 20_000
-"""How many readings of an officer ``participants`` keeps at most (``LiveState.lasting`` lets
-them go sooner)."""
+"""How many readings of an officer (``_read_participant``) the monitor keeps at most, in
+``LiveState.lasting`` (which lets them go sooner: when a standing record arrives)."""
 
 
 def _read_participant(officer_id: str, day: date, domain: str | None, state: LiveState) -> _Reading:
