@@ -253,7 +253,7 @@ class LiveState:
         if record_type == "departments":
             previous = self.departments.get(row["id"])
             self.departments[row["id"]] = row
-            self.scopes = {}
+            self.scopes = {}  # a new dict, not cleared: a tracker keeps the one it read
             self._derived.clear()
             self.__dict__.pop("_department_views", None)
             return Change(record_type, row, previous)
