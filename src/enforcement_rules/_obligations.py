@@ -16,6 +16,7 @@ from ._errors import Problem
 from ._figures import Figures, figure
 from ._findings import finding_frame
 from ._kinds._schedule import RecordsAsked
+from ._quality import FEW_RECORDS
 from ._records import Records
 from ._rulebase import Severity, SourceRef, Status
 from ._rules import Pack, RuleSet
@@ -152,18 +153,13 @@ def _known_items(ruleset: RuleSet) -> dict[str, set[str]]:
     return held[1]
 
 
-_FEW = 4096
-"""Up to this many records, the ids they name are looked up in Python first: a query costs
-more than a small check's lookups."""
-
-
 def unknown_items(records: Records, ruleset: RuleSet) -> pl.DataFrame:
     """Data-quality findings for submissions and task reports naming an unknown id."""
     known = _known_items(ruleset)
     frames = []
     for table, column in (("submissions", "obligation"), ("task_reports", "task")):
         frame = records.table(table)
-        if frame.height <= _FEW:
+        if frame.height <= FEW_RECORDS:
             named = set(frame.get_column(column).to_list()) - {None}
             if named <= known[table]:
                 continue
