@@ -312,27 +312,30 @@ class Obligation(RecordsAsked):
                 self.hold(book, record_type, row, number)
         return book
 
-    def every_item(self, ctx: Context) -> tuple[list[Item], Any, list[str | None]]:
-        """Every item of the rule as of the day, the book, and each item's status (``None``
-        where no condition of the decision holds): decided in Python for a few items, by
-        polars for many (the same decision; an item's figures are built again for the items
-        listed: nothing per item is kept)."""
+    def every_item(
+        self, ctx: Context
+    ) -> tuple[list[Item], list[Callable[[], dict[str, Any]]], list[str | None]]:
+        """Every item of the rule as of the day, what builds each item's figures (built only for
+        the items listed), and each item's status (``None`` where no condition of the decision
+        holds): decided in Python for a few items, by polars for many (the same decision)."""
         periods = period_rows(self, ctx.in_force(self), ctx.as_of)
         departments = ctx.departments(self)
         if not periods or not departments:
-            return [], None, []
+            return [], [], []
         book = self.filled(ctx)
         items = [item for d in departments for item in self.items_of(d, periods, book)]
         today, now = ctx.as_of.toordinal(), due_moment(ctx.as_of)
-        events = [self.event(item, book, ctx.as_of, today, now)[0] for item in items]
+        judged = [self.event(item, book, ctx.as_of, today, now) for item in items]
+        events = [event for event, _ in judged]
+        figures = [figures for _, figures in judged]
         decision = self.decision(ctx.in_force(self))
         if len(events) <= JUDGED_IN_PYTHON:
-            return items, book, [decide(decision, event) for event in events]
+            return items, figures, [decide(decision, event) for event in events]
         statuses: list[str | None] = [None] * len(events)
         frame = decided(pl.DataFrame(events).with_row_index("row"), decision)
         for row, status in frame.select("row", "status").iter_rows():
             statuses[row] = status
-        return items, book, statuses
+        return items, figures, statuses
 
     def event(self, item: Item, book: Any, day: date, today: int, now: int) -> Judged:
         """An item's event (the schedule's days and its own fields from the book by ``day``:
@@ -350,11 +353,10 @@ class Obligation(RecordsAsked):
     def schedule(self, ctx: Context) -> pl.DataFrame:
         """Every item of the rule, open or not, with its status (``SCHEDULE_COLUMNS``): an
         item no condition holds for is ``met`` once open, ``pending`` before."""
-        items, book, statuses = self.every_item(ctx)
+        items, figures, statuses = self.every_item(ctx)
         return self.listed(
             items,
-            book,
-            ctx.as_of,
+            figures,
             [
                 status or (Status.MET if item.opens <= ctx.as_of else Status.PENDING).value
                 for item, status in zip(items, statuses, strict=True)
@@ -362,22 +364,24 @@ class Obligation(RecordsAsked):
         )
 
     def check(self, ctx: Context) -> pl.DataFrame:
-        items, book, statuses = self.every_item(ctx)
-        found = [(item, status) for item, status in zip(items, statuses, strict=True) if status]
+        items, figures, statuses = self.every_item(ctx)
+        found = [i for i, status in enumerate(statuses) if status]
         return self.listed(
-            [item for item, _ in found], book, ctx.as_of, [s for _, s in found], CHECKED_EMPTY
+            [items[i] for i in found],
+            [figures[i] for i in found],
+            [statuses[i] for i in found],
+            CHECKED_EMPTY,
         )
 
     def listed(
         self,
         items: list[Item],
-        book: Any,
-        as_of: date,
+        figures: list[Callable[[], dict[str, Any]]],
         status: list[str | None],
         empty: pl.DataFrame = EMPTY_SCHEDULE,
     ) -> pl.DataFrame:
         """The columns of ``empty`` (every item's, or the findings' only) of ``items``, with
-        their ``status``."""
+        their ``status`` and the figures each of ``figures`` builds."""
         if not items:
             return empty.clear()  # a new frame, without building the schema again
         values: dict[str, list[Any]] = {
@@ -387,7 +391,7 @@ class Obligation(RecordsAsked):
             "status": status,
             "period": [item.period for item in items],
             "due": [item.due for item in items],
-            "figures": [figures_text(self.judged(item, book, as_of)[1]()) for item in items],
+            "figures": [figures_text(built()) for built in figures],
             "item": [self.item_id(item) for item in items],
             "opens": [item.opens for item in items],
             "severity": [(item.severity or self.severity).value for item in items],
