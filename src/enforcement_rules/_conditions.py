@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -171,6 +171,12 @@ def decided(frame: pl.DataFrame, decision: Decision) -> pl.DataFrame:
         return frame.with_columns(pl.lit(None, pl.String).alias("status"))
     # The rows meeting a condition first: a status for every row would be a text per row.
     return rows_where(frame, _met(text)).with_columns(status)
+
+
+def within(column: str, ids: Iterable[str] | pl.Series) -> pl.Expr:
+    """Whether ``column`` holds one of ``ids`` (texts: a department's, a record's)."""
+    values = ids if isinstance(ids, pl.Series) else pl.Series(list(ids), dtype=pl.String)
+    return pl.col(column).is_in(values.implode())
 
 
 def rows_where(frame: pl.DataFrame, predicate: pl.Expr) -> pl.DataFrame:

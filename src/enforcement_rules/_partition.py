@@ -32,6 +32,7 @@ from typing import Protocol
 
 import polars as pl
 
+from ._conditions import within
 from ._errors import InputError, UsageError
 from ._findings import stacked
 from ._obligations import UNKNOWN_ITEM, unknown_items, unknown_problems
@@ -139,11 +140,6 @@ class Source(Protocol):
         ...
 
 
-def _within(column: str, ids: Iterable[str] | pl.Series) -> pl.Expr:
-    values = ids if isinstance(ids, pl.Series) else pl.Series(list(ids), dtype=pl.String)
-    return pl.col(column).is_in(values.implode())
-
-
 Rows = Callable[[str, list[tuple[str, pl.Series]]], pl.DataFrame]
 """``rows(name, [(column, ids), ...])``: the rows of a large table whose ``column`` holds one
 of ``ids`` for any of the pairs, validated, in their order."""
@@ -166,7 +162,7 @@ def cut(
     else:
         own_ids = pl.Series(list(own), dtype=pl.String)
         parts = {
-            name: frame.filter(_within("department", own_ids))
+            name: frame.filter(within("department", own_ids))
             for name, frame in small.items()
             if name not in ("departments", "exam_papers")
         }
@@ -194,7 +190,7 @@ def cut(
         parts[name] = rows(name, [("officer", officer_ids)])
     if own is not None:
         wanted = pl.concat([own_ids, officers["department"].drop_nulls()]).unique()
-        parts["departments"] = small["departments"].filter(_within("id", wanted))
+        parts["departments"] = small["departments"].filter(within("id", wanted))
     return Records(parts, origin=origin)
 
 
@@ -212,7 +208,7 @@ class InMemory:
         return {name: self.records.table(name) for name in SMALL_TABLES}
 
     def rows(self, name: str, conditions: list[tuple[str, pl.Series]]) -> pl.DataFrame:
-        wanted = pl.any_horizontal(_within(column, ids) for column, ids in conditions)
+        wanted = pl.any_horizontal(within(column, ids) for column, ids in conditions)
         return self.records.table(name).filter(wanted)
 
     def part(self, own: Sequence[str] | None, small: Mapping[str, pl.DataFrame]) -> Records:

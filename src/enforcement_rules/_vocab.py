@@ -33,6 +33,8 @@ class Employment(StrEnum):
 
 
 class Education(StrEnum):
+    """Education levels, highest first: the order is their rank (``education_at_least``)."""
+
     DOCTORATE = "doctorate"
     MASTER = "master"
     BACHELOR = "bachelor"

@@ -29,6 +29,7 @@ from .._conditions import (
     greater,
     one_of,
     rows_where,
+    within,
 )
 from .._fields import ActionKindName
 from .._figures import Figures
@@ -141,8 +142,7 @@ def act_events(ctx: Context) -> pl.DataFrame:
 
 def act_frame(ctx: Context, rule: RuleBase) -> pl.DataFrame:
     """The actions of the rule's departments with their events' fields."""
-    departments = pl.Series(ctx.departments(rule), dtype=pl.String).implode()
-    return rows_where(act_events(ctx), pl.col("department").is_in(departments))
+    return rows_where(act_events(ctx), within("department", ctx.departments(rule)))
 
 
 def act_findings(
@@ -279,8 +279,8 @@ def _read_participants(
 
 
 READINGS_KEPT = 20_000
-"""How many readings of an officer ``participants`` keeps at most (``LiveState.lasting`` lets
-them go sooner)."""
+"""How many readings of an officer (``_read_participant``) the monitor keeps at most, in
+``LiveState.lasting`` (which lets them go sooner: when a standing record arrives)."""
 
 
 def _read_participant(officer_id: str, day: date, domain: str | None, state: LiveState) -> _Reading:

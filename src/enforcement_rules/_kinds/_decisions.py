@@ -84,6 +84,7 @@ def judged_findings(
     judged: Sequence[tuple[str, str | None, dict[str, Any], dict[str, Any]]],
     *,
     subject_type: str | None = None,
+    period: str | None = None,
     due: date | None = None,
 ) -> pl.DataFrame:
     """The findings of subjects a kind judges one at a time, in Python, with the function its
@@ -97,5 +98,12 @@ def judged_findings(
     )
     figures = {key: pl.col("figures").struct.field(key) for key in judged[0][3]}
     return findings(
-        rule, ctx, rows, subject="subject", figures=figures, subject_type=subject_type, due=due
+        rule,
+        ctx,
+        rows,
+        subject="subject",
+        figures=figures,
+        subject_type=subject_type,
+        period=period,
+        due=due,
     )

@@ -21,6 +21,7 @@ from .._conditions import (
     none_of,
     one_of,
     rows_where,
+    within,
 )
 from .._exceptions import ExceptionRegister, Judgement, Verdict, levels_zh
 from .._fields import BasisLevelName
@@ -139,9 +140,7 @@ class CertifiedParticipants(ActionKindsRule):
         actions = rows_where(
             certified_actions(ctx),
             expression(all_of(*self.scope(ctx.in_force(self))))
-            & pl.col("department").is_in(
-                pl.Series(ctx.departments(self), dtype=pl.String).implode()
-            ),
+            & within("department", ctx.departments(self)),
         )
         if self.exception_levels:
             actions = judged_bases(actions, ctx.pack_of(self).exceptions, self.exception_levels)

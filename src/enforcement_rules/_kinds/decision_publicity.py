@@ -226,7 +226,7 @@ class DecisionPublicity(ActionKindsRule):
             return head_zh + "没有公示记录。", head_en + " has not been publicised."
         within_zh, within_en = period.words()
         published = figures.get("publicized_on")
-        if due.startswith(("晚于", "不早于")):  # a day past the working-day calendar
+        if due.startswith((AFTER, NOT_BEFORE)):  # a day past the working-day calendar
             first, last = working_day_years()
             year_zh = (
                 f"期限日{due}，落在已安装的工作日历（收录 {first}–{last} 年）尚未收录其节假日安排"
@@ -272,13 +272,19 @@ CALENDAR_UPDATE = "python -m pip install -U chinesecalendar"
 Council publishes the next year's holiday arrangement)."""
 
 
+AFTER, NOT_BEFORE = "晚于", "不早于"
+"""How a due figure past the working-day calendar begins (``due_words``)."""
+
+
 def due_words(due: WorkingDayCount) -> str:
     """The due day as a figure: ``2024-10-14``; past the calendar, ``晚于 2026-12-31`` (or, for
     a count that starts before the calendar's first year, ``不早于`` the earliest day)."""
     if due.exact:
         return due.day.isoformat()
     last = last_known_day()
-    return f"晚于 {last.isoformat()}" if due.day > last else f"不早于 {due.day.isoformat()}"
+    return (
+        f"{AFTER} {last.isoformat()}" if due.day > last else f"{NOT_BEFORE} {due.day.isoformat()}"
+    )
 
 
 def calendar_reason() -> str:
@@ -290,14 +296,15 @@ def calendar_reason() -> str:
 def due_en(words: str) -> str:
     """A due figure past the calendar, in English."""
     when, _, day = words.partition(" ")
-    return f"after {day}" if when == "晚于" else f"{day} or later"
+    return f"after {day}" if when == AFTER else f"{day} or later"
 
 
 class DecisionPublicityTracker(ActTracker, follows=DecisionPublicity):
     how: ClassVar[str] = (
         "per action: its publication day against the clock's day (held likewise); with a due "
-        "period, its due day (working days on the Chinese calendar): held until the clock "
-        "passes it, then `missing`; published after it, `late`; a due day past the "
+        "period, its due day (working days on the Chinese calendar): unless published by "
+        "then, held until the clock passes it, then `missing`; published after it, `late`; a "
+        "due day past the "
         "working-day calendar's years is held until the earliest day it can be, then a "
         "warning that it cannot be judged, as in `evaluate`"
     )

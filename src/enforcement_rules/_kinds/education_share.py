@@ -71,8 +71,7 @@ class EducationShare(OfficerRule):
             pl.col("education").is_null().sum().alias("unknown"),
         )
         judged = [(d, d, *self.judged(*numbers)) for d, *numbers in counts.iter_rows()]
-        findings = judged_findings(self, ctx, judged, due=self.due)
-        return findings.with_columns(period=pl.lit(str(self.due.year)))
+        return judged_findings(self, ctx, judged, period=str(self.due.year), due=self.due)
 
     def describe(self, subject_id: str, figures: dict[str, Any]) -> tuple[str, str]:
         share = number(round(figures["share"] * 100, 1))
