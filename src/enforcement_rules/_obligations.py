@@ -11,12 +11,12 @@ from weakref import WeakKeyDictionary
 
 import polars as pl
 
+from . import _quality
 from ._context import department_views
 from ._errors import Problem
 from ._figures import Figures, figure
 from ._findings import finding_frame
 from ._kinds._schedule import RecordsAsked
-from ._quality import FEW_RECORDS
 from ._records import Records
 from ._rulebase import Severity, SourceRef, Status
 from ._rules import Pack, RuleSet
@@ -159,7 +159,7 @@ def unknown_items(records: Records, ruleset: RuleSet) -> pl.DataFrame:
     frames = []
     for table, column in (("submissions", "obligation"), ("task_reports", "task")):
         frame = records.table(table)
-        if frame.height <= FEW_RECORDS:
+        if frame.height <= _quality.FEW_RECORDS:
             named = set(frame.get_column(column).to_list()) - {None}
             if named <= known[table]:
                 continue
