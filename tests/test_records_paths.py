@@ -12,7 +12,7 @@ from typing import Any
 
 import polars as pl
 import pytest
-from annotated_types import Le, Lt
+from annotated_types import Ge, Gt, Le, Lt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -131,34 +131,40 @@ def test_a_score_written_with_too_many_digits_is_refused_where_it_is(
     assert er.Records.from_json(path).table("contest_teams").height == 1
 
 
-def _upper_bounds(annotation: Any, metadata: list[Any]) -> list[Any]:
-    """The numbers an annotation allows, each with the upper bound it has (``None``: none)."""
+def _bounds(annotation: Any, metadata: list[Any]) -> list[tuple[Any, Any]]:
+    """The numbers an annotation allows, each with its lower and upper bound (``None``: none)."""
     found = []
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
         inner, *more = typing.get_args(annotation)
         extra = [m for info in more for m in getattr(info, "metadata", [info])]
-        return _upper_bounds(inner, [*metadata, *extra])
+        return _bounds(inner, [*metadata, *extra])
     if annotation in (int, float):
-        bounds = [m.le for m in metadata if isinstance(m, Le)]
-        bounds += [m.lt for m in metadata if isinstance(m, Lt)]
-        return [min(bounds) if bounds else None]
+        lower = [m.ge for m in metadata if isinstance(m, Ge)]
+        lower += [m.gt for m in metadata if isinstance(m, Gt)]
+        upper = [m.le for m in metadata if isinstance(m, Le)]
+        upper += [m.lt for m in metadata if isinstance(m, Lt)]
+        return [(max(lower) if lower else None, min(upper) if upper else None)]
     for arg in typing.get_args(annotation):
-        found += _upper_bounds(arg, [])
+        found += _bounds(arg, [])
     return found
 
 
 def test_every_number_but_a_score_is_bounded_far_below_the_longest_number() -> None:
     """What lets a JSON file be read straight from its text: a number of more digits than
-    ``MAX_INT_DIGITS`` is caught by its field's bound, but for scores, which ``_valid_json``
-    looks at itself. A new unbounded number field must be looked at there too."""
-    unbounded = []
+    ``MAX_INT_DIGITS`` is caught by its field's bounds, but for a large score, which
+    ``_valid_json`` looks at itself (only the largest: a score is never negative). A new
+    number field unbounded either way must be looked at there too."""
+    unbounded, below = [], []
     for name, model in RECORD_TYPES.items():
         for field, info in model.model_fields.items():
-            for bound in _upper_bounds(info.annotation, list(info.metadata)):
-                if bound is None or bound >= 10**MAX_INT_DIGITS:
+            for lower, upper in _bounds(info.annotation, list(info.metadata)):
+                if upper is None or upper >= 10**MAX_INT_DIGITS:
                     unbounded.append(f"{name}.{field}")
+                if lower is None or lower <= -(10**MAX_INT_DIGITS):
+                    below.append(f"{name}.{field}")
     assert unbounded == ["contest_teams.scores", "contest_teams.final_score"]
+    assert below == []
 
 
 def _valid_records(data: dict[str, Any]) -> RecordsFile:

@@ -123,8 +123,7 @@ def test_the_lookups_in_python_find_what_the_queries_find(monkeypatch: pytest.Mo
     rules = er.load_rules()
     for records in (_dirty(), er.Records.from_dicts(DATA)):
         quick = (_rows(_quality.quality_findings(records)), _rows(_unknown(records, rules)))
-        monkeypatch.setattr(_obligations, "_FEW", -1)
-        monkeypatch.setattr(_quality, "_FEW", -1)
+        monkeypatch.setattr(_quality, "FEW_RECORDS", -1)  # obligations' lookups too
         general = (_rows(_quality.quality_findings(records)), _rows(_unknown(records, rules)))
         monkeypatch.undo()
         assert quick == general

@@ -696,36 +696,49 @@ def _checked(
     kind: str, frame: pl.DataFrame, columns: dict[str, _Column], *, consume: bool
 ) -> pl.DataFrame:
     """The typed columns of every field and the masks of bad cells (``__bad_<field>_<n>``),
-    a field at a time; with ``consume``, each column whose cells are all good is dropped from
-    ``frame`` once typed (a column with a bad cell stays: its problems show the cell)."""
-    parts: list[pl.DataFrame] = []
+    in one query; with ``consume``, a field at a time instead, each column whose cells are all
+    good dropped from ``frame`` once typed (a column with a bad cell stays: its problems show
+    the cell)."""
     absent: list[pl.Expr] = []  # fields without a column: their defaults
     for name in SPECS[kind]:
-        column = columns.get(name)
-        exprs = _typed_column(kind, name, column)
-        if column is None:
-            absent += exprs
-            continue
-        masks = [f"__bad_{name}_{number}" for number in range(len(column.checks))]
-        # with_columns: a value that reads no cell (a column of nulls) still gets every row
-        part = (
-            frame.select(column.header)
-            .with_columns(
-                *exprs,
-                *[
-                    check.fill_null(False).alias(mask)
-                    for mask, (check, _) in zip(masks, column.checks, strict=True)
-                ],
-            )
-            .select(*[e.meta.output_name() for e in exprs], *masks)
+        if name not in columns:
+            absent += _typed_column(kind, name, None)
+    if not columns:
+        return frame.select(absent)
+    if not consume:
+        return _typed_and_masks(
+            frame,
+            [
+                *[e for name, column in columns.items() for e in _typed_column(kind, name, column)],
+                *[mask for name, column in columns.items() for mask in _masks(name, column)],
+                *absent,
+            ],
+        )
+    parts: list[pl.DataFrame] = []
+    for name, column in columns.items():
+        masks = _masks(name, column)
+        part = _typed_and_masks(
+            frame.select(column.header), [*_typed_column(kind, name, column), *masks]
         )
         parts.append(part)
-        if consume and not any(part[mask].any() for mask in masks):
+        if not any(part.get_column(mask.meta.output_name()).any() for mask in masks):
             frame.drop_in_place(column.header)
-    if not parts:
-        return frame.select(absent)
     checked = pl.concat(parts, how="horizontal")
     return checked.with_columns(absent) if absent else checked
+
+
+def _masks(name: str, column: _Column) -> list[pl.Expr]:
+    """Field ``name``'s bad cells, one mask a check."""
+    return [
+        check.fill_null(False).alias(f"__bad_{name}_{number}")
+        for number, (check, _) in enumerate(column.checks)
+    ]
+
+
+def _typed_and_masks(frame: pl.DataFrame, exprs: list[pl.Expr]) -> pl.DataFrame:
+    """``exprs`` on ``frame`` alone; with_columns: a value that reads no cell (a column of
+    nulls) still gets every row."""
+    return frame.with_columns(exprs).select([e.meta.output_name() for e in exprs])
 
 
 def _typed_column(kind: str, name: str, column: _Column | None) -> list[pl.Expr]:

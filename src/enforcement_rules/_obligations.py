@@ -11,6 +11,7 @@ from weakref import WeakKeyDictionary
 
 import polars as pl
 
+from . import _quality
 from ._context import department_views
 from ._errors import Problem
 from ._figures import Figures, figure
@@ -152,18 +153,13 @@ def _known_items(ruleset: RuleSet) -> dict[str, set[str]]:
     return held[1]
 
 
-_FEW = 4096
-"""Up to this many records, the ids they name are looked up in Python first: a query costs
-more than a small check's lookups."""
-
-
 def unknown_items(records: Records, ruleset: RuleSet) -> pl.DataFrame:
     """Data-quality findings for submissions and task reports naming an unknown id."""
     known = _known_items(ruleset)
     frames = []
     for table, column in (("submissions", "obligation"), ("task_reports", "task")):
         frame = records.table(table)
-        if frame.height <= _FEW:
+        if frame.height <= _quality.FEW_RECORDS:
             named = set(frame.get_column(column).to_list()) - {None}
             if named <= known[table]:
                 continue

@@ -170,7 +170,7 @@ class _Held:
 
     def pieces(self, name: str, columns: Sequence[str]) -> Iterator[tuple[int, pl.DataFrame]]:
         frame = self.records.table(name)
-        if frame.height <= _FEW:  # as held: a frame of the columns asked for costs more
+        if frame.height <= FEW_RECORDS:  # as held: a frame of the columns asked for costs more
             if frame.height:  # than a small table's checks; an empty table has no piece
                 yield 0, frame
         else:
@@ -238,12 +238,12 @@ class _Known:
 
     def __init__(self, ids: pl.Series) -> None:
         self.frame = ids.to_frame("_ref")
-        self.few = set(ids.to_list()) if ids.len() <= _FEW else None
+        self.few = set(ids.to_list()) if ids.len() <= FEW_RECORDS else None
 
 
-_FEW = 4096
-"""Up to this many records, references are looked up in Python first (a query for each
-reference column costs more than a small check's rules)."""
+FEW_RECORDS = 4096
+"""A table of up to this many records is looked at in Python first (its ids, the references
+it makes): a query costs more than a small check's lookups."""
 
 
 def _missing(
@@ -256,7 +256,7 @@ def _missing(
 ) -> pl.DataFrame | None:
     """The references of ``column`` in ``piece`` to no ``known`` id, with their records'
     subject and department; ``None`` when there are none."""
-    if known.few is not None and piece.height <= _FEW:
+    if known.few is not None and piece.height <= FEW_RECORDS:
         values = piece.get_column(column).to_list()
         named = {v for cell in values if cell for v in cell} if is_list else set(values)
         if named - {None} <= known.few:

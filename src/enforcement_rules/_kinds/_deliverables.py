@@ -312,9 +312,6 @@ class DeliverableTracking(ScheduleTracker):
 
     def on_record(self, change: Change) -> Iterable[Observation]:
         row = change.row
-        if change.record_type == "activities":  # an activity setting a relative deadline's items
-            touched = self.rule.hold(self.book, "activities", row, row["id"])
-            return [o for d in touched for o in self.refresh(d)]
         if row["obligation"] == self.rule.obligation and row["published_on"] is not None:
             self.wake_at(row["department"], row["published_on"])
         return super().on_record(change)

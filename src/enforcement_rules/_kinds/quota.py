@@ -265,8 +265,8 @@ class Quota(Obligation):
             for department, kind, day in firsts.iter_rows():
                 book.kinds_since.setdefault(department, {})[kind] = day
         if self.area_activities_by is not None:
-            table = ctx.department_table.unique("id", keep="first", maintain_order=True)
-            book.departments = {row["id"]: row for row in table.iter_rows(named=True)}
+            rows = ctx.department_table.iter_rows(named=True)
+            book.departments = {row["id"]: row for row in rows}
             book.organisers = ctx.selected(self.area_activities_by)
         return book
 

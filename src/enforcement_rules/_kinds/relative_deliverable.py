@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from datetime import date
 from typing import Any, ClassVar, Literal
 
@@ -12,7 +12,7 @@ from pydantic import Field
 from .._dates import add_months
 from .._fields import ActivityKindName
 from .._figures import Figures, figure
-from .._live._base import iso
+from .._live._base import Change, Observation, iso
 from .._rulebase import Period, Spec
 from .._vocab import ActivityKind, label, parse_enum
 from ._deliverables import (
@@ -143,3 +143,10 @@ class RelativeDeliverableTracker(DeliverableTracking, follows=RelativeDeliverabl
     )
 
     reads: ClassVar[frozenset[str]] = frozenset({"departments", "submissions", "activities"})
+
+    def on_record(self, change: Change) -> Iterable[Observation]:
+        if change.record_type == "activities":  # an activity setting the department's items
+            row = change.row
+            touched = self.rule.hold(self.book, "activities", row, row["id"])
+            return [o for d in touched for o in self.refresh(d)]
+        return super().on_record(change)
